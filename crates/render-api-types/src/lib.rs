@@ -1,0 +1,398 @@
+//! The Renderbus / Fox Renderfarm API contract, generated from `api-spec.yaml`.
+//!
+//! For every endpoint there is a zero-sized descriptor implementing [`Endpoint`] (its name,
+//! path, whether it is safe to retry, and its request and response types), a request type
+//! whose required parameters are `new(...)` arguments and optional ones setters, and the
+//! response models. Coded values are enums that keep codes they do not know as `Unknown`.
+//!
+//! ```
+//! use render_api_types::{Endpoint, GetTaskList, GetTaskListRequest, TaskStatus};
+//!
+//! let request = GetTaskListRequest::new(1, 50).status_list([TaskStatus::Rendering]);
+//! assert_eq!(
+//!     serde_json::to_value(&request).unwrap(),
+//!     serde_json::json!({"pageNum": 1, "pageSize": 50, "statusList": [5]})
+//! );
+//! assert_eq!(GetTaskList::PATH, "/api/render/task/getTaskList");
+//! assert!(GetTaskList::IDEMPOTENT);
+//! ```
+//!
+//! Everything under the generated modules is written by `cargo xtask codegen`; this file holds
+//! the small hand-written core they build on.
+
+#[rustfmt::skip]
+mod generated;
+pub mod wire;
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use serde::de::{DeserializeOwned, Deserializer, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+
+pub use generated::*;
+
+/// What `Debug` prints instead of a secret.
+pub const REDACTED: &str = "** redacted **";
+
+/// One API call: the contract the client and the mock farm both implement.
+pub trait Endpoint: 'static {
+    /// The call's name, as in the API document (`queryPlatforms`).
+    const NAME: &'static str;
+    /// The URL path (`/api/render/common/queryPlatforms`).
+    const PATH: &'static str;
+    /// Whether the call is a read, safe to retry.
+    const IDEMPOTENT: bool;
+    /// Whether the reply carries a secret that must never be logged.
+    const SECRET_RESPONSE: bool;
+    /// The request body.
+    type Request: Serialize + DeserializeOwned + fmt::Debug + Clone + Send + Sync + 'static;
+    /// The envelope's `data` (`()` for calls that answer `null`).
+    type Response: Serialize + DeserializeOwned + fmt::Debug + Clone + Send + Sync + 'static;
+}
+
+/// An endpoint that answers a [`Page`] and takes a page number, so all pages can be walked.
+pub trait Paginated: Endpoint<Response = Page<Self::Item>> {
+    /// The items of a page.
+    type Item: Serialize + DeserializeOwned + fmt::Debug + Clone + Send + Sync + 'static;
+    /// The page a request asks for.
+    fn page_num(request: &Self::Request) -> i64;
+    /// Changes the page a request asks for.
+    fn set_page_num(request: &mut Self::Request, page_num: i64);
+    /// How many items a page holds.
+    fn page_size(request: &Self::Request) -> i64;
+}
+
+/// Something done once per endpoint type, for code that handles all endpoints alike.
+pub trait EndpointVisitor {
+    /// Called with each endpoint type.
+    fn visit<E: Endpoint>(&mut self);
+}
+
+/// An endpoint's facts, for tables and dispatch at run time ([`ENDPOINTS`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EndpointInfo {
+    /// The call's name.
+    pub name: &'static str,
+    /// The URL path.
+    pub path: &'static str,
+    /// Whether the call is a read, safe to retry.
+    pub idempotent: bool,
+    /// Whether the reply carries a secret.
+    pub secret_response: bool,
+    /// The CLI group (`task`, `frames`, …).
+    pub group: &'static str,
+    /// The CLI command within the group.
+    pub command: &'static str,
+    /// The document's description.
+    pub summary_zh: &'static str,
+    /// An English reading of it.
+    pub summary_en: &'static str,
+}
+
+impl EndpointInfo {
+    /// The endpoint with this path, if any.
+    pub fn by_path(path: &str) -> Option<&'static EndpointInfo> {
+        ENDPOINTS.iter().find(|e| e.path == path)
+    }
+
+    /// The endpoint with this name, if any.
+    pub fn by_name(name: &str) -> Option<&'static EndpointInfo> {
+        ENDPOINTS.iter().find(|e| e.name == name)
+    }
+}
+
+/// The reply every call gets: `{version, result, message, code, serverTime, data}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Envelope<T> {
+    /// The protocol version, `1.0.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// Whether the call succeeded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<bool>,
+    /// The result's message (`success`, `signature_invalid`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The result code: [`ErrorCode::Success`] (200) or an error.
+    pub code: ErrorCode,
+    /// The server's clock, in milliseconds since the Unix epoch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_time: Option<EpochMillis>,
+    /// The call's data; `null` for calls without data and for errors.
+    #[serde(default = "none")]
+    pub data: Option<T>,
+}
+
+fn none<T>() -> Option<T> {
+    None
+}
+
+impl<T> Envelope<T> {
+    /// A successful reply carrying `data`.
+    pub fn success(data: Option<T>, server_time: EpochMillis) -> Self {
+        Envelope {
+            version: Some("1.0.0".into()),
+            result: Some(true),
+            message: Some("success".into()),
+            code: ErrorCode::Success,
+            server_time: Some(server_time),
+            data,
+        }
+    }
+
+    /// An error reply with `code` and `message`.
+    pub fn error(code: ErrorCode, message: impl Into<String>, server_time: EpochMillis) -> Self {
+        Envelope {
+            version: Some("1.0.0".into()),
+            result: Some(false),
+            message: Some(message.into()),
+            code,
+            server_time: Some(server_time),
+            data: None,
+        }
+    }
+}
+
+impl ErrorCode {
+    /// Whether this is the success code, 200.
+    pub fn is_success(&self) -> bool {
+        *self == ErrorCode::Success
+    }
+}
+
+/// A page of items: `{pageCount, pageNum, total, size, items}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Page<T> {
+    /// How many pages there are.
+    pub page_count: i64,
+    /// This page's number, from 1.
+    pub page_num: i64,
+    /// How many items there are over all pages.
+    pub total: i64,
+    /// The page size asked for.
+    pub size: i64,
+    /// This page's items.
+    #[serde(default = "Vec::new")]
+    pub items: Vec<T>,
+}
+
+impl<T> Page<T> {
+    /// Whether this is the last page (or there are none).
+    pub fn is_last(&self) -> bool {
+        self.items.is_empty() || self.page_num >= self.page_count
+    }
+}
+
+/// An amount of money, exact: the service sends numbers such as `49.93` that binary floating
+/// point cannot hold.
+///
+/// It is read from a JSON number or a numeric string, and written as a JSON number (an integer
+/// when it has no fraction).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Money(pub Decimal);
+
+impl Money {
+    /// The amount.
+    pub fn amount(self) -> Decimal {
+        self.0
+    }
+}
+
+impl From<Decimal> for Money {
+    fn from(d: Decimal) -> Self {
+        Money(d)
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl FromStr for Money {
+    type Err = rust_decimal::Error;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Decimal::from_str(s.trim()).map(Money)
+    }
+}
+
+impl Serialize for Money {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.0.fract().is_zero()
+            && let Some(i) = self.0.to_i64()
+        {
+            return serializer.serialize_i64(i);
+        }
+        match self.0.to_f64() {
+            Some(f) => serializer.serialize_f64(f),
+            None => serializer.serialize_str(&self.0.to_string()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Money {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Amount;
+        impl Visitor<'_> for Amount {
+            type Value = Money;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an amount of money (a number or a numeric string)")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Money, E> {
+                Ok(Money(Decimal::from(v)))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Money, E> {
+                Ok(Money(Decimal::from(v)))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Money, E> {
+                // The shortest text that reads back as `v` is the number the service wrote.
+                Decimal::from_str(&v.to_string())
+                    .or_else(|_| Decimal::from_scientific(&format!("{v:e}")))
+                    .map(Money)
+                    .map_err(|e| E::custom(format!("the amount {v} is out of range: {e}")))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Money, E> {
+                Money::from_str(v).map_err(|e| E::custom(format!("`{v}` is not an amount: {e}")))
+            }
+        }
+        deserializer.deserialize_any(Amount)
+    }
+}
+
+/// A point in time as the service sends it: milliseconds since the Unix epoch.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+#[serde(transparent)]
+pub struct EpochMillis(pub i64);
+
+impl EpochMillis {
+    /// The milliseconds since the Unix epoch.
+    pub fn as_millis(self) -> i64 {
+        self.0
+    }
+
+    /// The same instant as a `SystemTime`.
+    pub fn to_system_time(self) -> SystemTime {
+        let magnitude = Duration::from_millis(self.0.unsigned_abs());
+        if self.0 >= 0 {
+            UNIX_EPOCH + magnitude
+        } else {
+            UNIX_EPOCH - magnitude
+        }
+    }
+
+    /// The instant of a `SystemTime`, to the millisecond.
+    pub fn from_system_time(time: SystemTime) -> Self {
+        match time.duration_since(UNIX_EPOCH) {
+            Ok(d) => EpochMillis(i64::try_from(d.as_millis()).unwrap_or(i64::MAX)),
+            Err(e) => EpochMillis(-i64::try_from(e.duration().as_millis()).unwrap_or(i64::MAX)),
+        }
+    }
+
+    /// Now.
+    pub fn now() -> Self {
+        Self::from_system_time(SystemTime::now())
+    }
+}
+
+impl fmt::Display for EpochMillis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}ms", self.0)
+    }
+}
+
+/// What every generated enum offers, for code that treats them alike (the CLI, the mock).
+pub trait CodedEnum: Sized + Clone + 'static {
+    /// The enum's Rust name.
+    const TYPE_NAME: &'static str;
+    /// Every known value.
+    const KNOWN: &'static [Self];
+    /// The kebab-case name of a known value (`pre-rendering`).
+    fn name(&self) -> Option<&'static str>;
+    /// What a known value means, in English.
+    fn meaning_en(&self) -> Option<&'static str>;
+    /// What a known value means, in Chinese (the document's words).
+    fn meaning_zh(&self) -> Option<&'static str>;
+    /// The wire code as text.
+    fn wire_code(&self) -> String;
+    /// The value of a wire code given as text; `None` when the text is not a code.
+    fn from_wire_text(text: &str) -> Option<Self>;
+}
+
+/// Why text did not name an enum value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseEnumError {
+    /// The enum's name.
+    pub type_name: &'static str,
+    /// The text given.
+    pub input: String,
+    /// The names it accepts.
+    pub expected: Vec<&'static str>,
+}
+
+impl fmt::Display for ParseEnumError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "`{}` is not a {}: expected one of {} or a numeric code",
+            self.input,
+            self.type_name,
+            self.expected.join(", ")
+        )
+    }
+}
+
+impl std::error::Error for ParseEnumError {}
+
+/// Parses an enum value from its name (`rendering`, `PRE_RENDERING`, `PreRendering`) or its
+/// wire code (`5`).
+pub fn parse_enum<T: CodedEnum>(input: &str) -> Result<T, ParseEnumError> {
+    let text = input.trim();
+    let wanted = normalize(text);
+    if let Some(found) = T::KNOWN
+        .iter()
+        .find(|v| v.name().is_some_and(|n| normalize(n) == wanted))
+    {
+        return Ok(found.clone());
+    }
+    T::from_wire_text(text).ok_or_else(|| ParseEnumError {
+        type_name: T::TYPE_NAME,
+        input: input.to_owned(),
+        expected: T::KNOWN.iter().filter_map(CodedEnum::name).collect(),
+    })
+}
+
+fn normalize(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+impl TaskInfo {
+    /// The render settings of `keyValue` (`k:v::k:v::`) as `(key, value)` pairs, in order.
+    ///
+    /// A value may itself contain `:` (`filter_kernel:Catmull-Rom`): only the first `:` of a
+    /// pair separates. Empty pieces are skipped.
+    pub fn key_values(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.key_value
+            .as_deref()
+            .unwrap_or("")
+            .split("::")
+            .filter(|piece| !piece.is_empty())
+            .map(|piece| piece.split_once(':').unwrap_or((piece, "")))
+    }
+
+    /// The value of one render setting of `keyValue`.
+    pub fn key_value(&self, key: &str) -> Option<&str> {
+        self.key_values().find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+}

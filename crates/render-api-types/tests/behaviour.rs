@@ -1,0 +1,205 @@
+//! What users rely on beyond the examples: unknown codes, money, helpers, request shapes.
+
+use std::str::FromStr;
+
+use render_api_types::*;
+use rust_decimal::Decimal;
+use serde_json::json;
+
+#[test]
+fn unknown_codes_are_kept_and_sent_back() {
+    let status: TaskStatus = serde_json::from_value(json!(99)).unwrap();
+    assert_eq!(status, TaskStatus::Unknown(99));
+    assert_eq!(serde_json::to_value(status).unwrap(), json!(99));
+    let code: ErrorCode = serde_json::from_value(json!(612)).unwrap();
+    assert_eq!(code, ErrorCode::Unknown(612));
+    let lang: Language = serde_json::from_value(json!("7")).unwrap();
+    assert_eq!(lang, Language::Unknown("7".into()));
+    assert_eq!(serde_json::to_value(&lang).unwrap(), json!("7"));
+    // Known codes arriving as strings (the document's addRenderEnv example) are understood.
+    let sys: RenderSystem = serde_json::from_value(json!("1")).unwrap();
+    assert_eq!(sys, RenderSystem::Windows);
+    assert!(serde_json::from_value::<RenderSystem>(json!("linux")).is_err());
+    assert!(serde_json::from_value::<RenderSystem>(json!(null)).is_err());
+}
+
+#[test]
+fn from_code_normalizes_and_terminal_states_are_known() {
+    assert_eq!(TaskStatus::from_code(25), TaskStatus::Finished);
+    assert_eq!(TaskStatus::Rendering.code(), 5);
+    let terminal: Vec<i64> = TaskStatus::KNOWN
+        .iter()
+        .filter(|s| s.is_terminal())
+        .map(TaskStatus::code)
+        .collect();
+    assert_eq!(terminal, [10, 20, 23, 25, 30, 35, 40, 45]);
+    assert!(!TaskStatus::Unknown(99).is_terminal());
+    assert!(FrameStatus::Failed.is_terminal());
+    assert!(!FrameStatus::Running.is_terminal());
+}
+
+#[test]
+fn enums_parse_from_names_and_codes_and_display_their_names() {
+    assert_eq!(
+        TaskStatus::from_str("rendering").unwrap(),
+        TaskStatus::Rendering
+    );
+    assert_eq!(
+        TaskStatus::from_str("PRE_RENDERING").unwrap(),
+        TaskStatus::PreRendering
+    );
+    assert_eq!(
+        TaskStatus::from_str("finished-has-failed").unwrap(),
+        TaskStatus::FinishedHasFailed
+    );
+    assert_eq!(TaskStatus::from_str("45").unwrap(), TaskStatus::Failed);
+    assert_eq!(TaskStatus::from_str("77").unwrap(), TaskStatus::Unknown(77));
+    assert_eq!(Software::from_str("maya").unwrap(), Software::Maya);
+    assert_eq!(Language::from_str("english").unwrap(), Language::English);
+    let err = Zone::from_str("mars").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "`mars` is not a Zone: expected one of china, overseas or a numeric code"
+    );
+    assert_eq!(TaskStatus::PreRendering.to_string(), "pre-rendering");
+    assert_eq!(TaskStatus::Unknown(77).to_string(), "unknown code 77");
+    assert_eq!(ErrorCode::SignatureExpired.meaning_zh(), Some("签名过期"));
+}
+
+#[test]
+fn money_is_exact() {
+    let profile: UserProfile = serde_json::from_value(json!({
+        "userId": 1, "userName": "u", "coupon": 49.93, "gpuPrice": 20, "cpuPrice": "0.67"
+    }))
+    .unwrap();
+    assert_eq!(
+        profile.coupon.unwrap().amount(),
+        Decimal::from_str("49.93").unwrap()
+    );
+    assert_eq!(
+        profile.cpu_price.unwrap().amount(),
+        Decimal::from_str("0.67").unwrap()
+    );
+    let back = serde_json::to_value(&profile).unwrap();
+    assert_eq!(back["coupon"], json!(49.93));
+    assert_eq!(back["gpuPrice"], json!(20));
+    // Sums of amounts stay exact, unlike f64 (0.1 + 0.2 != 0.3).
+    let a = Money::from_str("0.1").unwrap().amount();
+    let b = Money::from_str("0.2").unwrap().amount();
+    assert_eq!(a + b, Decimal::from_str("0.3").unwrap());
+}
+
+#[test]
+fn key_values_are_parsed_into_pairs() {
+    let task: TaskInfo = serde_json::from_value(json!({
+        "id": 1, "taskStatus": 25,
+        "keyValue": "filter_kernel:Catmull-Rom::channel:0::all_camera:[\"Camera001\"]::width:2000::"
+    }))
+    .unwrap();
+    let pairs: Vec<(&str, &str)> = task.key_values().collect();
+    assert_eq!(
+        pairs,
+        [
+            ("filter_kernel", "Catmull-Rom"),
+            ("channel", "0"),
+            ("all_camera", "[\"Camera001\"]"),
+            ("width", "2000")
+        ]
+    );
+    assert_eq!(task.key_value("width"), Some("2000"));
+    assert_eq!(task.key_value("height"), None);
+}
+
+#[test]
+fn requests_take_required_values_in_new_and_optional_ones_by_setters() {
+    let req = GetTaskListRequest::new(1, 50)
+        .status_list([TaskStatus::Rendering, TaskStatus::Failed])
+        .search_keyword("scene");
+    assert_eq!(
+        serde_json::to_value(&req).unwrap(),
+        json!({"pageNum": 1, "pageSize": 50, "statusList": [5, 45], "searchKeyword": "scene"})
+    );
+    // Absent optionals are not sent at all.
+    assert_eq!(
+        serde_json::to_value(CreateTaskRequest::new(2)).unwrap(),
+        json!({"count": 2})
+    );
+    assert_eq!(
+        serde_json::to_value(QueryUserProfileRequest::new()).unwrap(),
+        json!({})
+    );
+    assert_eq!(
+        serde_json::to_value(StopTaskRequest::new([19088, 19089])).unwrap(),
+        json!({"taskIds": [19088, 19089]})
+    );
+}
+
+#[test]
+fn endpoint_table_matches_the_descriptors() {
+    assert_eq!(ENDPOINTS.len(), 35);
+    let info = EndpointInfo::by_path(QueryPlatforms::PATH).unwrap();
+    assert_eq!(info.name, QueryPlatforms::NAME);
+    assert!(info.idempotent);
+    // Every call that changes the farm is a write, never retried by default.
+    let writes: Vec<&str> = ENDPOINTS
+        .iter()
+        .filter(|e| !e.idempotent)
+        .map(|e| e.name)
+        .collect();
+    assert_eq!(
+        writes,
+        [
+            "updateUserSetting",
+            "createTask",
+            "submitTask",
+            "stopTask",
+            "startTask",
+            "abortTask",
+            "deleteTask",
+            "restartFailedFrames",
+            "restartFrame",
+            "addLabel",
+            "deleteLabel",
+            "addRenderEnv",
+            "updateRenderEnv",
+            "deleteRenderEnv",
+            "setDefaultRenderEnv",
+            "updateTaskUserLevel",
+            "setOverTimeStop",
+            "fullSpeed"
+        ]
+    );
+    let secret: Vec<&str> = ENDPOINTS
+        .iter()
+        .filter(|e| e.secret_response)
+        .map(|e| e.name)
+        .collect();
+    assert_eq!(secret, ["getRaySyncUserKey"]);
+    let mut paths: Vec<&str> = ENDPOINTS.iter().map(|e| e.path).collect();
+    paths.sort_unstable();
+    paths.dedup();
+    assert_eq!(paths.len(), 35);
+}
+
+#[test]
+fn secrets_do_not_show_in_debug() {
+    let key: RaySyncUserKey = serde_json::from_value(json!({
+        "raySyncUserKey": "8ccb94d67c1e4c17fd0691c02ab7f753cea64e3d", "userName": "test", "platform": 2
+    }))
+    .unwrap();
+    let debug = format!("{key:?}");
+    assert!(!debug.contains("8ccb94d6"), "{debug}");
+    assert!(
+        debug.contains(REDACTED) && debug.contains("test"),
+        "{debug}"
+    );
+}
+
+#[test]
+fn pages_know_their_end() {
+    let page: Page<FrameInfo> = serde_json::from_value(
+        json!({"pageCount": 2, "pageNum": 2, "total": 3, "size": 2, "items": []}),
+    )
+    .unwrap();
+    assert!(page.is_last());
+}

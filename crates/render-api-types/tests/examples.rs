@@ -1,0 +1,168 @@
+//! Every example of the API document (as attached to `api-spec.yaml`) deserializes into its
+//! generated type, and serializing it back gives the same JSON.
+//!
+//! "The same" ignores key order and the fields an example sets to `null` (absent optionals are
+//! not sent), compares numbers by value (`20` and `20.0` are one JSON number), and lets a
+//! numeric string stand for an integer code: the document's own addRenderEnv example sends
+//! `"renderSystem": "0"`, which the service accepts and this SDK sends as `0`.
+
+use std::collections::BTreeMap;
+
+use render_api_types::{Endpoint, EndpointVisitor, Envelope, visit_endpoints};
+use serde_json::Value;
+
+#[derive(Default)]
+struct Examples {
+    request: Option<String>,
+    response: Option<String>,
+    data: Option<String>,
+}
+
+fn spec_examples() -> BTreeMap<String, Examples> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../api-spec.yaml");
+    let text = std::fs::read_to_string(path).expect("api-spec.yaml is readable");
+    let spec: serde_yaml::Value = serde_yaml::from_str(&text).expect("api-spec.yaml parses");
+    let mut out = BTreeMap::new();
+    for ep in spec["endpoints"].as_sequence().expect("endpoints") {
+        let name = ep["name"].as_str().expect("name").to_owned();
+        let ex = &ep["examples"];
+        let get = |k: &str| ex[k].as_str().map(str::to_owned);
+        out.insert(
+            name,
+            Examples {
+                request: get("request"),
+                response: get("response"),
+                data: get("data"),
+            },
+        );
+    }
+    out
+}
+
+/// Whether `back` (what we serialize) says the same as `original` (the example).
+fn same(original: &Value, back: &Value, at: &str, diffs: &mut Vec<String>) {
+    match (original, back) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (k, v) in a {
+                match (v, b.get(k)) {
+                    (Value::Null, None | Some(Value::Null)) => {}
+                    (v, Some(w)) => same(v, w, &format!("{at}.{k}"), diffs),
+                    (_, None) => diffs.push(format!("{at}.{k}: lost on the way back")),
+                }
+            }
+            for k in b.keys() {
+                if !a.contains_key(k) {
+                    diffs.push(format!("{at}.{k}: added on the way back"));
+                }
+            }
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            if a.len() != b.len() {
+                diffs.push(format!("{at}: {} items became {}", a.len(), b.len()));
+            }
+            for (i, (v, w)) in a.iter().zip(b).enumerate() {
+                same(v, w, &format!("{at}[{i}]"), diffs);
+            }
+        }
+        (Value::Number(a), Value::Number(b)) if a.as_f64() == b.as_f64() => {}
+        (Value::String(s), Value::Number(n)) if s.parse::<f64>().ok() == n.as_f64() => {}
+        (a, b) if a == b => {}
+        (a, b) => diffs.push(format!("{at}: {a} became {b}")),
+    }
+}
+
+struct Check {
+    examples: BTreeMap<String, Examples>,
+    failures: Vec<String>,
+    checked: usize,
+    endpoints: usize,
+}
+
+impl Check {
+    fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(
+        &mut self,
+        what: &str,
+        text: &str,
+    ) {
+        let original: Value = serde_json::from_str(text).expect("examples are JSON (linted)");
+        let typed: T = match serde_json::from_value(original.clone()) {
+            Ok(t) => t,
+            Err(e) => {
+                self.failures
+                    .push(format!("{what}: does not deserialize: {e}"));
+                return;
+            }
+        };
+        let back = serde_json::to_value(&typed).expect("generated types serialize");
+        let mut diffs = Vec::new();
+        same(&original, &back, "", &mut diffs);
+        if !diffs.is_empty() {
+            self.failures.push(format!(
+                "{what}: differs after a round trip:\n  {}",
+                diffs.join("\n  ")
+            ));
+        }
+        self.checked += 1;
+    }
+}
+
+impl EndpointVisitor for Check {
+    fn visit<E: Endpoint>(&mut self) {
+        self.endpoints += 1;
+        let Some(ex) = self.examples.remove(E::NAME) else {
+            self.failures
+                .push(format!("{}: not in the spec's examples", E::NAME));
+            return;
+        };
+        let before = self.checked;
+        if let Some(text) = &ex.request {
+            self.round_trip::<E::Request>(&format!("{} request", E::NAME), text);
+        }
+        if let Some(text) = &ex.response {
+            self.round_trip::<Envelope<E::Response>>(&format!("{} reply", E::NAME), text);
+        }
+        if let Some(text) = &ex.data {
+            self.round_trip::<E::Response>(&format!("{} data", E::NAME), text);
+        }
+        if self.checked == before {
+            self.failures.push(format!("{}: has no example", E::NAME));
+        }
+    }
+}
+
+#[test]
+fn every_example_round_trips_through_its_generated_type() {
+    let mut check = Check {
+        examples: spec_examples(),
+        failures: Vec::new(),
+        checked: 0,
+        endpoints: 0,
+    };
+    visit_endpoints(&mut check);
+    assert!(check.failures.is_empty(), "{}", check.failures.join("\n"));
+    assert_eq!(check.endpoints, 35);
+    assert!(
+        check.examples.is_empty(),
+        "examples of unknown endpoints: {:?}",
+        check.examples.keys()
+    );
+    assert!(
+        check.checked >= 55,
+        "only {} examples checked",
+        check.checked
+    );
+}
+
+#[test]
+fn a_request_missing_a_required_parameter_does_not_deserialize() {
+    let err = serde_json::from_str::<render_api_types::StopTaskRequest>("{}").unwrap_err();
+    assert!(err.to_string().contains("missing field `taskIds`"), "{err}");
+    let err = serde_json::from_str::<render_api_types::QueryTaskFramesRequest>(
+        r#"{"taskId": 1, "pageNum": 1}"#,
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("missing field `pageSize`"),
+        "{err}"
+    );
+}

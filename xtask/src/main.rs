@@ -1,0 +1,72 @@
+//! `cargo xtask <task>`: see `cargo xtask help`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use xtask::codegen;
+
+const USAGE: &str = "\
+usage: cargo xtask <task>
+
+tasks:
+  codegen [--check] [--spec FILE]   regenerate every generated file from api-spec.yaml;
+                                    with --check, write nothing and fail when any is stale
+  help                              this text";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("codegen") => codegen_task(&args[1..]),
+        Some("help" | "--help" | "-h") | None => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Some(other) => {
+            eprintln!("error: unknown task `{other}`\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn codegen_task(args: &[String]) -> ExitCode {
+    let root = codegen::repo_root();
+    let mut check = false;
+    let mut spec = root.join("api-spec.yaml");
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--check" => check = true,
+            "--spec" => match it.next() {
+                Some(path) => spec = PathBuf::from(path),
+                None => {
+                    eprintln!("error: --spec needs a file\n\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
+            other => {
+                eprintln!("error: unknown argument `{other}`\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    match codegen::run(&root, &spec, check) {
+        Ok(changed) if check => {
+            println!("generated files are up to date with {}", spec.display());
+            debug_assert!(changed.is_empty());
+            ExitCode::SUCCESS
+        }
+        Ok(changed) => {
+            if changed.is_empty() {
+                println!("generated files were already up to date");
+            }
+            for path in changed {
+                println!("wrote {}", path.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
