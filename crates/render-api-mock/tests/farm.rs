@@ -1,0 +1,451 @@
+//! The farm keeps state: a task's whole life, observed through the query endpoints, and many
+//! threads calling at once.
+
+mod common;
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use common::*;
+use render_api_mock::{FarmConfig, MockFarm};
+use serde_json::{Value, json};
+
+fn farm(failing: &[usize]) -> MockFarm {
+    MockFarm::builder()
+        .farm(FarmConfig {
+            frames_per_task: 6,
+            frame_seconds: 60,
+            analyse_seconds: 30,
+            nodes: 2,
+            speed: 0.0,
+            failing_frames: failing.to_vec(),
+        })
+        .start()
+        .unwrap()
+}
+
+fn task_info(farm: &MockFarm, id: i64) -> Value {
+    let data = ok(
+        farm,
+        "/api/render/task/queryTaskInfo",
+        &json!({"taskIds": [id]}).to_string(),
+    );
+    data["items"][0].clone()
+}
+
+fn frames(farm: &MockFarm, id: i64) -> Vec<Value> {
+    let data = ok(
+        farm,
+        "/api/render/task/queryTaskFrames",
+        &json!({"taskId": id, "pageNum": 1, "pageSize": 100}).to_string(),
+    );
+    data["items"].as_array().unwrap().clone()
+}
+
+fn statuses(frames: &[Value]) -> Vec<i64> {
+    frames
+        .iter()
+        .map(|f| f["frameStatus"].as_i64().unwrap())
+        .collect()
+}
+
+#[test]
+fn a_task_from_create_to_finished_with_a_failed_frame_restarted() {
+    let farm = farm(&[3]);
+    let created = ok(&farm, "/api/render/task/createTask", r#"{"count": 1}"#);
+    let id = created["taskIdList"][0].as_i64().unwrap();
+    assert_eq!(created["aliasTaskIdList"][0], format!("P{id}"));
+    assert_eq!(task_info(&farm, id)["taskStatus"], 0, "created, waiting");
+
+    ok(
+        &farm,
+        "/api/render/task/submitTask",
+        &json!({"taskId": id}).to_string(),
+    );
+    assert_eq!(task_info(&farm, id)["taskStatus"], 50, "analysing");
+    let again = call(
+        &farm,
+        "/api/render/task/submitTask",
+        &json!({"taskId": id}).to_string(),
+    );
+    assert_eq!(again.code(), 600, "a task is submitted once");
+
+    // Analysis (30 s) is over; two nodes render frames 1 and 2.
+    farm.farm().advance(Duration::from_secs(31));
+    let info = task_info(&farm, id);
+    assert_eq!(info["taskStatus"], 5, "rendering");
+    assert_eq!(info["totalFrames"], 6);
+    let layer = &info["respRenderingTaskList"][0];
+    assert_eq!(
+        layer["layerParentId"], id,
+        "the layer sub-task points at its parent"
+    );
+    assert_eq!(statuses(&frames(&farm, id)), [2, 2, 1, 1, 1, 1]);
+
+    // Three frame times later every frame has run; frame 3 failed its first attempt.
+    farm.farm().advance(Duration::from_secs(180));
+    let info = task_info(&farm, id);
+    assert_eq!(info["taskStatus"], 30, "finished with failed frames");
+    assert_eq!(
+        (info["doneFrames"].as_i64(), info["failedFrames"].as_i64()),
+        (Some(5), Some(1))
+    );
+    let all = frames(&farm, id);
+    assert_eq!(statuses(&all), [4, 4, 5, 4, 4, 4]);
+    let stats = ok(&farm, "/api/render/task/queryAllFrameStats", "{}");
+    assert_eq!(
+        stats,
+        json!({"executingFramesTotal": 0, "doneFramesTotal": 5, "failedFramesTotal": 1, "waitingFramesTotal": 0, "totalFrames": 6})
+    );
+
+    // Restarting the failed frames renders frame 3 again, and this time it succeeds.
+    ok(
+        &farm,
+        "/api/render/task/restartFailedFrames",
+        &json!({"taskIds": [id]}).to_string(),
+    );
+    assert_eq!(task_info(&farm, id)["taskStatus"], 5);
+    farm.farm().advance(Duration::from_secs(61));
+    let info = task_info(&farm, id);
+    assert_eq!(info["taskStatus"], 25, "finished");
+    let all = frames(&farm, id);
+    assert_eq!(statuses(&all), [4; 6]);
+    assert_eq!(all[2]["recommitFlag"], 1, "frame 3 was restarted once");
+
+    // One chosen frame again, by its id.
+    let frame_id = all[0]["id"].as_i64().unwrap();
+    ok(
+        &farm,
+        "/api/render/task/restartFrame",
+        &json!({"taskId": id, "selectAll": 0, "ids": [frame_id]}).to_string(),
+    );
+    let again = frames(&farm, id);
+    assert_eq!(
+        again[0]["frameStatus"], 2,
+        "the restarted frame renders on a free node at once"
+    );
+    assert_eq!(again[0]["recommitFlag"], 1);
+    assert_eq!(task_info(&farm, id)["taskStatus"], 5);
+    farm.farm().advance(Duration::from_secs(61));
+    assert_eq!(task_info(&farm, id)["taskStatus"], 25);
+
+    // The progress image and thumbnails agree with the frames.
+    let img = ok(
+        &farm,
+        "/api/render/task/loadTaskProcessImg",
+        &json!({"taskId": id}).to_string(),
+    );
+    assert_eq!(img["grabInfo"].as_array().unwrap().len(), 6);
+    assert_eq!(img["grabInfo"][0][0]["frameStatus"], "4");
+    let thumbs = ok(
+        &farm,
+        "/api/render/task/loadingFrameThumbnail",
+        &json!({"id": frame_id, "frameStatus": 4}).to_string(),
+    );
+    assert_eq!(thumbs.as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn stop_start_abort_delete_change_state() {
+    let farm = farm(&[]);
+    let created = ok(&farm, "/api/render/task/createTask", r#"{"count": 2}"#);
+    let ids: Vec<i64> = created["taskIdList"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_i64().unwrap())
+        .collect();
+    for id in &ids {
+        ok(
+            &farm,
+            "/api/render/task/submitTask",
+            &json!({"taskId": id}).to_string(),
+        );
+    }
+    farm.farm().advance(Duration::from_secs(31));
+    ok(
+        &farm,
+        "/api/render/task/stopTask",
+        &json!({"taskIds": ids}).to_string(),
+    );
+    assert_eq!(task_info(&farm, ids[0])["taskStatus"], 10);
+    assert_eq!(statuses(&frames(&farm, ids[0])), [3; 6], "stopped frames");
+    farm.farm().advance(Duration::from_secs(600));
+    assert_eq!(
+        task_info(&farm, ids[0])["taskStatus"],
+        10,
+        "a stopped task stays stopped"
+    );
+
+    ok(
+        &farm,
+        "/api/render/task/startTask",
+        &json!({"taskIds": [ids[0]]}).to_string(),
+    );
+    assert_eq!(task_info(&farm, ids[0])["taskStatus"], 5);
+    ok(
+        &farm,
+        "/api/render/task/fullSpeed",
+        &json!({"taskIds": [ids[0]]}).to_string(),
+    );
+    farm.farm().advance(Duration::from_secs(61));
+    assert_eq!(
+        task_info(&farm, ids[0])["taskStatus"],
+        25,
+        "at full speed all frames render at once"
+    );
+
+    ok(
+        &farm,
+        "/api/render/task/abortTask",
+        &json!({"taskIds": [ids[1]]}).to_string(),
+    );
+    assert_eq!(task_info(&farm, ids[1])["taskStatus"], 35);
+    let reply = call(
+        &farm,
+        "/api/render/task/startTask",
+        &json!({"taskIds": [ids[1]]}).to_string(),
+    );
+    assert_eq!(reply.code(), 600, "an abandoned task cannot start");
+
+    // A batch with one unknown id changes nothing.
+    let reply = call(
+        &farm,
+        "/api/render/task/deleteTask",
+        &json!({"taskIds": [ids[0], 1]}).to_string(),
+    );
+    assert_eq!(reply.code(), 404);
+    assert_eq!(task_info(&farm, ids[0])["taskStatus"], 25);
+    ok(
+        &farm,
+        "/api/render/task/deleteTask",
+        &json!({"taskIds": ids}).to_string(),
+    );
+    let reply = call(
+        &farm,
+        "/api/render/task/queryTaskInfo",
+        &json!({"taskIds": [ids[0]]}).to_string(),
+    );
+    assert_eq!(reply.code(), 404);
+}
+
+#[test]
+fn task_list_pages_and_filters() {
+    let farm = farm(&[]);
+    let created = ok(&farm, "/api/render/task/createTask", r#"{"count": 5}"#);
+    let ids: Vec<i64> = created["taskIdList"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_i64().unwrap())
+        .collect();
+    ok(
+        &farm,
+        "/api/render/task/submitTask",
+        &json!({"taskId": ids[4]}).to_string(),
+    );
+    let page1 = ok(
+        &farm,
+        "/api/render/task/getTaskList",
+        r#"{"pageNum": 1, "pageSize": 2}"#,
+    );
+    assert_eq!(
+        (page1["total"].as_i64(), page1["pageCount"].as_i64()),
+        (Some(5), Some(3))
+    );
+    assert_eq!(page1["items"][0]["id"], ids[4], "newest first");
+    let page3 = ok(
+        &farm,
+        "/api/render/task/getTaskList",
+        r#"{"pageNum": 3, "pageSize": 2}"#,
+    );
+    assert_eq!(page3["items"].as_array().unwrap().len(), 1);
+    let page4 = ok(
+        &farm,
+        "/api/render/task/getTaskList",
+        r#"{"pageNum": 4, "pageSize": 2}"#,
+    );
+    assert!(page4["items"].as_array().unwrap().is_empty());
+    let analysing = ok(
+        &farm,
+        "/api/render/task/getTaskList",
+        r#"{"pageNum": 1, "pageSize": 10, "statusList": [50]}"#,
+    );
+    assert_eq!(analysing["total"], 1);
+    assert_eq!(
+        call(
+            &farm,
+            "/api/render/task/getTaskList",
+            r#"{"pageNum": 0, "pageSize": 10}"#
+        )
+        .code(),
+        600
+    );
+}
+
+#[test]
+fn labels_envs_and_settings_keep_state() {
+    let farm = farm(&[]);
+    ok(
+        &farm,
+        "/api/render/common/addLabel",
+        r#"{"newName": "myLabel", "status": 0}"#,
+    );
+    assert_eq!(
+        call(
+            &farm,
+            "/api/render/common/addLabel",
+            r#"{"newName": "myLabel", "status": 0}"#
+        )
+        .code(),
+        600
+    );
+    let labels = ok(&farm, "/api/render/common/getLabelList", "{}");
+    assert_eq!(labels["projectNameList"][0]["projectName"], "myLabel");
+    ok(
+        &farm,
+        "/api/render/common/deleteLabel",
+        r#"{"delName": "myLabel"}"#,
+    );
+    assert_eq!(
+        call(
+            &farm,
+            "/api/render/common/deleteLabel",
+            r#"{"delName": "myLabel"}"#
+        )
+        .code(),
+        404
+    );
+
+    // The document's addRenderEnv example, with renderSystem as the string "0".
+    let env = r#"{"cgId": 2000, "cgName": "Maya", "cgVersion": "2020", "renderLayerType": 0, "editName": "testRenderEnv", "renderSystem": "0", "pluginIds": [1166]}"#;
+    assert_eq!(
+        ok(&farm, "/api/render/common/addRenderEnv", env)["editName"],
+        "testRenderEnv"
+    );
+    assert_eq!(
+        call(&farm, "/api/render/common/addRenderEnv", env).code(),
+        600,
+        "duplicate name"
+    );
+    let bad_plugin = env.replace("1166", "99");
+    assert_eq!(
+        call(
+            &farm,
+            "/api/render/common/addRenderEnv",
+            &bad_plugin.replace("testRenderEnv", "x")
+        )
+        .code(),
+        600
+    );
+    ok(
+        &farm,
+        "/api/render/common/setDefaultRenderEnv",
+        r#"{"editName": "testRenderEnv"}"#,
+    );
+    let envs = ok(
+        &farm,
+        "/api/render/common/getRenderEnv",
+        r#"{"cgId": 2000}"#,
+    );
+    let defaults: Vec<&str> = envs
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["isDefault"] == 1)
+        .map(|e| e["editName"].as_str().unwrap())
+        .collect();
+    assert_eq!(defaults, ["testRenderEnv"]);
+    ok(
+        &farm,
+        "/api/render/common/updateRenderEnv",
+        &env.replace("[1166]", "[]"),
+    );
+    let envs = ok(
+        &farm,
+        "/api/render/common/getRenderEnv",
+        r#"{"cgId": 2000}"#,
+    );
+    let mine = envs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["editName"] == "testRenderEnv")
+        .unwrap();
+    assert_eq!(mine["respUserPluginInfoVos"], json!([]));
+    assert_eq!(mine["isDefault"], 1, "an update keeps the default");
+    ok(
+        &farm,
+        "/api/render/common/deleteRenderEnv",
+        r#"{"editName": "testRenderEnv"}"#,
+    );
+    assert_eq!(
+        call(
+            &farm,
+            "/api/render/common/setDefaultRenderEnv",
+            r#"{"editName": "testRenderEnv"}"#
+        )
+        .code(),
+        404
+    );
+
+    ok(
+        &farm,
+        "/api/render/user/updateUserSetting",
+        r#"{"taskOverTime": 24}"#,
+    );
+    assert_eq!(
+        ok(&farm, "/api/render/user/queryUserSetting", "{}")["taskOverTime"],
+        24
+    );
+    assert_eq!(
+        ok(&farm, "/api/render/user/queryUserProfile", "{}")["userName"],
+        "rayvision"
+    );
+}
+
+#[test]
+fn many_threads_many_requests_nothing_lost() {
+    let farm = farm(&[]);
+    let threads: usize = 8;
+    let per_thread: usize = 25;
+    let created: Vec<Vec<i64>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut mine = Vec::new();
+                    for i in 0..per_thread {
+                        if i % 2 == 0 {
+                            let data = ok(&farm, "/api/render/task/createTask", r#"{"count": 1}"#);
+                            mine.push(data["taskIdList"][0].as_i64().unwrap());
+                        } else {
+                            let data = ok(
+                                &farm,
+                                "/api/render/task/getTaskList",
+                                r#"{"pageNum": 1, "pageSize": 5}"#,
+                            );
+                            assert!(data["total"].as_i64().unwrap() >= 1);
+                        }
+                    }
+                    mine
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let all: Vec<i64> = created.into_iter().flatten().collect();
+    let unique: HashSet<i64> = all.iter().copied().collect();
+    assert_eq!(all.len(), threads * per_thread.div_ceil(2));
+    assert_eq!(unique.len(), all.len(), "every task id is distinct");
+    let list = ok(
+        &farm,
+        "/api/render/task/getTaskList",
+        r#"{"pageNum": 1, "pageSize": 1000}"#,
+    );
+    assert_eq!(
+        list["total"].as_i64().unwrap() as usize,
+        all.len(),
+        "no task was lost"
+    );
+    assert_eq!(farm.requests() as usize, threads * per_thread + 1);
+}

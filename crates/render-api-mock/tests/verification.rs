@@ -1,0 +1,344 @@
+//! The farm verifies requests the way the service does, over real HTTP with raw requests.
+
+mod common;
+
+use std::io::Write;
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use common::*;
+use render_api_mock::{Limits, MockFarm};
+use render_sign::{HeaderSet, Nonce, Request};
+use serde_json::Value;
+
+const PLATFORMS: &str = "/api/render/common/queryPlatforms";
+
+#[test]
+fn a_correct_request_is_answered_with_the_envelope() {
+    let farm = MockFarm::start().unwrap();
+    let reply = call(&farm, PLATFORMS, r#"{"zone": 1}"#);
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.code(), 200);
+    assert_eq!(reply.body["result"], true);
+    assert_eq!(reply.body["version"], "1.0.0");
+    assert!(reply.body["serverTime"].as_i64().unwrap() > 1_500_000_000_000);
+    assert_eq!(reply.body["data"][0]["name"], "query_platform_w2");
+}
+
+#[test]
+fn a_wrong_signature_is_611() {
+    let farm = MockFarm::start().unwrap();
+    let h = headers(&farm);
+    let mut pairs: Vec<(&str, String)> = h.iter().map(|(n, v)| (n, v.to_owned())).collect();
+    pairs.push((
+        "signature",
+        "6tvuz8bgDCz5vtS3amuMWVbOqzhaeWaOhNcWMqx9zcg=".into(),
+    ));
+    let reply = raw(
+        &farm,
+        &request_bytes(farm.host(), PLATFORMS, &pairs, br#"{"zone": 1}"#),
+    );
+    assert_eq!(reply.code(), 611, "{:?}", reply.body);
+    assert_eq!(reply.body["result"], false);
+}
+
+#[test]
+fn signed_for_another_host_or_path_is_rejected() {
+    let farm = MockFarm::start().unwrap();
+    let h = headers(&farm);
+    let reply = send_signed_for(
+        &farm,
+        &h,
+        "task.renderbus.com",
+        PLATFORMS,
+        PLATFORMS,
+        r#"{"zone": 1}"#,
+    );
+    assert_eq!(reply.code(), 611);
+    let h = headers(&farm);
+    let reply = send_signed_for(
+        &farm,
+        &h,
+        farm.host(),
+        "/api/render/task/getTransferServerMsg",
+        PLATFORMS,
+        r#"{"zone": 1}"#,
+    );
+    assert_eq!(reply.code(), 611);
+}
+
+#[test]
+fn a_timestamp_outside_the_window_is_610() {
+    let farm = MockFarm::start().unwrap();
+    for skew in [-301i64, 301, -86_400] {
+        let h = HeaderSet::new(
+            farm.access_id(),
+            2,
+            (now_secs() as i64 + skew) as u64,
+            Nonce::random().unwrap(),
+        );
+        let reply = send_signed_for(
+            &farm,
+            &h,
+            farm.host(),
+            PLATFORMS,
+            PLATFORMS,
+            r#"{"zone": 1}"#,
+        );
+        assert_eq!(reply.code(), 610, "skew {skew}: {:?}", reply.body);
+        assert!(reply.body["serverTime"].is_i64(), "610 carries serverTime");
+    }
+    // Inside the window is fine.
+    let h = HeaderSet::new(
+        farm.access_id(),
+        2,
+        now_secs() - 200,
+        Nonce::random().unwrap(),
+    );
+    let reply = send_signed_for(
+        &farm,
+        &h,
+        farm.host(),
+        PLATFORMS,
+        PLATFORMS,
+        r#"{"zone": 1}"#,
+    );
+    assert_eq!(reply.code(), 200);
+}
+
+#[test]
+fn a_replayed_nonce_is_rejected() {
+    let farm = MockFarm::start().unwrap();
+    let h = headers(&farm);
+    let first = send_signed_for(
+        &farm,
+        &h,
+        farm.host(),
+        PLATFORMS,
+        PLATFORMS,
+        r#"{"zone": 1}"#,
+    );
+    assert_eq!(first.code(), 200);
+    let replay = send_signed_for(
+        &farm,
+        &h,
+        farm.host(),
+        PLATFORMS,
+        PLATFORMS,
+        r#"{"zone": 1}"#,
+    );
+    assert_eq!(replay.code(), 603, "{:?}", replay.body);
+    assert!(replay.body["message"].as_str().unwrap().contains("replay"));
+}
+
+#[test]
+fn each_missing_header_is_601() {
+    let farm = MockFarm::start().unwrap();
+    for missing in [
+        "accessId",
+        "channel",
+        "platform",
+        "UTCTimestamp",
+        "nonce",
+        "version",
+        "signature",
+    ] {
+        let h = headers(&farm);
+        let body: Value = serde_json::json!({"zone": 1});
+        let signed = Request::new(farm.host(), PLATFORMS, &h, &body)
+            .sign(&farm.credentials())
+            .unwrap();
+        let pairs: Vec<(&str, String)> = signed
+            .iter()
+            .filter(|(n, _)| *n != missing)
+            .map(|(n, v)| (n, v.to_owned()))
+            .collect();
+        let reply = raw(
+            &farm,
+            &request_bytes(farm.host(), PLATFORMS, &pairs, br#"{"zone":1}"#),
+        );
+        assert_eq!(reply.code(), 601, "without {missing}: {:?}", reply.body);
+        assert!(reply.body["message"].as_str().unwrap().contains(missing));
+    }
+}
+
+#[test]
+fn an_unknown_access_id_is_403() {
+    let farm = MockFarm::start().unwrap();
+    let h = HeaderSet::new("AKIDsomebodyelse", 2, now_secs(), Nonce::random().unwrap());
+    let reply = send_signed_for(
+        &farm,
+        &h,
+        farm.host(),
+        PLATFORMS,
+        PLATFORMS,
+        r#"{"zone": 1}"#,
+    );
+    assert_eq!(reply.code(), 403);
+}
+
+#[test]
+fn an_unknown_path_is_404() {
+    let farm = MockFarm::start().unwrap();
+    let reply = call(&farm, "/api/render/common/queryPlanets", r#"{"zone": 1}"#);
+    assert_eq!((reply.status, reply.code()), (404, 404));
+}
+
+#[test]
+fn bodies_that_are_not_json_or_have_wrong_types_are_600() {
+    let farm = MockFarm::start().unwrap();
+    // Not JSON at all: signed over `{}` so that only the body is wrong.
+    let h = headers(&farm);
+    let empty = serde_json::json!({});
+    let signed = Request::new(farm.host(), PLATFORMS, &h, &empty)
+        .sign(&farm.credentials())
+        .unwrap();
+    let pairs: Vec<(&str, String)> = signed.iter().map(|(n, v)| (n, v.to_owned())).collect();
+    let reply = raw(
+        &farm,
+        &request_bytes(farm.host(), PLATFORMS, &pairs, b"zone=1"),
+    );
+    assert_eq!(reply.code(), 600, "{:?}", reply.body);
+    // JSON, but the zone is a word.
+    let reply = call(&farm, PLATFORMS, r#"{"zone": "mars"}"#);
+    assert_eq!(reply.code(), 600, "{:?}", reply.body);
+    // JSON, but a parameter of the wrong type.
+    let reply = call(&farm, "/api/render/task/stopTask", r#"{"taskIds": "all"}"#);
+    assert_eq!(reply.code(), 600, "{:?}", reply.body);
+}
+
+#[test]
+fn a_missing_required_parameter_is_601() {
+    let farm = MockFarm::start().unwrap();
+    let reply = call(&farm, PLATFORMS, "{}");
+    assert_eq!(reply.code(), 601, "{:?}", reply.body);
+    assert!(reply.body["message"].as_str().unwrap().contains("zone"));
+}
+
+#[test]
+fn escaped_bodies_and_any_header_spelling_verify() {
+    let farm = MockFarm::start().unwrap();
+    // The body escapes non-ASCII; the signature is over the values, as the service reads them.
+    let h = headers(&farm);
+    let reply = send_signed_for(
+        &farm,
+        &h,
+        farm.host(),
+        "/api/render/common/addLabel",
+        "/api/render/common/addLabel",
+        r#"{"newName": "\u8863\u5e3d\u95f4", "status": 0}"#,
+    );
+    assert_eq!(reply.code(), 200, "{:?}", reply.body);
+    let labels = ok(&farm, "/api/render/common/getLabelList", "{}");
+    assert_eq!(labels["projectNameList"][0]["projectName"], "衣帽间");
+    // Header values as another client might spell them: a float timestamp, a quoted channel.
+    let mut h = headers(&farm);
+    h.utc_timestamp = format!("{}.0", now_secs());
+    h.channel = "\"4\"".into();
+    let reply = send_signed_for(
+        &farm,
+        &h,
+        farm.host(),
+        PLATFORMS,
+        PLATFORMS,
+        r#"{"zone": 2}"#,
+    );
+    assert_eq!(reply.code(), 200, "{:?}", reply.body);
+}
+
+fn farm_with_short_timeouts() -> MockFarm {
+    MockFarm::builder()
+        .limits(Limits {
+            max_body: 1024,
+            read_timeout: Duration::from_millis(300),
+            ..Limits::default()
+        })
+        .start()
+        .unwrap()
+}
+
+#[test]
+fn http_abuse_gets_an_answer() {
+    let farm = farm_with_short_timeouts();
+    // Oversized body: refused by its Content-Length, before it is read.
+    let big = vec![b' '; 4096];
+    let reply = raw(&farm, &request_bytes(farm.host(), PLATFORMS, &[], &big));
+    assert_eq!(reply.status, 413);
+    assert_eq!(reply.code(), 600);
+    // Wrong method.
+    let reply = raw(
+        &farm,
+        format!(
+            "GET {PLATFORMS} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            farm.host()
+        )
+        .as_bytes(),
+    );
+    assert_eq!((reply.status, reply.code()), (405, 603));
+    // Wrong content type.
+    let bytes = format!(
+        "POST {PLATFORMS} HTTP/1.1\r\nHost: {}\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}",
+        farm.host()
+    );
+    let reply = raw(&farm, bytes.as_bytes());
+    assert_eq!(reply.status, 415);
+    // Chunked bodies are not taken.
+    let bytes = format!(
+        "POST {PLATFORMS} HTTP/1.1\r\nHost: {}\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{{}}\r\n0\r\n\r\n",
+        farm.host()
+    );
+    assert_eq!(raw(&farm, bytes.as_bytes()).status, 411);
+    // Garbage.
+    assert_eq!(raw(&farm, b"\x16\x03\x01 hello\r\n\r\n").status, 400);
+    // The farm still serves correct requests.
+    assert_eq!(call(&farm, PLATFORMS, r#"{"zone": 1}"#).code(), 200);
+}
+
+#[test]
+fn truncated_and_slow_requests_get_an_answer_in_time() {
+    let farm = farm_with_short_timeouts();
+    // Truncated: the body stops short of its Content-Length and the client stops sending.
+    let mut stream = TcpStream::connect(farm.host()).unwrap();
+    let head = format!(
+        "POST {PLATFORMS} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"zone\"",
+        farm.host()
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.shutdown(std::net::Shutdown::Write).unwrap();
+    let reply = read_reply(&mut stream);
+    assert_eq!(reply.status, 400);
+    // Slow: headers, then nothing; answered 408 once the read timeout passes.
+    let started = Instant::now();
+    let mut stream = TcpStream::connect(farm.host()).unwrap();
+    let head = format!(
+        "POST {PLATFORMS} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: 10\r\n\r\n{{",
+        farm.host()
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let reply = read_reply(&mut stream);
+    assert_eq!(reply.status, 408);
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(call(&farm, PLATFORMS, r#"{"zone": 1}"#).code(), 200);
+}
+
+#[test]
+fn several_farms_run_at_once_and_stop_when_dropped() {
+    let a = MockFarm::start().unwrap();
+    let b = MockFarm::start().unwrap();
+    assert_ne!(a.url(), b.url());
+    assert_ne!(a.access_id(), b.access_id());
+    // A's credentials are not B's.
+    let h = headers(&a);
+    let reply = send_signed_for(&b, &h, b.host(), PLATFORMS, PLATFORMS, r#"{"zone": 1}"#);
+    assert_eq!(reply.code(), 403);
+    let host = a.host().to_owned();
+    drop(a);
+    assert!(
+        TcpStream::connect(&host).is_err(),
+        "a dropped farm no longer listens"
+    );
+    assert!(!format!("{b:?}").contains(b.access_key()));
+}
