@@ -1,0 +1,156 @@
+//! The one error type of the client.
+
+use std::time::Duration;
+
+use render_api_types::{CodedEnum, EpochMillis, ErrorCode};
+
+/// What went wrong with a call. `Display` says what happened and, where it can, what to do.
+///
+/// No variant holds or prints the access key or a signature; replies of secret-bearing
+/// endpoints are never quoted.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The service answered with an error code.
+    #[error("{endpoint}: the service answered {code_num} {code_name}: {message}{hint}", code_num = code.code(), code_name = constant(code), hint = hint(code))]
+    Api {
+        /// The endpoint called.
+        endpoint: &'static str,
+        /// The service's code.
+        code: ErrorCode,
+        /// The service's message.
+        message: String,
+        /// The service's clock when it answered.
+        server_time: Option<EpochMillis>,
+    },
+    /// The service answered with an HTTP error status and no envelope.
+    #[error("{endpoint}: the service answered HTTP {status}: {body_excerpt}")]
+    Http {
+        /// The endpoint called.
+        endpoint: &'static str,
+        /// The HTTP status.
+        status: u16,
+        /// The start of the reply's body.
+        body_excerpt: String,
+    },
+    /// The service could not be reached, or the connection failed.
+    #[error("{endpoint}: could not reach the service at {url}: {source}")]
+    Transport {
+        /// The endpoint called.
+        endpoint: &'static str,
+        /// The URL called.
+        url: String,
+        /// What failed.
+        #[source]
+        source: ureq::Error,
+    },
+    /// The call took longer than the client's timeout.
+    #[error(
+        "{endpoint}: no complete answer within {after:?} (raise the timeout, or check the network)"
+    )]
+    Timeout {
+        /// The endpoint called.
+        endpoint: &'static str,
+        /// The timeout that expired.
+        after: Duration,
+        /// What timed out.
+        #[source]
+        source: ureq::Error,
+    },
+    /// The reply was not the JSON the spec describes.
+    #[error("{endpoint}: the reply could not be read: {source}; the reply began: {body_excerpt}")]
+    Decode {
+        /// The endpoint called.
+        endpoint: &'static str,
+        /// The start of the reply's body (withheld for secret-bearing replies).
+        body_excerpt: String,
+        /// serde's account of the mismatch.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The request could not be signed (a bad host or path, or no entropy for the nonce).
+    #[error("{endpoint}: the request could not be signed: {source}")]
+    Sign {
+        /// The endpoint called.
+        endpoint: &'static str,
+        /// Why.
+        #[source]
+        source: render_sign::SignError,
+    },
+    /// The request could not be serialized.
+    #[error("{endpoint}: the request could not be serialized: {source}")]
+    Encode {
+        /// The endpoint called.
+        endpoint: &'static str,
+        /// serde's account.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The client is not configured well enough to call (credentials, host).
+    #[error("the client is not configured: {0}")]
+    Config(String),
+}
+
+impl Error {
+    /// The service's error code, when the service answered with one.
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            Error::Api { code, .. } => Some(*code),
+            _ => None,
+        }
+    }
+
+    /// Whether retrying the same call later may succeed (transport failures, timeouts, 5xx).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Error::Transport { .. } | Error::Timeout { .. } => true,
+            Error::Http { status, .. } => *status >= 500,
+            Error::Api { code, .. } => *code == ErrorCode::InternalError,
+            _ => false,
+        }
+    }
+}
+
+/// The document's constant for a code (`SIGNATURE_EXPIRED`).
+fn constant(code: &ErrorCode) -> String {
+    match code.name() {
+        Some(name) => name.replace('-', "_").to_ascii_uppercase(),
+        None => "(a code this SDK does not know)".to_owned(),
+    }
+}
+
+fn hint(code: &ErrorCode) -> &'static str {
+    match code {
+        ErrorCode::SignatureExpired => {
+            " — check this machine's clock: the request's UTCTimestamp is too far from the service's"
+        }
+        ErrorCode::SignatureInvalid => {
+            " — check the access key, and that the host is the one requests are sent to (`renderbus sign` shows the string to sign)"
+        }
+        ErrorCode::Forbidden | ErrorCode::NeedUserLogin => {
+            " — check the account: the accessId is unknown, disabled, or not allowed here"
+        }
+        ErrorCode::InsufficientPermissions => " — the account lacks the permission for this call",
+        ErrorCode::UserAreaError => {
+            " — the account belongs to the other zone: use task.renderbus.com for China, task.foxrenderfarm.com overseas"
+        }
+        ErrorCode::ParameterInvalid | ErrorCode::ParameterCantBeEmpty => {
+            " — check the request's parameters"
+        }
+        _ => "",
+    }
+}
+
+/// The start of a body, for error messages: at most 200 characters, on one line.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut out: String = text
+        .chars()
+        .take(200)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if text.chars().count() > 200 {
+        out.push('…');
+    }
+    out
+}
