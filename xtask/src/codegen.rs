@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use proc_macro2::TokenStream;
 
 use crate::spec::SpecErrors;
-use crate::{gen_client, gen_types, lint, spec};
+use crate::{gen_cli, gen_client, gen_types, lint, spec};
 
 /// The first line of every generated file.
 pub const PREAMBLE: &str =
@@ -62,6 +62,10 @@ pub fn generate(root: &Path, spec_file: &Path) -> Result<Vec<(PathBuf, String)>,
     let client_dir = root.join("crates/render-api-client/src/generated");
     for (name, tokens) in gen_client::generate(&checked) {
         files.push((client_dir.join(name), format_file(name, tokens)?));
+    }
+    let cli_dir = root.join("crates/render-cli/src/generated");
+    for (name, tokens) in gen_cli::generate(&checked) {
+        files.push((cli_dir.join(name), format_file(name, tokens)?));
     }
     Ok(files)
 }

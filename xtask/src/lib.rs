@@ -4,6 +4,7 @@
 //! `cargo xtask codegen --check` writes nothing and fails when any is stale.
 
 pub mod codegen;
+pub mod gen_cli;
 pub mod gen_client;
 pub mod gen_types;
 pub mod lint;

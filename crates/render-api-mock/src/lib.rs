@@ -18,6 +18,7 @@
 mod farm;
 mod http;
 mod seed;
+pub mod serve;
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};

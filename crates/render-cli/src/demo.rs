@@ -1,0 +1,111 @@
+//! `renderbus demo`: a whole render on an embedded farm.
+
+use std::time::Duration;
+
+use render_api_client::types::*;
+use render_api_client::{Client, Error};
+use render_api_mock::{FarmConfig, MockFarm};
+
+use crate::output::{Format, render};
+use crate::wait::wait;
+
+/// The demo's farm: fast enough to finish in seconds, slow enough to watch, with frame 3
+/// failing its first attempt so the restart has something to do.
+pub fn farm(speed: f64) -> std::io::Result<MockFarm> {
+    MockFarm::builder()
+        .farm(FarmConfig {
+            frames_per_task: 8,
+            frame_seconds: 60,
+            analyse_seconds: 20,
+            nodes: 4,
+            speed,
+            failing_frames: vec![3],
+        })
+        .start()
+}
+
+fn step(title: &str) {
+    println!("\n== {title}");
+}
+
+/// Runs the demo against `client` (pointed at an embedded farm).
+pub fn run(
+    client: &Client,
+    interval: Duration,
+    format: Format,
+    show_bar: bool,
+) -> Result<(), Error> {
+    step("platforms of the China zone (queryPlatforms)");
+    println!(
+        "{}",
+        render(
+            &serde_json::to_value(client.query_platforms(Zone::China)?).unwrap_or_default(),
+            format
+        )
+    );
+
+    step("the account (queryUserProfile)");
+    let profile = client.query_user_profile()?;
+    println!(
+        "user {} ({}), coupon balance {}",
+        profile.user_name,
+        profile.user_id,
+        profile.coupon.map(|c| c.to_string()).unwrap_or_default()
+    );
+
+    step("create a task (createTask) and submit it (submitTask)");
+    let created = client.create_task(CreateTaskRequest::new(1))?;
+    let id = created.task_id_list[0];
+    println!(
+        "created task {id} ({})",
+        created.alias_task_id_list.join(", ")
+    );
+    client.submit_task(SubmitTaskRequest::new(id))?;
+    println!("submitted task {id}: it is analysed, then rendered");
+
+    step(&format!("wait for task {id} (queryTaskInfo, polled)"));
+    let task = wait(client, id, interval, show_bar)?;
+    println!(
+        "task {id} ended {} ({} done, {} failed)",
+        task.task_status,
+        task.done_frames.unwrap_or(0),
+        task.failed_frames.unwrap_or(0)
+    );
+
+    step("its frames (queryTaskFrames)");
+    let frames = client.query_task_frames(QueryTaskFramesRequest::new(id, 1, 50))?;
+    println!(
+        "{}",
+        render(&serde_json::to_value(&frames).unwrap_or_default(), format)
+    );
+
+    let failed: Vec<&FrameInfo> = frames
+        .items
+        .iter()
+        .filter(|f| f.frame_status == FrameStatus::Failed)
+        .collect();
+    if !failed.is_empty() {
+        step(&format!(
+            "restart the {} failed frame(s) (restartFailedFrames) and wait again",
+            failed.len()
+        ));
+        client.restart_failed_frames(&[id])?;
+        let task = wait(client, id, interval, show_bar)?;
+        println!(
+            "task {id} ended {} ({} done, {} failed)",
+            task.task_status,
+            task.done_frames.unwrap_or(0),
+            task.failed_frames.unwrap_or(0)
+        );
+    }
+
+    step("frame totals over the account (queryAllFrameStats)");
+    println!(
+        "{}",
+        render(
+            &serde_json::to_value(client.query_all_frame_stats()?).unwrap_or_default(),
+            format
+        )
+    );
+    Ok(())
+}

@@ -1,0 +1,67 @@
+//! `renderbus task wait`: polls a task and shows its frames as a progress bar.
+
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use render_api_client::types::{TaskInfo, TaskStatus};
+use render_api_client::{Client, Error};
+
+/// Polls `task_id` every `interval` until it reaches a final state; returns its last info.
+///
+/// The bar shows frames done and failed against the total, with elapsed time and an estimate.
+/// Interrupting (Ctrl-C) only stops the watching: the task is left alone.
+pub fn wait(
+    client: &Client,
+    task_id: i64,
+    interval: Duration,
+    show_bar: bool,
+) -> Result<TaskInfo, Error> {
+    let bar = if show_bar {
+        ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr())
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} task {prefix} [{elapsed_precise}] {wide_bar} {pos}/{len} frames · {msg} · eta {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_prefix(task_id.to_string());
+    let started = Instant::now();
+    loop {
+        let page = client.query_task_info(&[task_id])?;
+        let Some(task) = page.items.into_iter().next() else {
+            bar.abandon();
+            return Err(Error::Api {
+                endpoint: "queryTaskInfo",
+                code: render_api_client::types::ErrorCode::ResourceNotFound,
+                message: format!("task {task_id} was not in the reply"),
+                server_time: None,
+            });
+        };
+        let total = task.total_frames.unwrap_or(0).max(0) as u64;
+        let done = task.done_frames.unwrap_or(0).max(0) as u64;
+        let failed = task.failed_frames.unwrap_or(0).max(0) as u64;
+        bar.set_length(total);
+        bar.set_position(done + failed);
+        bar.set_message(format!(
+            "{} · {done} done · {failed} failed",
+            task.task_status
+        ));
+        bar.tick();
+        if task.task_status.is_terminal() {
+            bar.finish_with_message(format!(
+                "{} · {done} done · {failed} failed · {:.0?}",
+                task.task_status,
+                started.elapsed()
+            ));
+            return Ok(task);
+        }
+        std::thread::sleep(interval);
+    }
+}
+
+/// Whether a final state means the render succeeded.
+pub fn succeeded(status: TaskStatus) -> bool {
+    matches!(status, TaskStatus::Finished | TaskStatus::FinishedTest)
+}

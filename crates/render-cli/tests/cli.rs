@@ -1,0 +1,306 @@
+//! The `renderbus` binary against an in-process farm: output, exit codes, messages.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use render_api_mock::{FarmConfig, MockFarm};
+use serde_json::Value;
+
+fn farm(failing: &[usize]) -> MockFarm {
+    MockFarm::builder()
+        .farm(FarmConfig {
+            frames_per_task: 4,
+            frame_seconds: 60,
+            analyse_seconds: 10,
+            nodes: 4,
+            speed: 1200.0,
+            failing_frames: failing.to_vec(),
+        })
+        .start()
+        .unwrap()
+}
+
+/// `renderbus ARGS` with a clean environment: no RENDERBUS_* from outside, no real profile.
+fn renderbus(farm: Option<&MockFarm>, args: &[&str]) -> Output {
+    let home = std::env::temp_dir().join(format!("renderbus-home-{}", std::process::id()));
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_renderbus"));
+    cmd.env_clear()
+        .env("HOME", &home)
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+    if let Some(farm) = farm {
+        cmd.env("RENDERBUS_HOST", farm.url())
+            .env("RENDERBUS_ACCESS_ID", farm.access_id())
+            .env("RENDERBUS_ACCESS_KEY", farm.access_key());
+    }
+    cmd.args(args).output().unwrap()
+}
+
+fn json(out: &Output) -> Value {
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn groups_run_their_calls_and_print_json() {
+    let farm = farm(&[]);
+    let f = Some(&farm);
+    let platforms = json(&renderbus(f, &["platform", "list", "--zone", "china"]));
+    assert_eq!(platforms[0]["name"], "query_platform_w2");
+    assert_eq!(
+        json(&renderbus(f, &["user", "profile"]))["userName"],
+        "rayvision"
+    );
+    assert_eq!(
+        json(&renderbus(f, &["user", "settings"]))["taskOverTime"],
+        12
+    );
+
+    let created = json(&renderbus(f, &["task", "create", "--count", "2"]));
+    let id = created["taskIdList"][0].as_i64().unwrap().to_string();
+    assert_eq!(json(&renderbus(f, &["task", "submit", &id])), Value::Null);
+    let listed = json(&renderbus(
+        f,
+        &["task", "list", "--status", "analyse,rendering"],
+    ));
+    assert_eq!(listed["total"], 1);
+    assert_eq!(listed["items"][0]["id"].to_string(), id);
+    let info = json(&renderbus(f, &["task", "info", &id]));
+    assert_eq!(info["items"][0]["id"].to_string(), id);
+
+    assert_eq!(
+        json(&renderbus(f, &["label", "add", "myLabel", "--status", "0"])),
+        Value::Null
+    );
+    assert_eq!(
+        json(&renderbus(f, &["label", "list"]))["projectNameList"][0]["projectName"],
+        "myLabel"
+    );
+    let plugins = json(&renderbus(f, &["software", "plugins", "--cg-id", "maya"]));
+    assert_eq!(plugins["cgVersion"][0]["cgVersion"], "2020");
+    let added = json(&renderbus(
+        f,
+        &[
+            "env",
+            "add",
+            "--edit-name",
+            "mine",
+            "--cg-id",
+            "maya",
+            "--cg-name",
+            "Maya",
+            "--cg-version",
+            "2020",
+            "--render-layer-type",
+            "0",
+            "--render-system",
+            "linux",
+            "--plugin-ids",
+            "1166",
+        ],
+    ));
+    assert_eq!(added["editName"], "mine");
+    let envs = json(&renderbus(f, &["env", "list", "--cg-id", "2000"]));
+    assert!(
+        envs.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["editName"] == "mine")
+    );
+    let stats = json(&renderbus(f, &["frames", "stats"]));
+    let parts: i64 = [
+        "executingFramesTotal",
+        "doneFramesTotal",
+        "failedFramesTotal",
+        "waitingFramesTotal",
+    ]
+    .iter()
+    .map(|k| stats[k].as_i64().unwrap())
+    .sum();
+    assert_eq!(stats["totalFrames"].as_i64(), Some(parts), "{stats}");
+}
+
+#[test]
+fn task_wait_exits_0_when_a_task_finishes_and_6_when_it_fails() {
+    let ok_farm = farm(&[]);
+    let created = json(&renderbus(
+        Some(&ok_farm),
+        &["task", "create", "--count", "1"],
+    ));
+    let id = created["taskIdList"][0].as_i64().unwrap().to_string();
+    json(&renderbus(Some(&ok_farm), &["task", "submit", &id]));
+    let out = renderbus(Some(&ok_farm), &["task", "wait", &id, "--interval", "0.05"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(json(&out)["taskStatus"], 25);
+
+    let bad_farm = farm(&[2]);
+    let created = json(&renderbus(
+        Some(&bad_farm),
+        &["task", "create", "--count", "1"],
+    ));
+    let id = created["taskIdList"][0].as_i64().unwrap().to_string();
+    json(&renderbus(Some(&bad_farm), &["task", "submit", &id]));
+    let out = renderbus(
+        Some(&bad_farm),
+        &["task", "wait", &id, "--interval", "0.05"],
+    );
+    assert_eq!(out.status.code(), Some(6));
+    let err = stderr(&out);
+    assert!(
+        err.contains("finished-has-failed") && err.contains("3 of 4 frames done, 1 failed"),
+        "{err}"
+    );
+}
+
+#[test]
+fn exit_codes_and_messages_tell_what_went_wrong() {
+    let farm = farm(&[]);
+    // The service's error: 3, with the code's name.
+    let out = renderbus(Some(&farm), &["label", "delete", "nope"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        stderr(&out).contains("404 RESOURCE_NOT_FOUND"),
+        "{}",
+        stderr(&out)
+    );
+    // A bad argument: clap's usage error, 2, naming the accepted values.
+    let out = renderbus(Some(&farm), &["platform", "list", "--zone", "mars"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("expected one of china, overseas"),
+        "{}",
+        stderr(&out)
+    );
+    // Nothing listening: 4.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let out = renderbus(
+        Some(&farm),
+        &["--host", &url, "--retries", "0", "user", "profile"],
+    );
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    // No credentials: 5, saying where they may come from.
+    let out = renderbus(None, &["user", "profile"]);
+    assert_eq!(out.status.code(), Some(5));
+    let err = stderr(&out);
+    assert!(
+        err.contains("no access id")
+            && err.contains("RENDERBUS_ACCESS_ID")
+            && err.contains("--access-id"),
+        "{err}"
+    );
+    // The wrong key: 3, with advice, and the key is not echoed.
+    let out = renderbus(
+        None,
+        &[
+            "--host",
+            farm.url(),
+            "--access-id",
+            farm.access_id(),
+            "--access-key",
+            "wrong-key-value",
+            "user",
+            "profile",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3));
+    let err = stderr(&out);
+    assert!(
+        err.contains("611 SIGNATURE_INVALID") && err.contains("renderbus sign"),
+        "{err}"
+    );
+    assert!(!err.contains("wrong-key-value"), "{err}");
+}
+
+#[test]
+fn sign_prints_the_string_to_sign_but_never_the_key() {
+    let farm = farm(&[]);
+    let out = renderbus(
+        Some(&farm),
+        &[
+            "sign",
+            "--path",
+            "/api/render/common/queryPlatforms",
+            "--body",
+            r#"{"zone":2}"#,
+            "--timestamp",
+            "1535957371",
+            "--nonce",
+            "11886",
+        ],
+    );
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success());
+    let expected = format!(
+        "string to sign: [POST]{}:/api/render/common/queryPlatforms&UTCTimestamp=1535957371&accessId={}&channel=4&nonce=11886&platform=2&version=1.0.0&zone=2",
+        farm.host(),
+        farm.access_id()
+    );
+    assert!(text.contains(&expected), "{text}");
+    assert!(text.contains("signature:"), "{text}");
+    assert!(!text.contains(farm.access_key()), "{text}");
+}
+
+#[test]
+fn profiles_and_the_embedded_farm() {
+    let farm = farm(&[]);
+    let dir = std::env::temp_dir().join(format!("renderbus-cfg-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file: PathBuf = dir.join("config.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "[profile.ci]\naccess_id = \"{}\"\naccess_key = \"{}\"\nhost = \"{}\"\n",
+            farm.access_id(),
+            farm.access_key(),
+            farm.url()
+        ),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_renderbus"))
+        .env_clear()
+        .env("RENDERBUS_CONFIG", &file)
+        .args(["--profile", "ci", "user", "profile"])
+        .output()
+        .unwrap();
+    assert_eq!(json(&out)["userId"], 10001136);
+    let out = Command::new(env!("CARGO_BIN_EXE_renderbus"))
+        .env_clear()
+        .env("RENDERBUS_CONFIG", &file)
+        .args(["--profile", "nope", "user", "profile"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5));
+    assert!(
+        stderr(&out).contains("no [profile.nope]"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_dir_all(&dir).ok();
+
+    // --mock needs no credentials at all.
+    let out = renderbus(None, &["--mock", "platform", "list", "--zone", "overseas"]);
+    assert_eq!(json(&out)[0]["platform"], 9);
+}
+
+#[test]
+fn the_demo_runs_a_whole_render() {
+    let out = renderbus(None, &["demo", "--speed", "600", "--output", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("ended finished-has-failed (7 done, 1 failed)"),
+        "{text}"
+    );
+    assert!(text.contains("ended finished (8 done, 0 failed)"), "{text}");
+}
