@@ -105,11 +105,22 @@ fn method(ep: &EndpointDef) -> TokenStream {
                 (id, ty)
             })
             .collect();
+        let values: Vec<TokenStream> = ep
+            .params
+            .iter()
+            .zip(&args)
+            .map(
+                |(p, (id, _))| match types::parse(&p.ty).expect("linted").ty {
+                    Ty::List(_) => quote!(#id.to_vec()),
+                    _ => quote!(#id),
+                },
+            )
+            .collect();
         let (ids, tys): (Vec<_>, Vec<_>) = args.into_iter().unzip();
         quote! {
             #d
             pub fn #name(&self #(, #ids: #tys)*) -> Result<#response, Error> {
-                self.call::<#endpoint>(&#request::new(#(#ids),*))
+                self.call::<#endpoint>(&#request::new(#(#values),*))
             }
         }
     } else {

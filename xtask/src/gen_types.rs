@@ -467,15 +467,20 @@ fn field_doc(f: &FieldDef, t: &TypeExpr) -> TokenStream {
     ))
 }
 
-/// How a parameter is taken by `new` and the setters: `impl Into<…>` where that helps.
-fn param_input(t: &Ty) -> (TokenStream, bool) {
+/// How a parameter is taken by `new` and the setters, and how the value is stored: strings as
+/// `impl Into<String>`, lists as `impl IntoIterator<Item = T>` (so a wrong element type is
+/// reported as such), the rest as they are.
+fn param_input(t: &Ty, id: &Ident) -> (TokenStream, TokenStream) {
     match t {
-        Ty::Str | Ty::Text => (quote!(impl Into<String>), true),
+        Ty::Str | Ty::Text => (quote!(impl Into<String>), quote!(#id.into())),
         Ty::List(inner) => {
             let inner = rust_ty(inner);
-            (quote!(impl Into<Vec<#inner>>), true)
+            (
+                quote!(impl IntoIterator<Item = #inner>),
+                quote!(#id.into_iter().collect()),
+            )
         }
-        other => (rust_ty(other), false),
+        other => (rust_ty(other), quote!(#id)),
     }
 }
 
@@ -512,16 +517,11 @@ fn gen_request(_checked: &Checked<'_>, ep: &EndpointDef) -> TokenStream {
         let attrs = serde_attrs(&p.name, &rust_name, &t, optional);
         let pdoc = param_doc(p, &t);
         fields.push(quote! { #pdoc #attrs pub #fid: #ty, });
-        let (input, convert) = param_input(&t.ty);
-        let value = if convert {
-            quote!(#fid.into())
-        } else {
+        let (input, value) = param_input(&t.ty, &fid);
+        let init = if fid == value.to_string() {
             quote!(#fid)
-        };
-        let init = if convert {
-            quote!(#fid: #fid.into())
         } else {
-            quote!(#fid)
+            quote!(#fid: #value)
         };
         if optional {
             new_inits.push(quote!(#fid: None));

@@ -98,7 +98,7 @@ impl Client {
     ///
     /// See [`StopTask`] and [`StopTaskRequest`].
     pub fn stop_task(&self, task_ids: &[i64]) -> Result<(), Error> {
-        self.call::<StopTask>(&StopTaskRequest::new(task_ids))
+        self.call::<StopTask>(&StopTaskRequest::new(task_ids.to_vec()))
     }
     /// `startTask` — 开始任务: Start stopped tasks again.
     ///
@@ -106,7 +106,7 @@ impl Client {
     ///
     /// See [`StartTask`] and [`StartTaskRequest`].
     pub fn start_task(&self, task_ids: &[i64]) -> Result<(), Error> {
-        self.call::<StartTask>(&StartTaskRequest::new(task_ids))
+        self.call::<StartTask>(&StartTaskRequest::new(task_ids.to_vec()))
     }
     /// `abortTask` — 放弃任务: Abandon tasks for good.
     ///
@@ -114,7 +114,7 @@ impl Client {
     ///
     /// See [`AbortTask`] and [`AbortTaskRequest`].
     pub fn abort_task(&self, task_ids: &[i64]) -> Result<(), Error> {
-        self.call::<AbortTask>(&AbortTaskRequest::new(task_ids))
+        self.call::<AbortTask>(&AbortTaskRequest::new(task_ids.to_vec()))
     }
     /// `deleteTask` — 删除任务: Delete tasks.
     ///
@@ -122,7 +122,7 @@ impl Client {
     ///
     /// See [`DeleteTask`] and [`DeleteTaskRequest`].
     pub fn delete_task(&self, task_ids: &[i64]) -> Result<(), Error> {
-        self.call::<DeleteTask>(&DeleteTaskRequest::new(task_ids))
+        self.call::<DeleteTask>(&DeleteTaskRequest::new(task_ids.to_vec()))
     }
     /// `queryTaskFrames` — 获取任务渲染帧详情: List a task's frames, a page at a time.
     ///
@@ -156,7 +156,9 @@ impl Client {
     ///
     /// See [`RestartFailedFrames`] and [`RestartFailedFramesRequest`].
     pub fn restart_failed_frames(&self, task_ids: &[i64]) -> Result<(), Error> {
-        self.call::<RestartFailedFrames>(&RestartFailedFramesRequest::new(task_ids))
+        self.call::<
+                RestartFailedFrames,
+            >(&RestartFailedFramesRequest::new(task_ids.to_vec()))
     }
     /// `restartFrame` — 重提任务指定帧: Render chosen frames of a task (or all of them) again.
     ///
@@ -169,7 +171,9 @@ impl Client {
         select_all: FrameSelection,
         ids: &[i64],
     ) -> Result<(), Error> {
-        self.call::<RestartFrame>(&RestartFrameRequest::new(task_id, select_all, ids))
+        self.call::<
+                RestartFrame,
+            >(&RestartFrameRequest::new(task_id, select_all, ids.to_vec()))
     }
     /// `queryTaskInfo` — 获取任务详情: Get tasks by id, with their layers (sub-tasks).
     ///
@@ -177,7 +181,7 @@ impl Client {
     ///
     /// See [`QueryTaskInfo`] and [`QueryTaskInfoRequest`].
     pub fn query_task_info(&self, task_ids: &[i64]) -> Result<Page<TaskInfo>, Error> {
-        self.call::<QueryTaskInfo>(&QueryTaskInfoRequest::new(task_ids))
+        self.call::<QueryTaskInfo>(&QueryTaskInfoRequest::new(task_ids.to_vec()))
     }
     /// `addLabel` — 添加自定义标签: Add a custom label.
     ///
@@ -324,7 +328,9 @@ impl Client {
         task_ids: &[i64],
         over_time: i64,
     ) -> Result<(), Error> {
-        self.call::<SetOverTimeStop>(&SetOverTimeStopRequest::new(task_ids, over_time))
+        self.call::<
+                SetOverTimeStop,
+            >(&SetOverTimeStopRequest::new(task_ids.to_vec(), over_time))
     }
     /// `loadingFrameThumbnail` — 获取帧缩略图: Get the thumbnail paths of a finished frame.
     ///
@@ -346,6 +352,6 @@ impl Client {
     ///
     /// See [`FullSpeed`] and [`FullSpeedRequest`].
     pub fn full_speed(&self, task_ids: &[i64]) -> Result<(), Error> {
-        self.call::<FullSpeed>(&FullSpeedRequest::new(task_ids))
+        self.call::<FullSpeed>(&FullSpeedRequest::new(task_ids.to_vec()))
     }
 }

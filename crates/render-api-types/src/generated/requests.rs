@@ -145,8 +145,8 @@ impl CreateTaskRequest {
     }
     /// Sets `labels`: 自定义任务标签 — Custom labels for the task.
     #[must_use]
-    pub fn labels(mut self, labels: impl Into<Vec<String>>) -> Self {
-        self.labels = Some(labels.into());
+    pub fn labels(mut self, labels: impl IntoIterator<Item = String>) -> Self {
+        self.labels = Some(labels.into_iter().collect());
         self
     }
 }
@@ -279,8 +279,11 @@ impl GetTaskListRequest {
     }
     /// Sets `statusList`: 状态码列表,查询列表中状态的任务 — Only tasks in these states.
     #[must_use]
-    pub fn status_list(mut self, status_list: impl Into<Vec<TaskStatus>>) -> Self {
-        self.status_list = Some(status_list.into());
+    pub fn status_list(
+        mut self,
+        status_list: impl IntoIterator<Item = TaskStatus>,
+    ) -> Self {
+        self.status_list = Some(status_list.into_iter().collect());
         self
     }
     /// Sets `searchKeyword`: 场景名或任务 ID — Scene name or task id to search for.
@@ -316,8 +319,10 @@ pub struct StopTaskRequest {
 }
 impl StopTaskRequest {
     /// A request with its required parameters: `taskIds`.
-    pub fn new(task_ids: impl Into<Vec<i64>>) -> Self {
-        Self { task_ids: task_ids.into() }
+    pub fn new(task_ids: impl IntoIterator<Item = i64>) -> Self {
+        Self {
+            task_ids: task_ids.into_iter().collect(),
+        }
     }
 }
 /// The body of [`StartTask`](crate::StartTask): 开始任务 — Start stopped tasks again.
@@ -334,8 +339,10 @@ pub struct StartTaskRequest {
 }
 impl StartTaskRequest {
     /// A request with its required parameters: `taskIds`.
-    pub fn new(task_ids: impl Into<Vec<i64>>) -> Self {
-        Self { task_ids: task_ids.into() }
+    pub fn new(task_ids: impl IntoIterator<Item = i64>) -> Self {
+        Self {
+            task_ids: task_ids.into_iter().collect(),
+        }
     }
 }
 /// The body of [`AbortTask`](crate::AbortTask): 放弃任务 — Abandon tasks for good.
@@ -352,8 +359,10 @@ pub struct AbortTaskRequest {
 }
 impl AbortTaskRequest {
     /// A request with its required parameters: `taskIds`.
-    pub fn new(task_ids: impl Into<Vec<i64>>) -> Self {
-        Self { task_ids: task_ids.into() }
+    pub fn new(task_ids: impl IntoIterator<Item = i64>) -> Self {
+        Self {
+            task_ids: task_ids.into_iter().collect(),
+        }
     }
 }
 /// The body of [`DeleteTask`](crate::DeleteTask): 删除任务 — Delete tasks.
@@ -370,8 +379,10 @@ pub struct DeleteTaskRequest {
 }
 impl DeleteTaskRequest {
     /// A request with its required parameters: `taskIds`.
-    pub fn new(task_ids: impl Into<Vec<i64>>) -> Self {
-        Self { task_ids: task_ids.into() }
+    pub fn new(task_ids: impl IntoIterator<Item = i64>) -> Self {
+        Self {
+            task_ids: task_ids.into_iter().collect(),
+        }
     }
 }
 /// The body of [`QueryTaskFrames`](crate::QueryTaskFrames): 获取任务渲染帧详情 — List a task's frames, a page at a time.
@@ -448,8 +459,10 @@ pub struct RestartFailedFramesRequest {
 }
 impl RestartFailedFramesRequest {
     /// A request with its required parameters: `taskIds`.
-    pub fn new(task_ids: impl Into<Vec<i64>>) -> Self {
-        Self { task_ids: task_ids.into() }
+    pub fn new(task_ids: impl IntoIterator<Item = i64>) -> Self {
+        Self {
+            task_ids: task_ids.into_iter().collect(),
+        }
     }
 }
 /// The body of [`RestartFrame`](crate::RestartFrame): 重提任务指定帧 — Render chosen frames of a task (or all of them) again.
@@ -477,12 +490,12 @@ impl RestartFrameRequest {
     pub fn new(
         task_id: i64,
         select_all: FrameSelection,
-        ids: impl Into<Vec<i64>>,
+        ids: impl IntoIterator<Item = i64>,
     ) -> Self {
         Self {
             task_id,
             select_all,
-            ids: ids.into(),
+            ids: ids.into_iter().collect(),
         }
     }
 }
@@ -500,8 +513,10 @@ pub struct QueryTaskInfoRequest {
 }
 impl QueryTaskInfoRequest {
     /// A request with its required parameters: `taskIds`.
-    pub fn new(task_ids: impl Into<Vec<i64>>) -> Self {
-        Self { task_ids: task_ids.into() }
+    pub fn new(task_ids: impl IntoIterator<Item = i64>) -> Self {
+        Self {
+            task_ids: task_ids.into_iter().collect(),
+        }
     }
 }
 /// The body of [`AddLabel`](crate::AddLabel): 添加自定义标签 — Add a custom label.
@@ -646,7 +661,7 @@ impl AddRenderEnvRequest {
         render_layer_type: i64,
         edit_name: impl Into<String>,
         render_system: RenderSystem,
-        plugin_ids: impl Into<Vec<i64>>,
+        plugin_ids: impl IntoIterator<Item = i64>,
     ) -> Self {
         Self {
             cg_id,
@@ -655,7 +670,7 @@ impl AddRenderEnvRequest {
             render_layer_type,
             edit_name: edit_name.into(),
             render_system,
-            plugin_ids: plugin_ids.into(),
+            plugin_ids: plugin_ids.into_iter().collect(),
         }
     }
 }
@@ -704,7 +719,7 @@ impl UpdateRenderEnvRequest {
         render_layer_type: i64,
         edit_name: impl Into<String>,
         render_system: RenderSystem,
-        plugin_ids: impl Into<Vec<i64>>,
+        plugin_ids: impl IntoIterator<Item = i64>,
     ) -> Self {
         Self {
             cg_id,
@@ -713,7 +728,7 @@ impl UpdateRenderEnvRequest {
             render_layer_type,
             edit_name: edit_name.into(),
             render_system,
-            plugin_ids: plugin_ids.into(),
+            plugin_ids: plugin_ids.into_iter().collect(),
         }
     }
 }
@@ -880,9 +895,9 @@ pub struct SetOverTimeStopRequest {
 }
 impl SetOverTimeStopRequest {
     /// A request with its required parameters: `taskIds`, `overTime`.
-    pub fn new(task_ids: impl Into<Vec<i64>>, over_time: i64) -> Self {
+    pub fn new(task_ids: impl IntoIterator<Item = i64>, over_time: i64) -> Self {
         Self {
-            task_ids: task_ids.into(),
+            task_ids: task_ids.into_iter().collect(),
             over_time,
         }
     }
@@ -923,7 +938,9 @@ pub struct FullSpeedRequest {
 }
 impl FullSpeedRequest {
     /// A request with its required parameters: `taskIds`.
-    pub fn new(task_ids: impl Into<Vec<i64>>) -> Self {
-        Self { task_ids: task_ids.into() }
+    pub fn new(task_ids: impl IntoIterator<Item = i64>) -> Self {
+        Self {
+            task_ids: task_ids.into_iter().collect(),
+        }
     }
 }

@@ -1,0 +1,9 @@
+//! Compile-time promises: the mistakes in `tests/ui/fail` do not compile, and each says why;
+//! the intended usage in `tests/ui/pass` does.
+
+#[test]
+fn ui() {
+    let t = trybuild::TestCases::new();
+    t.compile_fail("ui/fail/*.rs");
+    t.pass("ui/pass/*.rs");
+}
