@@ -123,3 +123,34 @@ fn the_real_spec_passes_and_covers_every_endpoint() {
         6
     );
 }
+
+#[test]
+fn a_stale_or_hand_edited_file_is_named_with_the_command_to_run() {
+    let root = std::env::temp_dir().join(format!("xtask-stale-{}", std::process::id()));
+    let spec_file = codegen::repo_root().join("api-spec.yaml");
+    std::fs::create_dir_all(&root).unwrap();
+    codegen::run(&root, &spec_file, false).unwrap();
+    assert!(
+        codegen::run(&root, &spec_file, true).is_ok(),
+        "freshly generated files are up to date"
+    );
+    let edited = root.join("crates/render-api-types/src/generated/models.rs");
+    let mut text = std::fs::read_to_string(&edited).unwrap();
+    text.push_str("\n// a hand edit\n");
+    std::fs::write(&edited, text).unwrap();
+    let stray = root.join("crates/render-api-types/src/generated/old.rs");
+    std::fs::write(&stray, "// no longer generated\n").unwrap();
+    let err = codegen::run(&root, &spec_file, true)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("crates/render-api-types/src/generated/models.rs"),
+        "{err}"
+    );
+    assert!(
+        err.contains("crates/render-api-types/src/generated/old.rs"),
+        "{err}"
+    );
+    assert!(err.contains("run `cargo xtask codegen`"), "{err}");
+    std::fs::remove_dir_all(&root).ok();
+}

@@ -440,71 +440,26 @@ impl Client {
             Ok(b) => b,
             Err(source) => return Attempt::Failed(self.transport_error(E::NAME, url, source)),
         };
-        let shown = |reply: &[u8]| {
-            if E::SECRET_RESPONSE {
-                "(withheld: the reply carries a secret)".to_owned()
-            } else {
-                excerpt(reply)
-            }
-        };
-        let envelope: Envelope<Value> = match serde_json::from_slice(&reply) {
-            Ok(e) => e,
-            Err(source) => {
-                return Attempt::Failed(if (200..300).contains(&status) {
-                    Error::Decode {
-                        endpoint: E::NAME,
-                        body_excerpt: shown(&reply),
-                        source,
-                    }
-                } else {
-                    Error::Http {
-                        endpoint: E::NAME,
-                        status,
-                        body_excerpt: shown(&reply),
-                    }
-                });
-            }
-        };
-        if !envelope.code.is_success() {
-            let err = Error::Api {
-                endpoint: E::NAME,
-                code: envelope.code,
-                message: envelope.message.unwrap_or_default(),
-                server_time: envelope.server_time,
-            };
-            if envelope.code == ErrorCode::SignatureExpired
-                && may_correct_skew
-                && let Some(server) = envelope.server_time
-            {
+        match interpret_reply::<E>(status, &reply) {
+            Ok(data) => Attempt::Done(data),
+            Err(Error::Api {
+                code: ErrorCode::SignatureExpired,
+                server_time: Some(server),
+                endpoint,
+                message,
+            }) if may_correct_skew => {
                 let local = EpochMillis::from_system_time(self.now()).as_millis();
                 inner
                     .offset_ms
                     .store(server.as_millis() - local, Ordering::Relaxed);
-                return Attempt::SkewCorrected(err);
+                Attempt::SkewCorrected(Error::Api {
+                    endpoint,
+                    code: ErrorCode::SignatureExpired,
+                    message,
+                    server_time: Some(server),
+                })
             }
-            if status >= 500 {
-                return Attempt::Failed(Error::Http {
-                    endpoint: E::NAME,
-                    status,
-                    body_excerpt: shown(&reply),
-                });
-            }
-            return Attempt::Failed(err);
-        }
-        if status >= 300 {
-            return Attempt::Failed(Error::Http {
-                endpoint: E::NAME,
-                status,
-                body_excerpt: shown(&reply),
-            });
-        }
-        match serde_json::from_value::<E::Response>(envelope.data.unwrap_or(Value::Null)) {
-            Ok(data) => Attempt::Done(data),
-            Err(source) => Attempt::Failed(Error::Decode {
-                endpoint: E::NAME,
-                body_excerpt: shown(&reply),
-                source,
-            }),
+            Err(e) => Attempt::Failed(e),
         }
     }
 
@@ -560,6 +515,68 @@ fn outcome(err: &Error) -> String {
         Error::Encode { .. } => "encode".into(),
         Error::Config(_) => "config".into(),
     }
+}
+
+/// What a reply means for endpoint `E`: its data, or the error it carries.
+///
+/// Pure (no I/O), so it is fuzzed directly. A body that is not an envelope is a decode error
+/// (with a 2xx status) or an HTTP error; an envelope with a code other than 200 is an API
+/// error (an HTTP error when the status is 5xx, so that it is retried); data that does not fit
+/// `E::Response` is a decode error. Secret-bearing replies are never quoted.
+pub fn interpret_reply<E: Endpoint>(status: u16, reply: &[u8]) -> Result<E::Response, Error> {
+    let shown = |reply: &[u8]| {
+        if E::SECRET_RESPONSE {
+            "(withheld: the reply carries a secret)".to_owned()
+        } else {
+            excerpt(reply)
+        }
+    };
+    let envelope: Envelope<Value> = match serde_json::from_slice(reply) {
+        Ok(e) => e,
+        Err(source) if (200..300).contains(&status) => {
+            return Err(Error::Decode {
+                endpoint: E::NAME,
+                body_excerpt: shown(reply),
+                source,
+            });
+        }
+        Err(_) => {
+            return Err(Error::Http {
+                endpoint: E::NAME,
+                status,
+                body_excerpt: shown(reply),
+            });
+        }
+    };
+    if status >= 500 {
+        return Err(Error::Http {
+            endpoint: E::NAME,
+            status,
+            body_excerpt: shown(reply),
+        });
+    }
+    if !envelope.code.is_success() {
+        return Err(Error::Api {
+            endpoint: E::NAME,
+            code: envelope.code,
+            message: envelope.message.unwrap_or_default(),
+            server_time: envelope.server_time,
+        });
+    }
+    if status >= 300 {
+        return Err(Error::Http {
+            endpoint: E::NAME,
+            status,
+            body_excerpt: shown(reply),
+        });
+    }
+    serde_json::from_value::<E::Response>(envelope.data.unwrap_or(Value::Null)).map_err(|source| {
+        Error::Decode {
+            endpoint: E::NAME,
+            body_excerpt: shown(reply),
+            source,
+        }
+    })
 }
 
 /// The items of all pages of a paginated endpoint; see [`Client::all_pages`].

@@ -203,3 +203,13 @@ fn pages_know_their_end() {
     .unwrap();
     assert!(page.is_last());
 }
+
+#[test]
+fn fields_the_sdk_does_not_know_are_tolerated() {
+    let task: TaskInfo = serde_json::from_value(json!({
+        "id": 1, "taskStatus": 5, "brandNewField": {"nested": [1, 2]}, "anotherOne": "x"
+    }))
+    .unwrap();
+    assert_eq!(task.id, 1);
+    assert_eq!(task.task_status, TaskStatus::Rendering);
+}
