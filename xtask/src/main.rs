@@ -11,12 +11,17 @@ usage: cargo xtask <task>
 tasks:
   codegen [--check] [--spec FILE]   regenerate every generated file from api-spec.yaml;
                                     with --check, write nothing and fail when any is stale
+  bench [--json] [--skip-build]     run the benchmarks (release build) and print ratios
+  load --url URL [--requests N] [--threads T] [--endpoint NAME]
+                                    load any server speaking this API; credentials from
+                                    RENDERBUS_ACCESS_ID / RENDERBUS_ACCESS_KEY
   help                              this text";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("codegen") => codegen_task(&args[1..]),
+        Some(task @ ("bench" | "load")) => release_run(task, &args[1..]),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -24,6 +29,32 @@ fn main() -> ExitCode {
         Some(other) => {
             eprintln!("error: unknown task `{other}`\n\n{USAGE}");
             ExitCode::from(2)
+        }
+    }
+}
+
+/// Runs a task of `render-bench`, built in release mode (benchmarks of debug builds mislead).
+fn release_run(task: &str, args: &[String]) -> ExitCode {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .current_dir(codegen::repo_root())
+        .args([
+            "run",
+            "--release",
+            "--quiet",
+            "-p",
+            "render-bench",
+            "--",
+            task,
+        ])
+        .args(args)
+        .status();
+    match status {
+        Ok(s) if s.success() => ExitCode::SUCCESS,
+        Ok(s) => ExitCode::from(u8::try_from(s.code().unwrap_or(1)).unwrap_or(1)),
+        Err(e) => {
+            eprintln!("error: cannot run cargo: {e}");
+            ExitCode::FAILURE
         }
     }
 }

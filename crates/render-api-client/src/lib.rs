@@ -36,7 +36,7 @@ mod generated;
 
 pub use client::{
     Client, ClientBuilder, ENV_ACCESS_ID, ENV_ACCESS_KEY, HOST_CHINA, HOST_OVERSEAS, Pages,
-    RetryPolicy, interpret_reply,
+    RetryPolicy, default_agent, interpret_reply,
 };
 pub use error::Error;
 pub use render_api_types as types;

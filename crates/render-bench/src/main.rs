@@ -1,0 +1,518 @@
+//! `render-bench`: the project's benchmarks and load generator (run them through
+//! `cargo xtask bench` and `cargo xtask load`, which build this in release mode).
+//!
+//! Every benchmark row runs a baseline and ours on the same input in the same process, in
+//! alternating rounds, and reports the median time of each and their ratio (ours / baseline:
+//! below 1 is faster than the baseline).
+
+mod load;
+
+use std::hint::black_box;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use base64::Engine as _;
+use clap::{Parser, Subcommand};
+use hmac::{Hmac, Mac};
+use render_api_client::types::{Envelope, Page, TaskInfo, Zone};
+use render_api_client::{Client, RetryPolicy};
+use render_api_mock::MockFarm;
+use render_sign::{Credentials, HeaderSet, Nonce, Request};
+use serde_json::{Value, json};
+use sha2::Sha256;
+
+#[derive(Parser, Debug)]
+#[command(about = "Benchmarks and load generation for render-api")]
+struct Args {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand, Debug)]
+enum Cmd {
+    /// Run every benchmark and print a table (or JSON lines).
+    Bench {
+        /// One JSON object per row: name, baseline, ours, ratio, iterations.
+        #[arg(long)]
+        json: bool,
+        /// Skip the slow build-time rows.
+        #[arg(long)]
+        skip_build: bool,
+        /// Only the rows whose name contains this.
+        #[arg(long)]
+        only: Option<String>,
+    },
+    /// Load any server speaking this API (credentials from RENDERBUS_ACCESS_ID/KEY).
+    Load(load::LoadArgs),
+}
+
+/// One row of results.
+struct Row {
+    name: String,
+    baseline_label: &'static str,
+    ours_label: &'static str,
+    /// Baseline cost per operation, in nanoseconds.
+    baseline: f64,
+    /// Our cost per operation, in nanoseconds.
+    ours: f64,
+    iterations: u64,
+    note: String,
+}
+
+fn print_row(row: &Row, json: bool) {
+    let ratio = row.ours / row.baseline;
+    if json {
+        println!(
+            "{}",
+            json!({
+                "name": row.name, "baseline": row.baseline, "ours": row.ours, "ratio": ratio,
+                "iterations": row.iterations, "unit": "ns/op",
+                "baseline_is": row.baseline_label, "ours_is": row.ours_label, "note": row.note,
+            })
+        );
+    } else {
+        println!(
+            "{:<34} {:>14} {:>14} {:>8.2}x {:>10}  {} vs {}{}",
+            row.name,
+            human(row.baseline),
+            human(row.ours),
+            ratio,
+            row.iterations,
+            row.ours_label,
+            row.baseline_label,
+            if row.note.is_empty() {
+                String::new()
+            } else {
+                format!(" · {}", row.note)
+            }
+        );
+    }
+}
+
+fn human(ns: f64) -> String {
+    if ns >= 1e9 {
+        format!("{:.2} s", ns / 1e9)
+    } else if ns >= 1e6 {
+        format!("{:.2} ms", ns / 1e6)
+    } else if ns >= 1e3 {
+        format!("{:.2} µs", ns / 1e3)
+    } else {
+        format!("{ns:.0} ns")
+    }
+}
+
+/// Median ns per call of `base` and `ours`, measured in alternating rounds of `iters` calls.
+fn compare(
+    mut base: impl FnMut(),
+    mut ours: impl FnMut(),
+    iters: u64,
+    rounds: usize,
+) -> (f64, f64) {
+    let mut b = Vec::with_capacity(rounds);
+    let mut o = Vec::with_capacity(rounds);
+    for _ in 0..rounds {
+        let t = Instant::now();
+        for _ in 0..iters {
+            base();
+        }
+        b.push(t.elapsed().as_nanos() as f64 / iters as f64);
+        let t = Instant::now();
+        for _ in 0..iters {
+            ours();
+        }
+        o.push(t.elapsed().as_nanos() as f64 / iters as f64);
+    }
+    (median(&mut b), median(&mut o))
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// Iterations that make one call of `f` take about `target` in all.
+fn calibrate(mut f: impl FnMut(), target: Duration) -> u64 {
+    let t = Instant::now();
+    let mut n = 0u64;
+    while t.elapsed() < target / 10 {
+        f();
+        n += 1;
+    }
+    (n * 10).max(1)
+}
+
+const KEY: &str = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";
+
+fn sign_row(name: &str, path: &str, body: &Value) -> Row {
+    let mut headers = HeaderSet::new(
+        "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE",
+        1,
+        1535957371,
+        Nonce::from(11886),
+    );
+    headers.channel = "7".into();
+    let creds = Credentials::new(headers.access_id.clone(), KEY);
+    let request = Request::new("task.renderbus.com", path, &headers, body);
+    let text = request
+        .string_to_sign()
+        .expect("bench input signs")
+        .to_string();
+    let bare = || {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(KEY.as_bytes()).expect("any key");
+        mac.update(black_box(text.as_bytes()));
+        black_box(base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes()));
+    };
+    let full = || {
+        black_box(black_box(&request).sign(&creds).expect("bench input signs"));
+    };
+    let iters = calibrate(full, Duration::from_millis(30));
+    let (baseline, ours) = compare(bare, full, iters, 15);
+    Row {
+        name: name.into(),
+        baseline_label: "bare HMAC+base64",
+        ours_label: "full sign",
+        baseline,
+        ours,
+        iterations: iters * 15,
+        note: String::new(),
+    }
+}
+
+/// A getTaskList reply of 1,000 tasks, each the document's example task with its two layers.
+fn task_page_body() -> Vec<u8> {
+    let loaded =
+        xtask::spec::load(&xtask::codegen::repo_root().join("api-spec.yaml")).expect("spec loads");
+    let ep = loaded
+        .spec
+        .endpoints
+        .iter()
+        .find(|e| e.name == "getTaskList")
+        .expect("getTaskList");
+    let example: Value = serde_json::from_str(
+        ep.examples
+            .as_ref()
+            .and_then(|e| e.response.as_deref())
+            .expect("example"),
+    )
+    .expect("json");
+    let task = example["data"]["items"][0].clone();
+    let items: Vec<Value> = (0..1000)
+        .map(|i| {
+            let mut t = task.clone();
+            t["id"] = json!(100_000 + i);
+            t
+        })
+        .collect();
+    serde_json::to_vec(&json!({
+        "version": "1.0.0", "result": true, "message": "success", "code": 200, "serverTime": 1535964116655_i64,
+        "data": {"pageCount": 1, "pageNum": 1, "total": 1000, "size": 1000, "items": items}
+    }))
+    .expect("serializes")
+}
+
+fn parse_row() -> Row {
+    let body = task_page_body();
+    let as_value = || {
+        black_box(serde_json::from_slice::<Value>(black_box(&body)).expect("parses"));
+    };
+    let typed = || {
+        black_box(
+            serde_json::from_slice::<Envelope<Page<TaskInfo>>>(black_box(&body)).expect("parses"),
+        );
+    };
+    let (baseline, ours) = compare(as_value, typed, 5, 9);
+    Row {
+        name: "parse getTaskList, 1,000 tasks".into(),
+        baseline_label: "serde_json::Value",
+        ours_label: "typed",
+        baseline,
+        ours,
+        iterations: 45,
+        note: format!("{} KiB with nested layers", body.len() / 1024),
+    }
+}
+
+fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// Pre-built, pre-signed queryPlatforms requests (each its own nonce), as raw parts.
+fn presigned(farm: &MockFarm, n: usize, seed: u64) -> Vec<Vec<(&'static str, String)>> {
+    let body = json!({"zone": 1});
+    let creds = farm.credentials();
+    (0..n)
+        .map(|i| {
+            let headers = HeaderSet::new(
+                farm.access_id(),
+                2,
+                now_secs(),
+                Nonce::from(seed * 1_000_000 + i as u64),
+            );
+            let signed = Request::new(
+                farm.host(),
+                "/api/render/common/queryPlatforms",
+                &headers,
+                &body,
+            )
+            .sign(&creds)
+            .expect("signs");
+            signed.iter().map(|(k, v)| (k, v.to_owned())).collect()
+        })
+        .collect()
+}
+
+fn raw_post(agent: &ureq::Agent, url: &str, headers: &[(&'static str, String)]) {
+    let mut req = agent.post(url).content_type("application/json");
+    for (k, v) in headers {
+        req = req.header(*k, v);
+    }
+    let mut resp = req.send(&br#"{"zone":1}"#[..]).expect("the farm answers");
+    black_box(resp.body_mut().read_to_vec().expect("a body"));
+}
+
+/// The generated client against raw ureq POSTs of pre-built, pre-signed requests, on an agent
+/// with ureq's defaults (`same_transport: false`) or with the client's own transport settings
+/// (timeouts and resolver: `same_transport: true`), so that transport policy and the client's
+/// own work can be told apart.
+fn wire_row(same_transport: bool) -> Row {
+    let farm = MockFarm::start().expect("farm starts");
+    let client = Client::builder()
+        .host(farm.url())
+        .credentials(farm.credentials())
+        .retry(RetryPolicy::none())
+        .build()
+        .expect("client");
+    let agent: ureq::Agent = if same_transport {
+        render_api_client::default_agent(Duration::from_secs(10), Duration::from_secs(30))
+    } else {
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into()
+    };
+    let url = format!("{}/api/render/common/queryPlatforms", farm.url());
+    let n = 2000usize;
+    let rounds = 5;
+    let mut base = Vec::new();
+    let mut ours = Vec::new();
+    for round in 0..rounds {
+        let requests = presigned(&farm, n, round as u64 + 1);
+        let t = Instant::now();
+        for headers in &requests {
+            raw_post(&agent, &url, headers);
+        }
+        base.push(t.elapsed().as_nanos() as f64 / n as f64);
+        let t = Instant::now();
+        for _ in 0..n {
+            black_box(
+                client
+                    .query_platforms(Zone::China)
+                    .expect("the farm answers"),
+            );
+        }
+        ours.push(t.elapsed().as_nanos() as f64 / n as f64);
+    }
+    Row {
+        name: if same_transport {
+            "client on the wire, same transport"
+        } else {
+            "client on the wire (queryPlatforms)"
+        }
+        .into(),
+        baseline_label: if same_transport {
+            "raw ureq, client's timeouts"
+        } else {
+            "raw ureq, default agent"
+        },
+        ours_label: "generated client",
+        baseline: median(&mut base),
+        ours: median(&mut ours),
+        iterations: (n * rounds) as u64,
+        note: "loopback, mock farm, pre-signed baseline".into(),
+    }
+}
+
+fn farm_rows() -> Row {
+    let threads = 4usize;
+    let per_thread = 1000usize;
+    let run = |farm: &MockFarm, seed: u64| -> f64 {
+        let url = format!("{}/api/render/common/queryPlatforms", farm.url());
+        let batches: Vec<_> = (0..threads)
+            .map(|t| presigned(farm, per_thread, seed * 100 + t as u64))
+            .collect();
+        let t = Instant::now();
+        std::thread::scope(|s| {
+            for batch in &batches {
+                let url = &url;
+                s.spawn(move || {
+                    let agent: ureq::Agent = ureq::Agent::config_builder()
+                        .http_status_as_error(false)
+                        .build()
+                        .into();
+                    for headers in batch {
+                        raw_post(&agent, url, headers);
+                    }
+                });
+            }
+        });
+        t.elapsed().as_nanos() as f64 / (threads * per_thread) as f64
+    };
+    let bare = MockFarm::builder()
+        .answer_without_verifying()
+        .start()
+        .expect("farm starts");
+    let full = MockFarm::start().expect("farm starts");
+    let mut b = Vec::new();
+    let mut o = Vec::new();
+    for round in 0..5 {
+        b.push(run(&bare, round * 2 + 1));
+        o.push(run(&full, round * 2 + 2));
+    }
+    let (baseline, ours) = (median(&mut b), median(&mut o));
+    Row {
+        name: format!("mock farm, {threads} client threads"),
+        baseline_label: "same stack, no verification",
+        ours_label: "verified + stateful",
+        baseline,
+        ours,
+        iterations: (threads * per_thread * 5) as u64,
+        note: format!("{:.0} vs {:.0} requests/s", 1e9 / ours, 1e9 / baseline),
+    }
+}
+
+fn codegen_row() -> Row {
+    let root = xtask::codegen::repo_root();
+    let spec = root.join("api-spec.yaml");
+    let lint_only = || {
+        let loaded = xtask::spec::load(&spec).expect("spec loads");
+        black_box(xtask::lint::check(&loaded).is_ok());
+    };
+    let generate = || {
+        black_box(xtask::codegen::generate(&root, &spec).expect("generates"));
+    };
+    let (baseline, ours) = compare(lint_only, generate, 3, 5);
+    let files = xtask::codegen::generate(&root, &spec).expect("generates");
+    let lines: usize = files.iter().map(|(_, c)| c.lines().count()).sum();
+    let endpoints = xtask::spec::load(&spec)
+        .map(|l| l.spec.endpoints.len())
+        .unwrap_or(1);
+    Row {
+        name: "regenerate everything".into(),
+        baseline_label: "load + lint only",
+        ours_label: "load + lint + generate + format",
+        baseline,
+        ours,
+        iterations: 15,
+        note: format!(
+            "{lines} generated lines, {} per endpoint",
+            lines / endpoints
+        ),
+    }
+}
+
+/// Rebuild time of the generated crates (types + client) after a change to them, against the
+/// hand-written signer, in release mode, in a target directory of its own.
+fn build_row(root: &Path) -> Option<Row> {
+    let target = root.join("target").join("bench-build");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let build = |packages: &[&str]| -> Option<f64> {
+        let t = Instant::now();
+        let mut cmd = Command::new(&cargo);
+        cmd.current_dir(root)
+            .args(["build", "--release", "--quiet", "--target-dir"])
+            .arg(&target);
+        for p in packages {
+            cmd.args(["-p", p]);
+        }
+        let ok = cmd.status().ok()?.success();
+        ok.then(|| t.elapsed().as_nanos() as f64)
+    };
+    let touch = |file: &str| {
+        let path = root.join(file);
+        let text = std::fs::read(&path).ok()?;
+        std::fs::write(&path, text).ok()
+    };
+    eprintln!("building the generated crates from clean (once, for the row below)…");
+    let from_clean = build(&["render-api-types", "render-api-client"])?;
+    touch("crates/render-sign/src/lib.rs")?;
+    let sign = build(&["render-sign"])?;
+    touch("crates/render-api-types/src/lib.rs")?;
+    let generated = build(&["render-api-types", "render-api-client"])?;
+    Some(Row {
+        name: "rebuild after a change (release)".into(),
+        baseline_label: "render-sign",
+        ours_label: "types + client",
+        baseline: sign,
+        ours: generated,
+        iterations: 1,
+        note: format!("from clean with dependencies: {}", human(from_clean)),
+    })
+}
+
+fn main() -> std::process::ExitCode {
+    let args = Args::parse();
+    match args.command {
+        Cmd::Load(load) => load::run(load),
+        Cmd::Bench {
+            json,
+            skip_build,
+            only,
+        } => {
+            if !json {
+                println!(
+                    "{:<34} {:>14} {:>14} {:>9} {:>10}  (release build; ratio = ours / baseline)",
+                    "benchmark", "baseline/op", "ours/op", "ratio", "iterations"
+                );
+            }
+            let ids: Vec<u64> = (0..10_000).map(|i| 1_111_000 + i).collect();
+            type Bench = Box<dyn Fn() -> Row>;
+            let rows: Vec<(&str, Bench)> = vec![
+                (
+                    "sign: document example",
+                    Box::new(|| {
+                        sign_row(
+                            "sign: document example",
+                            "/api/render/common/queryPlatforms",
+                            &json!({"zone": 2}),
+                        )
+                    }),
+                ),
+                (
+                    "sign: 10,000 task ids",
+                    Box::new(move || {
+                        sign_row(
+                            "sign: 10,000 task ids",
+                            "/api/render/task/stopTask",
+                            &json!({"taskIds": ids}),
+                        )
+                    }),
+                ),
+                ("parse getTaskList", Box::new(parse_row)),
+                ("client on the wire", Box::new(|| wire_row(false))),
+                (
+                    "client on the wire, same transport",
+                    Box::new(|| wire_row(true)),
+                ),
+                ("mock farm", Box::new(farm_rows)),
+                ("regenerate everything", Box::new(codegen_row)),
+            ];
+            let wanted = |name: &str| only.as_deref().is_none_or(|o| name.contains(o));
+            for (name, row) in rows {
+                if wanted(name) {
+                    print_row(&row(), json);
+                }
+            }
+            if !skip_build && wanted("rebuild") {
+                match build_row(&xtask::codegen::repo_root()) {
+                    Some(r) => print_row(&r, json),
+                    None => eprintln!("the build-time row could not be measured (cargo failed)"),
+                }
+            }
+            std::process::ExitCode::SUCCESS
+        }
+    }
+}
