@@ -143,7 +143,7 @@ fn tamper_relay(farm: String) -> Tamper {
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { continue };
-            let Some(mut request) = read_request(&mut stream) else {
+            let Some(mut request) = render_api_tests::read_http_request(&mut stream) else {
                 continue;
             };
             let spots = signed_bytes(&request);
@@ -222,32 +222,6 @@ fn signed_bytes(request: &[u8]) -> Vec<usize> {
         at += line.len() + 1;
     }
     spots
-}
-
-fn read_request(stream: &mut TcpStream) -> Option<Vec<u8>> {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 8192];
-    loop {
-        let n = stream.read(&mut chunk).ok()?;
-        if n == 0 {
-            return None;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-        let start = body_start(&buf);
-        if start < buf.len() || buf.ends_with(b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&buf[..start]).to_ascii_lowercase();
-            let len: usize = head
-                .lines()
-                .find_map(|l| {
-                    l.strip_prefix("content-length:")
-                        .map(|v| v.trim().parse().unwrap())
-                })
-                .unwrap_or(0);
-            if buf.len() >= start + len {
-                return Some(buf);
-            }
-        }
-    }
 }
 
 fn endpoint_names() -> Vec<String> {

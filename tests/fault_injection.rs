@@ -2,7 +2,7 @@
 //! timeout plus a small margin, never panics, retries only reads, and the server's own count
 //! proves a write was sent once.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -56,32 +56,6 @@ impl BadServer {
     }
 }
 
-fn read_request(stream: &mut TcpStream) -> Option<String> {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 4096];
-    loop {
-        let n = stream.read(&mut chunk).ok()?;
-        if n == 0 {
-            return None;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&buf[..end]).to_string();
-            let len: usize = head
-                .lines()
-                .find_map(|l| {
-                    l.to_ascii_lowercase()
-                        .strip_prefix("content-length:")
-                        .map(|v| v.trim().parse().unwrap())
-                })
-                .unwrap_or(0);
-            if buf.len() >= end + 4 + len {
-                return Some(head);
-            }
-        }
-    }
-}
-
 fn reply(status: &str, ctype: &str, body: &str) -> String {
     format!(
         "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -90,9 +64,10 @@ fn reply(status: &str, ctype: &str, body: &str) -> String {
 }
 
 fn misbehave(mut stream: TcpStream, how: Misbehaviour, seen: &Mutex<Vec<String>>) {
-    let Some(head) = read_request(&mut stream) else {
+    let Some(request) = render_api_tests::read_http_request(&mut stream) else {
         return;
     };
+    let head = String::from_utf8_lossy(&request).into_owned();
     let path = head.split(' ').nth(1).unwrap_or("").to_owned();
     seen.lock().unwrap().push(path.clone());
     let create = path.ends_with("createTask");

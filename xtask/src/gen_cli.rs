@@ -7,6 +7,7 @@ use heck::{ToKebabCase, ToPascalCase, ToSnakeCase};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use crate::gen_common::{self, doc};
 use crate::lint::{Checked, Named};
 use crate::spec::{EndpointDef, ParamDef};
 use crate::types::{self, Ty};
@@ -42,25 +43,8 @@ pub fn generate(checked: &Checked<'_>) -> Vec<(&'static str, TokenStream)> {
     )]
 }
 
-fn doc(text: &str) -> TokenStream {
-    let lines = text.lines().map(|l| format!(" {l}").trim_end().to_owned());
-    quote! { #(#[doc = #lines])* }
-}
-
 fn rust_ty(ty: &Ty) -> TokenStream {
-    match ty {
-        Ty::Int => quote!(i64),
-        Ty::Named(name) => {
-            let name = format_ident!("{name}");
-            quote!(#name)
-        }
-        Ty::List(inner) => {
-            let inner = rust_ty(inner);
-            quote!(Vec<#inner>)
-        }
-        Ty::Bool => quote!(bool),
-        _ => quote!(String),
-    }
+    gen_common::rust_ty(ty, &quote!())
 }
 
 fn gen_group(checked: &Checked<'_>, group: &str, endpoints: &[&EndpointDef]) -> TokenStream {

@@ -4,6 +4,7 @@ use heck::{ToPascalCase, ToSnakeCase};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use crate::gen_common::{self, doc};
 use crate::lint::Checked;
 use crate::spec::EndpointDef;
 use crate::types::{self, Ty};
@@ -28,36 +29,10 @@ pub fn generate(checked: &Checked<'_>) -> Vec<(&'static str, TokenStream)> {
     )]
 }
 
-fn doc(text: &str) -> TokenStream {
-    let lines = text.lines().map(|l| format!(" {l}").trim_end().to_owned());
-    quote! { #(#[doc = #lines])* }
-}
-
 fn rust_ty(ty: &Ty) -> TokenStream {
-    match ty {
-        Ty::Int => quote!(i64),
-        Ty::Str | Ty::Text => quote!(String),
-        Ty::Bool => quote!(bool),
-        Ty::Decimal => quote!(Money),
-        Ty::EpochMs => quote!(EpochMillis),
-        Ty::Json => quote!(serde_json::Value),
-        Ty::Unit => quote!(()),
-        Ty::List(inner) => {
-            let inner = rust_ty(inner);
-            quote!(Vec<#inner>)
-        }
-        Ty::Page(inner) => {
-            let inner = rust_ty(inner);
-            quote!(Page<#inner>)
-        }
-        Ty::Named(name) => {
-            let name = format_ident!("{name}");
-            quote!(#name)
-        }
-    }
+    gen_common::rust_ty(ty, &quote!())
 }
 
-/// A directly taken parameter's type: borrowed where that reads better at the call site.
 fn direct_ty(ty: &Ty) -> TokenStream {
     match ty {
         Ty::Str | Ty::Text => quote!(&str),

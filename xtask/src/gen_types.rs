@@ -4,6 +4,7 @@ use heck::{ToLowerCamelCase, ToPascalCase, ToSnakeCase};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
+use crate::gen_common::{self, doc};
 use crate::lint::Checked;
 use crate::spec::{EndpointDef, EnumDef, FieldDef, ModelDef, ParamDef, Repr};
 use crate::types::{self, Ty, TypeExpr};
@@ -62,11 +63,6 @@ pub fn generate(checked: &Checked<'_>) -> Vec<(&'static str, TokenStream)> {
     ]
 }
 
-fn doc(text: &str) -> TokenStream {
-    let lines = text.lines().map(|l| format!(" {l}").trim_end().to_owned());
-    quote! { #(#[doc = #lines])* }
-}
-
 fn zh_en(zh: &Option<String>, en: &Option<String>) -> (String, String) {
     (
         zh.clone().unwrap_or_default(),
@@ -78,29 +74,9 @@ fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
-/// The Rust type of a spec type, inside the generated module.
+/// The Rust type of a spec type, inside the types crate.
 fn rust_ty(ty: &Ty) -> TokenStream {
-    match ty {
-        Ty::Int => quote!(i64),
-        Ty::Str | Ty::Text => quote!(String),
-        Ty::Bool => quote!(bool),
-        Ty::Decimal => quote!(crate::Money),
-        Ty::EpochMs => quote!(crate::EpochMillis),
-        Ty::Json => quote!(serde_json::Value),
-        Ty::Unit => quote!(()),
-        Ty::List(inner) => {
-            let inner = rust_ty(inner);
-            quote!(Vec<#inner>)
-        }
-        Ty::Page(inner) => {
-            let inner = rust_ty(inner);
-            quote!(crate::Page<#inner>)
-        }
-        Ty::Named(name) => {
-            let name = ident(name);
-            quote!(#name)
-        }
-    }
+    gen_common::rust_ty(ty, &quote!(crate::))
 }
 
 fn unit_note(unit: &Option<String>) -> String {
@@ -177,26 +153,26 @@ fn gen_enum(e: &EnumDef) -> TokenStream {
     });
     let type_name = &e.name;
 
-    match e.repr {
+    // What differs between integer and string codes; everything else is shared below.
+    let (
+        copy,
+        unknown_ty,
+        code_fn,
+        from_code_fn,
+        wire_code,
+        from_wire_text,
+        serialize,
+        deserialize,
+    ) = match e.repr {
         Repr::Integer => {
             let lits: Vec<i64> = codes
                 .iter()
                 .map(|c| c.parse().unwrap_or_default())
                 .collect();
-            quote! {
-                #type_doc
-                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-                #[non_exhaustive]
-                pub enum #name {
-                    #( #variant_docs #variants, )*
-                    /// A code this SDK does not know (build it with `from_code`).
-                    Unknown(i64),
-                }
-
-                impl #name {
-                    /// Every known value, in the document's order.
-                    pub const KNOWN: &'static [Self] = &[#(Self::#variants),*];
-
+            (
+                quote!(Copy,),
+                quote!(i64),
+                quote! {
                     /// The wire code.
                     pub const fn code(&self) -> i64 {
                         match self {
@@ -204,7 +180,8 @@ fn gen_enum(e: &EnumDef) -> TokenStream {
                             Self::Unknown(code) => *code,
                         }
                     }
-
+                },
+                quote! {
                     /// The value of a wire code; codes this SDK does not know become `Unknown`.
                     pub const fn from_code(code: i64) -> Self {
                         match code {
@@ -212,163 +189,123 @@ fn gen_enum(e: &EnumDef) -> TokenStream {
                             other => Self::Unknown(other),
                         }
                     }
-
-                    #is_terminal
-                }
-
-                impl crate::CodedEnum for #name {
-                    const TYPE_NAME: &'static str = #type_name;
-                    const KNOWN: &'static [Self] = Self::KNOWN;
-
-                    fn name(&self) -> Option<&'static str> {
-                        match self {
-                            #( Self::#variants => Some(#kebab), )*
-                            Self::Unknown(_) => None,
-                        }
-                    }
-
-                    fn meaning_en(&self) -> Option<&'static str> {
-                        match self {
-                            #( Self::#variants => Some(#ens), )*
-                            Self::Unknown(_) => None,
-                        }
-                    }
-
-                    fn meaning_zh(&self) -> Option<&'static str> {
-                        match self {
-                            #( Self::#variants => Some(#zhs), )*
-                            Self::Unknown(_) => None,
-                        }
-                    }
-
-                    fn wire_code(&self) -> String {
-                        self.code().to_string()
-                    }
-
-                    fn from_wire_text(text: &str) -> Option<Self> {
-                        text.parse::<i64>().ok().map(Self::from_code)
+                },
+                quote!(self.code().to_string()),
+                quote!(text.parse::<i64>().ok().map(Self::from_code)),
+                quote!(serializer.serialize_i64(self.code())),
+                quote!(crate::wire::int_code(deserializer).map(Self::from_code)),
+            )
+        }
+        Repr::String => (
+            quote!(),
+            quote!(String),
+            quote! {
+                /// The wire code.
+                pub fn code(&self) -> &str {
+                    match self {
+                        #( Self::#variants => #codes, )*
+                        Self::Unknown(code) => code,
                     }
                 }
-
-                impl Serialize for #name {
-                    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                        serializer.serialize_i64(self.code())
+            },
+            quote! {
+                /// The value of a wire code; codes this SDK does not know become `Unknown`.
+                pub fn from_code(code: &str) -> Self {
+                    match code {
+                        #( #codes => Self::#variants, )*
+                        other => Self::Unknown(other.to_owned()),
                     }
                 }
-
-                impl<'de> Deserialize<'de> for #name {
-                    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        crate::wire::int_code(deserializer).map(Self::from_code)
-                    }
+            },
+            quote!(self.code().to_owned()),
+            quote! {
+                match Self::from_code(text) {
+                    Self::Unknown(_) => None,
+                    known => Some(known),
                 }
+            },
+            quote!(serializer.serialize_str(self.code())),
+            quote!(crate::wire::string_or_number(deserializer).map(|code| Self::from_code(&code))),
+        ),
+    };
 
-                impl std::fmt::Display for #name {
-                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        crate::wire::display_enum(self, f)
-                    }
-                }
+    quote! {
+        #type_doc
+        #[derive(Debug, Clone, #copy PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #( #variant_docs #variants, )*
+            /// A code this SDK does not know (build it with `from_code`).
+            Unknown(#unknown_ty),
+        }
 
-                impl std::str::FromStr for #name {
-                    type Err = crate::ParseEnumError;
-                    fn from_str(s: &str) -> Result<Self, Self::Err> {
-                        crate::parse_enum(s)
-                    }
+        impl #name {
+            /// Every known value, in the document's order.
+            pub const KNOWN: &'static [Self] = &[#(Self::#variants),*];
+
+            #code_fn
+
+            #from_code_fn
+
+            #is_terminal
+        }
+
+        impl crate::CodedEnum for #name {
+            const TYPE_NAME: &'static str = #type_name;
+            const KNOWN: &'static [Self] = Self::KNOWN;
+
+            fn name(&self) -> Option<&'static str> {
+                match self {
+                    #( Self::#variants => Some(#kebab), )*
+                    Self::Unknown(_) => None,
                 }
             }
+
+            fn meaning_en(&self) -> Option<&'static str> {
+                match self {
+                    #( Self::#variants => Some(#ens), )*
+                    Self::Unknown(_) => None,
+                }
+            }
+
+            fn meaning_zh(&self) -> Option<&'static str> {
+                match self {
+                    #( Self::#variants => Some(#zhs), )*
+                    Self::Unknown(_) => None,
+                }
+            }
+
+            fn wire_code(&self) -> String {
+                #wire_code
+            }
+
+            fn from_wire_text(text: &str) -> Option<Self> {
+                #from_wire_text
+            }
         }
-        Repr::String => {
-            quote! {
-                #type_doc
-                #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-                #[non_exhaustive]
-                pub enum #name {
-                    #( #variant_docs #variants, )*
-                    /// A code this SDK does not know (build it with `from_code`).
-                    Unknown(String),
-                }
 
-                impl #name {
-                    /// Every known value, in the document's order.
-                    pub const KNOWN: &'static [Self] = &[#(Self::#variants),*];
+        impl Serialize for #name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                #serialize
+            }
+        }
 
-                    /// The wire code.
-                    pub fn code(&self) -> &str {
-                        match self {
-                            #( Self::#variants => #codes, )*
-                            Self::Unknown(code) => code,
-                        }
-                    }
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                #deserialize
+            }
+        }
 
-                    /// The value of a wire code; codes this SDK does not know become `Unknown`.
-                    pub fn from_code(code: &str) -> Self {
-                        match code {
-                            #( #codes => Self::#variants, )*
-                            other => Self::Unknown(other.to_owned()),
-                        }
-                    }
-                }
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                crate::wire::display_enum(self, f)
+            }
+        }
 
-                impl crate::CodedEnum for #name {
-                    const TYPE_NAME: &'static str = #type_name;
-                    const KNOWN: &'static [Self] = Self::KNOWN;
-
-                    fn name(&self) -> Option<&'static str> {
-                        match self {
-                            #( Self::#variants => Some(#kebab), )*
-                            Self::Unknown(_) => None,
-                        }
-                    }
-
-                    fn meaning_en(&self) -> Option<&'static str> {
-                        match self {
-                            #( Self::#variants => Some(#ens), )*
-                            Self::Unknown(_) => None,
-                        }
-                    }
-
-                    fn meaning_zh(&self) -> Option<&'static str> {
-                        match self {
-                            #( Self::#variants => Some(#zhs), )*
-                            Self::Unknown(_) => None,
-                        }
-                    }
-
-                    fn wire_code(&self) -> String {
-                        self.code().to_owned()
-                    }
-
-                    fn from_wire_text(text: &str) -> Option<Self> {
-                        match Self::from_code(text) {
-                            Self::Unknown(_) => None,
-                            known => Some(known),
-                        }
-                    }
-                }
-
-                impl Serialize for #name {
-                    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                        serializer.serialize_str(self.code())
-                    }
-                }
-
-                impl<'de> Deserialize<'de> for #name {
-                    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        crate::wire::string_or_number(deserializer).map(|code| Self::from_code(&code))
-                    }
-                }
-
-                impl std::fmt::Display for #name {
-                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        crate::wire::display_enum(self, f)
-                    }
-                }
-
-                impl std::str::FromStr for #name {
-                    type Err = crate::ParseEnumError;
-                    fn from_str(s: &str) -> Result<Self, Self::Err> {
-                        crate::parse_enum(s)
-                    }
-                }
+        impl std::str::FromStr for #name {
+            type Err = crate::ParseEnumError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                crate::parse_enum(s)
             }
         }
     }

@@ -6,6 +6,7 @@
 pub mod codegen;
 pub mod gen_cli;
 pub mod gen_client;
+pub mod gen_common;
 pub mod gen_types;
 pub mod lint;
 pub mod spec;

@@ -726,15 +726,11 @@ impl Farm {
     /// `deleteLabel`.
     pub fn delete_label(&self, req: DeleteLabelRequest) -> Reply<()> {
         let mut state = self.lock();
-        let before = state.labels.len();
-        state.labels.retain(|l| l.project_name != req.del_name);
-        if state.labels.len() == before {
-            return Err(ApiError::not_found(format!(
-                "the label `{}` does not exist",
-                req.del_name
-            )));
-        }
-        Ok(())
+        remove_where(
+            &mut state.labels,
+            |l| l.project_name == req.del_name,
+            || format!("the label `{}` does not exist", req.del_name),
+        )
     }
 
     /// `getLabelList`.
@@ -817,15 +813,11 @@ impl Farm {
     /// `deleteRenderEnv`.
     pub fn delete_render_env(&self, req: DeleteRenderEnvRequest) -> Reply<()> {
         let mut state = self.lock();
-        let before = state.envs.len();
-        state.envs.retain(|e| e.edit_name != req.edit_name);
-        if state.envs.len() == before {
-            return Err(ApiError::not_found(format!(
-                "the render environment `{}` does not exist",
-                req.edit_name
-            )));
-        }
-        Ok(())
+        remove_where(
+            &mut state.envs,
+            |e| e.edit_name == req.edit_name,
+            || format!("the render environment `{}` does not exist", req.edit_name),
+        )
     }
 
     /// `setDefaultRenderEnv`: the default of its software.
@@ -880,6 +872,20 @@ impl Farm {
         });
         info
     }
+}
+
+/// Removes the items `matches` picks; finding none is a 404 with `missing`'s message.
+fn remove_where<T>(
+    items: &mut Vec<T>,
+    matches: impl Fn(&T) -> bool,
+    missing: impl FnOnce() -> String,
+) -> Reply<()> {
+    let before = items.len();
+    items.retain(|item| !matches(item));
+    if items.len() == before {
+        return Err(ApiError::not_found(missing()));
+    }
+    Ok(())
 }
 
 fn format_time(ms: i64) -> String {

@@ -24,6 +24,18 @@ pub fn farm(speed: f64) -> std::io::Result<MockFarm> {
         .start()
 }
 
+/// Waits for the task and says how it ended.
+fn watch(client: &Client, id: i64, interval: Duration, show_bar: bool) -> Result<(), Error> {
+    let task = wait(client, id, interval, show_bar)?;
+    println!(
+        "task {id} ended {} ({} done, {} failed)",
+        task.task_status,
+        task.done_frames.unwrap_or(0),
+        task.failed_frames.unwrap_or(0)
+    );
+    Ok(())
+}
+
 fn step(title: &str) {
     println!("\n== {title}");
 }
@@ -64,13 +76,7 @@ pub fn run(
     println!("submitted task {id}: it is analysed, then rendered");
 
     step(&format!("wait for task {id} (queryTaskInfo, polled)"));
-    let task = wait(client, id, interval, show_bar)?;
-    println!(
-        "task {id} ended {} ({} done, {} failed)",
-        task.task_status,
-        task.done_frames.unwrap_or(0),
-        task.failed_frames.unwrap_or(0)
-    );
+    watch(client, id, interval, show_bar)?;
 
     step("its frames (queryTaskFrames)");
     let frames = client.query_task_frames(QueryTaskFramesRequest::new(id, 1, 50))?;
@@ -90,13 +96,7 @@ pub fn run(
             failed.len()
         ));
         client.restart_failed_frames(&[id])?;
-        let task = wait(client, id, interval, show_bar)?;
-        println!(
-            "task {id} ended {} ({} done, {} failed)",
-            task.task_status,
-            task.done_frames.unwrap_or(0),
-            task.failed_frames.unwrap_or(0)
-        );
+        watch(client, id, interval, show_bar)?;
     }
 
     step("frame totals over the account (queryAllFrameStats)");
