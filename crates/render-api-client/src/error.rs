@@ -12,7 +12,7 @@ use render_api_types::{CodedEnum, EpochMillis, ErrorCode};
 #[non_exhaustive]
 pub enum Error {
     /// The service answered with an error code.
-    #[error("{endpoint}: the service answered {code_num} {code_name}: {message}{hint}", code_num = code.code(), code_name = constant(code), hint = hint(code))]
+    #[error("{endpoint}: the service answered {code_num} {code_name}{meaning}: {message}{hint}", code_num = code.code(), code_name = constant(code), meaning = meaning(code), hint = hint(code))]
     Api {
         /// The endpoint called.
         endpoint: &'static str,
@@ -117,6 +117,13 @@ fn constant(code: &ErrorCode) -> String {
         Some(name) => name.replace('-', "_").to_ascii_uppercase(),
         None => "(a code this SDK does not know)".to_owned(),
     }
+}
+
+/// What a known code means, in the document's words (`(The signature is invalid.)`).
+fn meaning(code: &ErrorCode) -> String {
+    code.meaning_en()
+        .map(|m| format!(" ({})", m.trim_end_matches('.')))
+        .unwrap_or_default()
 }
 
 fn hint(code: &ErrorCode) -> &'static str {

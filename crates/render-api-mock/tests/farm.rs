@@ -230,6 +230,39 @@ fn stop_start_abort_delete_change_state() {
 }
 
 #[test]
+fn an_over_time_stop_stops_a_task_that_runs_too_long() {
+    let farm = farm(&[]);
+    let created = ok(&farm, "/api/render/task/createTask", r#"{"count": 1}"#);
+    let id = created["taskIdList"][0].as_i64().unwrap();
+    ok(
+        &farm,
+        "/api/render/task/submitTask",
+        &json!({"taskId": id}).to_string(),
+    );
+    // Six frames on two nodes take three frame times (180 s); the limit is 100 s.
+    ok(
+        &farm,
+        "/api/render/task/setOverTimeStop",
+        &json!({"taskIds": [id], "overTime": 100}).to_string(),
+    );
+    farm.farm().advance(Duration::from_secs(31 + 99));
+    assert_eq!(
+        task_info(&farm, id)["taskStatus"],
+        5,
+        "still inside the limit"
+    );
+    farm.farm().advance(Duration::from_secs(2));
+    let info = task_info(&farm, id);
+    assert_eq!(info["taskStatus"], 23, "time-out stop");
+    assert_eq!(info["taskOverTime"], 100_000, "the limit, in milliseconds");
+    assert_eq!(
+        statuses(&frames(&farm, id)),
+        [4, 4, 3, 3, 3, 3],
+        "done frames stay done, the rest stop"
+    );
+}
+
+#[test]
 fn task_list_pages_and_filters() {
     let farm = farm(&[]);
     let created = ok(&farm, "/api/render/task/createTask", r#"{"count": 5}"#);

@@ -116,6 +116,19 @@ fn groups_run_their_calls_and_print_json() {
             .iter()
             .any(|e| e["editName"] == "mine")
     );
+    assert_eq!(
+        json(&renderbus(f, &["transfer", "bid"]))["config_bid"],
+        "30201"
+    );
+    assert_eq!(
+        json(&renderbus(f, &["transfer", "server", "--zone", "overseas"]))["raysyncTransfer"]["sslPort"],
+        2543
+    );
+    let detail = json(&renderbus(
+        f,
+        &["error", "detail", "15000", "--language", "english"],
+    ));
+    assert_eq!(detail[0]["languageFlag"], 1);
     let stats = json(&renderbus(f, &["frames", "stats"]));
     let parts: i64 = [
         "executingFramesTotal",
