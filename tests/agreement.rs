@@ -143,7 +143,7 @@ fn tamper_relay(farm: String) -> Tamper {
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { continue };
-            let Some(mut request) = render_api_tests::read_http_request(&mut stream) else {
+            let Some(mut request) = render_api_mock::testing::read_http_request(&mut stream) else {
                 continue;
             };
             let spots = signed_bytes(&request);

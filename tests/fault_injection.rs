@@ -64,7 +64,7 @@ fn reply(status: &str, ctype: &str, body: &str) -> String {
 }
 
 fn misbehave(mut stream: TcpStream, how: Misbehaviour, seen: &Mutex<Vec<String>>) {
-    let Some(request) = render_api_tests::read_http_request(&mut stream) else {
+    let Some(request) = render_api_mock::testing::read_http_request(&mut stream) else {
         return;
     };
     let head = String::from_utf8_lossy(&request).into_owned();

@@ -429,7 +429,7 @@ impl Client {
                     let retry = retries_allowed
                         && err.is_transient()
                         && attempt < self.inner.retry.max_attempts;
-                    tracing::debug!(attempt, outcome = %outcome(&err), retry, "call failed");
+                    tracing::debug!(attempt, outcome = %err.kind(), retry, "call failed");
                     if !retry {
                         return Err(err);
                     }
@@ -563,19 +563,6 @@ impl Client {
             buffer: Vec::new().into_iter(),
             done: false,
         }
-    }
-}
-
-fn outcome(err: &Error) -> String {
-    match err {
-        Error::Api { code, .. } => format!("api_{}", code.code()),
-        Error::Http { status, .. } => format!("http_{status}"),
-        Error::Transport { .. } => "transport".into(),
-        Error::Timeout { .. } => "timeout".into(),
-        Error::Decode { .. } => "decode".into(),
-        Error::Sign { .. } => "sign".into(),
-        Error::Encode { .. } => "encode".into(),
-        Error::Config(_) => "config".into(),
     }
 }
 

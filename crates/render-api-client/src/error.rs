@@ -100,6 +100,21 @@ impl Error {
         }
     }
 
+    /// A short, stable name of the kind of failure, for logs and reports: `api_611`,
+    /// `http_502`, `transport`, `timeout`, `decode`, `sign`, `encode`, `config`.
+    pub fn kind(&self) -> String {
+        match self {
+            Error::Api { code, .. } => format!("api_{}", code.code()),
+            Error::Http { status, .. } => format!("http_{status}"),
+            Error::Transport { .. } => "transport".into(),
+            Error::Timeout { .. } => "timeout".into(),
+            Error::Decode { .. } => "decode".into(),
+            Error::Sign { .. } => "sign".into(),
+            Error::Encode { .. } => "encode".into(),
+            Error::Config(_) => "config".into(),
+        }
+    }
+
     /// Whether retrying the same call later may succeed (transport failures, timeouts, 5xx).
     pub fn is_transient(&self) -> bool {
         match self {

@@ -425,10 +425,7 @@ impl Farm {
                 task.submitted = Some(now);
             } else {
                 task.status = TaskStatus::Rendering;
-                let pending: Vec<usize> = (0..task.frames.len())
-                    .filter(|&i| task.frames[i].status == FrameStatus::Stopped)
-                    .collect();
-                schedule(cfg, task, &pending, now, false);
+                reschedule(cfg, task, FrameStatus::Stopped, now);
             }
             Ok(())
         })
@@ -467,10 +464,7 @@ impl Farm {
         self.change_tasks(&req.task_ids, |task, now, cfg| {
             task.full_speed = true;
             if task.status == TaskStatus::Rendering {
-                let pending: Vec<usize> = (0..task.frames.len())
-                    .filter(|&i| task.frames[i].status == FrameStatus::Waiting)
-                    .collect();
-                schedule(cfg, task, &pending, now, false);
+                reschedule(cfg, task, FrameStatus::Waiting, now);
             }
             Ok(())
         })
@@ -984,6 +978,14 @@ fn restart(cfg: &FarmConfig, task: &mut Task, chosen: &[usize], now: i64) -> Rep
     task.completed = None;
     schedule(cfg, task, chosen, now, true);
     Ok(())
+}
+
+/// Puts the frames now in `status` back on the schedule from `now`, as the same attempt.
+fn reschedule(cfg: &FarmConfig, task: &mut Task, status: FrameStatus, now: i64) {
+    let pending: Vec<usize> = (0..task.frames.len())
+        .filter(|&i| task.frames[i].status == status)
+        .collect();
+    schedule(cfg, task, &pending, now, false);
 }
 
 /// Puts frames on the schedule from `from`, `nodes` at a time (all at once at full speed).

@@ -19,6 +19,7 @@ mod farm;
 mod http;
 mod seed;
 pub mod serve;
+pub mod testing;
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};

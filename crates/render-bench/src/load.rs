@@ -54,17 +54,6 @@ impl EndpointVisitor for One<'_> {
     }
 }
 
-fn kind(e: &Error) -> String {
-    match e {
-        Error::Api { code, .. } => format!("api {}", code.code()),
-        Error::Http { status, .. } => format!("http {status}"),
-        Error::Transport { .. } => "transport".into(),
-        Error::Timeout { .. } => "timeout".into(),
-        Error::Decode { .. } => "decode".into(),
-        other => other.to_string(),
-    }
-}
-
 /// Runs the load and prints the report.
 pub fn run(args: LoadArgs) -> std::process::ExitCode {
     let loaded = match xtask::spec::load(&xtask::codegen::repo_root().join("api-spec.yaml")) {
@@ -127,7 +116,7 @@ pub fn run(args: LoadArgs) -> std::process::ExitCode {
                         *errors
                             .lock()
                             .unwrap_or_else(|p| p.into_inner())
-                            .entry(kind(&e))
+                            .entry(e.kind())
                             .or_default() += 1;
                     }
                 }

@@ -44,7 +44,7 @@ fn load_reports_throughput_latency_and_errors_by_kind() {
     assert!(good.contains("errors     none"), "{good}");
     assert_eq!(farm.attempts("queryPlatforms"), 40);
     let bad = run("not-the-key");
-    assert!(bad.contains("errors     40 × api 611"), "{bad}");
+    assert!(bad.contains("errors     40 × api_611"), "{bad}");
 
     let out = bench_bin()
         .args(["load", "--url", farm.url(), "--endpoint", "noSuchCall"])

@@ -74,31 +74,6 @@ impl Relay {
     }
 }
 
-fn read_request(stream: &mut TcpStream) -> Option<Vec<u8>> {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 8192];
-    loop {
-        let n = stream.read(&mut chunk).ok()?;
-        if n == 0 {
-            return None;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
-            let len: usize = head
-                .lines()
-                .find_map(|l| {
-                    l.strip_prefix("content-length:")
-                        .map(|v| v.trim().parse().unwrap())
-                })
-                .unwrap_or(0);
-            if buf.len() >= end + 4 + len {
-                return Some(buf);
-            }
-        }
-    }
-}
-
 fn serve(
     mut stream: TcpStream,
     farm: &str,
@@ -106,7 +81,7 @@ fn serve(
     seen: &Mutex<Vec<(String, String)>>,
     counts: &Mutex<HashMap<String, usize>>,
 ) {
-    let Some(request) = read_request(&mut stream) else {
+    let Some(request) = render_api_mock::testing::read_http_request(&mut stream) else {
         return;
     };
     let head = String::from_utf8_lossy(&request).to_string();
