@@ -13,16 +13,14 @@ use proptest::test_runner::TestRng;
 use render_api_client::types::{CodedEnum, Endpoint, EndpointVisitor, ErrorCode, visit_endpoints};
 use render_api_client::{Client, Error, RetryPolicy};
 use render_api_mock::MockFarm;
+use render_spec::{Code, Presence, Spec, Type};
 use serde_json::{Map, Value, json};
-use xtask::lint::{Checked, Named};
-use xtask::spec::{Loaded, Repr};
-use xtask::types::{Ty, TypeExpr};
 
-fn loaded() -> &'static Loaded {
-    static SPEC: OnceLock<Loaded> = OnceLock::new();
+fn spec() -> &'static Spec {
+    static SPEC: OnceLock<Spec> = OnceLock::new();
     SPEC.get_or_init(|| {
-        xtask::spec::load(&xtask::codegen::repo_root().join("api-spec.yaml"))
-            .expect("the spec loads")
+        render_spec::load(&render_api_tests::repo_root().join("api-spec.yaml"))
+            .expect("the spec lints")
     })
 }
 
@@ -48,47 +46,37 @@ fn int(rng: &mut TestRng) -> i64 {
 }
 
 /// A value of type `ty`, as the spec describes it.
-fn value(checked: &Checked<'_>, ty: &Ty, rng: &mut TestRng) -> Value {
+fn value(spec: &Spec, ty: &Type, rng: &mut TestRng) -> Value {
     match ty {
-        Ty::Int | Ty::EpochMs => json!(int(rng)),
-        Ty::Str | Ty::Text => json!(text(rng)),
-        Ty::Bool => json!(rng.random_bool(0.5)),
-        Ty::Decimal => json!(rng.random_range(0..10_000) as f64 / 100.0),
-        Ty::Json | Ty::Unit => json!({}),
-        Ty::List(inner) => Value::Array(
+        Type::Int | Type::EpochMs => json!(int(rng)),
+        Type::Str | Type::Text => json!(text(rng)),
+        Type::Bool => json!(rng.random_bool(0.5)),
+        Type::Decimal => json!(rng.random_range(0..10_000) as f64 / 100.0),
+        Type::Json | Type::Unit => json!({}),
+        Type::List(inner) => Value::Array(
             (0..rng.random_range(0..4))
-                .map(|_| value(checked, inner, rng))
+                .map(|_| value(spec, inner, rng))
                 .collect(),
         ),
-        Ty::Page(_) => unreachable!("not a parameter type"),
-        Ty::Named(name) => match checked.named(name) {
-            Some(Named::Enum(e)) => {
-                let known = &e.values[rng.random_range(0..e.values.len())].value;
-                match (e.repr, rng.random_bool(0.8)) {
-                    (Repr::Integer, true) => json!(known.as_i64().unwrap()),
-                    (Repr::Integer, false) => json!(rng.random_range(1000..2000)),
-                    (Repr::String, true) => json!(known.as_str().unwrap()),
-                    (Repr::String, false) => json!(text(rng)),
-                }
+        Type::Enum(e) => {
+            let e = spec.enum_(e);
+            let known = &e.values[rng.random_range(0..e.values.len())].code;
+            match (known, rng.random_bool(0.8)) {
+                (code, true) => code.to_json(),
+                (Code::Int(_), false) => json!(rng.random_range(1000..2000)),
+                (Code::Str(_), false) => json!(text(rng)),
             }
-            _ => unreachable!("parameters are never models"),
-        },
+        }
+        Type::Page(_) | Type::Model(_) => unreachable!("not a parameter type (the linter says so)"),
     }
 }
 
-fn body(checked: &Checked<'_>, name: &str, rng: &mut TestRng) -> Value {
-    let ep = checked
-        .loaded
-        .spec
-        .endpoints
-        .iter()
-        .find(|e| e.name == name)
-        .expect("endpoint in spec");
+fn body(spec: &Spec, name: &str, rng: &mut TestRng) -> Value {
+    let ep = spec.endpoint(name).expect("endpoint in spec");
     let mut map = Map::new();
     for p in &ep.params {
-        if p.required || rng.random_bool(0.5) {
-            let t: TypeExpr = xtask::types::parse(&p.ty).unwrap();
-            map.insert(p.name.clone(), value(checked, &t.ty, rng));
+        if p.presence != Presence::Optional || rng.random_bool(0.5) {
+            map.insert(p.wire.clone(), value(spec, &p.ty, rng));
         }
     }
     Value::Object(map)
@@ -225,12 +213,7 @@ fn signed_bytes(request: &[u8]) -> Vec<usize> {
 }
 
 fn endpoint_names() -> Vec<String> {
-    loaded()
-        .spec
-        .endpoints
-        .iter()
-        .map(|e| e.name.clone())
-        .collect()
+    spec().endpoints.iter().map(|e| e.name.clone()).collect()
 }
 
 fn client(url: &str, farm: &MockFarm) -> Client {
@@ -247,11 +230,10 @@ proptest! {
 
     #[test]
     fn what_the_client_signs_the_farm_verifies(which in 0usize..35, seed in any::<u64>()) {
-        let checked = xtask::lint::check(loaded()).expect("the spec lints");
         let names = endpoint_names();
         let name = &names[which % names.len()];
         let mut rng = TestRng::from_seed(proptest::test_runner::RngAlgorithm::ChaCha, &seed_bytes(seed));
-        let body = body(&checked, name, &mut rng);
+        let body = body(spec(), name, &mut rng);
         let farm = MockFarm::start().unwrap();
         let client = client(farm.url(), &farm);
         match call(&client, name, body.clone()) {
@@ -272,11 +254,10 @@ proptest! {
 
     #[test]
     fn a_changed_signed_byte_is_rejected(which in 0usize..35, seed in any::<u64>(), spot in any::<usize>()) {
-        let checked = xtask::lint::check(loaded()).expect("the spec lints");
         let names = endpoint_names();
         let name = &names[which % names.len()];
         let mut rng = TestRng::from_seed(proptest::test_runner::RngAlgorithm::ChaCha, &seed_bytes(seed));
-        let body = body(&checked, name, &mut rng);
+        let body = body(spec(), name, &mut rng);
         let farm = MockFarm::start().unwrap();
         let relay = tamper_relay(farm.host().to_owned());
         relay.pick.store(spot, Ordering::SeqCst);

@@ -7,7 +7,7 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use render_api_client::types::{CreateTaskRequest, ErrorCode};
+use render_api_client::types::ErrorCode;
 use render_api_client::{Client, Credentials, Error, RetryPolicy};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -124,7 +124,7 @@ fn check(how: Misbehaviour, expect: fn(&Error) -> bool, transient: bool) {
     let client = client(&server.url);
 
     let started = Instant::now();
-    let read = client.query_user_profile();
+    let read = client.query_user_profile().send();
     let took = started.elapsed();
     let err = read.expect_err("a misbehaving server is an error");
     assert!(expect(&err), "{how:?}, read: unexpected {err:?}");
@@ -140,7 +140,7 @@ fn check(how: Misbehaviour, expect: fn(&Error) -> bool, transient: bool) {
     assert!(took < bound, "{how:?}: took {took:?}, bound {bound:?}");
 
     let started = Instant::now();
-    let write = client.create_task(CreateTaskRequest::new(1));
+    let write = client.create_task(1).send();
     let took = started.elapsed();
     let err = write.expect_err("a misbehaving server is an error");
     assert!(expect(&err), "{how:?}, write: unexpected {err:?}");

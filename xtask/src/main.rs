@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use xtask::codegen;
+use render_codegen as codegen;
 
 const USAGE: &str = "\
 usage: cargo xtask <task>
@@ -35,9 +35,12 @@ fn main() -> ExitCode {
 
 /// Runs a task of `render-bench`, built in release mode (benchmarks of debug builds mislead).
 fn release_run(task: &str, args: &[String]) -> ExitCode {
+    let Some(root) = root() else {
+        return ExitCode::FAILURE;
+    };
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = std::process::Command::new(cargo)
-        .current_dir(codegen::repo_root())
+        .current_dir(root)
         .args([
             "run",
             "--release",
@@ -59,8 +62,24 @@ fn release_run(task: &str, args: &[String]) -> ExitCode {
     }
 }
 
+/// The checkout this is run in (found from the working directory at run time, so an xtask
+/// built into a shared `CARGO_TARGET_DIR` never touches another checkout).
+fn root() -> Option<PathBuf> {
+    let cwd = std::env::current_dir().ok()?;
+    let found = codegen::find_root(&cwd);
+    if found.is_none() {
+        eprintln!(
+            "error: {} is not inside a render-api checkout (no api-spec.yaml and xtask/ above it)",
+            cwd.display()
+        );
+    }
+    found
+}
+
 fn codegen_task(args: &[String]) -> ExitCode {
-    let root = codegen::repo_root();
+    let Some(root) = root() else {
+        return ExitCode::FAILURE;
+    };
     let mut check = false;
     let mut spec = root.join("api-spec.yaml");
     let mut it = args.iter();

@@ -219,6 +219,9 @@ impl ClientBuilder {
     }
 }
 
+#[doc(hidden)]
+/// Not part of the API (the benchmarks' baseline uses it).
+///
 /// The `ureq::Agent` a client uses unless given one: HTTP error statuses as replies (the
 /// envelope says more than the status), connect and overall timeouts, and IP-literal hosts
 /// resolved without a lookup thread. Useful as the starting point of an agent of your own.
@@ -326,7 +329,7 @@ struct Inner {
 /// let client = Client::builder()
 ///     .credentials(Credentials::new("AKID…", "key"))
 ///     .build()?;
-/// for platform in client.query_platforms(Zone::China)? {
+/// for platform in client.query_platforms(Zone::China).send()? {
 ///     println!("{} {}", platform.platform, platform.name);
 /// }
 /// # Ok::<(), render_api_client::Error>(())
@@ -552,11 +555,9 @@ impl Client {
         }
     }
 
-    /// Every item of every page of a paginated endpoint, from the request's page on.
-    ///
-    /// Pages are fetched as the iterator advances; it ends after the last page or at an empty
-    /// page, and yields an error (then ends) if a page cannot be fetched.
-    pub fn all_pages<E: Paginated>(&self, request: E::Request) -> Pages<'_, E> {
+    /// Every item of every page of a paginated endpoint, from the request's page on; see
+    /// [`Call::pages`](crate::Call::pages).
+    pub(crate) fn all_pages<E: Paginated>(&self, request: E::Request) -> Pages<'_, E> {
         Pages {
             client: self,
             request,
@@ -566,6 +567,9 @@ impl Client {
     }
 }
 
+#[doc(hidden)]
+/// Not part of the API (the fuzz target calls it).
+///
 /// What a reply means for endpoint `E`: its data, or the error it carries.
 ///
 /// Pure (no I/O), so it is fuzzed directly. A body that is not an envelope is a decode error
@@ -629,7 +633,7 @@ pub fn interpret_reply<E: Endpoint>(status: u16, reply: &[u8]) -> Result<E::Resp
     )
 }
 
-/// The items of all pages of a paginated endpoint; see [`Client::all_pages`].
+/// The items of all pages of a paginated endpoint; see [`Call::pages`](crate::Call::pages).
 pub struct Pages<'c, E: Paginated> {
     client: &'c Client,
     request: E::Request,

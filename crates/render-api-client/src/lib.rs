@@ -1,21 +1,30 @@
 //! A blocking client for the Renderbus / Fox Renderfarm cloud-rendering API.
 //!
-//! One method per endpoint (generated from `api-spec.yaml`), over a small core that signs
+//! One method per endpoint (generated from `api-spec.yaml`) taking the endpoint's required
+//! parameters and answering a [`Call`], whose setters are the other parameters and whose
+//! `send()` makes the call; all over a small core that signs
 //! every attempt afresh, retries only what is safe to retry, corrects for clock skew, and
 //! turns every failure into one typed [`Error`].
 //!
 //! ```no_run
 //! use render_api_client::{Client, Credentials};
-//! use render_api_client::types::{GetTaskListRequest, TaskStatus};
+//! use render_api_client::types::TaskStatus;
 //!
 //! let client = Client::builder()
 //!     .credentials(Credentials::new("AKID…", "key"))
 //!     .build()?;
-//! let page = client.get_task_list(GetTaskListRequest::new(1, 50).status_list([TaskStatus::Rendering]))?;
+//! let page = client
+//!     .get_task_list()
+//!     .page_size(50)
+//!     .status_list([TaskStatus::Rendering])
+//!     .send()?;
 //! for task in page.items {
 //!     println!("{} {}", task.id, task.task_status);
 //! }
-//! client.stop_task(&[19088])?;
+//! client.stop_task([19088]).send()?;
+//! for task in client.get_task_list().pages() {
+//!     println!("{}", task?.id);
+//! }
 //! # Ok::<(), render_api_client::Error>(())
 //! ```
 //!
@@ -29,11 +38,13 @@
 //! - a `tracing` span per call records the endpoint, attempts and outcome, never the key, the
 //!   signature or a secret-bearing reply.
 
+mod call;
 mod client;
 mod error;
 #[rustfmt::skip]
 mod generated;
 
+pub use call::Call;
 pub use client::{
     Client, ClientBuilder, ENV_ACCESS_ID, ENV_ACCESS_KEY, HOST_CHINA, HOST_OVERSEAS, Pages,
     RetryPolicy, default_agent, interpret_reply,

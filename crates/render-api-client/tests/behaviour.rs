@@ -32,7 +32,7 @@ fn a_read_is_retried_after_transient_failures_with_fresh_nonces() {
     let farm = MockFarm::start().unwrap();
     let relay = Relay::start(farm.host().to_owned(), failing_twice_with_502(PROFILE));
     let client = client_for(&farm, &relay.url);
-    let profile = client.query_user_profile().unwrap();
+    let profile = client.query_user_profile().send().unwrap();
     assert_eq!(profile.user_id, 10001136);
     assert_eq!(relay.count(PROFILE), 3, "two failures, then success");
     let nonces = relay.nonces(PROFILE);
@@ -49,7 +49,7 @@ fn a_write_is_sent_exactly_once_unless_opted_in() {
     let farm = MockFarm::start().unwrap();
     let relay = Relay::start(farm.host().to_owned(), failing_twice_with_502(CREATE));
     let client = client_for(&farm, &relay.url);
-    let err = client.create_task(CreateTaskRequest::new(1)).unwrap_err();
+    let err = client.create_task(1).send().unwrap_err();
     assert!(matches!(err, Error::Http { status: 502, .. }), "{err}");
     assert!(err.to_string().contains("HTTP 502"), "{err}");
     assert_eq!(relay.count(CREATE), 1, "a write is not retried");
@@ -67,7 +67,7 @@ fn a_write_is_sent_exactly_once_unless_opted_in() {
         })
         .build()
         .unwrap();
-    client.create_task(CreateTaskRequest::new(1)).unwrap();
+    client.create_task(1).send().unwrap();
     assert_eq!(relay.count(CREATE), 3);
     assert_eq!(farm.attempts("createTask"), 1);
 }
@@ -81,7 +81,7 @@ fn a_client_whose_clock_is_hours_off_recovers_on_the_first_call() {
         .clock(|| SystemTime::now() - Duration::from_secs(3 * 3600))
         .build()
         .unwrap();
-    let created = client.create_task(CreateTaskRequest::new(1)).unwrap();
+    let created = client.create_task(1).send().unwrap();
     assert_eq!(created.task_id_list.len(), 1);
     assert_eq!(
         farm.attempts("createTask"),
@@ -94,7 +94,7 @@ fn a_client_whose_clock_is_hours_off_recovers_on_the_first_call() {
         "{offset:?}"
     );
     // Later calls use the learned offset: one attempt each.
-    client.query_user_profile().unwrap();
+    client.query_user_profile().send().unwrap();
     assert_eq!(farm.attempts("queryUserProfile"), 1);
     // Clones share the offset; a separately built client does not.
     let clone = client.clone();
@@ -111,6 +111,7 @@ fn a_signature_expired_without_server_time_is_reported() {
     );
     let err = client_for(&farm, &relay.url)
         .query_user_profile()
+        .send()
         .unwrap_err();
     assert_eq!(err.code(), Some(ErrorCode::SignatureExpired));
     assert!(
@@ -129,7 +130,7 @@ fn api_errors_carry_code_message_endpoint_and_advice() {
         .credentials(Credentials::new(farm.access_id(), "not-the-key"))
         .build()
         .unwrap();
-    let err = client.query_user_profile().unwrap_err();
+    let err = client.query_user_profile().send().unwrap_err();
     let Error::Api {
         endpoint,
         code,
@@ -156,12 +157,12 @@ fn api_errors_carry_code_message_endpoint_and_advice() {
         .credentials(Credentials::new("AKIDnobody", farm.access_key()))
         .build()
         .unwrap();
-    let err = client.query_user_profile().unwrap_err();
+    let err = client.query_user_profile().send().unwrap_err();
     assert_eq!(err.code(), Some(ErrorCode::Forbidden));
     assert!(err.to_string().contains("check the account"), "{err}");
     // 404 from the farm's state.
     let client = client_for(&farm, farm.url());
-    let err = client.delete_label("no-such-label").unwrap_err();
+    let err = client.delete_label("no-such-label").send().unwrap_err();
     assert_eq!(err.code(), Some(ErrorCode::ResourceNotFound));
     assert!(err.to_string().contains("no-such-label"), "{err}");
     assert!(!err.is_transient());
@@ -175,7 +176,10 @@ fn transport_timeout_and_decode_errors_are_typed() {
     let url = format!("http://{}", closed.local_addr().unwrap());
     drop(closed);
     let started = Instant::now();
-    let err = client_for(&farm, &url).query_user_profile().unwrap_err();
+    let err = client_for(&farm, &url)
+        .query_user_profile()
+        .send()
+        .unwrap_err();
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
     assert!(
         err.to_string().contains("could not reach the service"),
@@ -197,7 +201,7 @@ fn transport_timeout_and_decode_errors_are_typed() {
         .build()
         .unwrap();
     let started = Instant::now();
-    let err = client.query_user_profile().unwrap_err();
+    let err = client.query_user_profile().send().unwrap_err();
     assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
     assert!(
         started.elapsed() < Duration::from_secs(2),
@@ -213,6 +217,7 @@ fn transport_timeout_and_decode_errors_are_typed() {
     );
     let err = client_for(&farm, &relay.url)
         .query_user_profile()
+        .send()
         .unwrap_err();
     assert!(matches!(err, Error::Decode { .. }), "{err:?}");
     let text = err.to_string();
@@ -230,6 +235,7 @@ fn transport_timeout_and_decode_errors_are_typed() {
     );
     let err = client_for(&farm, &relay.url)
         .get_ray_sync_user_key()
+        .send()
         .unwrap_err();
     assert!(!err.to_string().contains("8ccb94d67c1e"), "{err}");
 }
@@ -245,6 +251,7 @@ fn debug_never_shows_the_key() {
         .build()
         .unwrap()
         .query_platforms(Zone::China)
+        .send()
         .unwrap_err();
     for text in [
         format!("{client:?}"),
@@ -256,7 +263,7 @@ fn debug_never_shows_the_key() {
         assert!(!text.contains("wrong\""), "{text}");
     }
     assert!(format!("{client:?}").contains("** redacted **"));
-    let secret = client.get_ray_sync_user_key().unwrap();
+    let secret = client.get_ray_sync_user_key().send().unwrap();
     assert!(!format!("{secret:?}").contains("8ccb94d6"));
 }
 
@@ -284,7 +291,7 @@ fn client_is_send_sync_clone_and_shares_connections_across_threads() {
             let c = client.clone();
             s.spawn(move || {
                 for _ in 0..10 {
-                    c.query_platforms(Zone::Overseas).unwrap();
+                    c.query_platforms(Zone::Overseas).send().unwrap();
                 }
             });
         }

@@ -34,10 +34,10 @@ fn traces_name_the_call_and_never_hold_secrets() {
     let farm = MockFarm::start().unwrap();
     let client = client_for(&farm, farm.url());
     tracing::subscriber::with_default(subscriber, || {
-        client.query_platforms(Zone::China).unwrap();
-        let key = client.get_ray_sync_user_key().unwrap();
+        client.query_platforms(Zone::China).send().unwrap();
+        let key = client.get_ray_sync_user_key().send().unwrap();
         assert_eq!(key.ray_sync_user_key.len(), 40);
-        let _ = client.delete_label("missing");
+        let _ = client.delete_label("missing").send();
     });
     let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(

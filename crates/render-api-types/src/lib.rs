@@ -8,7 +8,7 @@
 //! ```
 //! use render_api_types::{Endpoint, GetTaskList, GetTaskListRequest, TaskStatus};
 //!
-//! let request = GetTaskListRequest::new(1, 50).status_list([TaskStatus::Rendering]);
+//! let request = GetTaskListRequest::new().page_size(50).status_list([TaskStatus::Rendering]);
 //! assert_eq!(
 //!     serde_json::to_value(&request).unwrap(),
 //!     serde_json::json!({"pageNum": 1, "pageSize": 50, "statusList": [5]})
@@ -17,12 +17,17 @@
 //! assert!(GetTaskList::IDEMPOTENT);
 //! ```
 //!
+//! The server side of the same contract is the [`Service`] trait (one typed method per
+//! endpoint) and [`dispatch`], which turns a verified request's path and body into the reply
+//! envelope's bytes: the mock farm implements `Service`, and so can a user's test double.
+//!
 //! Everything under the generated modules is written by `cargo xtask codegen`; this file holds
 //! the small hand-written core they build on.
 
 #[rustfmt::skip]
 mod generated;
-pub mod wire;
+mod server;
+mod wire;
 
 use std::fmt;
 use std::str::FromStr;
@@ -34,9 +39,8 @@ use serde::de::{DeserializeOwned, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
 pub use generated::*;
-
-/// What `Debug` prints instead of a secret.
-pub const REDACTED: &str = "** redacted **";
+pub use render_sign::REDACTED;
+pub use server::{Dispatched, ServiceError};
 
 /// One API call: the contract the client and the mock farm both implement.
 pub trait Endpoint: 'static {
@@ -48,6 +52,9 @@ pub trait Endpoint: 'static {
     const IDEMPOTENT: bool;
     /// Whether the reply carries a secret that must never be logged.
     const SECRET_RESPONSE: bool;
+    /// The wire names of the parameters every request carries (the required ones and those
+    /// sent with a default): a server answers `601` when one is absent.
+    const ALWAYS_SENT: &'static [&'static str];
     /// The request body.
     type Request: Serialize + DeserializeOwned + fmt::Debug + Clone + Send + Sync + 'static;
     /// The envelope's `data` (`()` for calls that answer `null`).
@@ -83,10 +90,6 @@ pub struct EndpointInfo {
     pub idempotent: bool,
     /// Whether the reply carries a secret.
     pub secret_response: bool,
-    /// The CLI group (`task`, `frames`, …).
-    pub group: &'static str,
-    /// The CLI command within the group.
-    pub command: &'static str,
     /// The document's description.
     pub summary_zh: &'static str,
     /// An English reading of it.
@@ -310,10 +313,13 @@ impl fmt::Display for EpochMillis {
 }
 
 /// What every generated enum offers, for code that treats them alike (the CLI, the mock).
-pub trait CodedEnum: Sized + Clone + 'static {
+///
+/// The wire code itself is the inherent `code()` (an `i64` or a `&str`, as the enum's codes
+/// are) and `from_code()`.
+pub trait CodedEnum: Sized + Clone + Serialize + DeserializeOwned + 'static {
     /// The enum's Rust name.
     const TYPE_NAME: &'static str;
-    /// Every known value.
+    /// Every known value, in the spec's order.
     const KNOWN: &'static [Self];
     /// The kebab-case name of a known value (`pre-rendering`).
     fn name(&self) -> Option<&'static str>;
@@ -321,10 +327,15 @@ pub trait CodedEnum: Sized + Clone + 'static {
     fn meaning_en(&self) -> Option<&'static str>;
     /// What a known value means, in Chinese (the document's words).
     fn meaning_zh(&self) -> Option<&'static str>;
-    /// The wire code as text.
-    fn wire_code(&self) -> String;
-    /// The value of a wire code given as text; `None` when the text is not a code.
-    fn from_wire_text(text: &str) -> Option<Self>;
+}
+
+/// The wire code of an enum value as text (`5`, `zh`).
+pub fn code_text<T: CodedEnum>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
 }
 
 /// Why text did not name an enum value.
@@ -363,7 +374,11 @@ pub fn parse_enum<T: CodedEnum>(input: &str) -> Result<T, ParseEnumError> {
     {
         return Ok(found.clone());
     }
-    T::from_wire_text(text).ok_or_else(|| ParseEnumError {
+    // A known code, or an unknown numeric one (the service adds values).
+    let by_code = serde_json::from_value::<T>(serde_json::Value::String(text.to_owned()))
+        .ok()
+        .filter(|v| v.name().is_some() || text.parse::<i64>().is_ok());
+    by_code.ok_or_else(|| ParseEnumError {
         type_name: T::TYPE_NAME,
         input: input.to_owned(),
         expected: T::KNOWN.iter().filter_map(CodedEnum::name).collect(),

@@ -1,4 +1,5 @@
-//! Serde helpers the generated code calls for the service's loose wire forms.
+//! Serde helpers the generated code calls for the service's loose wire forms (private: the
+//! generated code is their only caller).
 
 use std::fmt;
 
@@ -56,7 +57,9 @@ pub fn string_or_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<St
     deserializer.deserialize_any(Text)
 }
 
-/// [`string_or_number`] for a nullable field.
+/// [`string_or_number`] for a nullable field (generated code uses it when a model has a
+/// nullable `text` field).
+#[allow(dead_code)]
 pub fn option_string_or_number<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Option<String>, D::Error> {
@@ -71,6 +74,6 @@ use serde::Deserialize as _;
 pub fn display_enum<T: CodedEnum>(value: &T, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     match value.name() {
         Some(name) => f.write_str(name),
-        None => write!(f, "unknown code {}", value.wire_code()),
+        None => write!(f, "unknown code {}", crate::code_text(value)),
     }
 }

@@ -112,7 +112,13 @@ fn key_values_are_parsed_into_pairs() {
 
 #[test]
 fn requests_take_required_values_in_new_and_optional_ones_by_setters() {
-    let req = GetTaskListRequest::new(1, 50)
+    // Page parameters are always sent, with the spec's defaults unless set.
+    assert_eq!(
+        serde_json::to_value(GetTaskListRequest::new()).unwrap(),
+        json!({"pageNum": 1, "pageSize": 20})
+    );
+    let req = GetTaskListRequest::new()
+        .page_size(50)
         .status_list([TaskStatus::Rendering, TaskStatus::Failed])
         .search_keyword("scene");
     assert_eq!(

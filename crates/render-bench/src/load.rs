@@ -56,27 +56,21 @@ impl EndpointVisitor for One<'_> {
 
 /// Runs the load and prints the report.
 pub fn run(args: LoadArgs) -> std::process::ExitCode {
-    let loaded = match xtask::spec::load(&xtask::codegen::repo_root().join("api-spec.yaml")) {
-        Ok(l) => l,
+    let spec = match render_spec::load(&crate::repo_root().join("api-spec.yaml")) {
+        Ok(spec) => spec,
         Err(e) => {
             eprintln!("{e}");
             return std::process::ExitCode::FAILURE;
         }
     };
-    let Some(ep) = loaded
-        .spec
-        .endpoints
-        .iter()
-        .find(|e| e.name == args.endpoint)
-    else {
+    let Some(ep) = spec.endpoint(&args.endpoint) else {
         eprintln!("error: no endpoint `{}` in api-spec.yaml", args.endpoint);
         return std::process::ExitCode::from(2);
     };
     let body: Value = ep
         .examples
-        .as_ref()
-        .and_then(|e| e.request.as_deref())
-        .and_then(|t| serde_json::from_str(t).ok())
+        .request
+        .clone()
         .unwrap_or_else(|| Value::Object(Default::default()));
     let client = match Client::builder()
         .host(&args.url)

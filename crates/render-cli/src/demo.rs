@@ -6,7 +6,7 @@ use render_api_client::types::*;
 use render_api_client::{Client, Error};
 use render_api_mock::{FarmConfig, MockFarm};
 
-use crate::output::{Format, render};
+use crate::output::{Format, Output};
 use crate::wait::wait;
 
 /// The demo's farm: fast enough to finish in seconds, slow enough to watch, with frame 3
@@ -50,14 +50,11 @@ pub fn run(
     step("platforms of the China zone (queryPlatforms)");
     println!(
         "{}",
-        render(
-            &serde_json::to_value(client.query_platforms(Zone::China)?).unwrap_or_default(),
-            format
-        )
+        Output::new(&client.query_platforms(Zone::China).send()?).render(format)
     );
 
     step("the account (queryUserProfile)");
-    let profile = client.query_user_profile()?;
+    let profile = client.query_user_profile().send()?;
     println!(
         "user {} ({}), coupon balance {}",
         profile.user_name,
@@ -66,24 +63,21 @@ pub fn run(
     );
 
     step("create a task (createTask) and submit it (submitTask)");
-    let created = client.create_task(CreateTaskRequest::new(1))?;
+    let created = client.create_task(1).send()?;
     let id = created.task_id_list[0];
     println!(
         "created task {id} ({})",
         created.alias_task_id_list.join(", ")
     );
-    client.submit_task(SubmitTaskRequest::new(id))?;
+    client.submit_task(id).send()?;
     println!("submitted task {id}: it is analysed, then rendered");
 
     step(&format!("wait for task {id} (queryTaskInfo, polled)"));
     watch(client, id, interval, show_bar)?;
 
     step("its frames (queryTaskFrames)");
-    let frames = client.query_task_frames(QueryTaskFramesRequest::new(id, 1, 50))?;
-    println!(
-        "{}",
-        render(&serde_json::to_value(&frames).unwrap_or_default(), format)
-    );
+    let frames = client.query_task_frames(id).page_size(50).send()?;
+    println!("{}", Output::new(&frames).render(format));
 
     let failed: Vec<&FrameInfo> = frames
         .items
@@ -95,17 +89,14 @@ pub fn run(
             "restart the {} failed frame(s) (restartFailedFrames) and wait again",
             failed.len()
         ));
-        client.restart_failed_frames(&[id])?;
+        client.restart_failed_frames([id]).send()?;
         watch(client, id, interval, show_bar)?;
     }
 
     step("frame totals over the account (queryAllFrameStats)");
     println!(
         "{}",
-        render(
-            &serde_json::to_value(client.query_all_frame_stats()?).unwrap_or_default(),
-            format
-        )
+        Output::new(&client.query_all_frame_stats().send()?).render(format)
     );
     Ok(())
 }

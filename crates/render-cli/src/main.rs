@@ -1,6 +1,7 @@
 //! `renderbus`: the Renderbus / Fox Renderfarm API from the terminal.
 
 mod config;
+#[cfg(feature = "mock")]
 mod demo;
 #[rustfmt::skip]
 #[allow(missing_docs)]
@@ -18,7 +19,7 @@ use render_api_client::types::TaskStatus;
 use render_api_client::{Client, Credentials, Error, RetryPolicy};
 use render_sign::{HeaderSet, Nonce, Request as SignRequest};
 
-use crate::output::Format;
+use crate::output::{Format, Output};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -69,6 +70,7 @@ struct Cli {
     #[arg(long, global = true, value_enum)]
     output: Option<Format>,
     /// Run against a fresh embedded fake farm instead of the service.
+    #[cfg(feature = "mock")]
     #[arg(long, global = true)]
     mock: bool,
     #[command(subcommand)]
@@ -125,11 +127,13 @@ enum Top {
     /// Print the string to sign and the signature of a request (for a 611 reply); never the key.
     Sign(SignArgs),
     /// The fake farm.
+    #[cfg(feature = "mock")]
     Mock {
         #[command(subcommand)]
         command: MockCommand,
     },
     /// Start an embedded farm and run a whole render on it, step by step.
+    #[cfg(feature = "mock")]
     Demo(DemoArgs),
 }
 
@@ -166,12 +170,43 @@ struct SignArgs {
     nonce: Option<u64>,
 }
 
+#[cfg(feature = "mock")]
 #[derive(Subcommand, Debug)]
 enum MockCommand {
     /// Serve a fake farm on 127.0.0.1 until interrupted.
-    Serve(render_api_mock::serve::ServeArgs),
+    ///
+    /// It accepts made-up credentials, printed at start, unless given some with
+    /// --farm-access-id and --farm-access-key; it never takes the RENDERBUS_ACCESS_* variables
+    /// or a profile, so a real key is never handed to (or printed by) a fake farm.
+    Serve(ServeArgs),
 }
 
+/// `renderbus mock serve`'s own flags.
+#[cfg(feature = "mock")]
+#[derive(clap::Args, Debug)]
+struct ServeArgs {
+    /// Port on 127.0.0.1 (0: one the OS chooses).
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+    /// The access id the farm accepts (default: a made-up one).
+    #[arg(long, requires = "farm_access_key")]
+    farm_access_id: Option<String>,
+    /// The access key the farm accepts (default: a made-up one; one given here is never
+    /// printed).
+    #[arg(long, requires = "farm_access_id")]
+    farm_access_key: Option<String>,
+    /// Farm seconds per real second.
+    #[arg(long, default_value_t = 10.0)]
+    speed: f64,
+    /// Frames of every submitted task.
+    #[arg(long, default_value_t = 10)]
+    frames: usize,
+    /// Frame numbers that fail on their first attempt (e.g. 3,7).
+    #[arg(long, value_delimiter = ',')]
+    fail_frames: Vec<usize>,
+}
+
+#[cfg(feature = "mock")]
 #[derive(clap::Args, Debug)]
 struct DemoArgs {
     /// Farm seconds per real second (higher is faster).
@@ -285,11 +320,22 @@ fn run(cli: Cli) -> Result<u8, Failure> {
     let show_bar = std::io::stderr().is_terminal();
 
     // Commands that need no service.
+    #[cfg(feature = "mock")]
     match &cli.command {
         Top::Mock {
             command: MockCommand::Serve(args),
         } => {
-            render_api_mock::serve::serve(args.clone()).map_err(|e| Failure {
+            let options = render_api_mock::serve::ServeOptions {
+                port: args.port,
+                credentials: args
+                    .farm_access_id
+                    .clone()
+                    .zip(args.farm_access_key.clone()),
+                speed: args.speed,
+                frames: args.frames,
+                fail_frames: args.fail_frames.clone(),
+            };
+            render_api_mock::serve::serve(options).map_err(|e| Failure {
                 code: 1,
                 message: format!("cannot start the farm on port {}: {e}", args.port),
             })?;
@@ -319,6 +365,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
     }
 
     // Everything else talks to a farm: the embedded one with --mock, else the configured one.
+    #[cfg(feature = "mock")]
     let embedded = if cli.mock {
         Some(demo::farm(40.0).map_err(|e| Failure {
             code: 1,
@@ -327,6 +374,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
     } else {
         None
     };
+    #[cfg(feature = "mock")]
     let resolved = match &embedded {
         Some(farm) => Resolved {
             host: farm.url().to_owned(),
@@ -335,12 +383,14 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         },
         None => resolve(&cli)?,
     };
+    #[cfg(not(feature = "mock"))]
+    let resolved = resolve(&cli)?;
 
     if let Top::Sign(args) = &cli.command {
         return sign(args, resolved);
     }
     let client = build_client(&cli, resolved)?;
-    let data = match cli.command {
+    let output = match cli.command {
         Top::Task {
             command: TaskCli::Wait(args),
         } => {
@@ -358,10 +408,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                     task.failed_frames.unwrap_or(0)
                 );
             }
-            println!(
-                "{}",
-                output::render(&serde_json::to_value(&task).unwrap_or_default(), format)
-            );
+            println!("{}", Output::new(&task).render(format));
             return Ok(if ok { 0 } else { 6 });
         }
         Top::Task {
@@ -375,9 +422,11 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Top::Platform { command } => command.run(&client)?,
         Top::Transfer { command } => command.run(&client)?,
         Top::Error { command } => command.run(&client)?,
-        Top::Sign(_) | Top::Mock { .. } | Top::Demo(_) => unreachable!("handled above"),
+        Top::Sign(_) => unreachable!("handled above"),
+        #[cfg(feature = "mock")]
+        Top::Mock { .. } | Top::Demo(_) => unreachable!("handled above"),
     };
-    println!("{}", output::render(&data, format));
+    println!("{}", output.render(format));
     Ok(0)
 }
 
@@ -438,23 +487,26 @@ fn sign(args: &SignArgs, resolved: Resolved) -> Result<u8, Failure> {
 #[cfg(test)]
 mod tests {
     use clap::CommandFactory;
-    use render_api_client::types::ENDPOINTS;
 
     use super::*;
 
-    /// Every endpoint of the spec is reachable as `renderbus GROUP COMMAND`.
+    /// Every endpoint of the spec is reachable as `renderbus GROUP COMMAND`, as the spec
+    /// names it.
     #[test]
-    fn every_endpoint_has_a_command() {
+    fn every_endpoint_has_its_command() {
+        let root = render_spec::find_repo_root(std::path::Path::new(env!("CARGO_MANIFEST_DIR")))
+            .expect("inside the repository");
+        let spec = render_spec::load(&root.join("api-spec.yaml")).expect("the spec lints");
         let cli = Cli::command();
-        for ep in ENDPOINTS {
+        for ep in &spec.endpoints {
             let group = cli
-                .find_subcommand(ep.group)
-                .unwrap_or_else(|| panic!("no `renderbus {}` for {}", ep.group, ep.name));
+                .find_subcommand(&ep.cli.group)
+                .unwrap_or_else(|| panic!("no `renderbus {}` for {}", ep.cli.group, ep.name));
             assert!(
-                group.find_subcommand(ep.command).is_some(),
+                group.find_subcommand(&ep.cli.command).is_some(),
                 "no `renderbus {} {}` for {}",
-                ep.group,
-                ep.command,
+                ep.cli.group,
+                ep.cli.command,
                 ep.name
             );
         }

@@ -1,7 +1,13 @@
 //! Printing results: JSON (stable, for machines) or a table (for people).
+//!
+//! JSON is the call's data exactly as serde writes it. Tables come from the generated [`Row`]
+//! of each model (its scalar fields, enums shown by name), so a table reads `rendering` where
+//! the JSON has `5`.
 
 use std::fmt::Write as _;
 
+use render_api_client::types::Page;
+use serde::Serialize;
 use serde_json::Value;
 
 /// How results are printed.
@@ -13,100 +19,125 @@ pub enum Format {
     Table,
 }
 
-/// A call's data as JSON (`null` for calls without data).
-pub fn to_json<T: serde::Serialize>(data: T) -> Value {
-    serde_json::to_value(data).unwrap_or(Value::Null)
+/// A model as a table row: its scalar fields (generated from the spec for every model).
+pub trait Row {
+    /// The column names: the fields' wire names.
+    fn header() -> &'static [&'static str];
+    /// The cells, in the header's order.
+    fn cells(&self) -> Vec<String>;
 }
 
-/// Renders a call's data.
-pub fn render(data: &Value, format: Format) -> String {
-    match format {
-        Format::Json => serde_json::to_string_pretty(data).unwrap_or_else(|_| "null".into()),
-        Format::Table => table(data),
+/// A call's data as text for people.
+pub trait Show {
+    /// The table (or list, or key/value record) of this data.
+    fn table(&self) -> String;
+}
+
+impl Show for () {
+    fn table(&self) -> String {
+        "done".into()
     }
 }
 
-fn scalar(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        Value::Null => Some(String::new()),
-        _ => None,
+impl Show for Vec<String> {
+    fn table(&self) -> String {
+        self.join("\n")
     }
 }
 
-fn table(data: &Value) -> String {
-    match data {
-        Value::Null => "done".into(),
-        Value::Array(items) => rows(items),
-        Value::Object(map) if map.contains_key("items") && map.contains_key("pageNum") => {
-            let items = map["items"].as_array().cloned().unwrap_or_default();
-            format!(
-                "{}\npage {} of {} ({} in all)",
-                rows(&items),
-                map["pageNum"],
-                map["pageCount"],
-                map["total"]
-            )
+impl<T: Row> Show for Vec<T> {
+    fn table(&self) -> String {
+        rows(self)
+    }
+}
+
+impl<T: Row> Show for Page<T> {
+    fn table(&self) -> String {
+        format!(
+            "{}\npage {} of {} ({} in all)",
+            rows(&self.items),
+            self.page_num,
+            self.page_count,
+            self.total
+        )
+    }
+}
+
+/// One model as `field  value` lines.
+pub fn record<T: Row>(item: &T) -> String {
+    let header = T::header();
+    let width = header.iter().map(|h| h.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for (k, v) in header.iter().zip(item.cells()) {
+        let _ = writeln!(out, "{k:<width$}  {v}");
+    }
+    out.trim_end().to_owned()
+}
+
+/// What a command prints: the data as JSON and as a table, rendered on demand.
+#[derive(Debug, Clone)]
+pub struct Output {
+    json: Value,
+    table: String,
+}
+
+impl Output {
+    /// The output of a call's data.
+    pub fn new<T: Serialize + Show>(data: &T) -> Self {
+        Output {
+            json: serde_json::to_value(data).unwrap_or(Value::Null),
+            table: data.table(),
         }
-        Value::Object(map) => {
-            let width = map.keys().map(String::len).max().unwrap_or(0);
-            let mut out = String::new();
-            for (k, v) in map {
-                let shown = scalar(v).unwrap_or_else(|| v.to_string());
-                let _ = writeln!(out, "{k:<width$}  {shown}");
+    }
+
+    /// The text to print in `format`.
+    pub fn render(&self, format: Format) -> String {
+        match format {
+            Format::Json => {
+                serde_json::to_string_pretty(&self.json).unwrap_or_else(|_| "null".into())
             }
-            out.trim_end().to_owned()
+            Format::Table => self.table.clone(),
         }
-        other => scalar(other).unwrap_or_default(),
     }
 }
 
-/// A table of the scalar columns of a list of objects (at most eight, in field order).
-fn rows(items: &[Value]) -> String {
-    let Some(Value::Object(first)) = items.first() else {
-        return items
-            .iter()
-            .filter_map(scalar)
-            .collect::<Vec<_>>()
-            .join("\n");
-    };
-    let columns: Vec<&String> = first
-        .iter()
-        .filter(|(_, v)| scalar(v).is_some())
-        .map(|(k, _)| k)
-        .take(8)
-        .collect();
+/// The longest a cell is shown, in characters.
+const MAX_CELL: usize = 40;
+/// The most columns a table shows.
+const MAX_COLUMNS: usize = 8;
+
+/// A table of items: their first columns, cells cut to a readable width.
+fn rows<T: Row>(items: &[T]) -> String {
+    let header: Vec<&str> = T::header().iter().copied().take(MAX_COLUMNS).collect();
     let cells: Vec<Vec<String>> = items
         .iter()
         .map(|item| {
-            columns
-                .iter()
-                .map(|c| {
-                    let mut s = item.get(c.as_str()).and_then(scalar).unwrap_or_default();
-                    if s.chars().count() > 40 {
-                        s = s.chars().take(39).collect::<String>() + "…";
+            item.cells()
+                .into_iter()
+                .take(MAX_COLUMNS)
+                .map(|mut s| {
+                    if s.chars().count() > MAX_CELL {
+                        s = s.chars().take(MAX_CELL - 1).collect::<String>() + "…";
                     }
                     s
                 })
                 .collect()
         })
         .collect();
-    let widths: Vec<usize> = columns
+    let widths: Vec<usize> = header
         .iter()
         .enumerate()
-        .map(|(i, c)| {
+        .map(|(i, h)| {
             cells
                 .iter()
-                .map(|r| r[i].chars().count())
-                .chain([c.len()])
+                .map(|r| r.get(i).map_or(0, |c| c.chars().count()))
+                .chain([h.chars().count()])
                 .max()
                 .unwrap_or(0)
         })
         .collect();
     let mut out = String::new();
-    let line = |out: &mut String, values: &[&str]| {
+    let mut line = |values: &[&str]| {
         let parts: Vec<String> = values
             .iter()
             .zip(&widths)
@@ -114,15 +145,9 @@ fn rows(items: &[Value]) -> String {
             .collect();
         let _ = writeln!(out, "{}", parts.join("  ").trim_end());
     };
-    line(
-        &mut out,
-        &columns.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
-    );
+    line(&header);
     for row in &cells {
-        line(
-            &mut out,
-            &row.iter().map(String::as_str).collect::<Vec<_>>(),
-        );
+        line(&row.iter().map(String::as_str).collect::<Vec<_>>());
     }
     out.trim_end().to_owned()
 }
@@ -130,16 +155,41 @@ fn rows(items: &[Value]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use render_api_client::types::{Platform, TaskInfo, TaskStatus};
+
+    fn platforms() -> Vec<Platform> {
+        serde_json::from_value(serde_json::json!([
+            {"platform": 2, "name": "w2"},
+            {"platform": 10, "name": "w10"}
+        ]))
+        .unwrap()
+    }
 
     #[test]
     fn tables_show_scalar_columns() {
-        let data = json!([{"platform": 2, "name": "w2", "nested": {"a": 1}}, {"platform": 10, "name": "w10"}]);
+        let out = Output::new(&platforms());
         assert_eq!(
-            render(&data, Format::Table),
+            out.render(Format::Table),
             "platform  name\n2         w2\n10        w10"
         );
-        assert_eq!(render(&Value::Null, Format::Table), "done");
-        assert_eq!(render(&json!({"a": 1}), Format::Json), "{\n  \"a\": 1\n}");
+        assert_eq!(Output::new(&()).render(Format::Table), "done");
+        assert!(out.render(Format::Json).contains("\"platform\": 2"));
+    }
+
+    #[test]
+    fn tables_show_enum_names_where_json_has_codes() {
+        let task: TaskInfo = serde_json::from_value(serde_json::json!({
+            "id": 19088, "sceneName": "a.max", "taskStatus": 5
+        }))
+        .unwrap();
+        assert_eq!(task.task_status, TaskStatus::Rendering);
+        let out = Output::new(&task);
+        let table = out.render(Format::Table);
+        assert!(
+            table.contains("taskStatus") && table.contains("rendering"),
+            "{table}"
+        );
+        assert!(!table.contains("taskStatus       5"), "{table}");
+        assert!(out.render(Format::Json).contains("\"taskStatus\": 5"));
     }
 }

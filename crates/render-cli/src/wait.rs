@@ -29,7 +29,7 @@ pub fn wait(
     bar.set_prefix(task_id.to_string());
     let started = Instant::now();
     loop {
-        let page = client.query_task_info(&[task_id])?;
+        let page = client.query_task_info([task_id]).send()?;
         let Some(task) = page.items.into_iter().next() else {
             bar.abandon();
             return Err(Error::Api {

@@ -33,6 +33,7 @@
 
 mod canonical;
 mod credentials;
+pub mod verify;
 
 use std::fmt;
 

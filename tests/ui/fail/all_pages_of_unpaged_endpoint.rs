@@ -1,9 +1,8 @@
-// queryTaskInfo answers a page but takes no page number: it has no "all pages".
+// queryTaskInfo answers a page but takes no page number: its call has no `pages()`.
 use render_api_client::Client;
-use render_api_client::types::{QueryTaskInfo, QueryTaskInfoRequest};
 
 fn all(client: &Client) {
-    let _ = client.all_pages::<QueryTaskInfo>(QueryTaskInfoRequest::new([19084]));
+    let _ = client.query_task_info([19084]).pages();
 }
 
 fn main() {}

@@ -1,6 +1,9 @@
 // A frame status where a task status is required.
-use render_api_client::types::{FrameStatus, GetTaskListRequest};
+use render_api_client::Client;
+use render_api_client::types::FrameStatus;
 
-fn main() {
-    let _ = GetTaskListRequest::new(1, 50).status_list([FrameStatus::Done]);
+fn list(client: &Client) {
+    let _ = client.get_task_list().status_list([FrameStatus::Done]);
 }
+
+fn main() {}

@@ -1,6 +1,8 @@
-// A required parameter (pageSize) is left out: `new` takes every required value.
-use render_api_client::types::GetTaskListRequest;
+// A required parameter (taskId) is left out: the method takes every required value.
+use render_api_client::Client;
 
-fn main() {
-    let _ = GetTaskListRequest::new(1);
+fn frames(client: &Client) {
+    let _ = client.query_task_frames().page_size(50);
 }
+
+fn main() {}

@@ -1,6 +1,8 @@
 // A parameter getTaskList does not have.
-use render_api_client::types::GetTaskListRequest;
+use render_api_client::Client;
 
-fn main() {
-    let _ = GetTaskListRequest::new(1, 50).scene_name("room.max");
+fn list(client: &Client) {
+    let _ = client.get_task_list().scene_name("room.max");
 }
+
+fn main() {}

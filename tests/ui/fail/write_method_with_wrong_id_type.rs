@@ -2,7 +2,7 @@
 use render_api_client::Client;
 
 fn stop(client: &Client) {
-    let _ = client.stop_task(&["19088"]);
+    let _ = client.stop_task(["19088"]);
 }
 
 fn main() {}

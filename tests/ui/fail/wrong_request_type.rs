@@ -1,9 +1,9 @@
-// The request of one endpoint passed to another's method.
+// The request of one endpoint sent as another's.
 use render_api_client::Client;
-use render_api_client::types::QueryTaskFramesRequest;
+use render_api_client::types::{GetTaskList, QueryTaskFramesRequest};
 
 fn list(client: &Client) {
-    let _ = client.get_task_list(QueryTaskFramesRequest::new(19088, 1, 50));
+    let _ = client.call::<GetTaskList>(&QueryTaskFramesRequest::new(19088));
 }
 
 fn main() {}

@@ -1,22 +1,32 @@
-// The intended usage compiles.
+// The intended usage compiles: required parameters as arguments, the others as setters on
+// the call, enums by name, pages walked by an iterator, the generic form for generic code.
 use render_api_client::types::*;
 use render_api_client::{Client, Credentials, Error, RetryPolicy};
 
 fn usage(client: &Client) -> Result<(), Error> {
-    let _platforms: Vec<Platform> = client.query_platforms(Zone::China)?;
-    let page = client.get_task_list(GetTaskListRequest::new(1, 50).status_list([TaskStatus::Rendering]))?;
+    let _platforms: Vec<Platform> = client.query_platforms(Zone::China).send()?;
+    let page = client
+        .get_task_list()
+        .page_size(50)
+        .status_list([TaskStatus::Rendering])
+        .send()?;
     for task in page.items {
         if task.task_status.is_terminal() {
             let _ = task.key_value("width");
         }
     }
-    client.stop_task(&[19088])?;
-    client.restart_frame(19088, FrameSelection::Listed, &[1546598])?;
-    for task in client.get_task_list_all(GetTaskListRequest::new(1, 100)) {
+    client.stop_task([19088]).send()?;
+    let ids: Vec<i64> = vec![19088, 19089];
+    client.start_task(ids).send()?;
+    client
+        .restart_frame(19088, FrameSelection::Listed, [1546598])
+        .send()?;
+    for task in client.get_task_list().page_size(100).pages() {
         let _id: i64 = task?.id;
     }
-    let _frames = client.all_pages::<QueryTaskFrames>(QueryTaskFramesRequest::new(19088, 1, 50));
-    let _generic: Page<TaskInfo> = client.call::<QueryTaskInfo>(&QueryTaskInfoRequest::new([19084]))?;
+    let _frames = client.query_task_frames(19088).pages();
+    let request = GetTaskListRequest::new().page_num(2);
+    let _generic: Page<TaskInfo> = client.call::<GetTaskList>(&request)?;
     match Zone::from_code(3) {
         Zone::China => {}
         _ => {}

@@ -18,8 +18,6 @@ pub enum Zone {
     Unknown(i64),
 }
 impl Zone {
-    /// Every known value, in the document's order.
-    pub const KNOWN: &'static [Self] = &[Self::China, Self::Overseas];
     /// The wire code.
     pub const fn code(&self) -> i64 {
         match self {
@@ -39,7 +37,7 @@ impl Zone {
 }
 impl crate::CodedEnum for Zone {
     const TYPE_NAME: &'static str = "Zone";
-    const KNOWN: &'static [Self] = Self::KNOWN;
+    const KNOWN: &'static [Self] = &[Self::China, Self::Overseas];
     fn name(&self) -> Option<&'static str> {
         match self {
             Self::China => Some("china"),
@@ -60,12 +58,6 @@ impl crate::CodedEnum for Zone {
             Self::Overseas => Some("国外"),
             Self::Unknown(_) => None,
         }
-    }
-    fn wire_code(&self) -> String {
-        self.code().to_string()
-    }
-    fn from_wire_text(text: &str) -> Option<Self> {
-        text.parse::<i64>().ok().map(Self::from_code)
     }
 }
 impl Serialize for Zone {
@@ -125,21 +117,6 @@ pub enum TaskStatus {
     Unknown(i64),
 }
 impl TaskStatus {
-    /// Every known value, in the document's order.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Waiting,
-        Self::Rendering,
-        Self::PreRendering,
-        Self::Stop,
-        Self::ArrearageStop,
-        Self::TimeOutStop,
-        Self::Finished,
-        Self::FinishedHasFailed,
-        Self::Abandon,
-        Self::FinishedTest,
-        Self::Failed,
-        Self::Analyse,
-    ];
     /// The wire code.
     pub const fn code(&self) -> i64 {
         match self {
@@ -186,7 +163,20 @@ impl TaskStatus {
 }
 impl crate::CodedEnum for TaskStatus {
     const TYPE_NAME: &'static str = "TaskStatus";
-    const KNOWN: &'static [Self] = Self::KNOWN;
+    const KNOWN: &'static [Self] = &[
+        Self::Waiting,
+        Self::Rendering,
+        Self::PreRendering,
+        Self::Stop,
+        Self::ArrearageStop,
+        Self::TimeOutStop,
+        Self::Finished,
+        Self::FinishedHasFailed,
+        Self::Abandon,
+        Self::FinishedTest,
+        Self::Failed,
+        Self::Analyse,
+    ];
     fn name(&self) -> Option<&'static str> {
         match self {
             Self::Waiting => Some("waiting"),
@@ -237,12 +227,6 @@ impl crate::CodedEnum for TaskStatus {
             Self::Analyse => Some("分析中"),
             Self::Unknown(_) => None,
         }
-    }
-    fn wire_code(&self) -> String {
-        self.code().to_string()
-    }
-    fn from_wire_text(text: &str) -> Option<Self> {
-        text.parse::<i64>().ok().map(Self::from_code)
     }
 }
 impl Serialize for TaskStatus {
@@ -300,20 +284,6 @@ pub enum FrameStatus {
     Unknown(i64),
 }
 impl FrameStatus {
-    /// Every known value, in the document's order.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Waiting,
-        Self::Running,
-        Self::Stopped,
-        Self::Done,
-        Self::Failed,
-        Self::WaitingPreprocess,
-        Self::WaitingPhotonFrame,
-        Self::WaitingPriority,
-        Self::WaitingPhotonJob,
-        Self::WaitingSimulation,
-        Self::TimedOut,
-    ];
     /// The wire code.
     pub const fn code(&self) -> i64 {
         match self {
@@ -355,7 +325,19 @@ impl FrameStatus {
 }
 impl crate::CodedEnum for FrameStatus {
     const TYPE_NAME: &'static str = "FrameStatus";
-    const KNOWN: &'static [Self] = Self::KNOWN;
+    const KNOWN: &'static [Self] = &[
+        Self::Waiting,
+        Self::Running,
+        Self::Stopped,
+        Self::Done,
+        Self::Failed,
+        Self::WaitingPreprocess,
+        Self::WaitingPhotonFrame,
+        Self::WaitingPriority,
+        Self::WaitingPhotonJob,
+        Self::WaitingSimulation,
+        Self::TimedOut,
+    ];
     fn name(&self) -> Option<&'static str> {
         match self {
             Self::Waiting => Some("waiting"),
@@ -403,12 +385,6 @@ impl crate::CodedEnum for FrameStatus {
             Self::TimedOut => Some("任务超时"),
             Self::Unknown(_) => None,
         }
-    }
-    fn wire_code(&self) -> String {
-        self.code().to_string()
-    }
-    fn from_wire_text(text: &str) -> Option<Self> {
-        text.parse::<i64>().ok().map(Self::from_code)
     }
 }
 impl Serialize for FrameStatus {
@@ -462,18 +438,6 @@ pub enum FrameType {
     Unknown(i64),
 }
 impl FrameType {
-    /// Every known value, in the document's order.
-    pub const KNOWN: &'static [Self] = &[
-        Self::PreRender,
-        Self::Photon,
-        Self::MergedPhoton,
-        Self::Priority,
-        Self::Main,
-        Self::PriorityComposite,
-        Self::MainComposite,
-        Self::HoudiniSimulation,
-        Self::MaxChannel,
-    ];
     /// The wire code.
     pub const fn code(&self) -> i64 {
         match self {
@@ -507,7 +471,17 @@ impl FrameType {
 }
 impl crate::CodedEnum for FrameType {
     const TYPE_NAME: &'static str = "FrameType";
-    const KNOWN: &'static [Self] = Self::KNOWN;
+    const KNOWN: &'static [Self] = &[
+        Self::PreRender,
+        Self::Photon,
+        Self::MergedPhoton,
+        Self::Priority,
+        Self::Main,
+        Self::PriorityComposite,
+        Self::MainComposite,
+        Self::HoudiniSimulation,
+        Self::MaxChannel,
+    ];
     fn name(&self) -> Option<&'static str> {
         match self {
             Self::PreRender => Some("pre-render"),
@@ -554,12 +528,6 @@ impl crate::CodedEnum for FrameType {
             Self::Unknown(_) => None,
         }
     }
-    fn wire_code(&self) -> String {
-        self.code().to_string()
-    }
-    fn from_wire_text(text: &str) -> Option<Self> {
-        text.parse::<i64>().ok().map(Self::from_code)
-    }
 }
 impl Serialize for FrameType {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -600,12 +568,6 @@ pub enum FeeType {
     Unknown(i64),
 }
 impl FeeType {
-    /// Every known value, in the document's order.
-    pub const KNOWN: &'static [Self] = &[
-        Self::ByUsage,
-        Self::ByMachine,
-        Self::ByProject,
-    ];
     /// The wire code.
     pub const fn code(&self) -> i64 {
         match self {
@@ -627,7 +589,7 @@ impl FeeType {
 }
 impl crate::CodedEnum for FeeType {
     const TYPE_NAME: &'static str = "FeeType";
-    const KNOWN: &'static [Self] = Self::KNOWN;
+    const KNOWN: &'static [Self] = &[Self::ByUsage, Self::ByMachine, Self::ByProject];
     fn name(&self) -> Option<&'static str> {
         match self {
             Self::ByUsage => Some("by-usage"),
@@ -651,12 +613,6 @@ impl crate::CodedEnum for FeeType {
             Self::ByProject => Some("包项目"),
             Self::Unknown(_) => None,
         }
-    }
-    fn wire_code(&self) -> String {
-        self.code().to_string()
-    }
-    fn from_wire_text(text: &str) -> Option<Self> {
-        text.parse::<i64>().ok().map(Self::from_code)
     }
 }
 impl Serialize for FeeType {
@@ -696,8 +652,6 @@ pub enum RenderSystem {
     Unknown(i64),
 }
 impl RenderSystem {
-    /// Every known value, in the document's order.
-    pub const KNOWN: &'static [Self] = &[Self::Linux, Self::Windows];
     /// The wire code.
     pub const fn code(&self) -> i64 {
         match self {
@@ -717,7 +671,7 @@ impl RenderSystem {
 }
 impl crate::CodedEnum for RenderSystem {
     const TYPE_NAME: &'static str = "RenderSystem";
-    const KNOWN: &'static [Self] = Self::KNOWN;
+    const KNOWN: &'static [Self] = &[Self::Linux, Self::Windows];
     fn name(&self) -> Option<&'static str> {
         match self {
             Self::Linux => Some("linux"),
@@ -738,12 +692,6 @@ impl crate::CodedEnum for RenderSystem {
             Self::Windows => Some("windows"),
             Self::Unknown(_) => None,
         }
-    }
-    fn wire_code(&self) -> String {
-        self.code().to_string()
-    }
-    fn from_wire_text(text: &str) -> Option<Self> {
-        text.parse::<i64>().ok().map(Self::from_code)
     }
 }
 impl Serialize for RenderSystem {
@@ -811,25 +759,6 @@ pub enum Software {
     Unknown(i64),
 }
 impl Software {
-    /// Every known value, in the document's order.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Maya,
-        Self::Max,
-        Self::Lightwave,
-        Self::Arnold,
-        Self::Houdini,
-        Self::Cinema4d,
-        Self::Softimage,
-        Self::Blender,
-        Self::VrayStandalone,
-        Self::MentalRayStandalone,
-        Self::Sketchup,
-        Self::Vue,
-        Self::Keyshot,
-        Self::Clarisse,
-        Self::OctaneRender,
-        Self::Katana,
-    ];
     /// The wire code.
     pub const fn code(&self) -> i64 {
         match self {
@@ -877,7 +806,24 @@ impl Software {
 }
 impl crate::CodedEnum for Software {
     const TYPE_NAME: &'static str = "Software";
-    const KNOWN: &'static [Self] = Self::KNOWN;
+    const KNOWN: &'static [Self] = &[
+        Self::Maya,
+        Self::Max,
+        Self::Lightwave,
+        Self::Arnold,
+        Self::Houdini,
+        Self::Cinema4d,
+        Self::Softimage,
+        Self::Blender,
+        Self::VrayStandalone,
+        Self::MentalRayStandalone,
+        Self::Sketchup,
+        Self::Vue,
+        Self::Keyshot,
+        Self::Clarisse,
+        Self::OctaneRender,
+        Self::Katana,
+    ];
     fn name(&self) -> Option<&'static str> {
         match self {
             Self::Maya => Some("maya"),
@@ -941,12 +887,6 @@ impl crate::CodedEnum for Software {
             Self::Unknown(_) => None,
         }
     }
-    fn wire_code(&self) -> String {
-        self.code().to_string()
-    }
-    fn from_wire_text(text: &str) -> Option<Self> {
-        text.parse::<i64>().ok().map(Self::from_code)
-    }
 }
 impl Serialize for Software {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -985,8 +925,6 @@ pub enum Language {
     Unknown(String),
 }
 impl Language {
-    /// Every known value, in the document's order.
-    pub const KNOWN: &'static [Self] = &[Self::Chinese, Self::English];
     /// The wire code.
     pub fn code(&self) -> &str {
         match self {
@@ -1006,7 +944,7 @@ impl Language {
 }
 impl crate::CodedEnum for Language {
     const TYPE_NAME: &'static str = "Language";
-    const KNOWN: &'static [Self] = Self::KNOWN;
+    const KNOWN: &'static [Self] = &[Self::Chinese, Self::English];
     fn name(&self) -> Option<&'static str> {
         match self {
             Self::Chinese => Some("chinese"),
@@ -1026,15 +964,6 @@ impl crate::CodedEnum for Language {
             Self::Chinese => Some("中文(默认)"),
             Self::English => Some("英文"),
             Self::Unknown(_) => None,
-        }
-    }
-    fn wire_code(&self) -> String {
-        self.code().to_owned()
-    }
-    fn from_wire_text(text: &str) -> Option<Self> {
-        match Self::from_code(text) {
-            Self::Unknown(_) => None,
-            known => Some(known),
         }
     }
 }
@@ -1075,8 +1004,6 @@ pub enum AssetIsolationModel {
     Unknown(String),
 }
 impl AssetIsolationModel {
-    /// Every known value, in the document's order.
-    pub const KNOWN: &'static [Self] = &[Self::TaskId, Self::OutUser];
     /// The wire code.
     pub fn code(&self) -> &str {
         match self {
@@ -1096,7 +1023,7 @@ impl AssetIsolationModel {
 }
 impl crate::CodedEnum for AssetIsolationModel {
     const TYPE_NAME: &'static str = "AssetIsolationModel";
-    const KNOWN: &'static [Self] = Self::KNOWN;
+    const KNOWN: &'static [Self] = &[Self::TaskId, Self::OutUser];
     fn name(&self) -> Option<&'static str> {
         match self {
             Self::TaskId => Some("task-id"),
@@ -1116,15 +1043,6 @@ impl crate::CodedEnum for AssetIsolationModel {
             Self::TaskId => Some("按任务 ID 隔离"),
             Self::OutUser => Some("按外部用户 ID 隔离 (需 outUserId)"),
             Self::Unknown(_) => None,
-        }
-    }
-    fn wire_code(&self) -> String {
-        self.code().to_owned()
-    }
-    fn from_wire_text(text: &str) -> Option<Self> {
-        match Self::from_code(text) {
-            Self::Unknown(_) => None,
-            known => Some(known),
         }
     }
 }
@@ -1165,8 +1083,6 @@ pub enum FrameSelection {
     Unknown(i64),
 }
 impl FrameSelection {
-    /// Every known value, in the document's order.
-    pub const KNOWN: &'static [Self] = &[Self::Listed, Self::All];
     /// The wire code.
     pub const fn code(&self) -> i64 {
         match self {
@@ -1186,7 +1102,7 @@ impl FrameSelection {
 }
 impl crate::CodedEnum for FrameSelection {
     const TYPE_NAME: &'static str = "FrameSelection";
-    const KNOWN: &'static [Self] = Self::KNOWN;
+    const KNOWN: &'static [Self] = &[Self::Listed, Self::All];
     fn name(&self) -> Option<&'static str> {
         match self {
             Self::Listed => Some("listed"),
@@ -1207,12 +1123,6 @@ impl crate::CodedEnum for FrameSelection {
             Self::All => Some("全部重提"),
             Self::Unknown(_) => None,
         }
-    }
-    fn wire_code(&self) -> String {
-        self.code().to_string()
-    }
-    fn from_wire_text(text: &str) -> Option<Self> {
-        text.parse::<i64>().ok().map(Self::from_code)
     }
 }
 impl Serialize for FrameSelection {
@@ -1284,27 +1194,6 @@ pub enum ErrorCode {
     Unknown(i64),
 }
 impl ErrorCode {
-    /// Every known value, in the document's order.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Fail,
-        Self::Success,
-        Self::NeedRedirect,
-        Self::Forbidden,
-        Self::ResourceNotFound,
-        Self::InternalError,
-        Self::ParameterInvalid,
-        Self::ParameterCantBeEmpty,
-        Self::NeedUserLogin,
-        Self::IllegalProtocol,
-        Self::ValidateCodeError,
-        Self::InsufficientPermissions,
-        Self::ValidateCommonCodeError,
-        Self::ValidateSendCodeError,
-        Self::UserAreaError,
-        Self::SignatureExpired,
-        Self::SignatureInvalid,
-        Self::DoNotHaveAnyMoreRecord,
-    ];
     /// The wire code.
     pub const fn code(&self) -> i64 {
         match self {
@@ -1356,7 +1245,26 @@ impl ErrorCode {
 }
 impl crate::CodedEnum for ErrorCode {
     const TYPE_NAME: &'static str = "ErrorCode";
-    const KNOWN: &'static [Self] = Self::KNOWN;
+    const KNOWN: &'static [Self] = &[
+        Self::Fail,
+        Self::Success,
+        Self::NeedRedirect,
+        Self::Forbidden,
+        Self::ResourceNotFound,
+        Self::InternalError,
+        Self::ParameterInvalid,
+        Self::ParameterCantBeEmpty,
+        Self::NeedUserLogin,
+        Self::IllegalProtocol,
+        Self::ValidateCodeError,
+        Self::InsufficientPermissions,
+        Self::ValidateCommonCodeError,
+        Self::ValidateSendCodeError,
+        Self::UserAreaError,
+        Self::SignatureExpired,
+        Self::SignatureInvalid,
+        Self::DoNotHaveAnyMoreRecord,
+    ];
     fn name(&self) -> Option<&'static str> {
         match self {
             Self::Fail => Some("fail"),
@@ -1437,12 +1345,6 @@ impl crate::CodedEnum for ErrorCode {
             Self::DoNotHaveAnyMoreRecord => Some("没有更多记录"),
             Self::Unknown(_) => None,
         }
-    }
-    fn wire_code(&self) -> String {
-        self.code().to_string()
-    }
-    fn from_wire_text(text: &str) -> Option<Self> {
-        text.parse::<i64>().ok().map(Self::from_code)
     }
 }
 impl Serialize for ErrorCode {

@@ -2,7 +2,6 @@
 
 //! Response objects.
 use serde::{Deserialize, Serialize};
-#[allow(unused_imports)]
 use super::enums::*;
 /// 平台
 ///

@@ -1,4 +1,5 @@
-//! The spec's data model, loading, and locating errors in the YAML text.
+//! The spec as written: the YAML's own structure (read with serde), loading, and locating
+//! errors in the text. Only the linter reads this; everything else reads the checked model.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -19,13 +20,30 @@ pub struct Spec {
     /// Response objects.
     #[serde(default)]
     pub models: Vec<ModelDef>,
+    /// Parameters that several endpoints share, declared once.
+    #[serde(default)]
+    pub param_sets: Vec<ParamSetDef>,
     /// One per call.
     #[serde(default)]
     pub endpoints: Vec<EndpointDef>,
 }
 
+/// Parameters that several endpoints take alike (`uses: [Name]` on an endpoint).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParamSetDef {
+    /// The set's name (PascalCase).
+    pub name: String,
+    /// Chinese description.
+    pub zh: Option<String>,
+    /// English reading.
+    pub en: Option<String>,
+    /// The parameters.
+    pub params: Vec<ParamDef>,
+}
+
 /// How an enum travels on the wire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Repr {
     /// As a JSON number.
@@ -112,9 +130,14 @@ pub struct ParamDef {
     /// The type expression (no `?`: use `required: false`).
     #[serde(rename = "type")]
     pub ty: String,
-    /// Whether the parameter must be sent (default true).
+    /// Whether the parameter must be given (default true).
     #[serde(default = "yes")]
     pub required: bool,
+    /// A value sent when the caller gives none: the parameter is then set by a setter.
+    pub default: Option<serde_yaml::Value>,
+    /// The CLI takes it as the command's positional argument.
+    #[serde(default)]
+    pub positional: bool,
     /// A Rust name to use instead of the wire name's snake case.
     pub rust: Option<String>,
     /// The unit of a number.
@@ -152,7 +175,10 @@ pub struct EndpointDef {
     pub zh: Option<String>,
     /// English reading.
     pub en: Option<String>,
-    /// The request body's parameters.
+    /// Parameter sets whose parameters come first, in this order.
+    #[serde(default)]
+    pub uses: Vec<String>,
+    /// The request body's own parameters.
     #[serde(default)]
     pub params: Vec<ParamDef>,
     /// The type of the envelope's `data`.

@@ -1,12 +1,13 @@
-//! `cargo xtask codegen [--check]`: writes (or checks) every generated file.
+//! Writing (or checking) every generated file, through one `ensure_file_contents`.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use proc_macro2::TokenStream;
 
-use crate::spec::SpecErrors;
-use crate::{gen_cli, gen_client, gen_types, lint, spec};
+use render_spec::SpecErrors;
+
+use crate::{gen_cli, gen_client, gen_types};
 
 /// The first line of every generated file.
 pub const PREAMBLE: &str =
@@ -52,20 +53,23 @@ impl std::error::Error for CodegenError {}
 
 /// Every generated file: its path relative to the repository root, and its contents.
 pub fn generate(root: &Path, spec_file: &Path) -> Result<Vec<(PathBuf, String)>, CodegenError> {
-    let loaded = spec::load(spec_file).map_err(CodegenError::Spec)?;
-    let checked = lint::check(&loaded).map_err(CodegenError::Spec)?;
+    let spec = render_spec::load(spec_file).map_err(CodegenError::Spec)?;
+    let outputs = [
+        (
+            "crates/render-api-types/src/generated",
+            gen_types::generate(&spec),
+        ),
+        (
+            "crates/render-api-client/src/generated",
+            gen_client::generate(&spec),
+        ),
+        ("crates/render-cli/src/generated", gen_cli::generate(&spec)),
+    ];
     let mut files = Vec::new();
-    let types_dir = root.join("crates/render-api-types/src/generated");
-    for (name, tokens) in gen_types::generate(&checked) {
-        files.push((types_dir.join(name), format_file(name, tokens)?));
-    }
-    let client_dir = root.join("crates/render-api-client/src/generated");
-    for (name, tokens) in gen_client::generate(&checked) {
-        files.push((client_dir.join(name), format_file(name, tokens)?));
-    }
-    let cli_dir = root.join("crates/render-cli/src/generated");
-    for (name, tokens) in gen_cli::generate(&checked) {
-        files.push((cli_dir.join(name), format_file(name, tokens)?));
+    for (dir, generated) in outputs {
+        for (name, tokens) in generated {
+            files.push((root.join(dir).join(name), format_file(name, tokens)?));
+        }
     }
     Ok(files)
 }
@@ -133,17 +137,15 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
-/// The repository root (the parent of `xtask/`).
-pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."))
-}
+pub use render_spec::find_repo_root as find_root;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn repo_root() -> PathBuf {
+        find_root(Path::new(env!("CARGO_MANIFEST_DIR"))).expect("inside the repository")
+    }
 
     /// Plain `cargo test` catches generated code that is out of date with the spec.
     #[test]
@@ -167,6 +169,21 @@ mod tests {
                 "{} lacks the preamble",
                 path.display()
             );
+            for (n, line) in contents.lines().enumerate() {
+                let doc = line.trim_start();
+                if let Some(text) = doc.strip_prefix("///") {
+                    let at = format!("{}:{}: {line}", path.display(), n + 1);
+                    assert!(
+                        text.is_empty() || text.starts_with(' '),
+                        "a doc line without its space: {at}"
+                    );
+                    // A `quote!` variable inside a doc string is printed literally.
+                    assert!(
+                        !text.contains(" #") && !text.contains("`#"),
+                        "a quote variable in a doc: {at}"
+                    );
+                }
+            }
         }
     }
 }

@@ -1,34 +1,37 @@
-//! Generates `render-api-types`: enums, models, requests and endpoint descriptors.
+//! Generates `render-api-types`: enums, models, requests, endpoint descriptors, and the
+//! server side of the contract (the `Service` trait and its dispatcher).
 
-use heck::{ToLowerCamelCase, ToPascalCase, ToSnakeCase};
-use proc_macro2::{Ident, Span, TokenStream};
-use quote::{format_ident, quote};
+use heck::{ToKebabCase, ToLowerCamelCase};
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+use render_spec::{Endpoint, Enum, Field, Model, Param, Presence, Repr, Spec, Type};
 
-use crate::gen_common::{self, doc};
-use crate::lint::Checked;
-use crate::spec::{EndpointDef, EnumDef, FieldDef, ModelDef, ParamDef, Repr};
-use crate::types::{self, Ty, TypeExpr};
+use crate::gen_common::{
+    Hand, default_expr, doc, endpoint_ident, ident, method_ident, param_input, request_ident,
+    ty_note, unit_note,
+};
 
 /// The generated files of the types crate, relative to the crate's `src/generated/`.
-pub fn generate(checked: &Checked<'_>) -> Vec<(&'static str, TokenStream)> {
-    let spec = &checked.loaded.spec;
+pub fn generate(spec: &Spec) -> Vec<(&'static str, TokenStream)> {
     let enums = spec.enums.iter().map(gen_enum);
     let models = spec.models.iter().map(gen_model);
-    let requests = spec.endpoints.iter().map(|ep| gen_request(checked, ep));
-    let endpoints = gen_endpoints(checked);
+    let requests = spec.endpoints.iter().map(gen_request);
     vec![
         (
             "mod.rs",
             quote! {
-                //! Generated from `api-spec.yaml`: enums, models, requests and endpoints.
+                //! Generated from `api-spec.yaml`: enums, models, requests, endpoints and the
+                //! server side of the contract.
                 mod endpoints;
                 mod enums;
                 mod models;
                 mod requests;
+                mod service;
                 pub use endpoints::*;
                 pub use enums::*;
                 pub use models::*;
                 pub use requests::*;
+                pub use service::*;
             },
         ),
         (
@@ -44,7 +47,6 @@ pub fn generate(checked: &Checked<'_>) -> Vec<(&'static str, TokenStream)> {
             quote! {
                 //! Response objects.
                 use serde::{Deserialize, Serialize};
-                #[allow(unused_imports)]
                 use super::enums::*;
                 #(#models)*
             },
@@ -52,90 +54,40 @@ pub fn generate(checked: &Checked<'_>) -> Vec<(&'static str, TokenStream)> {
         (
             "requests.rs",
             quote! {
-                //! Request bodies: required parameters go to `new`, optional ones to setters.
+                //! Request bodies: required parameters go to `new`, the others to setters.
                 use serde::{Deserialize, Serialize};
-                #[allow(unused_imports)]
                 use super::enums::*;
                 #(#requests)*
             },
         ),
-        ("endpoints.rs", endpoints),
+        ("endpoints.rs", gen_endpoints(spec)),
+        ("service.rs", gen_service(spec)),
     ]
 }
 
-fn zh_en(zh: &Option<String>, en: &Option<String>) -> (String, String) {
-    (
-        zh.clone().unwrap_or_default(),
-        en.clone().unwrap_or_default(),
-    )
+fn rust_ty(ty: &Type) -> TokenStream {
+    crate::gen_common::rust_ty(ty, Hand::Crate)
 }
 
-fn ident(name: &str) -> Ident {
-    Ident::new(name, Span::call_site())
-}
-
-/// The Rust type of a spec type, inside the types crate.
-fn rust_ty(ty: &Ty) -> TokenStream {
-    gen_common::rust_ty(ty, &quote!(crate::))
-}
-
-fn unit_note(unit: &Option<String>) -> String {
-    unit.as_ref()
-        .map(|u| format!(" Unit: {u}."))
-        .unwrap_or_default()
-}
-
-fn ty_note(ty: &Ty) -> &'static str {
-    match ty {
-        Ty::EpochMs => " Milliseconds since the Unix epoch.",
-        Ty::Decimal => " Money, exact as a decimal.",
-        Ty::Text => " Sent by the service as a string or a number.",
-        _ => "",
-    }
-}
-
-fn gen_enum(e: &EnumDef) -> TokenStream {
+fn gen_enum(e: &Enum) -> TokenStream {
     let name = ident(&e.name);
-    let (zh, en) = zh_en(&e.zh, &e.en);
     let type_doc = doc(&format!(
-        "{zh}\n\n{en}\n\nOn the wire: {}. Codes this SDK does not know are kept as `Unknown` and sent back unchanged.",
+        "{}\n\n{}\n\nOn the wire: {}. Codes this SDK does not know are kept as `Unknown` and sent back unchanged.",
+        e.doc.zh,
+        e.doc.en,
         match e.repr {
             Repr::Integer => "an integer code",
             Repr::String => "a string code",
         }
     ));
     let variants: Vec<Ident> = e.values.iter().map(|v| ident(&v.name)).collect();
-    let kebab: Vec<String> = e
+    let kebab: Vec<String> = e.values.iter().map(|v| v.name.to_kebab_case()).collect();
+    let ens: Vec<&str> = e.values.iter().map(|v| v.doc.en.as_str()).collect();
+    let zhs: Vec<&str> = e.values.iter().map(|v| v.doc.zh.as_str()).collect();
+    let variant_docs = e
         .values
         .iter()
-        .map(|v| heck::ToKebabCase::to_kebab_case(v.name.as_str()))
-        .collect();
-    let ens: Vec<String> = e
-        .values
-        .iter()
-        .map(|v| v.en.clone().unwrap_or_default())
-        .collect();
-    let zhs: Vec<String> = e
-        .values
-        .iter()
-        .map(|v| v.zh.clone().unwrap_or_default())
-        .collect();
-    let codes: Vec<String> = e
-        .values
-        .iter()
-        .map(|v| match &v.value {
-            serde_yaml::Value::Number(n) => n.to_string(),
-            serde_yaml::Value::String(s) => s.clone(),
-            other => format!("{other:?}"),
-        })
-        .collect();
-    let variant_docs = e.values.iter().zip(&codes).map(|(v, code)| {
-        doc(&format!(
-            "`{code}` — {}: {}",
-            v.zh.clone().unwrap_or_default(),
-            v.en.clone().unwrap_or_default()
-        ))
-    });
+        .map(|v| doc(&format!("`{}` — {}: {}", v.code, v.doc.zh, v.doc.en)));
     let terminal: Vec<&Ident> = e
         .values
         .iter()
@@ -152,18 +104,10 @@ fn gen_enum(e: &EnumDef) -> TokenStream {
         }
     });
     let type_name = &e.name;
+    let codes: Vec<String> = e.values.iter().map(|v| v.code.to_string()).collect();
 
     // What differs between integer and string codes; everything else is shared below.
-    let (
-        copy,
-        unknown_ty,
-        code_fn,
-        from_code_fn,
-        wire_code,
-        from_wire_text,
-        serialize,
-        deserialize,
-    ) = match e.repr {
+    let (copy, unknown_ty, code_fns, serialize, deserialize) = match e.repr {
         Repr::Integer => {
             let lits: Vec<i64> = codes
                 .iter()
@@ -180,8 +124,7 @@ fn gen_enum(e: &EnumDef) -> TokenStream {
                             Self::Unknown(code) => *code,
                         }
                     }
-                },
-                quote! {
+
                     /// The value of a wire code; codes this SDK does not know become `Unknown`.
                     pub const fn from_code(code: i64) -> Self {
                         match code {
@@ -190,8 +133,6 @@ fn gen_enum(e: &EnumDef) -> TokenStream {
                         }
                     }
                 },
-                quote!(self.code().to_string()),
-                quote!(text.parse::<i64>().ok().map(Self::from_code)),
                 quote!(serializer.serialize_i64(self.code())),
                 quote!(crate::wire::int_code(deserializer).map(Self::from_code)),
             )
@@ -207,21 +148,13 @@ fn gen_enum(e: &EnumDef) -> TokenStream {
                         Self::Unknown(code) => code,
                     }
                 }
-            },
-            quote! {
+
                 /// The value of a wire code; codes this SDK does not know become `Unknown`.
                 pub fn from_code(code: &str) -> Self {
                     match code {
                         #( #codes => Self::#variants, )*
                         other => Self::Unknown(other.to_owned()),
                     }
-                }
-            },
-            quote!(self.code().to_owned()),
-            quote! {
-                match Self::from_code(text) {
-                    Self::Unknown(_) => None,
-                    known => Some(known),
                 }
             },
             quote!(serializer.serialize_str(self.code())),
@@ -240,19 +173,14 @@ fn gen_enum(e: &EnumDef) -> TokenStream {
         }
 
         impl #name {
-            /// Every known value, in the document's order.
-            pub const KNOWN: &'static [Self] = &[#(Self::#variants),*];
-
-            #code_fn
-
-            #from_code_fn
+            #code_fns
 
             #is_terminal
         }
 
         impl crate::CodedEnum for #name {
             const TYPE_NAME: &'static str = #type_name;
-            const KNOWN: &'static [Self] = Self::KNOWN;
+            const KNOWN: &'static [Self] = &[#(Self::#variants),*];
 
             fn name(&self) -> Option<&'static str> {
                 match self {
@@ -273,14 +201,6 @@ fn gen_enum(e: &EnumDef) -> TokenStream {
                     #( Self::#variants => Some(#zhs), )*
                     Self::Unknown(_) => None,
                 }
-            }
-
-            fn wire_code(&self) -> String {
-                #wire_code
-            }
-
-            fn from_wire_text(text: &str) -> Option<Self> {
-                #from_wire_text
             }
         }
 
@@ -312,16 +232,16 @@ fn gen_enum(e: &EnumDef) -> TokenStream {
 }
 
 /// The serde attributes of a field or parameter.
-fn serde_attrs(wire: &str, rust_name: &str, t: &TypeExpr, optional: bool) -> TokenStream {
+fn serde_attrs(wire: &str, rust: &str, ty: &Type, optional: bool) -> TokenStream {
     let mut parts = Vec::new();
-    if rust_name.to_lower_camel_case() != wire {
+    if rust.to_lower_camel_case() != wire {
         parts.push(quote!(rename = #wire));
     }
     if optional {
         parts.push(quote!(default));
         parts.push(quote!(skip_serializing_if = "Option::is_none"));
     }
-    if t.ty == Ty::Text {
+    if *ty == Type::Text {
         let f = if optional {
             "crate::wire::option_string_or_number"
         } else {
@@ -336,31 +256,24 @@ fn serde_attrs(wire: &str, rust_name: &str, t: &TypeExpr, optional: bool) -> Tok
     }
 }
 
-fn rust_field_name(wire: &str, rust: &Option<String>) -> String {
-    rust.clone().unwrap_or_else(|| wire.to_snake_case())
-}
-
-fn gen_model(m: &ModelDef) -> TokenStream {
+fn gen_model(m: &Model) -> TokenStream {
     let name = ident(&m.name);
-    let (zh, en) = zh_en(&m.zh, &m.en);
-    let type_doc = doc(&format!("{zh}\n\n{en}"));
+    let type_doc = doc(&format!("{}\n\n{}", m.doc.zh, m.doc.en));
     let mut fields = Vec::new();
     let mut debug_fields = Vec::new();
     let has_secret = m.fields.iter().any(|f| f.secret);
     for f in &m.fields {
-        let t = types::parse(&f.ty).expect("linted");
-        let rust_name = rust_field_name(&f.name, &f.rust);
-        let fid = ident(&rust_name);
-        let base = rust_ty(&t.ty);
-        let ty = if t.nullable {
+        let fid = ident(&f.rust);
+        let base = rust_ty(&f.ty);
+        let ty = if f.nullable {
             quote!(Option<#base>)
         } else {
             base
         };
-        let attrs = serde_attrs(&f.name, &rust_name, &t, t.nullable);
-        let fdoc = field_doc(f, &t);
+        let attrs = serde_attrs(&f.wire, &f.rust, &f.ty, f.nullable);
+        let fdoc = field_doc(f);
         fields.push(quote! { #fdoc #attrs pub #fid: #ty, });
-        let label = &rust_name;
+        let label = &f.rust;
         debug_fields.push(if f.secret {
             quote! { .field(#label, &format_args!("{}", crate::REDACTED)) }
         } else {
@@ -389,114 +302,91 @@ fn gen_model(m: &ModelDef) -> TokenStream {
     }
 }
 
-fn field_doc(f: &FieldDef, t: &TypeExpr) -> TokenStream {
-    let (zh, en) = zh_en(&f.zh, &f.en);
+fn field_doc(f: &Field) -> TokenStream {
     let secret = if f.secret {
         " Secret: `Debug` does not show it."
     } else {
         ""
     };
     doc(&format!(
-        "{zh} — {en}\n\nWire name: `{}`.{}{}{secret}",
-        f.name,
-        ty_note(&t.ty),
+        "{} — {}\n\nWire name: `{}`.{}{}{secret}",
+        f.doc.zh,
+        f.doc.en,
+        f.wire,
+        ty_note(&f.ty),
         unit_note(&f.unit)
     ))
 }
 
-/// How a parameter is taken by `new` and the setters, and how the value is stored: strings as
-/// `impl Into<String>`, lists as `impl IntoIterator<Item = T>` (so a wrong element type is
-/// reported as such), the rest as they are.
-fn param_input(t: &Ty, id: &Ident) -> (TokenStream, TokenStream) {
-    match t {
-        Ty::Str | Ty::Text => (quote!(impl Into<String>), quote!(#id.into())),
-        Ty::List(inner) => {
-            let inner = rust_ty(inner);
-            (
-                quote!(impl IntoIterator<Item = #inner>),
-                quote!(#id.into_iter().collect()),
-            )
-        }
-        other => (rust_ty(other), quote!(#id)),
-    }
-}
-
-fn endpoint_ident(ep: &EndpointDef) -> Ident {
-    ident(&ep.name.to_pascal_case())
-}
-
-fn request_ident(ep: &EndpointDef) -> Ident {
-    format_ident!("{}Request", ep.name.to_pascal_case())
-}
-
-fn gen_request(_checked: &Checked<'_>, ep: &EndpointDef) -> TokenStream {
+fn gen_request(ep: &Endpoint) -> TokenStream {
     let name = request_ident(ep);
     let endpoint = endpoint_ident(ep);
-    let (zh, en) = zh_en(&ep.zh, &ep.en);
     let type_doc = doc(&format!(
-        "The body of [`{endpoint}`](crate::{endpoint}): {zh} — {en}\n\nBuild it with `new` (the required parameters) and the setters (the optional ones)."
+        "The body of [`{endpoint}`](crate::{endpoint}): {} — {}\n\nBuild it with `new` (the required parameters) and the setters (the others).",
+        ep.doc.zh, ep.doc.en
     ));
     let mut fields = Vec::new();
     let mut new_args = Vec::new();
     let mut new_inits = Vec::new();
     let mut setters = Vec::new();
     for p in &ep.params {
-        let t = types::parse(&p.ty).expect("linted");
-        let rust_name = rust_field_name(&p.name, &p.rust);
-        let fid = ident(&rust_name);
-        let base = rust_ty(&t.ty);
-        let optional = !p.required;
+        let fid = ident(&p.rust);
+        let base = rust_ty(&p.ty);
+        let optional = p.presence == Presence::Optional;
         let ty = if optional {
             quote!(Option<#base>)
         } else {
-            base.clone()
+            base
         };
-        let attrs = serde_attrs(&p.name, &rust_name, &t, optional);
-        let pdoc = param_doc(p, &t);
+        let attrs = serde_attrs(&p.wire, &p.rust, &p.ty, optional);
+        let pdoc = param_doc(p);
         fields.push(quote! { #pdoc #attrs pub #fid: #ty, });
-        let (input, value) = param_input(&t.ty, &fid);
-        let init = if fid == value.to_string() {
-            quote!(#fid)
-        } else {
-            quote!(#fid: #value)
-        };
-        if optional {
-            new_inits.push(quote!(#fid: None));
-            let sdoc = doc(&format!(
-                "Sets `{}`: {} — {}",
-                p.name,
-                p.zh.clone().unwrap_or_default(),
-                p.en.clone().unwrap_or_default()
-            ));
-            setters.push(quote! {
-                #sdoc
-                #[must_use]
-                pub fn #fid(mut self, #fid: #input) -> Self {
-                    self.#fid = Some(#value);
-                    self
-                }
-            });
-        } else {
-            new_args.push(quote!(#fid: #input));
-            new_inits.push(init);
+        let (input, value) = param_input(p, Hand::Crate);
+        let sdoc = doc(&format!("Sets `{}`: {} — {}", p.wire, p.doc.zh, p.doc.en));
+        match &p.presence {
+            Presence::Required => {
+                new_args.push(quote!(#fid: #input));
+                new_inits.push(if fid == value.to_string() {
+                    quote!(#fid)
+                } else {
+                    quote!(#fid: #value)
+                });
+            }
+            Presence::Optional => {
+                new_inits.push(quote!(#fid: None));
+                setters.push(quote! {
+                    #sdoc
+                    #[must_use]
+                    pub fn #fid(mut self, #fid: #input) -> Self {
+                        self.#fid = Some(#value);
+                        self
+                    }
+                });
+            }
+            Presence::Defaulted(default) => {
+                let default = default_expr(&p.ty, default);
+                new_inits.push(quote!(#fid: #default));
+                setters.push(quote! {
+                    #sdoc
+                    #[must_use]
+                    pub fn #fid(mut self, #fid: #input) -> Self {
+                        self.#fid = #value;
+                        self
+                    }
+                });
+            }
         }
     }
-    let args_doc = if ep.params.iter().any(|p| p.required) {
-        let list: Vec<String> = ep
-            .params
-            .iter()
-            .filter(|p| p.required)
-            .map(|p| format!("`{}`", p.name))
-            .collect();
+    let required: Vec<String> = ep.required().map(|p| format!("`{}`", p.wire)).collect();
+    let new_doc = doc(&if required.is_empty() {
+        "A request; this call has no required parameters.".to_owned()
+    } else {
         format!(
             "A request with its required parameters: {}.",
-            list.join(", ")
+            required.join(", ")
         )
-    } else {
-        "A request; this call has no required parameters.".to_owned()
-    };
-    let new_doc = doc(&args_doc);
-    let default_impl = ep.params.iter().all(|p| !p.required).then(|| {
+    });
+    let default_impl = required.is_empty().then(|| {
         quote! {
             impl Default for #name {
                 fn default() -> Self {
@@ -527,50 +417,63 @@ fn gen_request(_checked: &Checked<'_>, ep: &EndpointDef) -> TokenStream {
     }
 }
 
-fn param_doc(p: &ParamDef, t: &TypeExpr) -> TokenStream {
-    let (zh, en) = zh_en(&p.zh, &p.en);
-    let req = if p.required { "Required" } else { "Optional" };
+fn param_doc(p: &Param) -> TokenStream {
+    let presence = match &p.presence {
+        Presence::Required => "Required.".to_owned(),
+        Presence::Optional => "Optional.".to_owned(),
+        Presence::Defaulted(v) => format!("Default: `{v}`."),
+    };
     doc(&format!(
-        "{zh} — {en}\n\nWire name: `{}`. {req}.{}{}",
-        p.name,
-        ty_note(&t.ty),
+        "{} — {}\n\nWire name: `{}`. {presence}{}{}",
+        p.doc.zh,
+        p.doc.en,
+        p.wire,
+        ty_note(&p.ty),
         unit_note(&p.unit)
     ))
 }
 
-fn gen_endpoints(checked: &Checked<'_>) -> TokenStream {
-    let spec = &checked.loaded.spec;
+fn endpoint_doc(ep: &Endpoint) -> String {
+    let kind = if ep.idempotent {
+        "a read: safe to retry"
+    } else {
+        "a write: not retried unless the caller opts in"
+    };
+    let source = ep
+        .source
+        .as_ref()
+        .map(|s| format!("\n\nNot in the API document; described by {s}."))
+        .unwrap_or_default();
+    let secret = if ep.secret {
+        "\n\nThe reply carries a secret: the SDK never logs it."
+    } else {
+        ""
+    };
+    format!(
+        "`{}` — {}: {}\n\n`POST {}`, {kind}.{source}{secret}",
+        ep.name, ep.doc.zh, ep.doc.en, ep.path
+    )
+}
+
+fn gen_endpoints(spec: &Spec) -> TokenStream {
     let mut items = Vec::new();
     let mut infos = Vec::new();
     let mut visits = Vec::new();
     for ep in &spec.endpoints {
         let name = endpoint_ident(ep);
         let request = request_ident(ep);
-        let response_t = types::parse(&ep.response).expect("linted");
-        let response = rust_ty(&response_t.ty);
-        let (zh, en) = zh_en(&ep.zh, &ep.en);
+        let response = rust_ty(&ep.response);
         let wire = &ep.name;
         let path = &ep.path;
         let idempotent = ep.idempotent;
         let secret = ep.secret;
-        let kind = if ep.idempotent {
-            "a read: safe to retry"
-        } else {
-            "a write: not retried unless the caller opts in"
-        };
-        let source = ep
-            .source
-            .as_ref()
-            .map(|s| format!("\n\nNot in the API document; described by {s}."))
-            .unwrap_or_default();
-        let secret_note = if ep.secret {
-            "\n\nThe reply carries a secret: the SDK never logs it."
-        } else {
-            ""
-        };
-        let d = doc(&format!(
-            "`{wire}` — {zh}: {en}\n\n`POST {path}`, {kind}.{source}{secret_note}"
-        ));
+        let on_wire: Vec<&str> = ep
+            .params
+            .iter()
+            .filter(|p| p.presence != Presence::Optional)
+            .map(|p| p.wire.as_str())
+            .collect();
+        let d = doc(&endpoint_doc(ep));
         items.push(quote! {
             #d
             #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -581,52 +484,46 @@ fn gen_endpoints(checked: &Checked<'_>) -> TokenStream {
                 const PATH: &'static str = #path;
                 const IDEMPOTENT: bool = #idempotent;
                 const SECRET_RESPONSE: bool = #secret;
+                const ALWAYS_SENT: &'static [&'static str] = &[#(#on_wire),*];
                 type Request = #request;
                 type Response = #response;
             }
         });
-        if let Ty::Page(item) = &response_t.ty {
-            let has = |n: &str| ep.params.iter().any(|p| p.name == n && p.required);
-            if has("pageNum") && has("pageSize") {
-                let item = rust_ty(item);
-                items.push(quote! {
-                    impl crate::Paginated for #name {
-                        type Item = #item;
-                        fn page_num(request: &Self::Request) -> i64 {
-                            request.page_num
-                        }
-                        fn set_page_num(request: &mut Self::Request, page_num: i64) {
-                            request.page_num = page_num;
-                        }
-                        fn page_size(request: &Self::Request) -> i64 {
-                            request.page_size
-                        }
+        if let Some(pages) = &ep.pagination {
+            let item = rust_ty(&pages.item);
+            items.push(quote! {
+                impl crate::Paginated for #name {
+                    type Item = #item;
+                    fn page_num(request: &Self::Request) -> i64 {
+                        request.page_num
                     }
-                });
-            }
+                    fn set_page_num(request: &mut Self::Request, page_num: i64) {
+                        request.page_num = page_num;
+                    }
+                    fn page_size(request: &Self::Request) -> i64 {
+                        request.page_size
+                    }
+                }
+            });
         }
-        let group = &ep.group;
-        let command = &ep.command;
+        let zh = &ep.doc.zh;
+        let en = &ep.doc.en;
         infos.push(quote! {
             crate::EndpointInfo {
                 name: #wire,
                 path: #path,
                 idempotent: #idempotent,
                 secret_response: #secret,
-                group: #group,
-                command: #command,
                 summary_zh: #zh,
                 summary_en: #en,
             }
         });
         visits.push(quote!(visitor.visit::<#name>();));
     }
+    let imports = uses(spec);
     quote! {
         //! One zero-sized descriptor per endpoint, the endpoint table, and a visitor over all.
-        #[allow(unused_imports)]
-        use super::enums::*;
-        #[allow(unused_imports)]
-        use super::models::*;
+        #imports
         use super::requests::*;
 
         #(#items)*
@@ -637,6 +534,81 @@ fn gen_endpoints(checked: &Checked<'_>) -> TokenStream {
         /// Calls `visitor.visit::<E>()` for every endpoint `E`, in the spec's order.
         pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
             #(#visits)*
+        }
+    }
+}
+
+/// `use super::enums::*` and `use super::models::*` where responses name them.
+fn uses(spec: &Spec) -> TokenStream {
+    let (mut enums, mut models) = (false, false);
+    for ep in &spec.endpoints {
+        for r in ep.response.refs() {
+            match r {
+                render_spec::Ref::Enum(_) => enums = true,
+                render_spec::Ref::Model(_) => models = true,
+            }
+        }
+    }
+    let enums = enums.then(|| {
+        quote!(
+            use super::enums::*;
+        )
+    });
+    let models = models.then(|| {
+        quote!(
+            use super::models::*;
+        )
+    });
+    quote!(#enums #models)
+}
+
+fn gen_service(spec: &Spec) -> TokenStream {
+    let mut methods = Vec::new();
+    let mut arms = Vec::new();
+    for ep in &spec.endpoints {
+        let method = method_ident(ep);
+        let endpoint = endpoint_ident(ep);
+        let request = request_ident(ep);
+        let response = rust_ty(&ep.response);
+        let d = doc(&endpoint_doc(ep));
+        methods.push(quote! {
+            #d
+            fn #method(&self, request: #request) -> Result<#response, crate::ServiceError>;
+        });
+        arms.push(quote! {
+            <#endpoint as crate::Endpoint>::PATH => crate::server::serve::<#endpoint>(body, server_time, |r| service.#method(r)),
+        });
+    }
+    let imports = uses(spec);
+    quote! {
+        //! The server side of the contract: one typed method per endpoint, and the dispatcher
+        //! from a request's path and body to the reply envelope's bytes.
+        #imports
+        use super::endpoints::*;
+        use super::requests::*;
+
+        /// A server of this API: one method per endpoint, each taking the decoded request and
+        /// answering its data or a service error. [`dispatch`] decodes requests and encodes
+        /// replies, so an implementation never sees JSON.
+        pub trait Service {
+            #(#methods)*
+        }
+
+        /// Answers a request that has passed verification: decodes the body as the request of
+        /// the endpoint at `path` (a parameter that must be sent but is absent is answered
+        /// `601`, a body that does not fit the request's types `600`), calls the service's
+        /// method, and encodes the reply envelope with `server_time`. `None` when no endpoint
+        /// has this path.
+        pub fn dispatch<S: Service + ?Sized>(
+            service: &S,
+            path: &str,
+            body: &[u8],
+            server_time: crate::EpochMillis,
+        ) -> Option<crate::Dispatched> {
+            Some(match path {
+                #(#arms)*
+                _ => return None,
+            })
         }
     }
 }

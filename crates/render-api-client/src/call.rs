@@ -1,0 +1,80 @@
+//! [`Call`]: a request to one endpoint, ready to send.
+
+use std::fmt;
+
+use render_api_types::{Endpoint, Paginated};
+
+use crate::{Client, Error, Pages};
+
+/// A call of endpoint `E`, made by a client's method and sent with [`send`](Call::send).
+///
+/// Every generated method takes the endpoint's required parameters and answers a `Call`; the
+/// endpoint's other parameters are setters on it. So a method's shape depends only on the
+/// required parameters, and a parameter the service adds later is a new setter, never a
+/// changed signature.
+///
+/// ```no_run
+/// # use render_api_client::{Client, Credentials};
+/// use render_api_client::types::TaskStatus;
+/// # let client = Client::builder().credentials(Credentials::new("id", "key")).build()?;
+/// let page = client
+///     .get_task_list()
+///     .page_size(50)
+///     .status_list([TaskStatus::Rendering])
+///     .send()?;
+/// client.stop_task([19088]).send()?;
+/// # Ok::<(), render_api_client::Error>(())
+/// ```
+#[must_use = "a call does nothing until it is sent"]
+pub struct Call<'c, E: Endpoint, C = Client> {
+    client: &'c C,
+    request: E::Request,
+}
+
+impl<'c, E: Endpoint, C> Call<'c, E, C> {
+    /// A call of `E` with `request`, through `client`.
+    pub fn new(client: &'c C, request: E::Request) -> Self {
+        Call { client, request }
+    }
+
+    /// Changes the request (what the generated setters do).
+    pub fn map(mut self, change: impl FnOnce(E::Request) -> E::Request) -> Self {
+        self.request = change(self.request);
+        self
+    }
+
+    /// The request as it will be sent.
+    pub fn request(&self) -> &E::Request {
+        &self.request
+    }
+
+    /// The request, without sending it.
+    pub fn into_request(self) -> E::Request {
+        self.request
+    }
+}
+
+impl<E: Endpoint, C> fmt::Debug for Call<'_, E, C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Call")
+            .field("endpoint", &E::NAME)
+            .field("request", &self.request)
+            .finish()
+    }
+}
+
+impl<'c, E: Endpoint> Call<'c, E, Client> {
+    /// Makes the call: signs, sends (retrying what is safe to retry), and reads the reply.
+    pub fn send(self) -> Result<E::Response, Error> {
+        self.client.call::<E>(&self.request)
+    }
+}
+
+impl<'c, E: Paginated> Call<'c, E, Client> {
+    /// Every item of every page, from the request's page on, fetched as the iterator
+    /// advances; it ends after the last page, and yields an error (then ends) if a page
+    /// cannot be fetched.
+    pub fn pages(self) -> Pages<'c, E> {
+        self.client.all_pages::<E>(self.request)
+    }
+}

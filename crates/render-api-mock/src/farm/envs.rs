@@ -1,0 +1,167 @@
+//! Supported software and plugins, and the user's render environments.
+
+use super::*;
+
+impl Farm {
+    /// `querySupportedSoftware`.
+    pub(crate) fn query_supported_software(
+        &self,
+        _: QuerySupportedSoftwareRequest,
+    ) -> Reply<SupportedSoftware> {
+        Ok(crate::seed::software())
+    }
+
+    /// `querySupportedPlugin`.
+    pub(crate) fn query_supported_plugin(
+        &self,
+        req: QuerySupportedPluginRequest,
+    ) -> Reply<SupportedPlugins> {
+        crate::seed::plugins(req.cg_id)
+            .ok_or_else(|| not_found(format!("the software {} is not supported", req.cg_id)))
+    }
+
+    /// `addRenderEnv`.
+    pub(crate) fn add_render_env(&self, req: AddRenderEnvRequest) -> Reply<RenderEnvName> {
+        let env = render_env(
+            req.cg_id,
+            req.cg_name,
+            req.cg_version,
+            req.render_layer_type,
+            req.edit_name,
+            req.render_system,
+            &req.plugin_ids,
+        )?;
+        let mut state = self.lock();
+        if state.envs.iter().any(|e| e.edit_name == env.edit_name) {
+            return Err(invalid(format!(
+                "the render environment `{}` already exists",
+                env.edit_name
+            )));
+        }
+        let name = env.edit_name.clone();
+        state.envs.push(env);
+        Ok(RenderEnvName { edit_name: name })
+    }
+
+    /// `updateRenderEnv`.
+    pub(crate) fn update_render_env(&self, req: UpdateRenderEnvRequest) -> Reply<()> {
+        let env = render_env(
+            req.cg_id,
+            req.cg_name,
+            req.cg_version,
+            req.render_layer_type,
+            req.edit_name,
+            req.render_system,
+            &req.plugin_ids,
+        )?;
+        let mut state = self.lock();
+        let slot = state
+            .envs
+            .iter_mut()
+            .find(|e| e.edit_name == env.edit_name)
+            .ok_or_else(|| {
+                not_found(format!(
+                    "the render environment `{}` does not exist",
+                    env.edit_name
+                ))
+            })?;
+        let is_default = slot.is_default;
+        *slot = RenderEnv { is_default, ..env };
+        Ok(())
+    }
+
+    /// `deleteRenderEnv`.
+    pub(crate) fn delete_render_env(&self, req: DeleteRenderEnvRequest) -> Reply<()> {
+        let mut state = self.lock();
+        remove_where(
+            &mut state.envs,
+            |e| e.edit_name == req.edit_name,
+            || format!("the render environment `{}` does not exist", req.edit_name),
+        )
+    }
+
+    /// `setDefaultRenderEnv`: the default of its software.
+    pub(crate) fn set_default_render_env(&self, req: SetDefaultRenderEnvRequest) -> Reply<()> {
+        let mut state = self.lock();
+        let cg = state
+            .envs
+            .iter()
+            .find(|e| e.edit_name == req.edit_name)
+            .map(|e| e.cg_id)
+            .ok_or_else(|| {
+                not_found(format!(
+                    "the render environment `{}` does not exist",
+                    req.edit_name
+                ))
+            })?;
+        for env in state.envs.iter_mut().filter(|e| e.cg_id == cg) {
+            env.is_default = i64::from(env.edit_name == req.edit_name);
+        }
+        Ok(())
+    }
+
+    /// `getRenderEnv`.
+    pub(crate) fn get_render_env(&self, req: GetRenderEnvRequest) -> Reply<Vec<RenderEnv>> {
+        Ok(self
+            .lock()
+            .envs
+            .iter()
+            .filter(|e| e.cg_id == req.cg_id)
+            .cloned()
+            .collect())
+    }
+}
+
+pub(super) fn render_env(
+    cg_id: Software,
+    cg_name: String,
+    cg_version: String,
+    render_layer_type: i64,
+    edit_name: String,
+    render_system: RenderSystem,
+    plugin_ids: &[i64],
+) -> Reply<RenderEnv> {
+    if edit_name.trim().is_empty() {
+        return Err(ServiceError::new(
+            ErrorCode::ParameterCantBeEmpty,
+            "editName is empty",
+        ));
+    }
+    if matches!(render_system, RenderSystem::Unknown(_)) {
+        return Err(invalid(format!(
+            "renderSystem must be 0 (linux) or 1 (windows), not {}",
+            render_system.code()
+        )));
+    }
+    let plugins = crate::seed::plugins(cg_id)
+        .ok_or_else(|| invalid(format!("the software {cg_id} is not supported")))?;
+    if !plugins
+        .cg_version
+        .iter()
+        .any(|v| v.cg_version == cg_version)
+    {
+        return Err(invalid(format!(
+            "{cg_name} {cg_version} is not a supported version"
+        )));
+    }
+    let mut chosen = Vec::new();
+    for id in plugin_ids {
+        let found = plugins
+            .cg_plugin
+            .iter()
+            .flat_map(|p| &p.plugin_versions)
+            .find(|v| v.plugin_id == *id)
+            .ok_or_else(|| invalid(format!("plugin {id} is not a plugin of {cg_name}")))?;
+        chosen.push(found.clone());
+    }
+    Ok(RenderEnv {
+        cg_id,
+        edit_name,
+        cg_name,
+        cg_version,
+        os_name: render_system,
+        render_layer_type: Some(render_layer_type),
+        is_default: 0,
+        resp_user_plugin_info_vos: Some(chosen),
+    })
+}

@@ -1,0 +1,249 @@
+//! The simulated farm: an account, its tasks and frames, labels and render environments.
+//!
+//! Time is simulated: frames take [`FarmConfig::frame_seconds`] of farm time each, and farm
+//! time runs at [`FarmConfig::speed`] times real time (0 freezes it; [`Farm::advance`] moves it
+//! by hand), so a test can be exact and a demo watchable. Everything is computed from the
+//! schedule, so the same calls at the same farm times give the same answers.
+
+mod account;
+mod clock;
+mod envs;
+mod frames;
+mod labels;
+mod service;
+mod tasks;
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use render_api_types::*;
+use rust_decimal::Decimal;
+
+use clock::Clock;
+use frames::*;
+use tasks::*;
+
+type Reply<T> = Result<T, ServiceError>;
+
+fn invalid(message: impl Into<String>) -> ServiceError {
+    ServiceError::new(ErrorCode::ParameterInvalid, message)
+}
+
+fn not_found(message: impl Into<String>) -> ServiceError {
+    ServiceError::new(ErrorCode::ResourceNotFound, message)
+}
+
+/// How the simulated farm behaves.
+#[derive(Debug, Clone)]
+pub struct FarmConfig {
+    /// Frames of every submitted task.
+    pub frames_per_task: usize,
+    /// Farm seconds one frame takes.
+    pub frame_seconds: i64,
+    /// Farm seconds the analysis of a submitted task takes.
+    pub analyse_seconds: i64,
+    /// Frames of one task rendered at once (all of them at full speed).
+    pub nodes: usize,
+    /// Farm time per real time: 0 freezes the clock (move it with [`Farm::advance`]).
+    pub speed: f64,
+    /// Frame numbers (1-based) that fail on their first attempt in every task, so that
+    /// restarting them has a real effect.
+    pub failing_frames: Vec<usize>,
+}
+
+impl Default for FarmConfig {
+    fn default() -> Self {
+        FarmConfig {
+            frames_per_task: 10,
+            frame_seconds: 60,
+            analyse_seconds: 30,
+            nodes: 4,
+            speed: 0.0,
+            failing_frames: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Frame {
+    id: i64,
+    number: usize,
+    status: FrameStatus,
+    attempts: u32,
+    scheduled: Option<(i64, i64)>,
+    start: Option<i64>,
+    end: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+struct Task {
+    id: i64,
+    layer_id: Option<i64>,
+    status: TaskStatus,
+    status_before_stop: Option<TaskStatus>,
+    created: i64,
+    submitted: Option<i64>,
+    render_start: Option<i64>,
+    completed: Option<i64>,
+    level: i64,
+    labels: Vec<String>,
+    over_time_s: Option<i64>,
+    full_speed: bool,
+    frames: Vec<Frame>,
+}
+
+struct State {
+    clock: Clock,
+    next_task_id: i64,
+    next_frame_id: i64,
+    next_label_id: i64,
+    tasks: BTreeMap<i64, Task>,
+    labels: Vec<Label>,
+    envs: Vec<RenderEnv>,
+    profile: UserProfile,
+    settings: UserSetting,
+}
+
+/// The farm: all its state behind one lock, so concurrent calls see consistent answers.
+pub struct Farm {
+    config: FarmConfig,
+    state: Mutex<State>,
+}
+
+const SECOND: i64 = 1000;
+
+impl Farm {
+    /// A farm seeded from the API document's examples.
+    pub fn new(config: FarmConfig) -> Self {
+        let state = State {
+            clock: Clock {
+                real_start: Instant::now(),
+                farm_start_ms: EpochMillis::now().as_millis(),
+                speed: config.speed,
+                advanced_ms: 0,
+            },
+            next_task_id: 19084,
+            next_frame_id: 1546598,
+            next_label_id: 3671,
+            tasks: BTreeMap::new(),
+            labels: Vec::new(),
+            envs: crate::seed::render_envs(),
+            profile: crate::seed::profile(),
+            settings: crate::seed::settings(),
+        };
+        Farm {
+            config,
+            state: Mutex::new(state),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        // A handler that panicked leaves consistent state (every change is made after all
+        // checks), so a poisoned lock is still usable.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The state of the farm as of now: every task's schedule brought up to date.
+    fn current(&self) -> std::sync::MutexGuard<'_, State> {
+        let mut state = self.lock();
+        let now = state.clock.now_ms();
+        let config = &self.config;
+        let mut next_id = state.next_task_id;
+        let mut next_frame = state.next_frame_id;
+        for task in state.tasks.values_mut() {
+            progress(config, task, now, &mut next_id, &mut next_frame);
+        }
+        state.next_task_id = next_id;
+        state.next_frame_id = next_frame;
+        state
+    }
+}
+
+/// Removes the items `matches` picks; finding none is a 404 with `missing`'s message.
+fn remove_where<T>(
+    items: &mut Vec<T>,
+    matches: impl Fn(&T) -> bool,
+    missing: impl FnOnce() -> String,
+) -> Reply<()> {
+    let before = items.len();
+    items.retain(|item| !matches(item));
+    if items.len() == before {
+        return Err(not_found(missing()));
+    }
+    Ok(())
+}
+
+fn format_time(ms: i64) -> String {
+    // `YYYY-MM-DD hh:mm:ss` in UTC+8, the service's time zone.
+    let secs = ms.div_euclid(1000) + 8 * 3600;
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let (h, m, s) = (rem / 3600, rem % 3600 / 60, rem % 60);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{d:02} {h:02}:{m:02}:{s:02}")
+}
+
+fn scene_name(task_id: i64) -> String {
+    format!("scene_{task_id}.max")
+}
+
+fn find_task(state: &State, id: i64) -> Reply<&Task> {
+    state
+        .tasks
+        .values()
+        .find(|t| t.id == id || t.layer_id == Some(id))
+        .ok_or_else(|| not_found(format!("task {id} does not exist")))
+}
+
+fn task_mut(state: &mut State, id: i64) -> Reply<&mut Task> {
+    state
+        .tasks
+        .values_mut()
+        .find(|t| t.id == id || t.layer_id == Some(id))
+        .ok_or_else(|| not_found(format!("task {id} does not exist")))
+}
+
+fn page<T, U>(items: &[T], page_num: i64, page_size: i64, map: impl Fn(&T) -> U) -> Reply<Page<U>> {
+    if page_num < 1 {
+        return Err(invalid("pageNum starts at 1"));
+    }
+    if !(1..=1000).contains(&page_size) {
+        return Err(invalid("pageSize must be between 1 and 1000"));
+    }
+    let total = items.len() as i64;
+    let page_count = (total + page_size - 1) / page_size;
+    let start = usize::try_from((page_num - 1).saturating_mul(page_size)).unwrap_or(usize::MAX);
+    let slice = items.iter().skip(start).take(page_size as usize);
+    Ok(Page {
+        page_count,
+        page_num,
+        total,
+        size: page_size,
+        items: slice.map(map).collect(),
+    })
+}
+
+fn money(cents: i64) -> Money {
+    Money(Decimal::new(cents, 2))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_time;
+
+    #[test]
+    fn times_are_formatted_in_utc_plus_8() {
+        // 2018-11-09 18:28:26 UTC+8, as in the document's progress image example.
+        assert_eq!(format_time(1_541_759_306_000), "2018-11-09 18:28:26");
+        assert_eq!(format_time(0), "1970-01-01 08:00:00");
+    }
+}

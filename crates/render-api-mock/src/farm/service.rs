@@ -1,0 +1,199 @@
+//! The farm serves the API through the contract's generated [`Service`] trait; each method
+//! is answered by the inherent handler of the same name (inherent methods take precedence,
+//! so these are not recursive) in the module of its concern.
+
+use super::Farm;
+use render_api_types::*;
+
+impl Service for Farm {
+    fn query_platforms(
+        &self,
+        request: QueryPlatformsRequest,
+    ) -> Result<Vec<Platform>, ServiceError> {
+        self.query_platforms(request)
+    }
+
+    fn query_user_profile(
+        &self,
+        request: QueryUserProfileRequest,
+    ) -> Result<UserProfile, ServiceError> {
+        self.query_user_profile(request)
+    }
+
+    fn query_user_setting(
+        &self,
+        request: QueryUserSettingRequest,
+    ) -> Result<UserSetting, ServiceError> {
+        self.query_user_setting(request)
+    }
+
+    fn update_user_setting(&self, request: UpdateUserSettingRequest) -> Result<(), ServiceError> {
+        self.update_user_setting(request)
+    }
+
+    fn get_transfer_bid(
+        &self,
+        request: GetTransferBidRequest,
+    ) -> Result<TransferBid, ServiceError> {
+        self.get_transfer_bid(request)
+    }
+
+    fn create_task(&self, request: CreateTaskRequest) -> Result<CreatedTasks, ServiceError> {
+        self.create_task(request)
+    }
+
+    fn submit_task(&self, request: SubmitTaskRequest) -> Result<(), ServiceError> {
+        self.submit_task(request)
+    }
+
+    fn query_error_detail(
+        &self,
+        request: QueryErrorDetailRequest,
+    ) -> Result<Vec<ErrorDetail>, ServiceError> {
+        self.query_error_detail(request)
+    }
+
+    fn get_task_list(&self, request: GetTaskListRequest) -> Result<Page<TaskInfo>, ServiceError> {
+        self.get_task_list(request)
+    }
+
+    fn stop_task(&self, request: StopTaskRequest) -> Result<(), ServiceError> {
+        self.stop_task(request)
+    }
+
+    fn start_task(&self, request: StartTaskRequest) -> Result<(), ServiceError> {
+        self.start_task(request)
+    }
+
+    fn abort_task(&self, request: AbortTaskRequest) -> Result<(), ServiceError> {
+        self.abort_task(request)
+    }
+
+    fn delete_task(&self, request: DeleteTaskRequest) -> Result<(), ServiceError> {
+        self.delete_task(request)
+    }
+
+    fn query_task_frames(
+        &self,
+        request: QueryTaskFramesRequest,
+    ) -> Result<Page<FrameInfo>, ServiceError> {
+        self.query_task_frames(request)
+    }
+
+    fn query_all_frame_stats(
+        &self,
+        request: QueryAllFrameStatsRequest,
+    ) -> Result<FrameStats, ServiceError> {
+        self.query_all_frame_stats(request)
+    }
+
+    fn restart_failed_frames(
+        &self,
+        request: RestartFailedFramesRequest,
+    ) -> Result<(), ServiceError> {
+        self.restart_failed_frames(request)
+    }
+
+    fn restart_frame(&self, request: RestartFrameRequest) -> Result<(), ServiceError> {
+        self.restart_frame(request)
+    }
+
+    fn query_task_info(
+        &self,
+        request: QueryTaskInfoRequest,
+    ) -> Result<Page<TaskInfo>, ServiceError> {
+        self.query_task_info(request)
+    }
+
+    fn add_label(&self, request: AddLabelRequest) -> Result<(), ServiceError> {
+        self.add_label(request)
+    }
+
+    fn delete_label(&self, request: DeleteLabelRequest) -> Result<(), ServiceError> {
+        self.delete_label(request)
+    }
+
+    fn get_label_list(&self, request: GetLabelListRequest) -> Result<LabelList, ServiceError> {
+        self.get_label_list(request)
+    }
+
+    fn query_supported_software(
+        &self,
+        request: QuerySupportedSoftwareRequest,
+    ) -> Result<SupportedSoftware, ServiceError> {
+        self.query_supported_software(request)
+    }
+
+    fn query_supported_plugin(
+        &self,
+        request: QuerySupportedPluginRequest,
+    ) -> Result<SupportedPlugins, ServiceError> {
+        self.query_supported_plugin(request)
+    }
+
+    fn add_render_env(&self, request: AddRenderEnvRequest) -> Result<RenderEnvName, ServiceError> {
+        self.add_render_env(request)
+    }
+
+    fn update_render_env(&self, request: UpdateRenderEnvRequest) -> Result<(), ServiceError> {
+        self.update_render_env(request)
+    }
+
+    fn delete_render_env(&self, request: DeleteRenderEnvRequest) -> Result<(), ServiceError> {
+        self.delete_render_env(request)
+    }
+
+    fn set_default_render_env(
+        &self,
+        request: SetDefaultRenderEnvRequest,
+    ) -> Result<(), ServiceError> {
+        self.set_default_render_env(request)
+    }
+
+    fn get_render_env(&self, request: GetRenderEnvRequest) -> Result<Vec<RenderEnv>, ServiceError> {
+        self.get_render_env(request)
+    }
+
+    fn load_task_process_img(
+        &self,
+        request: LoadTaskProcessImgRequest,
+    ) -> Result<ProgressImage, ServiceError> {
+        self.load_task_process_img(request)
+    }
+
+    fn update_task_user_level(
+        &self,
+        request: UpdateTaskUserLevelRequest,
+    ) -> Result<(), ServiceError> {
+        self.update_task_user_level(request)
+    }
+
+    fn get_ray_sync_user_key(
+        &self,
+        request: GetRaySyncUserKeyRequest,
+    ) -> Result<RaySyncUserKey, ServiceError> {
+        self.get_ray_sync_user_key(request)
+    }
+
+    fn get_transfer_server_msg(
+        &self,
+        request: GetTransferServerMsgRequest,
+    ) -> Result<TransferServerMsg, ServiceError> {
+        self.get_transfer_server_msg(request)
+    }
+
+    fn set_over_time_stop(&self, request: SetOverTimeStopRequest) -> Result<(), ServiceError> {
+        self.set_over_time_stop(request)
+    }
+
+    fn loading_frame_thumbnail(
+        &self,
+        request: LoadingFrameThumbnailRequest,
+    ) -> Result<Vec<String>, ServiceError> {
+        self.loading_frame_thumbnail(request)
+    }
+
+    fn full_speed(&self, request: FullSpeedRequest) -> Result<(), ServiceError> {
+        self.full_speed(request)
+    }
+}

@@ -1,0 +1,394 @@
+//! Tasks: creation, submission, listing, and the changes of state (stop, start, abort,
+//! delete, priority, over-time stop, full speed); and how tasks progress over farm time.
+
+use super::*;
+
+impl Farm {
+    /// `createTask`.
+    pub(crate) fn create_task(&self, req: CreateTaskRequest) -> Reply<CreatedTasks> {
+        if !(1..=100).contains(&req.count) {
+            return Err(invalid("count must be between 1 and 100"));
+        }
+        let mut state = self.current();
+        let now = state.clock.now_ms();
+        let mut ids = Vec::new();
+        for _ in 0..req.count {
+            let id = state.next_task_id;
+            state.next_task_id += 1;
+            state.tasks.insert(
+                id,
+                Task {
+                    id,
+                    layer_id: None,
+                    status: TaskStatus::Waiting,
+                    status_before_stop: None,
+                    created: now,
+                    submitted: None,
+                    render_start: None,
+                    completed: None,
+                    level: req.task_user_level.unwrap_or(50),
+                    labels: req.labels.clone().unwrap_or_default(),
+                    over_time_s: None,
+                    full_speed: false,
+                    frames: Vec::new(),
+                },
+            );
+            ids.push(id);
+        }
+        Ok(CreatedTasks {
+            alias_task_id_list: ids.iter().map(|id| format!("P{id}")).collect(),
+            task_id_list: ids,
+            user_id: Some(state.profile.user_id),
+        })
+    }
+
+    /// `submitTask`.
+    pub(crate) fn submit_task(&self, req: SubmitTaskRequest) -> Reply<()> {
+        if req.asset_isolation_model == Some(AssetIsolationModel::OutUser)
+            && req.out_user_id.is_none()
+        {
+            return Err(ServiceError::new(
+                ErrorCode::ParameterCantBeEmpty,
+                "outUserId is required with assetIsolationModel OUT_USER_MODEL",
+            ));
+        }
+        let mut state = self.current();
+        let now = state.clock.now_ms();
+        let task = task_mut(&mut state, req.task_id)?;
+        if task.submitted.is_some() {
+            return Err(invalid(format!(
+                "task {} was already submitted",
+                req.task_id
+            )));
+        }
+        task.submitted = Some(now);
+        task.status = TaskStatus::Analyse;
+        Ok(())
+    }
+
+    /// `getTaskList`: newest first.
+    pub(crate) fn get_task_list(&self, req: GetTaskListRequest) -> Reply<Page<TaskInfo>> {
+        let state = self.current();
+        let keyword = req.search_keyword.as_deref().map(str::to_lowercase);
+        let tasks: Vec<&Task> = state
+            .tasks
+            .values()
+            .rev()
+            .filter(|t| {
+                req.status_list
+                    .as_ref()
+                    .is_none_or(|list| list.is_empty() || list.contains(&t.status))
+            })
+            .filter(|t| {
+                keyword.as_ref().is_none_or(|k| {
+                    t.id.to_string().contains(k.as_str())
+                        || scene_name(t.id).to_lowercase().contains(k.as_str())
+                })
+            })
+            .collect();
+        page(&tasks, req.page_num, req.page_size, |t| {
+            self.task_info(&state, t)
+        })
+    }
+
+    /// `queryTaskInfo`.
+    pub(crate) fn query_task_info(&self, req: QueryTaskInfoRequest) -> Reply<Page<TaskInfo>> {
+        let state = self.current();
+        let mut items = Vec::new();
+        for id in &req.task_ids {
+            let task = state
+                .tasks
+                .get(id)
+                .ok_or_else(|| not_found(format!("task {id} does not exist")))?;
+            items.push(self.task_info(&state, task));
+        }
+        let total = items.len() as i64;
+        Ok(Page {
+            page_count: 1,
+            page_num: 1,
+            total,
+            size: 100,
+            items,
+        })
+    }
+
+    /// `stopTask`.
+    pub(crate) fn stop_task(&self, req: StopTaskRequest) -> Reply<()> {
+        self.change_tasks(&req.task_ids, |task, _now, _cfg| {
+            if task.status.is_terminal() || task.submitted.is_none() {
+                return Err(invalid(format!(
+                    "task {} is {} and cannot be stopped",
+                    task.id, task.status
+                )));
+            }
+            task.status_before_stop = Some(task.status);
+            task.status = TaskStatus::Stop;
+            halt_frames(task);
+            Ok(())
+        })
+    }
+
+    /// `startTask`.
+    pub(crate) fn start_task(&self, req: StartTaskRequest) -> Reply<()> {
+        self.change_tasks(&req.task_ids, |task, now, cfg| {
+            if task.status != TaskStatus::Stop {
+                return Err(invalid(format!(
+                    "task {} is {}, not stopped",
+                    task.id, task.status
+                )));
+            }
+            task.status = task
+                .status_before_stop
+                .take()
+                .unwrap_or(TaskStatus::Rendering);
+            if task.status == TaskStatus::Analyse {
+                task.submitted = Some(now);
+            } else {
+                task.status = TaskStatus::Rendering;
+                reschedule(cfg, task, FrameStatus::Stopped, now);
+            }
+            Ok(())
+        })
+    }
+
+    /// `abortTask`.
+    pub(crate) fn abort_task(&self, req: AbortTaskRequest) -> Reply<()> {
+        self.change_tasks(&req.task_ids, |task, now, _| {
+            if task.status.is_terminal() && task.status != TaskStatus::Stop {
+                return Err(invalid(format!(
+                    "task {} is {} and cannot be abandoned",
+                    task.id, task.status
+                )));
+            }
+            task.status = TaskStatus::Abandon;
+            task.completed = Some(now);
+            halt_frames(task);
+            Ok(())
+        })
+    }
+
+    /// `deleteTask`.
+    pub(crate) fn delete_task(&self, req: DeleteTaskRequest) -> Reply<()> {
+        let mut state = self.current();
+        for id in &req.task_ids {
+            task_mut(&mut state, *id)?;
+        }
+        for id in &req.task_ids {
+            state.tasks.remove(id);
+        }
+        Ok(())
+    }
+
+    /// `fullSpeed`.
+    pub(crate) fn full_speed(&self, req: FullSpeedRequest) -> Reply<()> {
+        self.change_tasks(&req.task_ids, |task, now, cfg| {
+            task.full_speed = true;
+            if task.status == TaskStatus::Rendering {
+                reschedule(cfg, task, FrameStatus::Waiting, now);
+            }
+            Ok(())
+        })
+    }
+
+    /// `setOverTimeStop`.
+    pub(crate) fn set_over_time_stop(&self, req: SetOverTimeStopRequest) -> Reply<()> {
+        if req.over_time <= 0 {
+            return Err(invalid("overTime must be a positive number of seconds"));
+        }
+        self.change_tasks(&req.task_ids, |task, _, _| {
+            task.over_time_s = Some(req.over_time);
+            Ok(())
+        })
+    }
+
+    /// `updateTaskUserLevel`.
+    pub(crate) fn update_task_user_level(&self, req: UpdateTaskUserLevelRequest) -> Reply<()> {
+        self.change_tasks(&[req.task_id], |task, _, _| {
+            task.level = req.task_user_level;
+            Ok(())
+        })
+    }
+
+    /// Applies `change` to every task, after checking they all exist and that `change`
+    /// accepts each (so a rejected request changes nothing).
+    pub(super) fn change_tasks(
+        &self,
+        ids: &[i64],
+        change: impl Fn(&mut Task, i64, &FarmConfig) -> Reply<()>,
+    ) -> Reply<()> {
+        if ids.is_empty() {
+            return Err(ServiceError::new(
+                ErrorCode::ParameterCantBeEmpty,
+                "taskIds is empty",
+            ));
+        }
+        let mut state = self.current();
+        let now = state.clock.now_ms();
+        let mut changed = Vec::new();
+        for id in ids {
+            let mut task = task_mut(&mut state, *id)?.clone();
+            change(&mut task, now, &self.config)?;
+            changed.push(task);
+        }
+        for task in changed {
+            state.tasks.insert(task.id, task);
+        }
+        Ok(())
+    }
+
+    fn task_info(&self, state: &State, task: &Task) -> TaskInfo {
+        let mut info = task_summary(task, task.id, &task.frames);
+        info.task_level = Some(task.level);
+        info.project_name = Some(task.labels.first().cloned().unwrap_or_default());
+        info.user_name = Some(state.profile.user_name.clone());
+        info.user_id = Some(state.profile.user_id);
+        info.is_open = Some(i64::from(task.layer_id.is_some()));
+        info.layer_parent_id = Some(0);
+        info.task_over_time = task.over_time_s.map(|s| s * SECOND);
+        info.resp_rendering_task_list = task.layer_id.map(|layer| {
+            let mut sub = task_summary(task, layer, &task.frames);
+            sub.layer_parent_id = Some(task.id);
+            sub.task_type = Some("Render".into());
+            sub.task_type_text = Some("render_major_picture_task".into());
+            sub.user_name = info.user_name.clone();
+            sub.user_id = info.user_id;
+            sub.is_open = Some(0);
+            vec![sub]
+        });
+        info
+    }
+}
+
+/// Brings a task up to farm time `now`.
+pub(super) fn progress(
+    cfg: &FarmConfig,
+    task: &mut Task,
+    now: i64,
+    next_id: &mut i64,
+    next_frame: &mut i64,
+) {
+    if task.status == TaskStatus::Analyse {
+        let Some(submitted) = task.submitted else {
+            return;
+        };
+        let analysed = submitted + cfg.analyse_seconds * SECOND;
+        if now < analysed {
+            return;
+        }
+        if task.frames.is_empty() {
+            task.layer_id = Some(*next_id);
+            *next_id += 1;
+            task.frames = (1..=cfg.frames_per_task.max(1))
+                .map(|number| {
+                    let id = *next_frame;
+                    *next_frame += 1;
+                    Frame {
+                        id,
+                        number,
+                        status: FrameStatus::Waiting,
+                        attempts: 0,
+                        scheduled: None,
+                        start: None,
+                        end: None,
+                    }
+                })
+                .collect();
+        }
+        task.status = TaskStatus::Rendering;
+        task.render_start = Some(analysed);
+        let all: Vec<usize> = (0..task.frames.len()).collect();
+        schedule(cfg, task, &all, analysed, true);
+    }
+    if task.status != TaskStatus::Rendering {
+        return;
+    }
+    for frame in &mut task.frames {
+        let Some((start, end)) = frame.scheduled else {
+            continue;
+        };
+        if now >= end {
+            let fails = frame.attempts <= 1 && cfg.failing_frames.contains(&frame.number);
+            frame.status = if fails {
+                FrameStatus::Failed
+            } else {
+                FrameStatus::Done
+            };
+            frame.start = Some(start);
+            frame.end = Some(end);
+            frame.scheduled = None;
+        } else if now >= start {
+            frame.status = FrameStatus::Running;
+            frame.start = Some(start);
+        }
+    }
+    if let (Some(limit), Some(started)) = (task.over_time_s, task.render_start)
+        && now - started > limit * SECOND
+        && task.frames.iter().any(|f| !f.status.is_terminal())
+    {
+        task.status = TaskStatus::TimeOutStop;
+        task.completed = Some(started + limit * SECOND);
+        halt_frames(task);
+        return;
+    }
+    if task.frames.iter().all(|f| f.status.is_terminal()) {
+        let failed = task.frames.iter().any(|f| f.status == FrameStatus::Failed);
+        task.status = if failed {
+            TaskStatus::FinishedHasFailed
+        } else {
+            TaskStatus::Finished
+        };
+        task.completed = task.frames.iter().filter_map(|f| f.end).max();
+    }
+}
+
+pub(super) fn task_summary(task: &Task, id: i64, frames: &[Frame]) -> TaskInfo {
+    let count = |s: FrameStatus| frames.iter().filter(|f| f.status == s).count() as i64;
+    let done = count(FrameStatus::Done);
+    TaskInfo {
+        scene_name: Some(scene_name(task.id)),
+        id,
+        task_alias: Some(format!("P{id}")),
+        task_status: task.status,
+        status_text: Some(format!("render_task_status_{}", task.status.code())),
+        pre_task_status: task.submitted.map(|_| TaskStatus::Finished),
+        pre_status_text: task.submitted.map(|_| "render_task_status_25".into()),
+        total_frames: Some(frames.len() as i64),
+        abort_frames: Some(count(FrameStatus::Stopped)),
+        executing_frames: Some(count(FrameStatus::Running)),
+        done_frames: Some(done),
+        failed_frames: Some(count(FrameStatus::Failed)),
+        frames_range: Some(if frames.is_empty() { "0".into() } else { format!("1-{}", frames.len()) }),
+        project_name: None,
+        render_consume: Some(money(44 * done)),
+        task_arrears: Some(money(0)),
+        submit_date: task.submitted.or(Some(task.created)).map(EpochMillis),
+        start_time: task.render_start.map(EpochMillis),
+        completed_date: task.completed.map(EpochMillis),
+        render_duration: task.render_start.map(|s| (task.completed.unwrap_or(s) - s) / SECOND),
+        user_name: None,
+        producer: None,
+        task_level: None,
+        task_user_level: Some(task.level),
+        task_limit: Some(200),
+        task_over_time: None,
+        user_id: None,
+        output_file_name: task.layer_id.map(|_| format!("{id}_{}", scene_name(task.id).trim_end_matches(".max"))),
+        munu_task_id: Some(String::new()),
+        layer_parent_id: None,
+        cg_id: Some(Software::Max),
+        key_value: Some("name:vray::width:2000::height:1500::output_file_type:.tga::renderable_camera:[\"Camera001\"]::".into()),
+        user_account_consume: Some(money(44 * done)),
+        coupon_consume: Some(money(0)),
+        is_open: None,
+        task_type: Some(String::new()),
+        render_camera: Some("Camera001".into()),
+        clone_parent_id: Some(0),
+        clone_original_id: Some(0),
+        share_main_capital: Some(0),
+        task_ram: None,
+        resp_rendering_task_list: None,
+        layer_name: None,
+        task_type_text: None,
+        is_delete: Some(1),
+    }
+}

@@ -1,0 +1,250 @@
+//! Generates `render-cli`'s endpoint subcommands: one clap command per endpoint, grouped the
+//! way users think (`task list`, `env add`), each calling the endpoint's client method; and a
+//! table row for every model, so tables show enum names rather than codes.
+
+use std::collections::BTreeMap;
+
+use heck::{ToKebabCase, ToPascalCase};
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+use render_spec::{Endpoint, Model, Param, Presence, Spec, Type};
+
+use crate::gen_common::{Hand, doc, ident, method_ident, rust_ty};
+
+/// The generated file of the CLI crate, relative to its `src/generated/`.
+pub fn generate(spec: &Spec) -> Vec<(&'static str, TokenStream)> {
+    let mut groups: BTreeMap<&str, Vec<&Endpoint>> = BTreeMap::new();
+    for ep in &spec.endpoints {
+        groups.entry(ep.cli.group.as_str()).or_default().push(ep);
+    }
+    let commands = groups
+        .iter()
+        .map(|(group, endpoints)| gen_group(spec, group, endpoints));
+    let rows = spec.models.iter().map(gen_row);
+    vec![(
+        "mod.rs",
+        quote! {
+            //! One subcommand per endpoint, grouped as in the spec; each runs one client call.
+            //! And the table row of every model.
+            use render_api_client::types::*;
+            use render_api_client::{Client, Error};
+            use crate::output::{Output, Row, Show};
+
+            #(#commands)*
+
+            #(#rows)*
+        },
+    )]
+}
+
+fn gen_group(spec: &Spec, group: &str, endpoints: &[&Endpoint]) -> TokenStream {
+    let enum_name = format_ident!("{}Command", group.to_pascal_case());
+    let enum_doc = doc(&format!("`renderbus {group} …`: the `{group}` endpoints."));
+    let mut variants = Vec::new();
+    let mut arms = Vec::new();
+    let mut structs = Vec::new();
+    for ep in endpoints {
+        let variant = format_ident!("{}", ep.cli.command.to_pascal_case());
+        let args = format_ident!("{}Args", ep.name.to_pascal_case());
+        let command = &ep.cli.command;
+        let about = format!("{} ({})", ep.doc.en.trim_end_matches('.'), ep.doc.zh);
+        let long_about = format!(
+            "{about}.\n\nCalls `{}` (POST {}), {}.",
+            ep.name,
+            ep.path,
+            if ep.idempotent {
+                "a read, retried on transient failures"
+            } else {
+                "a write, sent once"
+            }
+        );
+        variants.push(quote! {
+            #[command(name = #command, about = #about, long_about = #long_about)]
+            #variant(#args),
+        });
+        arms.push(quote! { Self::#variant(args) => args.run(client), });
+        structs.push(gen_args(spec, ep, &args));
+    }
+    quote! {
+        #enum_doc
+        #[derive(clap::Subcommand, Debug)]
+        pub enum #enum_name {
+            #(#variants)*
+        }
+
+        impl #enum_name {
+            /// Runs the command's call.
+            pub fn run(self, client: &Client) -> Result<Output, Error> {
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
+
+        #(#structs)*
+    }
+}
+
+fn gen_args(spec: &Spec, ep: &Endpoint, name: &Ident) -> TokenStream {
+    let method = method_ident(ep);
+    let mut fields = Vec::new();
+    let mut required = Vec::new();
+    let mut setters = Vec::new();
+    for p in &ep.params {
+        let field = ident(&p.rust);
+        let help = doc(&help(spec, p));
+        let is_list = p.ty.list_item().is_some();
+        let ty = rust_ty(&p.ty, Hand::Imported);
+        let long = p.wire.to_kebab_case();
+        let mut attrs = Vec::new();
+        if p.positional {
+            attrs.push(quote!(value_name = #long));
+            if is_list {
+                attrs.push(quote!(
+                    required = true,
+                    num_args = 1..,
+                    value_delimiter = ','
+                ));
+            }
+        } else {
+            attrs.push(quote!(long = #long));
+            if let Some(singular) = p.wire.strip_suffix("List").map(ToKebabCase::to_kebab_case) {
+                attrs.push(quote!(visible_alias = #singular));
+            }
+            if is_list {
+                // A flag list may be empty (`pluginIds: []` is a valid render environment).
+                attrs.push(quote!(value_delimiter = ',', num_args = 0..));
+            }
+            if let Presence::Defaulted(value) = &p.presence {
+                let text = match value {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                attrs.push(quote!(default_value = #text));
+            }
+        }
+        let field_ty = match (&p.presence, is_list) {
+            (Presence::Optional, false) => quote!(Option<#ty>),
+            _ => ty,
+        };
+        fields.push(quote! {
+            #help
+            #[arg(#(#attrs),*)]
+            pub #field: #field_ty,
+        });
+        match (&p.presence, is_list) {
+            (Presence::Required, _) => required.push(quote!(self.#field)),
+            (Presence::Defaulted(_), _) => {
+                setters.push(quote! { call = call.#field(self.#field); });
+            }
+            (Presence::Optional, true) => setters.push(quote! {
+                if !self.#field.is_empty() {
+                    call = call.#field(self.#field);
+                }
+            }),
+            (Presence::Optional, false) => setters.push(quote! {
+                if let Some(value) = self.#field {
+                    call = call.#field(value);
+                }
+            }),
+        }
+    }
+    let d = doc(&format!(
+        "Arguments of `renderbus {} {}`.",
+        ep.cli.group, ep.cli.command
+    ));
+    let run_doc = doc(&format!("Calls `{}` with these arguments.", ep.name));
+    let binding = if setters.is_empty() {
+        quote!(let call)
+    } else {
+        quote!(let mut call)
+    };
+    quote! {
+        #d
+        #[derive(clap::Args, Debug)]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl #name {
+            #run_doc
+            pub fn run(self, client: &Client) -> Result<Output, Error> {
+                #binding = client.#method(#(#required),*);
+                #(#setters)*
+                call.send().map(|data| Output::new(&data))
+            }
+        }
+    }
+}
+
+/// The help text of a parameter: the spec's description, unit and, for enums, the values.
+fn help(spec: &Spec, p: &Param) -> String {
+    let mut text = format!("{} ({})", p.doc.en.trim_end_matches('.'), p.doc.zh);
+    if let Some(unit) = &p.unit {
+        text.push_str(&format!(" [{unit}]"));
+    }
+    if let Type::Enum(e) = p.ty.list_item().unwrap_or(&p.ty) {
+        let values: Vec<String> = spec
+            .enum_(e)
+            .values
+            .iter()
+            .map(|v| v.name.to_kebab_case())
+            .collect();
+        text.push_str(&format!(
+            " [values: {}, or a numeric code]",
+            values.join(", ")
+        ));
+    }
+    if p.ty.list_item().is_some() {
+        text.push_str(" [several: comma- or space-separated]");
+    }
+    text
+}
+
+/// How a field shows in a table cell, or `None` when it has no place in one (lists, nested
+/// objects, free JSON).
+fn cell(ty: &Type, nullable: bool, access: TokenStream) -> Option<TokenStream> {
+    match ty {
+        Type::Int
+        | Type::Str
+        | Type::Text
+        | Type::Bool
+        | Type::Decimal
+        | Type::EpochMs
+        | Type::Enum(_) => Some(if nullable {
+            quote!(#access.as_ref().map(ToString::to_string).unwrap_or_default())
+        } else {
+            quote!(#access.to_string())
+        }),
+        Type::Json | Type::Unit | Type::List(_) | Type::Page(_) | Type::Model(_) => None,
+    }
+}
+
+fn gen_row(m: &Model) -> TokenStream {
+    let name = ident(&m.name);
+    let (headers, cells): (Vec<&str>, Vec<TokenStream>) = m
+        .fields
+        .iter()
+        .filter(|f| !f.secret)
+        .filter_map(|f| {
+            let id = ident(&f.rust);
+            cell(&f.ty, f.nullable, quote!(self.#id)).map(|c| (f.wire.as_str(), c))
+        })
+        .unzip();
+    quote! {
+        impl Row for #name {
+            fn header() -> &'static [&'static str] {
+                &[#(#headers),*]
+            }
+            fn cells(&self) -> Vec<String> {
+                vec![#(#cells),*]
+            }
+        }
+
+        impl Show for #name {
+            fn table(&self) -> String {
+                crate::output::record(self)
+            }
+        }
+    }
+}

@@ -1,0 +1,689 @@
+//! The linter: turns the spec as written into the checked [`Spec`] model, or reports every
+//! error with its file, line and YAML path. Nothing downstream re-checks or re-parses.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde_json::Value;
+
+use crate::model::{
+    CliName, Code, Doc, Endpoint, Enum, EnumRef, EnumValue, Examples, Field, Model, ModelRef,
+    Pagination, Param, Presence, Repr, Spec,
+};
+use crate::raw::{self, Loaded, Seg, SpecError, SpecErrors};
+use crate::ty::{self, Position, Ref, Syntax, Type};
+
+const RUST_KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "yield", "gen", "box", "try",
+];
+
+/// The enum every envelope's `code` is: used by every reply.
+pub const ERROR_CODE_ENUM: &str = "ErrorCode";
+
+/// The members of every reply envelope.
+pub const ENVELOPE_FIELDS: [&str; 6] =
+    ["version", "result", "message", "code", "serverTime", "data"];
+
+/// The parameters that make an endpoint with a `page<T>` response walkable page by page.
+pub const PAGE_NUM: &str = "pageNum";
+/// See [`PAGE_NUM`].
+pub const PAGE_SIZE: &str = "pageSize";
+
+/// Checks a loaded spec and builds its model.
+pub fn check(loaded: &Loaded) -> Result<Spec, SpecErrors> {
+    let mut lint = Linter {
+        loaded,
+        errors: Vec::new(),
+        enums: HashMap::new(),
+        models: HashMap::new(),
+    };
+    let spec = lint.structure();
+    if !lint.errors.is_empty() {
+        return Err(SpecErrors(lint.errors));
+    }
+    lint.reachability(&spec);
+    lint.defaults(&spec);
+    lint.examples(&spec);
+    if lint.errors.is_empty() {
+        Ok(spec)
+    } else {
+        Err(SpecErrors(lint.errors))
+    }
+}
+
+struct Linter<'a> {
+    loaded: &'a Loaded,
+    errors: Vec<SpecError>,
+    enums: HashMap<&'a str, usize>,
+    models: HashMap<&'a str, usize>,
+}
+
+fn key(k: &str) -> Seg<'_> {
+    Seg::Key(k)
+}
+
+fn named(n: &str) -> Seg<'_> {
+    Seg::Named(n)
+}
+
+impl<'a> Linter<'a> {
+    fn error(&mut self, at: &[Seg<'_>], message: impl Into<String>) {
+        let e = self.loaded.error(at, message);
+        self.errors.push(e);
+    }
+
+    /// The whole model; errors are recorded as found.
+    fn structure(&mut self) -> Spec {
+        let raw = &self.loaded.spec;
+        self.names();
+        let enums = raw.enums.iter().map(|e| self.enum_def(e)).collect();
+        let models = raw.models.iter().map(|m| self.model_def(m)).collect();
+        let sets = self.param_sets();
+        let endpoints: Vec<Endpoint> = raw
+            .endpoints
+            .iter()
+            .map(|ep| self.endpoint_def(ep, &sets))
+            .collect();
+        self.unique_endpoints();
+        Spec {
+            title: raw.title.clone(),
+            version: raw.version.clone(),
+            enums,
+            models,
+            endpoints,
+        }
+    }
+
+    /// Type names: unique across enums and models, PascalCase.
+    fn names(&mut self) {
+        let raw = &self.loaded.spec;
+        for (i, e) in raw.enums.iter().enumerate() {
+            let at = [key("enums"), named(&e.name)];
+            if self.enums.insert(&e.name, i).is_some() {
+                self.error(&at, format!("the type name `{}` is defined twice", e.name));
+            }
+            self.pascal(&at, &e.name);
+        }
+        for (i, m) in raw.models.iter().enumerate() {
+            let at = [key("models"), named(&m.name)];
+            if self.enums.contains_key(m.name.as_str()) || self.models.insert(&m.name, i).is_some()
+            {
+                self.error(&at, format!("the type name `{}` is defined twice", m.name));
+            }
+            self.pascal(&at, &m.name);
+        }
+    }
+
+    fn doc(&mut self, at: &[Seg<'_>], zh: &Option<String>, en: &Option<String>) -> Doc {
+        for (lang, text) in [("zh", zh), ("en", en)] {
+            if text.as_deref().is_none_or(|t| t.trim().is_empty()) {
+                self.error(at, format!("missing description: `{lang}` is required"));
+            }
+        }
+        Doc {
+            zh: zh.clone().unwrap_or_default(),
+            en: en.clone().unwrap_or_default(),
+        }
+    }
+
+    fn pascal(&mut self, at: &[Seg<'_>], name: &str) {
+        if !name.starts_with(|c: char| c.is_ascii_uppercase())
+            || !name.chars().all(|c| c.is_ascii_alphanumeric())
+        {
+            self.error(at, format!("the name `{name}` must be PascalCase"));
+        }
+    }
+
+    fn rust_name(&mut self, at: &[Seg<'_>], wire: &str, rust: Option<&str>) -> String {
+        let name = rust.map_or_else(|| heck::ToSnakeCase::to_snake_case(wire), str::to_owned);
+        if RUST_KEYWORDS.contains(&name.as_str()) {
+            self.error(
+                at,
+                format!("`{name}` is a Rust keyword: give the field a `rust:` name"),
+            );
+        }
+        name
+    }
+
+    fn enum_def(&mut self, e: &raw::EnumDef) -> Enum {
+        let at = [key("enums"), named(&e.name)];
+        let doc = self.doc(&at, &e.zh, &e.en);
+        if e.values.is_empty() {
+            self.error(&at, "an enum needs at least one value");
+        }
+        let mut names = BTreeSet::new();
+        let mut codes = BTreeSet::new();
+        let mut values = Vec::new();
+        for v in &e.values {
+            let at = [key("enums"), named(&e.name), key("values"), named(&v.name)];
+            if !names.insert(v.name.as_str()) {
+                self.error(&at, format!("the value name `{}` is listed twice", v.name));
+            }
+            if v.name == "Unknown" {
+                self.error(&at, "`Unknown` is reserved for codes the SDK does not know");
+            }
+            self.pascal(&at, &v.name);
+            let doc = self.doc(&at, &v.zh, &v.en);
+            let code = match (e.repr, &v.value) {
+                (Repr::Integer, serde_yaml::Value::Number(n)) if n.is_i64() => {
+                    Code::Int(n.as_i64().unwrap_or_default())
+                }
+                (Repr::String, serde_yaml::Value::String(s)) => Code::Str(s.clone()),
+                (repr, other) => {
+                    self.error(
+                        &at,
+                        format!("the value {other:?} does not fit `repr: {repr:?}`"),
+                    );
+                    continue;
+                }
+            };
+            if !codes.insert(code.to_string()) {
+                self.error(&at, format!("the code `{code}` is listed twice"));
+            }
+            values.push(EnumValue {
+                name: v.name.clone(),
+                code,
+                doc,
+                terminal: v.terminal,
+            });
+        }
+        Enum {
+            name: e.name.clone(),
+            repr: e.repr,
+            doc,
+            values,
+        }
+    }
+
+    /// Resolves a type expression written at `at`; `None` (with the errors recorded) when it
+    /// is not a valid type there.
+    fn resolve(&mut self, at: &[Seg<'_>], text: &str, position: Position) -> Option<(Type, bool)> {
+        let (syntax, nullable) = match ty::parse(text) {
+            Ok(parsed) => parsed,
+            Err(msg) => {
+                self.error(at, msg);
+                return None;
+            }
+        };
+        let resolved = self.resolve_syntax(&syntax);
+        let ty = match resolved {
+            Ok(ty) => ty,
+            Err(name) => {
+                self.error(
+                    at,
+                    format!("unknown type `{name}`: no enum or model has this name"),
+                );
+                return None;
+            }
+        };
+        if let Err(msg) = ty.fits(position) {
+            self.error(at, msg);
+            return None;
+        }
+        Some((ty, nullable))
+    }
+
+    fn resolve_syntax(&self, syntax: &Syntax) -> Result<Type, String> {
+        Ok(match syntax {
+            Syntax::Int => Type::Int,
+            Syntax::Str => Type::Str,
+            Syntax::Text => Type::Text,
+            Syntax::Bool => Type::Bool,
+            Syntax::Decimal => Type::Decimal,
+            Syntax::EpochMs => Type::EpochMs,
+            Syntax::Json => Type::Json,
+            Syntax::Unit => Type::Unit,
+            Syntax::List(inner) => Type::List(Box::new(self.resolve_syntax(inner)?)),
+            Syntax::Page(inner) => Type::Page(Box::new(self.resolve_syntax(inner)?)),
+            Syntax::Named(name) => {
+                if let Some(&index) = self.enums.get(name.as_str()) {
+                    Type::Enum(EnumRef {
+                        index,
+                        name: name.clone(),
+                    })
+                } else if let Some(&index) = self.models.get(name.as_str()) {
+                    Type::Model(ModelRef {
+                        index,
+                        name: name.clone(),
+                    })
+                } else {
+                    return Err(name.clone());
+                }
+            }
+        })
+    }
+
+    fn model_def(&mut self, m: &raw::ModelDef) -> Model {
+        let at = [key("models"), named(&m.name)];
+        let doc = self.doc(&at, &m.zh, &m.en);
+        if m.fields.is_empty() {
+            self.error(&at, "a model needs at least one field");
+        }
+        let mut seen = BTreeSet::new();
+        let mut fields = Vec::new();
+        for f in &m.fields {
+            let at = [key("models"), named(&m.name), key("fields"), named(&f.name)];
+            if !seen.insert(f.name.as_str()) {
+                self.error(&at, format!("the field `{}` is listed twice", f.name));
+            }
+            let doc = self.doc(&at, &f.zh, &f.en);
+            let rust = self.rust_name(&at, &f.name, f.rust.as_deref());
+            let Some((ty, nullable)) = self.resolve(&at, &f.ty, Position::Field) else {
+                continue;
+            };
+            fields.push(Field {
+                wire: f.name.clone(),
+                rust,
+                ty,
+                nullable,
+                unit: f.unit.clone(),
+                secret: f.secret,
+                doc,
+            });
+        }
+        Model {
+            name: m.name.clone(),
+            doc,
+            fields,
+        }
+    }
+
+    fn param_def(&mut self, at: &[Seg<'_>], p: &raw::ParamDef, set: Option<&str>) -> Option<Param> {
+        let doc = self.doc(at, &p.zh, &p.en);
+        let rust = self.rust_name(at, &p.name, p.rust.as_deref());
+        let (ty, nullable) = self.resolve(at, &p.ty, Position::Param)?;
+        if nullable {
+            self.error(
+                at,
+                "a parameter is not nullable: write `required: false` instead of `?`",
+            );
+        }
+        let presence = match (&p.default, p.required) {
+            (None, true) => Presence::Required,
+            (None, false) => Presence::Optional,
+            (Some(_), false) => {
+                self.error(
+                    at,
+                    "a parameter with a `default` is always sent: drop `required: false`",
+                );
+                return None;
+            }
+            (Some(value), true) => match serde_json::to_value(value) {
+                Ok(json) => Presence::Defaulted(json),
+                Err(e) => {
+                    self.error(at, format!("the default is not plain data: {e}"));
+                    return None;
+                }
+            },
+        };
+        if p.positional && presence != Presence::Required {
+            self.error(at, "only a required parameter can be positional");
+        }
+        Some(Param {
+            wire: p.name.clone(),
+            rust,
+            ty,
+            presence,
+            positional: p.positional,
+            unit: p.unit.clone(),
+            doc,
+            set: set.map(str::to_owned),
+        })
+    }
+
+    fn param_sets(&mut self) -> BTreeMap<String, Vec<Param>> {
+        let mut sets = BTreeMap::new();
+        for set in &self.loaded.spec.param_sets {
+            let at = [key("param_sets"), named(&set.name)];
+            self.pascal(&at, &set.name);
+            self.doc(&at, &set.zh, &set.en);
+            let params = self.params(&at, &set.params, Some(&set.name), &[]);
+            if sets.insert(set.name.clone(), params).is_some() {
+                self.error(
+                    &at,
+                    format!("the parameter set `{}` is defined twice", set.name),
+                );
+            }
+        }
+        sets
+    }
+
+    /// Checks a list of parameters (after `before`, the ones it extends).
+    fn params(
+        &mut self,
+        base: &[Seg<'_>],
+        list: &[raw::ParamDef],
+        set: Option<&str>,
+        before: &[Param],
+    ) -> Vec<Param> {
+        let mut seen: BTreeSet<String> = before.iter().map(|p| p.wire.clone()).collect();
+        let mut out = Vec::new();
+        for p in list {
+            let mut at = base.to_vec();
+            at.extend([key("params"), named(&p.name)]);
+            if !seen.insert(p.name.clone()) {
+                self.error(&at, format!("the parameter `{}` is listed twice", p.name));
+            }
+            out.extend(self.param_def(&at, p, set));
+        }
+        out
+    }
+
+    fn endpoint_def(
+        &mut self,
+        ep: &raw::EndpointDef,
+        sets: &BTreeMap<String, Vec<Param>>,
+    ) -> Endpoint {
+        let at = [key("endpoints"), named(&ep.name)];
+        if !ep.name.starts_with(|c: char| c.is_ascii_lowercase())
+            || !ep.name.chars().all(|c| c.is_ascii_alphanumeric())
+        {
+            self.error(
+                &at,
+                format!("the endpoint name `{}` must be lowerCamelCase", ep.name),
+            );
+        }
+        if !ep.path.starts_with("/api/") {
+            self.error(
+                &[key("endpoints"), named(&ep.name), key("path")],
+                format!("the path `{}` must start with `/api/`", ep.path),
+            );
+        }
+        let doc = self.doc(&at, &ep.zh, &ep.en);
+        let mut params: Vec<Param> = Vec::new();
+        for name in &ep.uses {
+            match sets.get(name) {
+                Some(set) => params.extend(set.iter().cloned()),
+                None => self.error(
+                    &[key("endpoints"), named(&ep.name), key("uses")],
+                    format!("no parameter set is named `{name}`"),
+                ),
+            }
+        }
+        let own = self.params(&at, &ep.params, None, &params);
+        params.extend(own);
+        if params.iter().filter(|p| p.positional).count() > 1 {
+            self.error(&at, "at most one parameter can be positional");
+        }
+        let rat = [key("endpoints"), named(&ep.name), key("response")];
+        let response = match self.resolve(&rat, &ep.response, Position::Response) {
+            Some((_, true)) => {
+                self.error(&rat, "a response is not nullable: use `unit` for no data");
+                Type::Unit
+            }
+            Some((ty, false)) => ty,
+            None => Type::Unit,
+        };
+        let pagination = match &response {
+            Type::Page(item) => {
+                let pages = |name: &str| {
+                    params.iter().any(|p| {
+                        p.wire == name && p.ty == Type::Int && p.presence != Presence::Optional
+                    })
+                };
+                (pages(PAGE_NUM) && pages(PAGE_SIZE)).then(|| Pagination {
+                    item: (**item).clone(),
+                })
+            }
+            _ => None,
+        };
+        let examples = match &ep.examples {
+            Some(ex) => self.parse_examples(&at, ex),
+            None => {
+                self.error(
+                    &at,
+                    "an endpoint needs `examples` (at least a request or a reply)",
+                );
+                Examples::default()
+            }
+        };
+        Endpoint {
+            name: ep.name.clone(),
+            path: ep.path.clone(),
+            cli: CliName {
+                group: ep.group.clone(),
+                command: ep.command.clone(),
+            },
+            idempotent: ep.idempotent,
+            secret: ep.secret,
+            source: ep.source.clone(),
+            doc,
+            params,
+            response,
+            pagination,
+            examples,
+        }
+    }
+
+    fn parse_examples(&mut self, at: &[Seg<'_>], ex: &raw::Examples) -> Examples {
+        let mut parse = |which: &'static str, what: &str, text: &Option<String>| {
+            let text = text.as_ref()?;
+            match serde_json::from_str::<Value>(text) {
+                Ok(v) => Some(v),
+                Err(e) => {
+                    let mut path = at.to_vec();
+                    path.extend([key("examples"), key(which)]);
+                    self.error(&path, format!("the {what} example is not JSON: {e}"));
+                    None
+                }
+            }
+        };
+        let request = parse("request", "request", &ex.request);
+        let envelope = parse("response", "reply", &ex.response);
+        let data = parse("data", "data", &ex.data);
+        if ex.response.is_some() && ex.data.is_some() {
+            let mut path = at.to_vec();
+            path.push(key("examples"));
+            self.error(
+                &path,
+                "give either `response` (a whole envelope) or `data`, not both",
+            );
+        }
+        Examples {
+            request,
+            envelope,
+            data,
+            source: ex.source.clone(),
+        }
+    }
+
+    fn unique_endpoints(&mut self) {
+        let raw = &self.loaded.spec;
+        let mut names = BTreeSet::new();
+        let mut paths: BTreeMap<&str, &str> = BTreeMap::new();
+        let mut commands: BTreeMap<(&str, &str), &str> = BTreeMap::new();
+        for ep in &raw.endpoints {
+            if !names.insert(ep.name.as_str()) {
+                self.error(
+                    &[key("endpoints"), named(&ep.name)],
+                    format!("the endpoint `{}` is defined twice", ep.name),
+                );
+            }
+            if let Some(other) = paths.insert(&ep.path, &ep.name) {
+                self.error(
+                    &[key("endpoints"), named(&ep.name), key("path")],
+                    format!("the path `{}` is also the path of `{other}`", ep.path),
+                );
+            }
+            if let Some(other) = commands.insert((&ep.group, &ep.command), &ep.name) {
+                self.error(
+                    &[key("endpoints"), named(&ep.name), key("command")],
+                    format!(
+                        "the command `{} {}` is also the command of `{other}`",
+                        ep.group, ep.command
+                    ),
+                );
+            }
+        }
+    }
+
+    /// Every enum and model must be reachable from an endpoint.
+    fn reachability(&mut self, spec: &Spec) {
+        let mut used: BTreeSet<String> = BTreeSet::new();
+        used.insert(ERROR_CODE_ENUM.to_owned());
+        let mut queue: Vec<Type> = Vec::new();
+        for ep in &spec.endpoints {
+            queue.extend(ep.params.iter().map(|p| p.ty.clone()));
+            queue.push(ep.response.clone());
+        }
+        while let Some(ty) = queue.pop() {
+            for r in ty.refs() {
+                match r {
+                    Ref::Enum(e) => {
+                        used.insert(e.name().to_owned());
+                    }
+                    Ref::Model(m) => {
+                        if used.insert(m.name().to_owned()) {
+                            queue.extend(spec.model(m).fields.iter().map(|f| f.ty.clone()));
+                        }
+                    }
+                }
+            }
+        }
+        if !spec.enums.iter().any(|e| e.name == ERROR_CODE_ENUM) {
+            self.error(
+                &[key("enums")],
+                format!("the enum `{ERROR_CODE_ENUM}` (the envelope's code) is missing"),
+            );
+        }
+        for e in &spec.enums {
+            if !used.contains(&e.name) {
+                self.error(
+                    &[key("enums"), named(&e.name)],
+                    format!("the enum `{}` is not used by any endpoint", e.name),
+                );
+            }
+        }
+        for m in &spec.models {
+            if !used.contains(&m.name) {
+                self.error(
+                    &[key("models"), named(&m.name)],
+                    format!("the model `{}` is not used by any endpoint", m.name),
+                );
+            }
+        }
+    }
+
+    /// A parameter's default must be of its type.
+    fn defaults(&mut self, spec: &Spec) {
+        for ep in &spec.endpoints {
+            for p in &ep.params {
+                let Presence::Defaulted(value) = &p.presence else {
+                    continue;
+                };
+                let mut msgs = Vec::new();
+                match &p.ty {
+                    Type::Int | Type::Str | Type::Text | Type::Bool => {
+                        p.ty.check(spec, value, false, "default", &mut msgs)
+                    }
+                    other => msgs.push(format!(
+                        "`{other}`: only int, string, text and bool parameters take a default"
+                    )),
+                }
+                let at = match &p.set {
+                    Some(set) => [key("param_sets"), named(set), key("params"), named(&p.wire)],
+                    None => [
+                        key("endpoints"),
+                        named(&ep.name),
+                        key("params"),
+                        named(&p.wire),
+                    ],
+                };
+                for msg in msgs {
+                    self.error(&at, format!("the default does not fit the type: {msg}"));
+                }
+            }
+        }
+    }
+
+    /// Examples must match their types.
+    fn examples(&mut self, spec: &Spec) {
+        for ep in &spec.endpoints {
+            let ex = &ep.examples;
+            let at = |which| {
+                [
+                    key("endpoints"),
+                    named(&ep.name),
+                    key("examples"),
+                    key(which),
+                ]
+            };
+            if let Some(v) = &ex.request {
+                for msg in request_mismatches(spec, ep, v) {
+                    self.error(
+                        &at("request"),
+                        format!("the request example does not match the parameters: {msg}"),
+                    );
+                }
+            }
+            if let Some(v) = &ex.envelope {
+                for msg in envelope_mismatches(spec, v, &ep.response) {
+                    self.error(
+                        &at("response"),
+                        format!("the reply example does not match `{}`: {msg}", ep.response),
+                    );
+                }
+            }
+            if let Some(v) = &ex.data {
+                let mut msgs = Vec::new();
+                ep.response.check(spec, v, false, "data", &mut msgs);
+                for msg in msgs {
+                    self.error(
+                        &at("data"),
+                        format!("the data example does not match `{}`: {msg}", ep.response),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// How a request body differs from an endpoint's parameters (unknown or missing parameters,
+/// wrong types).
+pub fn request_mismatches(spec: &Spec, ep: &Endpoint, body: &Value) -> Vec<String> {
+    let Value::Object(map) = body else {
+        return vec![format!("a request body must be an object, found {body}")];
+    };
+    let mut msgs = Vec::new();
+    for k in map.keys() {
+        if !ep.params.iter().any(|p| &p.wire == k) {
+            msgs.push(format!("`{k}` is not a parameter of `{}`", ep.name));
+        }
+    }
+    for p in &ep.params {
+        match map.get(&p.wire) {
+            None if p.is_required() => {
+                msgs.push(format!("the required parameter `{}` is missing", p.wire))
+            }
+            None => {}
+            Some(value) => p.ty.check(spec, value, false, &p.wire, &mut msgs),
+        }
+    }
+    msgs
+}
+
+/// How a reply envelope differs from the envelope of a call whose data is `data`.
+pub fn envelope_mismatches(spec: &Spec, envelope: &Value, data: &Type) -> Vec<String> {
+    let Value::Object(map) = envelope else {
+        return vec!["an envelope must be an object".into()];
+    };
+    let mut msgs = Vec::new();
+    for k in map.keys() {
+        if !ENVELOPE_FIELDS.contains(&k.as_str()) {
+            msgs.push(format!("`{k}` is not a field of the envelope"));
+        }
+    }
+    match map.get("code") {
+        Some(Value::Number(n)) if n.is_i64() => {}
+        other => msgs.push(format!(
+            "the envelope's `code` must be an integer, found {other:?}"
+        )),
+    }
+    match map.get("data") {
+        Some(d) => data.check(spec, d, false, "data", &mut msgs),
+        None => msgs.push("the envelope has no `data`".into()),
+    }
+    msgs
+}

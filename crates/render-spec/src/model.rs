@@ -1,0 +1,290 @@
+//! The checked model: what the linter makes of `api-spec.yaml`, and all that generators and
+//! tools read. Every name is resolved, every example parsed and checked, and every fact a
+//! generator needs (pagination, positional and defaulted parameters, parameter sets) is
+//! here, decided once.
+
+use std::fmt;
+
+use serde_json::Value;
+
+pub use crate::raw::Repr;
+use crate::ty::Type;
+
+/// A checked spec.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    /// The API's title.
+    pub title: String,
+    /// The protocol version (the `version` header).
+    pub version: String,
+    /// Coded values, in the spec's order.
+    pub enums: Vec<Enum>,
+    /// Response objects, in the spec's order.
+    pub models: Vec<Model>,
+    /// The calls, in the spec's order.
+    pub endpoints: Vec<Endpoint>,
+}
+
+impl Spec {
+    /// The enum a reference points at.
+    pub fn enum_(&self, r: &EnumRef) -> &Enum {
+        &self.enums[r.index]
+    }
+
+    /// The model a reference points at.
+    pub fn model(&self, r: &ModelRef) -> &Model {
+        &self.models[r.index]
+    }
+
+    /// The endpoint with this wire name.
+    pub fn endpoint(&self, name: &str) -> Option<&Endpoint> {
+        self.endpoints.iter().find(|e| e.name == name)
+    }
+
+    /// The enum with this name.
+    pub fn enum_named(&self, name: &str) -> Option<&Enum> {
+        self.enums.iter().find(|e| e.name == name)
+    }
+}
+
+/// A reference to an enum of the spec (resolved by the linter).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct EnumRef {
+    pub(crate) index: usize,
+    pub(crate) name: String,
+}
+
+impl EnumRef {
+    /// The enum's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// A reference to a model of the spec (resolved by the linter).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ModelRef {
+    pub(crate) index: usize,
+    pub(crate) name: String,
+}
+
+impl ModelRef {
+    /// The model's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// A description in the document's Chinese and an English reading; both are required.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Doc {
+    /// The Chinese original.
+    pub zh: String,
+    /// The English reading.
+    pub en: String,
+}
+
+/// An enum of coded values.
+#[derive(Debug, Clone)]
+pub struct Enum {
+    /// Rust type name (PascalCase).
+    pub name: String,
+    /// How codes travel.
+    pub repr: Repr,
+    /// What it is.
+    pub doc: Doc,
+    /// The known values, in the spec's order.
+    pub values: Vec<EnumValue>,
+}
+
+/// A wire code.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Code {
+    /// An integer code.
+    Int(i64),
+    /// A string code.
+    Str(String),
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Code::Int(n) => write!(f, "{n}"),
+            Code::Str(s) => f.write_str(s),
+        }
+    }
+}
+
+impl Code {
+    /// The code as JSON.
+    pub fn to_json(&self) -> Value {
+        match self {
+            Code::Int(n) => Value::from(*n),
+            Code::Str(s) => Value::from(s.as_str()),
+        }
+    }
+}
+
+/// One known value of an enum.
+#[derive(Debug, Clone)]
+pub struct EnumValue {
+    /// Rust variant name (PascalCase).
+    pub name: String,
+    /// The wire code (of the enum's `repr`).
+    pub code: Code,
+    /// What it means.
+    pub doc: Doc,
+    /// Whether this state is final.
+    pub terminal: bool,
+}
+
+/// A response object.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// Rust type name (PascalCase).
+    pub name: String,
+    /// What it is.
+    pub doc: Doc,
+    /// The fields, in wire order.
+    pub fields: Vec<Field>,
+}
+
+/// A field of a model.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// The wire name.
+    pub wire: String,
+    /// The Rust name (snake case of the wire name unless the spec says otherwise).
+    pub rust: String,
+    /// The type.
+    pub ty: Type,
+    /// Absent or `null` allowed.
+    pub nullable: bool,
+    /// The unit of a number.
+    pub unit: Option<String>,
+    /// A secret: never shown by `Debug` or logged.
+    pub secret: bool,
+    /// What it is.
+    pub doc: Doc,
+}
+
+/// Whether a parameter must be given.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Presence {
+    /// The caller must give it: an argument of the request's `new` and the client's method.
+    Required,
+    /// The caller may give it; absent, it is not sent.
+    Optional,
+    /// Always sent; the caller may change this value (a setter).
+    Defaulted(Value),
+}
+
+/// A request parameter.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// The wire name.
+    pub wire: String,
+    /// The Rust name.
+    pub rust: String,
+    /// The type.
+    pub ty: Type,
+    /// Required, optional, or sent with a default.
+    pub presence: Presence,
+    /// Taken as the CLI command's positional argument.
+    pub positional: bool,
+    /// The unit of a number.
+    pub unit: Option<String>,
+    /// What it is.
+    pub doc: Doc,
+    /// The parameter set it comes from, if any.
+    pub set: Option<String>,
+}
+
+impl Param {
+    /// Whether the caller must give it (an argument rather than a setter).
+    pub fn is_required(&self) -> bool {
+        self.presence == Presence::Required
+    }
+}
+
+/// Where an endpoint sits on the command line: `renderbus GROUP COMMAND`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CliName {
+    /// The group (`task`, `frames`, `env`, …).
+    pub group: String,
+    /// The command within the group (`list`, `stop`, …).
+    pub command: String,
+}
+
+/// How an endpoint pages: its response is `page<item>` and it takes `pageNum` and `pageSize`.
+#[derive(Debug, Clone)]
+pub struct Pagination {
+    /// The type of a page's items.
+    pub item: Type,
+}
+
+/// An endpoint's examples, parsed and checked against its types.
+#[derive(Debug, Clone, Default)]
+pub struct Examples {
+    /// A request body.
+    pub request: Option<Value>,
+    /// A whole reply envelope.
+    pub envelope: Option<Value>,
+    /// A reply's `data` only.
+    pub data: Option<Value>,
+    /// Where the examples come from when not the API document.
+    pub source: Option<String>,
+}
+
+impl Examples {
+    /// The reply's `data`, from whichever example holds it.
+    pub fn reply_data(&self) -> Option<&Value> {
+        self.data
+            .as_ref()
+            .or_else(|| self.envelope.as_ref().and_then(|e| e.get("data")))
+    }
+}
+
+/// One API call.
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    /// The call's name (lowerCamelCase).
+    pub name: String,
+    /// The URL path.
+    pub path: String,
+    /// Where it sits on the command line.
+    pub cli: CliName,
+    /// A read: safe to retry.
+    pub idempotent: bool,
+    /// The reply carries a secret: never logged.
+    pub secret: bool,
+    /// Where the call is described when not in the API document.
+    pub source: Option<String>,
+    /// What it does.
+    pub doc: Doc,
+    /// The request body's parameters (parameter sets expanded), in wire order.
+    pub params: Vec<Param>,
+    /// The type of the envelope's `data`.
+    pub response: Type,
+    /// How it pages, when it does.
+    pub pagination: Option<Pagination>,
+    /// Examples.
+    pub examples: Examples,
+}
+
+impl Endpoint {
+    /// The parameters the caller must give, in wire order.
+    pub fn required(&self) -> impl Iterator<Item = &Param> {
+        self.params.iter().filter(|p| p.is_required())
+    }
+
+    /// The parameters set through setters (optional or defaulted), in wire order.
+    pub fn settable(&self) -> impl Iterator<Item = &Param> {
+        self.params.iter().filter(|p| !p.is_required())
+    }
+
+    /// The CLI's positional parameter, if any.
+    pub fn positional(&self) -> Option<&Param> {
+        self.params.iter().find(|p| p.positional)
+    }
+}

@@ -1,0 +1,183 @@
+//! The linter rejects broken specs, naming each error's location; the real spec becomes a
+//! model with everything resolved.
+
+use std::path::{Path, PathBuf};
+
+use render_spec::{Presence, SpecErrors, Type};
+
+fn root() -> PathBuf {
+    render_spec::find_repo_root(Path::new(env!("CARGO_MANIFEST_DIR"))).expect("in the repository")
+}
+
+fn lint_errors(name: &str) -> Vec<String> {
+    match render_spec::load(&root().join("tests/specs").join(name)) {
+        Ok(_) => panic!("{name} should be rejected"),
+        Err(SpecErrors(errors)) => errors.iter().map(ToString::to_string).collect(),
+    }
+}
+
+fn assert_has(errors: &[String], expected: &str) {
+    assert!(
+        errors.iter().any(|e| e.contains(expected)),
+        "no error contains {expected:?}; got:\n{}",
+        errors.join("\n")
+    );
+}
+
+#[test]
+fn structural_errors_are_located() {
+    let errors = lint_errors("broken.yaml");
+    assert_has(
+        &errors,
+        "broken.yaml:11: enums[Zone].values[Overseas]: the code `1` is listed twice",
+    );
+    assert_has(
+        &errors,
+        "broken.yaml:18: models[Platform].fields[region]: unknown type `Region`",
+    );
+    assert_has(
+        &errors,
+        "broken.yaml:25: endpoints[queryPlatforms]: missing description: `en` is required",
+    );
+    assert_has(
+        &errors,
+        "broken.yaml:37: endpoints[queryPlatforms2].path: the path `/api/render/common/queryPlatforms` is also the path of `queryPlatforms`",
+    );
+    assert_eq!(errors.len(), 4, "{errors:#?}");
+}
+
+#[test]
+fn examples_and_unused_models_are_checked() {
+    let errors = lint_errors("broken_examples.yaml");
+    assert_has(
+        &errors,
+        "broken_examples.yaml:24: models[Orphan]: the model `Orphan` is not used by any endpoint",
+    );
+    assert_has(
+        &errors,
+        "broken_examples.yaml:41: endpoints[queryPlatforms].examples.request: the request example does not match the parameters: `extra` is not a parameter",
+    );
+    assert_has(
+        &errors,
+        "examples.request: the request example does not match the parameters: zone: expected Zone, found \"two\"",
+    );
+    assert_has(
+        &errors,
+        "broken_examples.yaml:42: endpoints[queryPlatforms].examples.response: the reply example does not match `list<Platform>`: data[0].platform: expected int, found \"2\"",
+    );
+}
+
+#[test]
+fn parameter_sets_defaults_and_positionals_are_checked() {
+    let errors = lint_errors("broken_params.yaml");
+    assert_has(
+        &errors,
+        "broken_params.yaml:33: endpoints[listItems].uses: no parameter set is named `Sorting`",
+    );
+    assert_has(
+        &errors,
+        "broken_params.yaml:35: endpoints[listItems].params[filter]: only a required parameter can be positional",
+    );
+    assert_has(
+        &errors,
+        "broken_params.yaml:36: endpoints[listItems].params[pageSize]: the parameter `pageSize` is listed twice",
+    );
+    assert_has(
+        &errors,
+        "broken_params.yaml:49: endpoints[getItem].params[item]: a parameter cannot be the model `Item`: models are responses",
+    );
+    // Checked once the structure is sound: fix the structural errors and the defaults show.
+    let text = std::fs::read_to_string(root().join("tests/specs/broken_params.yaml")).unwrap();
+    let fixed = text
+        .replace("uses: [Paging, Sorting]", "uses: [Paging]")
+        .replace(", positional: true", "")
+        .replace(
+            "      - {name: pageSize, type: int, zh: \"重复\", en: \"Again.\"}\n",
+            "",
+        )
+        .replace(
+            "      - {name: item, type: Item, zh: \"项\", en: \"Item.\"}\n",
+            "",
+        );
+    let SpecErrors(errors) = render_spec::parse("broken_params.yaml", fixed).unwrap_err();
+    let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert_has(
+        &errors,
+        "broken_params.yaml:23: param_sets[Paging].params[pageNum]: the default does not fit the type: default: expected int, found \"one\"",
+    );
+    assert_has(
+        &errors,
+        "endpoints[getItem].params[ids]: the default does not fit the type: `list<int>`: only int, string, text and bool parameters take a default",
+    );
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+}
+
+#[test]
+fn yaml_errors_carry_their_location() {
+    let text = "title: x\nversion: 1.0.0\nenums:\n  - name: A\n    repr: integer\n    valuez: []\n";
+    let SpecErrors(errors) = render_spec::parse("typo.yaml", text).unwrap_err();
+    let text = errors[0].to_string();
+    assert!(
+        text.contains("typo.yaml:6: the spec does not parse"),
+        "{text}"
+    );
+    assert!(text.contains("unknown field `valuez`"), "{text}");
+}
+
+#[test]
+fn the_real_spec_becomes_a_resolved_model() {
+    let spec = render_spec::load(&root().join("api-spec.yaml")).unwrap_or_else(|e| panic!("{e}"));
+    // 29 calls of the API document and 6 of rayvision-api.
+    assert_eq!(spec.endpoints.len(), 35);
+    assert_eq!(
+        spec.endpoints.iter().filter(|e| e.source.is_some()).count(),
+        6
+    );
+
+    // Pagination is decided once, in the model.
+    let paged: Vec<&str> = spec
+        .endpoints
+        .iter()
+        .filter(|e| e.pagination.is_some())
+        .map(|e| e.name.as_str())
+        .collect();
+    assert_eq!(paged, ["getTaskList", "queryTaskFrames"]);
+    let list = spec.endpoint("getTaskList").unwrap();
+    let page_size = list.params.iter().find(|p| p.wire == "pageSize").unwrap();
+    assert_eq!(
+        page_size.presence,
+        Presence::Defaulted(serde_json::json!(20))
+    );
+    assert_eq!(
+        list.required().count(),
+        0,
+        "paging has defaults, the rest is optional"
+    );
+
+    // A parameter set is declared once and expanded where it is used.
+    let add = spec.endpoint("addRenderEnv").unwrap();
+    let update = spec.endpoint("updateRenderEnv").unwrap();
+    let names =
+        |e: &render_spec::Endpoint| e.params.iter().map(|p| p.wire.clone()).collect::<Vec<_>>();
+    assert_eq!(names(add), names(update));
+    assert!(
+        add.params
+            .iter()
+            .all(|p| p.set.as_deref() == Some("RenderEnvSettings"))
+    );
+
+    // Types are resolved: an enum parameter points at its enum.
+    let zone = &spec.endpoint("queryPlatforms").unwrap().params[0];
+    let Type::Enum(e) = &zone.ty else {
+        panic!("zone is an enum")
+    };
+    assert_eq!(spec.enum_(e).name, "Zone");
+    assert_eq!(
+        spec.endpoint("stopTask")
+            .unwrap()
+            .positional()
+            .unwrap()
+            .wire,
+        "taskIds"
+    );
+}
