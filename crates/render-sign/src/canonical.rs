@@ -75,8 +75,12 @@ pub struct CanonicalParams<'a> {
 impl<'a> CanonicalParams<'a> {
     /// Flattens and sorts the headers and the body.
     ///
-    /// Fails when the body is not a JSON object, or when two parameters flatten to the same key
-    /// (for example a body key equal to a header name, or `{"a": {"b": 1}, "a.b": 2}`).
+    /// A body key equal to a header name replaces that header here, whatever its value: the
+    /// service's own clients merge the body into the headers with the body winning (version
+    /// 2's `taskRecord` sends `platform` in its body), so that is what the service checks.
+    ///
+    /// Fails when the body is not a JSON object, or when two of the body's parameters flatten
+    /// to the same key (`{"a": {"b": 1}, "a.b": 2}`): which one counts would be a guess.
     pub fn new(headers: &'a HeaderSet, body: &'a Value) -> Result<Self, SignError> {
         let Value::Object(object) = body else {
             return Err(SignError::BodyNotAnObject {
@@ -88,9 +92,11 @@ impl<'a> CanonicalParams<'a> {
             pairs: Vec::with_capacity(HeaderSet::SIGNED_COUNT + object.len()),
         };
         for (name, value) in headers.iter() {
-            params
-                .pairs
-                .push((Key::Borrowed(name), ParamValue::Str(value)));
+            if !object.contains_key(name) {
+                params
+                    .pairs
+                    .push((Key::Borrowed(name), ParamValue::Str(value)));
+            }
         }
         // Top-level scalars are taken directly; containers are walked depth-first with an
         // explicit stack, so arbitrarily deep input cannot overflow ours.

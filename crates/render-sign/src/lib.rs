@@ -70,9 +70,11 @@ pub enum SignError {
         /// What the body was instead ("an array", "a string", …).
         found: &'static str,
     },
-    /// Two parameters flatten to the same key, so the string to sign would be ambiguous.
+    /// Two of the body's parameters flatten to the same key, so the string to sign would be
+    /// ambiguous. (A body key equal to a header name is not this: the body's value is signed
+    /// in the header's place, as the service's own clients do.)
     #[error(
-        "the parameter `{key}` occurs twice after flattening (a body key equal to a header name, or `a.b` next to `a: {{b}}`)"
+        "the parameter `{key}` occurs twice after flattening (`a.b` next to `a: {{b}}`, or `x0` next to `x: [..]`)"
     )]
     DuplicateKey {
         /// The repeated flattened key.
@@ -169,6 +171,9 @@ impl HeaderSet {
     pub const DEFAULT_VERSION: &'static str = "1.0.0";
     /// How many headers are signed.
     pub const SIGNED_COUNT: usize = 6;
+    /// The wire names of the signed headers.
+    pub const NAMES: [&'static str; Self::SIGNED_COUNT] =
+        [ACCESS_ID, CHANNEL, PLATFORM, UTC_TIMESTAMP, NONCE, VERSION];
 
     /// The headers of one attempt, with the default channel and version.
     pub fn new(

@@ -33,10 +33,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::{
-    ACCESS_ID, CHANNEL, Credentials, HeaderSet, NONCE, PLATFORM, Request, SIGNATURE, SignError,
-    UTC_TIMESTAMP, VERSION, VerifyError,
-};
+use crate::{Credentials, HeaderSet, Request, SIGNATURE, SignError, VerifyError};
 
 /// What a request brings besides its headers: the `Host` as received, the path, and the body
 /// as parsed from the bytes received.
@@ -98,9 +95,6 @@ impl std::fmt::Debug for Verifier {
     }
 }
 
-/// The signed headers, in the order they are checked for presence.
-const SIGNED: [&str; 6] = [ACCESS_ID, CHANNEL, PLATFORM, UTC_TIMESTAMP, NONCE, VERSION];
-
 impl Verifier {
     /// A verifier accepting `credentials` and timestamps within `window` of the server's
     /// clock (the service's window is five minutes).
@@ -122,7 +116,7 @@ impl Verifier {
         now_ms: i64,
     ) -> Result<HeaderSet, Rejection> {
         let mut values: [&str; 6] = [""; 6];
-        for (slot, name) in values.iter_mut().zip(SIGNED) {
+        for (slot, name) in values.iter_mut().zip(HeaderSet::NAMES) {
             *slot = header(name)
                 .filter(|v| !v.is_empty())
                 .ok_or(Rejection::MissingHeader(name))?;
@@ -222,7 +216,7 @@ impl NonceMemory {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Nonce;
+    use crate::{NONCE, Nonce};
     use serde_json::json;
 
     fn signed(

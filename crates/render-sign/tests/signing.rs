@@ -173,16 +173,11 @@ fn bad_input_is_a_typed_error() {
         assert!(err.to_string().contains("must be a JSON object"), "{err}");
     }
 
-    let body = json!({"nonce": 5});
+    let body = json!({"x": [1], "x0": 2});
     let err = Request::new(DOC_HOST, DOC_PATH, &headers, &body)
         .sign(&creds)
         .unwrap_err();
-    assert_eq!(
-        err,
-        SignError::DuplicateKey {
-            key: "nonce".into()
-        }
-    );
+    assert_eq!(err, SignError::DuplicateKey { key: "x0".into() });
 
     let body = json!({"a": {"b": 1}, "a.b": 2});
     let err = Request::new(DOC_HOST, DOC_PATH, &headers, &body)
@@ -210,6 +205,28 @@ fn bad_input_is_a_typed_error() {
         }
     );
     assert!(err.to_string().contains("does not start with `/`"));
+}
+
+/// The service's own clients merge the body into the headers with the body winning, so a
+/// body key equal to a header name is signed with the body's value, once (taskRecord sends
+/// `platform` in its body).
+#[test]
+fn a_body_key_equal_to_a_header_name_is_signed_with_the_bodys_value() {
+    let headers = doc_headers();
+    let body = json!({"platform": 5, "pageNum": 1});
+    let text = Request::new(DOC_HOST, DOC_PATH, &headers, &body)
+        .string_to_sign()
+        .unwrap()
+        .to_string();
+    assert!(text.contains("&platform=5&"), "{text}");
+    assert_eq!(text.matches("platform=").count(), 1, "{text}");
+    // Replaced whatever the value: an empty list removes the parameter altogether.
+    let body = json!({"platform": []});
+    let text = Request::new(DOC_HOST, DOC_PATH, &headers, &body)
+        .string_to_sign()
+        .unwrap()
+        .to_string();
+    assert!(!text.contains("platform"), "{text}");
 }
 
 #[test]
