@@ -10,10 +10,11 @@ use std::sync::{Arc, OnceLock};
 
 use proptest::prelude::*;
 use proptest::test_runner::TestRng;
+use render_api_client::types::Generation;
 use render_api_client::types::{CodedEnum, Endpoint, EndpointVisitor, ErrorCode, visit_endpoints};
-use render_api_client::{Client, Error, RetryPolicy};
+use render_api_client::{ApiVersion, Client, Error, RetryPolicy, V1, V2};
 use render_api_mock::MockFarm;
-use render_spec::{Code, Presence, Spec, Type};
+use render_spec::{Code, Spec, Type};
 use serde_json::{Map, Value, json};
 
 fn spec() -> &'static Spec {
@@ -71,26 +72,40 @@ fn value(spec: &Spec, ty: &Type, rng: &mut TestRng) -> Value {
     }
 }
 
-fn body(spec: &Spec, name: &str, rng: &mut TestRng) -> Value {
+/// A valid body of endpoint `name` in generation `g`: what it requires there, and a random
+/// choice of the rest.
+fn body(spec: &Spec, name: &str, g: usize, rng: &mut TestRng) -> Value {
     let ep = spec.endpoint(name).expect("endpoint in spec");
     let mut map = Map::new();
-    for p in &ep.params {
-        if p.presence != Presence::Optional || rng.random_bool(0.5) {
+    for p in ep.params.iter().filter(|p| p.exists_in(g)) {
+        if p.always_sent_in(g) || rng.random_bool(0.5) {
             map.insert(p.wire.clone(), value(spec, &p.ty, rng));
         }
     }
     Value::Object(map)
 }
 
+/// A generation `name` exists in, chosen by `pick`.
+fn generation(spec: &Spec, name: &str, pick: usize) -> (usize, ApiVersion) {
+    let ep = spec.endpoint(name).expect("endpoint in spec");
+    let gens: Vec<usize> = ep.generations().collect();
+    let g = gens[pick % gens.len()];
+    let api = spec.generations[g]
+        .version
+        .parse()
+        .expect("a generation the SDK knows");
+    (g, api)
+}
+
 /// Calls the endpoint named `target` with `body`, through its generated request type.
-struct Call<'a> {
-    client: &'a Client,
+struct Call<'a, G> {
+    client: &'a Client<G>,
     target: &'a str,
     body: Value,
     result: Option<Result<(), Error>>,
 }
 
-impl EndpointVisitor for Call<'_> {
+impl<G: Generation> EndpointVisitor for Call<'_, G> {
     fn visit<E: Endpoint>(&mut self) {
         if E::NAME != self.target {
             return;
@@ -106,7 +121,7 @@ impl EndpointVisitor for Call<'_> {
     }
 }
 
-fn call(client: &Client, target: &str, body: Value) -> Result<(), Error> {
+fn call<G: Generation>(client: &Client<G>, target: &str, body: Value) -> Result<(), Error> {
     let mut c = Call {
         client,
         target,
@@ -216,27 +231,36 @@ fn endpoint_names() -> Vec<String> {
     spec().endpoints.iter().map(|e| e.name.clone()).collect()
 }
 
-fn client(url: &str, farm: &MockFarm) -> Client {
-    Client::builder()
+/// A client of `api` (the generation the proptest picked) on `url`.
+fn call_in(
+    api: ApiVersion,
+    url: &str,
+    farm: &MockFarm,
+    target: &str,
+    body: Value,
+) -> Result<(), Error> {
+    let builder = Client::builder()
         .host(url)
         .credentials(farm.credentials())
-        .retry(RetryPolicy::none())
-        .build()
-        .unwrap()
+        .retry(RetryPolicy::none());
+    match api {
+        ApiVersion::V1 => call(&builder.api::<V1>().build().unwrap(), target, body),
+        ApiVersion::V2 => call(&builder.api::<V2>().build().unwrap(), target, body),
+    }
 }
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
 
     #[test]
-    fn what_the_client_signs_the_farm_verifies(which in 0usize..35, seed in any::<u64>()) {
+    fn what_the_client_signs_the_farm_verifies(which in 0usize..64, pick in 0usize..2, seed in any::<u64>()) {
         let names = endpoint_names();
         let name = &names[which % names.len()];
+        let (g, api) = generation(spec(), name, pick);
         let mut rng = TestRng::from_seed(proptest::test_runner::RngAlgorithm::ChaCha, &seed_bytes(seed));
-        let body = body(spec(), name, &mut rng);
+        let body = body(spec(), name, g, &mut rng);
         let farm = MockFarm::start().unwrap();
-        let client = client(farm.url(), &farm);
-        match call(&client, name, body.clone()) {
+        match call_in(api, farm.url(), &farm, name, body.clone()) {
             Ok(()) => {}
             Err(Error::Api { code, message, .. }) => {
                 // The farm may refuse what the farm's state does not allow, but never the
@@ -253,15 +277,16 @@ proptest! {
     }
 
     #[test]
-    fn a_changed_signed_byte_is_rejected(which in 0usize..35, seed in any::<u64>(), spot in any::<usize>()) {
+    fn a_changed_signed_byte_is_rejected(which in 0usize..64, pick in 0usize..2, seed in any::<u64>(), spot in any::<usize>()) {
         let names = endpoint_names();
         let name = &names[which % names.len()];
+        let (g, api) = generation(spec(), name, pick);
         let mut rng = TestRng::from_seed(proptest::test_runner::RngAlgorithm::ChaCha, &seed_bytes(seed));
-        let body = body(spec(), name, &mut rng);
+        let body = body(spec(), name, g, &mut rng);
         let farm = MockFarm::start().unwrap();
         let relay = tamper_relay(farm.host().to_owned());
         relay.pick.store(spot, Ordering::SeqCst);
-        let result = call(&client(&relay.url, &farm), name, body.clone());
+        let result = call_in(api, &relay.url, &farm, name, body.clone());
         match result {
             Err(Error::Api { code, .. }) => prop_assert!(
                 [ErrorCode::SignatureInvalid, ErrorCode::ParameterInvalid, ErrorCode::Forbidden, ErrorCode::SignatureExpired].contains(&code),

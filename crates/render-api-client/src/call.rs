@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use render_api_types::{Endpoint, Paginated};
+use render_api_types::{Endpoint, Generation, Paginated};
 
 use crate::{Client, Error, Pages};
 
@@ -63,18 +63,18 @@ impl<E: Endpoint, C> fmt::Debug for Call<'_, E, C> {
     }
 }
 
-impl<'c, E: Endpoint> Call<'c, E, Client> {
+impl<'c, E: Endpoint, G: Generation> Call<'c, E, Client<G>> {
     /// Makes the call: signs, sends (retrying what is safe to retry), and reads the reply.
     pub fn send(self) -> Result<E::Response, Error> {
         self.client.call::<E>(&self.request)
     }
 }
 
-impl<'c, E: Paginated> Call<'c, E, Client> {
+impl<'c, E: Paginated, G: Generation> Call<'c, E, Client<G>> {
     /// Every item of every page, from the request's page on, fetched as the iterator
     /// advances; it ends after the last page, and yields an error (then ends) if a page
     /// cannot be fetched.
-    pub fn pages(self) -> Pages<'c, E> {
+    pub fn pages(self) -> Pages<'c, E, G> {
         self.client.all_pages::<E>(self.request)
     }
 }

@@ -1,12 +1,13 @@
 //! The hand-written core: configuration, the attempt loop, signing, retries, clock skew.
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, SystemTime};
 
-use render_api_types::{Endpoint, Envelope, EpochMillis, ErrorCode, Paginated};
+use render_api_types::{Endpoint, Envelope, EpochMillis, ErrorCode, Generation, Paginated, V2};
 use render_sign::{Credentials, HeaderSet, Nonce, Request as SignRequest};
 use serde_json::Value;
 use serde_json::value::RawValue;
@@ -79,8 +80,9 @@ impl RetryPolicy {
 
 type ClockFn = dyn Fn() -> SystemTime + Send + Sync;
 
-/// Builds a [`Client`]. Every setting has a sensible default except the credentials.
-pub struct ClientBuilder {
+/// Builds a [`Client`]. Every setting has a sensible default except the credentials; the
+/// API generation is the newest ([`V2`]) unless [`api`](ClientBuilder::api) says otherwise.
+pub struct ClientBuilder<G = V2> {
     host: String,
     credentials: Option<Credentials>,
     platform: String,
@@ -89,14 +91,16 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     agent: Option<ureq::Agent>,
     clock: Option<Arc<ClockFn>>,
+    generation: PhantomData<fn() -> G>,
 }
 
-impl fmt::Debug for ClientBuilder {
+impl<G: Generation> fmt::Debug for ClientBuilder<G> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("host", &self.host)
             .field("credentials", &self.credentials)
             .field("platform", &self.platform)
+            .field("api", &G::API)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
@@ -104,7 +108,7 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
-impl Default for ClientBuilder {
+impl Default for ClientBuilder<V2> {
     fn default() -> Self {
         ClientBuilder {
             host: HOST_CHINA.to_owned(),
@@ -115,11 +119,28 @@ impl Default for ClientBuilder {
             retry: RetryPolicy::default(),
             agent: None,
             clock: None,
+            generation: PhantomData,
         }
     }
 }
 
-impl ClientBuilder {
+impl<G: Generation> ClientBuilder<G> {
+    /// The API generation to speak: `Client::builder().api::<V1>()` builds a `Client<V1>`,
+    /// which has the calls and parameters of API 1.0.0 (and sends `version: 1.0.0`).
+    pub fn api<H: Generation>(self) -> ClientBuilder<H> {
+        ClientBuilder {
+            host: self.host,
+            credentials: self.credentials,
+            platform: self.platform,
+            connect_timeout: self.connect_timeout,
+            timeout: self.timeout,
+            retry: self.retry,
+            agent: self.agent,
+            clock: self.clock,
+            generation: PhantomData,
+        }
+    }
+
     /// The service: a bare host (`task.renderbus.com`, the default; `task.foxrenderfarm.com`
     /// overseas) means https; a URL (`http://127.0.0.1:8080`) is taken as given.
     pub fn host(mut self, host: impl Into<String>) -> Self {
@@ -183,7 +204,7 @@ impl ClientBuilder {
     }
 
     /// The client.
-    pub fn build(self) -> Result<Client, Error> {
+    pub fn build(self) -> Result<Client<G>, Error> {
         let credentials = self.credentials.ok_or_else(|| {
             Error::Config(format!(
                 "no credentials: pass them to `credentials`, or set {ENV_ACCESS_ID} and {ENV_ACCESS_KEY} and call `credentials_from_env`"
@@ -215,6 +236,7 @@ impl ClientBuilder {
                 clock: self.clock,
                 offset_ms: AtomicI64::new(0),
             }),
+            generation: PhantomData,
         })
     }
 }
@@ -334,14 +356,24 @@ struct Inner {
 /// }
 /// # Ok::<(), render_api_client::Error>(())
 /// ```
-#[derive(Clone)]
-pub struct Client {
+pub struct Client<G = V2> {
     inner: Arc<Inner>,
+    generation: PhantomData<fn() -> G>,
 }
 
-impl fmt::Debug for Client {
+impl<G> Clone for Client<G> {
+    fn clone(&self) -> Self {
+        Client {
+            inner: Arc::clone(&self.inner),
+            generation: PhantomData,
+        }
+    }
+}
+
+impl<G: Generation> fmt::Debug for Client<G> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
+            .field("api", &G::API)
             .field("base_url", &self.inner.base_url)
             .field("credentials", &self.inner.credentials)
             .field("platform", &self.inner.platform)
@@ -358,10 +390,18 @@ enum Attempt<T> {
     SkewCorrected(Error),
 }
 
-impl Client {
-    /// A builder; see [`ClientBuilder`].
-    pub fn builder() -> ClientBuilder {
+impl Client<V2> {
+    /// A builder; see [`ClientBuilder`]. It builds a client of the newest API generation
+    /// unless told otherwise (`.api::<V1>()`).
+    pub fn builder() -> ClientBuilder<V2> {
         ClientBuilder::default()
+    }
+}
+
+impl<G: Generation> Client<G> {
+    /// The API generation this client speaks.
+    pub fn api_version(&self) -> render_api_types::ApiVersion {
+        G::API
     }
 
     /// The base URL calls go to.
@@ -394,14 +434,33 @@ impl Client {
     }
 
     /// Calls endpoint `E` with `request`: the generic form of every generated method.
+    ///
+    /// Unlike the generated methods, it takes any endpoint: one this client's generation lacks,
+    /// or a parameter of another generation set in `request`, is [`Error::Unsupported`], before
+    /// anything is sent.
     pub fn call<E: Endpoint>(&self, request: &E::Request) -> Result<E::Response, Error> {
-        let span = tracing::info_span!("renderbus_call", endpoint = E::NAME);
+        let span = tracing::info_span!("renderbus_call", endpoint = E::NAME, api = G::API.header());
         let _entered = span.enter();
+        let path = E::path(G::API).ok_or_else(|| Error::Unsupported {
+            endpoint: E::NAME,
+            api: G::API,
+            what: "this generation has no such call".into(),
+        })?;
         // Serialized once: exactly these values are signed, and these bytes sent.
         let body = serde_json::to_value(request).map_err(|source| Error::Encode {
             endpoint: E::NAME,
             source,
         })?;
+        if let Some((name, only)) = E::LIMITED
+            .iter()
+            .find(|(name, only)| *only != G::API && body.get(*name).is_some())
+        {
+            return Err(Error::Unsupported {
+                endpoint: E::NAME,
+                api: G::API,
+                what: format!("`{name}` is a parameter of API {} only", only.header()),
+            });
+        }
         let bytes = serde_json::to_vec(&body).map_err(|source| Error::Encode {
             endpoint: E::NAME,
             source,
@@ -411,7 +470,7 @@ impl Client {
         let mut skew_retried = false;
         loop {
             attempt += 1;
-            match self.attempt::<E>(&body, &bytes, !skew_retried) {
+            match self.attempt::<E>(path, &body, &bytes, !skew_retried) {
                 Attempt::Done(data) => {
                     tracing::debug!(attempt, outcome = "ok", "call succeeded");
                     return Ok(data);
@@ -445,6 +504,7 @@ impl Client {
     /// One signed attempt.
     fn attempt<E: Endpoint>(
         &self,
+        path: &'static str,
         body: &Value,
         bytes: &[u8],
         may_correct_skew: bool,
@@ -459,14 +519,15 @@ impl Client {
                 });
             }
         };
-        let headers = HeaderSet::new(
+        let mut headers = HeaderSet::new(
             inner.credentials.access_id(),
             &inner.platform,
             self.timestamp(),
             nonce,
         );
+        G::API.header().clone_into(&mut headers.version);
         let signed =
-            match SignRequest::new(&inner.host, E::PATH, &headers, body).sign(&inner.credentials) {
+            match SignRequest::new(&inner.host, path, &headers, body).sign(&inner.credentials) {
                 Ok(s) => s,
                 Err(source) => {
                     return Attempt::Failed(Error::Sign {
@@ -475,7 +536,7 @@ impl Client {
                     });
                 }
             };
-        let url = format!("{}{}", inner.base_url, E::PATH);
+        let url = format!("{}{}", inner.base_url, path);
         let req = inner.agent.post(&url);
         let req = if inner.own_agent {
             req
@@ -512,6 +573,7 @@ impl Client {
                 server_time: Some(server),
                 endpoint,
                 message,
+                request_id,
             }) if may_correct_skew => {
                 let local = EpochMillis::from_system_time(self.now()).as_millis();
                 inner
@@ -522,6 +584,7 @@ impl Client {
                     code: ErrorCode::SignatureExpired,
                     message,
                     server_time: Some(server),
+                    request_id,
                 })
             }
             Err(e) => Attempt::Failed(e),
@@ -557,7 +620,7 @@ impl Client {
 
     /// Every item of every page of a paginated endpoint, from the request's page on; see
     /// [`Call::pages`](crate::Call::pages).
-    pub(crate) fn all_pages<E: Paginated>(&self, request: E::Request) -> Pages<'_, E> {
+    pub(crate) fn all_pages<E: Paginated>(&self, request: E::Request) -> Pages<'_, E, G> {
         Pages {
             client: self,
             request,
@@ -615,6 +678,7 @@ pub fn interpret_reply<E: Endpoint>(status: u16, reply: &[u8]) -> Result<E::Resp
             code: envelope.code,
             message: envelope.message.unwrap_or_default(),
             server_time: envelope.server_time,
+            request_id: envelope.request_id,
         });
     }
     if status >= 300 {
@@ -634,14 +698,14 @@ pub fn interpret_reply<E: Endpoint>(status: u16, reply: &[u8]) -> Result<E::Resp
 }
 
 /// The items of all pages of a paginated endpoint; see [`Call::pages`](crate::Call::pages).
-pub struct Pages<'c, E: Paginated> {
-    client: &'c Client,
+pub struct Pages<'c, E: Paginated, G = V2> {
+    client: &'c Client<G>,
     request: E::Request,
     buffer: std::vec::IntoIter<E::Item>,
     done: bool,
 }
 
-impl<E: Paginated> Iterator for Pages<'_, E> {
+impl<E: Paginated, G: Generation> Iterator for Pages<'_, E, G> {
     type Item = Result<E::Item, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {

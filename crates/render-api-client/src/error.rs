@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use render_api_types::{CodedEnum, EpochMillis, ErrorCode};
+use render_api_types::{ApiVersion, CodedEnum, EpochMillis, ErrorCode};
 
 /// What went wrong with a call. `Display` says what happened and, where it can, what to do.
 ///
@@ -12,7 +12,7 @@ use render_api_types::{CodedEnum, EpochMillis, ErrorCode};
 #[non_exhaustive]
 pub enum Error {
     /// The service answered with an error code.
-    #[error("{endpoint}: the service answered {code_num} {code_name}{meaning}: {message}{hint}", code_num = code.code(), code_name = constant(code), meaning = meaning(code), hint = hint(code))]
+    #[error("{endpoint}: the service answered {code_num} {code_name}{meaning}: {message}{hint}{request}", code_num = code.code(), code_name = constant(code), meaning = meaning(code), hint = hint(code), request = request_id.as_deref().map(|id| format!(" (request id {id})")).unwrap_or_default())]
     Api {
         /// The endpoint called.
         endpoint: &'static str,
@@ -22,6 +22,19 @@ pub enum Error {
         message: String,
         /// The service's clock when it answered.
         server_time: Option<EpochMillis>,
+        /// The service's id of the request (API 2.0.0 sends one): quote it to its support.
+        request_id: Option<String>,
+    },
+    /// The call, or a parameter given, does not exist in the client's API generation; nothing
+    /// was sent.
+    #[error("{endpoint}: {what} (API {api})", api = api.header())]
+    Unsupported {
+        /// The endpoint called.
+        endpoint: &'static str,
+        /// The client's generation.
+        api: ApiVersion,
+        /// What is missing there.
+        what: String,
     },
     /// The service answered with an HTTP error status and no envelope.
     #[error("{endpoint}: the service answered HTTP {status}: {body_excerpt}")]
@@ -112,6 +125,7 @@ impl Error {
             Error::Sign { .. } => "sign".into(),
             Error::Encode { .. } => "encode".into(),
             Error::Config(_) => "config".into(),
+            Error::Unsupported { .. } => "unsupported".into(),
         }
     }
 

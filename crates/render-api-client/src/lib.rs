@@ -51,4 +51,5 @@ pub use client::{
 };
 pub use error::Error;
 pub use render_api_types as types;
+pub use render_api_types::{ApiVersion, V1, V2};
 pub use render_sign::Credentials;

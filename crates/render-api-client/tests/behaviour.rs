@@ -10,8 +10,16 @@ use render_api_client::types::*;
 use render_api_client::{Client, Credentials, Error, RetryPolicy};
 use render_api_mock::MockFarm;
 
-const PROFILE: &str = "/api/render/user/queryUserProfile";
-const CREATE: &str = "/api/render/task/createTask";
+/// The paths the client (of the newest generation) calls.
+fn path<E: render_api_client::types::Endpoint>() -> &'static str {
+    E::path(render_api_client::ApiVersion::LATEST).expect("in the newest generation")
+}
+fn profile_path() -> &'static str {
+    path::<render_api_client::types::QueryUserProfile>()
+}
+fn create_path() -> &'static str {
+    path::<render_api_client::types::CreateTask>()
+}
 
 fn failing_twice_with_502(path: &'static str) -> Script {
     Arc::new(move |p, n| {
@@ -30,12 +38,15 @@ fn failing_twice_with_502(path: &'static str) -> Script {
 #[test]
 fn a_read_is_retried_after_transient_failures_with_fresh_nonces() {
     let farm = MockFarm::start().unwrap();
-    let relay = Relay::start(farm.host().to_owned(), failing_twice_with_502(PROFILE));
+    let relay = Relay::start(
+        farm.host().to_owned(),
+        failing_twice_with_502(profile_path()),
+    );
     let client = client_for(&farm, &relay.url);
     let profile = client.query_user_profile().send().unwrap();
     assert_eq!(profile.user_id, 10001136);
-    assert_eq!(relay.count(PROFILE), 3, "two failures, then success");
-    let nonces = relay.nonces(PROFILE);
+    assert_eq!(relay.count(profile_path()), 3, "two failures, then success");
+    let nonces = relay.nonces(profile_path());
     let distinct: std::collections::HashSet<_> = nonces.iter().collect();
     assert_eq!(
         distinct.len(),
@@ -47,16 +58,22 @@ fn a_read_is_retried_after_transient_failures_with_fresh_nonces() {
 #[test]
 fn a_write_is_sent_exactly_once_unless_opted_in() {
     let farm = MockFarm::start().unwrap();
-    let relay = Relay::start(farm.host().to_owned(), failing_twice_with_502(CREATE));
+    let relay = Relay::start(
+        farm.host().to_owned(),
+        failing_twice_with_502(create_path()),
+    );
     let client = client_for(&farm, &relay.url);
     let err = client.create_task(1).send().unwrap_err();
     assert!(matches!(err, Error::Http { status: 502, .. }), "{err}");
     assert!(err.to_string().contains("HTTP 502"), "{err}");
-    assert_eq!(relay.count(CREATE), 1, "a write is not retried");
+    assert_eq!(relay.count(create_path()), 1, "a write is not retried");
     assert_eq!(farm.attempts("createTask"), 0, "and the farm never saw it");
 
     // Opting in retries writes too.
-    let relay = Relay::start(farm.host().to_owned(), failing_twice_with_502(CREATE));
+    let relay = Relay::start(
+        farm.host().to_owned(),
+        failing_twice_with_502(create_path()),
+    );
     let client = Client::builder()
         .host(&relay.url)
         .credentials(farm.credentials())
@@ -68,7 +85,7 @@ fn a_write_is_sent_exactly_once_unless_opted_in() {
         .build()
         .unwrap();
     client.create_task(1).send().unwrap();
-    assert_eq!(relay.count(CREATE), 3);
+    assert_eq!(relay.count(create_path()), 3);
     assert_eq!(farm.attempts("createTask"), 1);
 }
 
@@ -118,7 +135,7 @@ fn a_signature_expired_without_server_time_is_reported() {
         err.to_string().contains("check this machine's clock"),
         "{err}"
     );
-    assert_eq!(relay.count(PROFILE), 1);
+    assert_eq!(relay.count(profile_path()), 1);
 }
 
 #[test]

@@ -35,7 +35,7 @@ fn every_endpoint_answers_typed_data() {
     );
     assert_eq!(profile.coupon.unwrap().to_string(), "49.93");
     hit("queryUserProfile");
-    client.update_user_setting(24).send().unwrap();
+    client.update_user_setting(24 * 3600).send().unwrap();
     hit("updateUserSetting");
     assert_eq!(
         client.query_user_setting().send().unwrap().task_over_time,
@@ -68,7 +68,8 @@ fn every_endpoint_answers_typed_data() {
     );
     hit("getTransferServerMsg");
     let details = client
-        .query_error_detail("15000")
+        .query_error_detail()
+        .code("15000")
         .language(Language::English)
         .send()
         .unwrap();
@@ -122,7 +123,8 @@ fn every_endpoint_answers_typed_data() {
     client.restart_failed_frames([id]).send().unwrap();
     hit("restartFailedFrames");
     client
-        .restart_frame(id, FrameSelection::Listed, [frames.items[0].id])
+        .restart_frame(id, FrameSelection::Listed)
+        .ids([frames.items[0].id])
         .send()
         .unwrap();
     hit("restartFrame");
@@ -169,7 +171,7 @@ fn every_endpoint_answers_typed_data() {
     );
     hit("querySupportedSoftware");
     let plugins = client
-        .query_supported_plugin(Software::Maya)
+        .query_supported_plugin(Software::Maya, OsName::Linux)
         .send()
         .unwrap();
     let plugin_id = plugins.cg_plugin[0].plugin_versions[0].plugin_id;
@@ -203,7 +205,11 @@ fn every_endpoint_answers_typed_data() {
     hit("updateRenderEnv");
     client.set_default_render_env("mine").send().unwrap();
     hit("setDefaultRenderEnv");
-    let envs = client.get_render_env(Software::Maya).send().unwrap();
+    let envs = client
+        .get_render_env()
+        .cg_id(Software::Maya)
+        .send()
+        .unwrap();
     let mine = envs.iter().find(|e| e.edit_name == "mine").unwrap();
     assert_eq!((mine.os_name, mine.is_default), (RenderSystem::Windows, 1));
     hit("getRenderEnv");

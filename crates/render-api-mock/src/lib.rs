@@ -29,8 +29,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use render_api_types::*;
-use render_sign::Credentials;
 use render_sign::verify::{Incoming, Rejection, Verifier};
+use render_sign::{Credentials, HeaderSet};
 use serde_json::Value;
 
 pub use farm::{Farm, FarmConfig};
@@ -363,10 +363,33 @@ impl App {
             body: &body,
         };
         let now = self.server_time();
-        self.verifier
+        let headers = self
+            .verifier
             .verify(&incoming, |name| request.header(name), now.as_millis())
             .map_err(|rejection| fail(rejection_code(&rejection), rejection.to_string()))?;
-        dispatch(&self.farm, &request.path, &request.body, now).ok_or_else(|| {
+        // Any spelling a client may use (`4`, `"4"`), like the timestamp.
+        if headers.channel.trim().trim_matches('"') != HeaderSet::DEFAULT_CHANNEL {
+            return Err(fail(
+                ErrorCode::ParameterInvalid,
+                format!(
+                    "the channel header is `{}`: calls of the API are made on channel {}",
+                    headers.channel,
+                    HeaderSet::DEFAULT_CHANNEL
+                ),
+            ));
+        }
+        let api = ApiVersion::from_header(headers.version.trim_matches('"')).ok_or_else(|| {
+            let known: Vec<&str> = ApiVersion::ALL.iter().map(|v| v.header()).collect();
+            fail(
+                ErrorCode::ParameterInvalid,
+                format!(
+                    "the version header `{}` is not an API version ({})",
+                    headers.version,
+                    known.join(", ")
+                ),
+            )
+        })?;
+        dispatch(&self.farm, api, &request.path, &request.body, now).ok_or_else(|| {
             fail(
                 ErrorCode::ResourceNotFound,
                 format!("no endpoint at {}", request.path),
@@ -450,10 +473,19 @@ mod tests {
     fn every_endpoint_is_served() {
         let farm = Farm::new(FarmConfig::default());
         for ep in ENDPOINTS {
-            let done = dispatch(&farm, ep.path, b"{}", EpochMillis(0))
-                .unwrap_or_else(|| panic!("{} is not dispatched", ep.name));
-            assert_eq!(done.endpoint.name, ep.name);
-            assert_ne!(done.code, ErrorCode::ResourceNotFound, "{}", ep.name);
+            for &(api, path) in ep.paths {
+                let done = dispatch(&farm, api, path, b"{}", EpochMillis(0))
+                    .unwrap_or_else(|| panic!("{} is not dispatched", ep.name));
+                assert_eq!(done.endpoint.name, ep.name);
+                assert_ne!(done.code, ErrorCode::ResourceNotFound, "{}", ep.name);
+                assert_ne!(
+                    done.code,
+                    ErrorCode::ParameterInvalid,
+                    "{} {api:?}: {}",
+                    ep.name,
+                    String::from_utf8_lossy(&done.body)
+                );
+            }
         }
     }
 }

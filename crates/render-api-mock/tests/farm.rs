@@ -425,7 +425,7 @@ fn labels_envs_and_settings_keep_state() {
     ok(
         &farm,
         "/api/render/user/updateUserSetting",
-        r#"{"taskOverTime": 24}"#,
+        r#"{"taskOverTimeSec": 86400}"#,
     );
     assert_eq!(
         ok(&farm, "/api/render/user/queryUserSetting", "{}")["taskOverTime"],

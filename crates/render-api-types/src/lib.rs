@@ -6,14 +6,15 @@
 //! response models. Coded values are enums that keep codes they do not know as `Unknown`.
 //!
 //! ```
-//! use render_api_types::{Endpoint, GetTaskList, GetTaskListRequest, TaskStatus};
+//! use render_api_types::{ApiVersion, Endpoint, GetTaskList, GetTaskListRequest, TaskStatus};
 //!
 //! let request = GetTaskListRequest::new().page_size(50).status_list([TaskStatus::Rendering]);
 //! assert_eq!(
 //!     serde_json::to_value(&request).unwrap(),
 //!     serde_json::json!({"pageNum": 1, "pageSize": 50, "statusList": [5]})
 //! );
-//! assert_eq!(GetTaskList::PATH, "/api/render/task/getTaskList");
+//! assert_eq!(GetTaskList::path(ApiVersion::V1), Some("/api/render/task/getTaskList"));
+//! assert_eq!(GetTaskList::path(ApiVersion::V2), Some("/api/render/handle/getTaskList/v2"));
 //! assert!(GetTaskList::IDEMPOTENT);
 //! ```
 //!
@@ -42,23 +43,71 @@ pub use generated::*;
 pub use render_sign::REDACTED;
 pub use server::{Dispatched, ServiceError};
 
+impl fmt::Display for ApiVersion {
+    /// The `version` header (`2.0.0`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.header())
+    }
+}
+
+impl FromStr for ApiVersion {
+    type Err = String;
+
+    /// `2`, `v2` or `2.0.0`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let text = s.trim();
+        ApiVersion::ALL
+            .iter()
+            .copied()
+            .find(|v| {
+                text == v.header()
+                    || text.eq_ignore_ascii_case(v.name())
+                    || Some(text) == v.name().strip_prefix('v')
+            })
+            .ok_or_else(|| {
+                let known: Vec<&str> = ApiVersion::ALL
+                    .iter()
+                    .map(|v| v.name().trim_start_matches('v'))
+                    .collect();
+                format!("`{s}` is not an API version: use {}", known.join(" or "))
+            })
+    }
+}
+
+/// An API generation at the type level ([`V1`], [`V2`]): `Client<V1>` speaks API 1.0.0.
+pub trait Generation: Send + Sync + 'static {
+    /// The generation.
+    const API: ApiVersion;
+}
+
 /// One API call: the contract the client and the mock farm both implement.
 pub trait Endpoint: 'static {
     /// The call's name, as in the API document (`queryPlatforms`).
     const NAME: &'static str;
-    /// The URL path (`/api/render/common/queryPlatforms`).
-    const PATH: &'static str;
+    /// The URL path in each generation the call exists in.
+    const PATHS: &'static [(ApiVersion, &'static str)];
     /// Whether the call is a read, safe to retry.
     const IDEMPOTENT: bool;
     /// Whether the reply carries a secret that must never be logged.
     const SECRET_RESPONSE: bool;
-    /// The wire names of the parameters every request carries (the required ones and those
-    /// sent with a default): a server answers `601` when one is absent.
-    const ALWAYS_SENT: &'static [&'static str];
+    /// Parameters that exist in one generation only, with that generation.
+    const LIMITED: &'static [(&'static str, ApiVersion)];
+    /// Other wire names servers accept for a parameter: `(alias, wire name)`.
+    const ALIASES: &'static [(&'static str, &'static str)];
     /// The request body.
     type Request: Serialize + DeserializeOwned + fmt::Debug + Clone + Send + Sync + 'static;
     /// The envelope's `data` (`()` for calls that answer `null`).
     type Response: Serialize + DeserializeOwned + fmt::Debug + Clone + Send + Sync + 'static;
+
+    /// The wire names of the parameters every request of generation `api` carries (the
+    /// required ones and those sent with a default): a server answers `601` when one is
+    /// absent.
+    fn always_sent(api: ApiVersion) -> &'static [&'static str];
+
+    /// The URL path in generation `api`; `None` when that generation lacks the call.
+    fn path(api: ApiVersion) -> Option<&'static str> {
+        Self::PATHS.iter().find(|(v, _)| *v == api).map(|(_, p)| *p)
+    }
 }
 
 /// An endpoint that answers a [`Page`] and takes a page number, so all pages can be walked.
@@ -84,8 +133,8 @@ pub trait EndpointVisitor {
 pub struct EndpointInfo {
     /// The call's name.
     pub name: &'static str,
-    /// The URL path.
-    pub path: &'static str,
+    /// The URL path in each generation the call exists in.
+    pub paths: &'static [(ApiVersion, &'static str)],
     /// Whether the call is a read, safe to retry.
     pub idempotent: bool,
     /// Whether the reply carries a secret.
@@ -97,9 +146,17 @@ pub struct EndpointInfo {
 }
 
 impl EndpointInfo {
-    /// The endpoint with this path, if any.
+    /// The endpoint with this path in any generation, if any (a path belongs to one
+    /// endpoint).
     pub fn by_path(path: &str) -> Option<&'static EndpointInfo> {
-        ENDPOINTS.iter().find(|e| e.path == path)
+        ENDPOINTS
+            .iter()
+            .find(|e| e.paths.iter().any(|(_, p)| *p == path))
+    }
+
+    /// The URL path in generation `api`; `None` when that generation lacks the call.
+    pub fn path(&self, api: ApiVersion) -> Option<&'static str> {
+        self.paths.iter().find(|(v, _)| *v == api).map(|(_, p)| *p)
     }
 
     /// The endpoint with this name, if any.
@@ -108,7 +165,8 @@ impl EndpointInfo {
     }
 }
 
-/// The reply every call gets: `{version, result, message, code, serverTime, data}`.
+/// The reply every call gets: `{version, result, message, code, serverTime, data}`, and in
+/// version 2 `requestId` (and sometimes `releaseVersion`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Envelope<T> {
@@ -129,6 +187,12 @@ pub struct Envelope<T> {
     /// The call's data; `null` for calls without data and for errors.
     #[serde(default = "none")]
     pub data: Option<T>,
+    /// The service's id of this request (version 2), for its support staff.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// The service's release (version 2, sometimes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release_version: Option<String>,
 }
 
 fn none<T>() -> Option<T> {
@@ -136,6 +200,12 @@ fn none<T>() -> Option<T> {
 }
 
 impl<T> Envelope<T> {
+    /// The same reply, marked as of API generation `api`.
+    pub fn of(mut self, api: ApiVersion) -> Self {
+        self.version = Some(api.header().to_owned());
+        self
+    }
+
     /// A successful reply carrying `data`.
     pub fn success(data: Option<T>, server_time: EpochMillis) -> Self {
         Envelope {
@@ -145,6 +215,8 @@ impl<T> Envelope<T> {
             code: ErrorCode::Success,
             server_time: Some(server_time),
             data,
+            request_id: None,
+            release_version: None,
         }
     }
 
@@ -157,6 +229,8 @@ impl<T> Envelope<T> {
             code,
             server_time: Some(server_time),
             data: None,
+            request_id: None,
+            release_version: None,
         }
     }
 }

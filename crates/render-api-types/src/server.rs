@@ -6,7 +6,7 @@ use std::fmt;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::{Endpoint, EndpointInfo, Envelope, EpochMillis, ErrorCode};
+use crate::{ApiVersion, Endpoint, EndpointInfo, Envelope, EpochMillis, ErrorCode};
 
 /// A service error: the envelope's `code` and `message`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,21 +47,26 @@ pub struct Dispatched {
     pub body: Vec<u8>,
 }
 
-/// Decodes `body` as `E::Request`, runs `handler`, and encodes the reply envelope.
+/// Checks that `path` is `E`'s path in `api`, decodes `body` as `E::Request`, runs
+/// `handler`, and encodes the reply envelope.
 pub(crate) fn serve<E: Endpoint>(
+    api: ApiVersion,
+    path: &str,
     body: &[u8],
     server_time: EpochMillis,
     handler: impl FnOnce(E::Request) -> Result<E::Response, ServiceError>,
 ) -> Dispatched {
-    let result = decode::<E>(body).and_then(handler);
+    let result = same_generation::<E>(api, path)
+        .and_then(|()| decode::<E>(api, body))
+        .and_then(handler);
     let (code, body) = match result {
         Ok(data) => (
             ErrorCode::Success,
-            encode(&Envelope::success(Some(&data), server_time)),
+            encode(&Envelope::success(Some(&data), server_time).of(api)),
         ),
         Err(e) => (
             e.code,
-            encode(&Envelope::<()>::error(e.code, e.message, server_time)),
+            encode(&Envelope::<()>::error(e.code, e.message, server_time).of(api)),
         ),
     };
     Dispatched {
@@ -73,23 +78,60 @@ pub(crate) fn serve<E: Endpoint>(
 
 static UNKNOWN: EndpointInfo = EndpointInfo {
     name: "",
-    path: "",
+    paths: &[],
     idempotent: false,
     secret_response: false,
     summary_zh: "",
     summary_en: "",
 };
 
-/// The request of `E` in `body`: `601` when a parameter every request carries is absent (or
-/// null), `600` when the body is not a JSON object or a value does not fit its type.
-fn decode<E: Endpoint>(body: &[u8]) -> Result<E::Request, ServiceError> {
-    let map: Map<String, Value> = serde_json::from_slice(body).map_err(|e| {
+/// A path and a `version` header of different generations are refused (`600`): the header is
+/// signed, so a client that mixes them has a bug worth hearing about.
+fn same_generation<E: Endpoint>(api: ApiVersion, path: &str) -> Result<(), ServiceError> {
+    if E::path(api) == Some(path) {
+        return Ok(());
+    }
+    let of_path: Vec<&str> = E::PATHS
+        .iter()
+        .filter(|(_, p)| *p == path)
+        .map(|(v, _)| v.header())
+        .collect();
+    let message = match E::path(api) {
+        Some(own) => format!(
+            "{}: `{path}` is a path of API {}, but the version header says {} (whose path is `{own}`)",
+            E::NAME,
+            of_path.join(", "),
+            api.header()
+        ),
+        None => format!(
+            "{}: API {} has no such call (it is in API {})",
+            E::NAME,
+            api.header(),
+            of_path.join(", ")
+        ),
+    };
+    Err(ServiceError::new(ErrorCode::ParameterInvalid, message))
+}
+
+/// The request of `E` in `body`: `601` when a parameter every request of generation `api`
+/// carries is absent (or null), `600` when the body is not a JSON object or a value does not
+/// fit its type.
+fn decode<E: Endpoint>(api: ApiVersion, body: &[u8]) -> Result<E::Request, ServiceError> {
+    let mut map: Map<String, Value> = serde_json::from_slice(body).map_err(|e| {
         ServiceError::new(
             ErrorCode::ParameterInvalid,
             format!("{}: the body is not a JSON object: {e}", E::NAME),
         )
     })?;
-    let missing: Vec<&str> = E::ALWAYS_SENT
+    // A parameter sent under another name a client uses is read under its own.
+    for (alias, wire) in E::ALIASES {
+        if !map.contains_key(*wire)
+            && let Some(value) = map.remove(*alias)
+        {
+            map.insert((*wire).to_owned(), value);
+        }
+    }
+    let missing: Vec<&str> = E::always_sent(api)
         .iter()
         .copied()
         .filter(|name| map.get(*name).is_none_or(Value::is_null))

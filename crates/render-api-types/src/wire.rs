@@ -68,6 +68,15 @@ pub fn option_string_or_number<'de, D: Deserializer<'de>>(
     Ok(Option::<Wrap>::deserialize(deserializer)?.map(|w| w.0))
 }
 
+/// [`int_code`] for an optional parameter.
+pub fn option_int_code<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<i64>, D::Error> {
+    #[derive(serde::Deserialize)]
+    struct Wrap(#[serde(deserialize_with = "int_code")] i64);
+    Ok(Option::<Wrap>::deserialize(deserializer)?.map(|w| w.0))
+}
+
 use serde::Deserialize as _;
 
 /// `Display` of an enum: its kebab-case name, or `unknown code N`.

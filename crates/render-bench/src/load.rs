@@ -67,10 +67,12 @@ pub fn run(args: LoadArgs) -> std::process::ExitCode {
         eprintln!("error: no endpoint `{}` in api-spec.yaml", args.endpoint);
         return std::process::ExitCode::from(2);
     };
+    // The newest generation's example request (the client speaks the newest), else any.
     let body: Value = ep
         .examples
-        .request
-        .clone()
+        .iter()
+        .rev()
+        .find_map(|e| e.request.clone())
         .unwrap_or_else(|| Value::Object(Default::default()));
     let client = match Client::builder()
         .host(&args.url)

@@ -193,7 +193,11 @@ fn repo_root() -> std::path::PathBuf {
 fn task_page_body() -> Vec<u8> {
     let spec = render_spec::load(&repo_root().join("api-spec.yaml")).expect("spec loads");
     let ep = spec.endpoint("getTaskList").expect("getTaskList");
-    let example: Value = ep.examples.envelope.clone().expect("example");
+    let example: Value = ep
+        .examples
+        .iter()
+        .find_map(|e| e.envelope.clone())
+        .expect("example");
     let task = example["data"]["items"][0].clone();
     let items: Vec<Value> = (0..1000)
         .map(|i| {

@@ -18,6 +18,8 @@ pub struct Profile {
     pub host: Option<String>,
     /// The platform number.
     pub platform: Option<String>,
+    /// The API generation (`1` or `2`).
+    pub api_version: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

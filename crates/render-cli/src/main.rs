@@ -16,7 +16,7 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 use generated::*;
 use render_api_client::types::TaskStatus;
-use render_api_client::{Client, Credentials, Error, RetryPolicy};
+use render_api_client::{ApiVersion, Client, Credentials, Error, RetryPolicy, V1, V2};
 use render_sign::{HeaderSet, Nonce, Request as SignRequest};
 
 use crate::output::{Format, Output};
@@ -57,6 +57,10 @@ struct Cli {
         hide_env_values = true
     )]
     access_key: Option<String>,
+    /// The API generation to speak: 2 (API 2.0.0, what the service's own client speaks
+    /// today; the default) or 1 (API 1.0.0, the 2018 document).
+    #[arg(long, global = true, env = "RENDERBUS_API_VERSION", value_name = "1|2")]
+    api_version: Option<ApiVersion>,
     /// The profile of the config file to use (default: `default`).
     #[arg(long, global = true, env = "RENDERBUS_PROFILE")]
     profile: Option<String>,
@@ -255,6 +259,7 @@ struct Resolved {
     host: String,
     platform: String,
     credentials: Credentials,
+    api: ApiVersion,
 }
 
 fn resolve(cli: &Cli) -> Result<Resolved, Failure> {
@@ -295,11 +300,24 @@ fn resolve(cli: &Cli) -> Result<Resolved, Failure> {
             .or(profile.platform)
             .unwrap_or_else(|| "2".to_owned()),
         credentials: Credentials::new(access_id, access_key),
+        api: api_version(cli, profile.api_version.as_deref())?,
     })
 }
 
-fn build_client(cli: &Cli, resolved: Resolved) -> Result<Client, Failure> {
-    Ok(Client::builder()
+/// The generation from the flag or `RENDERBUS_API_VERSION` (clap reads both), else the
+/// profile, else the newest.
+fn api_version(cli: &Cli, profile: Option<&str>) -> Result<ApiVersion, Failure> {
+    match (cli.api_version, profile) {
+        (Some(api), _) => Ok(api),
+        (None, Some(text)) => text
+            .parse()
+            .map_err(|e: String| config_failure(format!("the profile's api_version: {e}"))),
+        (None, None) => Ok(ApiVersion::LATEST),
+    }
+}
+
+fn build_client(cli: &Cli, resolved: Resolved) -> Result<Clients, Failure> {
+    let builder = Client::builder()
         .host(resolved.host)
         .platform(resolved.platform)
         .credentials(resolved.credentials)
@@ -307,8 +325,11 @@ fn build_client(cli: &Cli, resolved: Resolved) -> Result<Client, Failure> {
         .retry(RetryPolicy {
             max_attempts: cli.retries.saturating_add(1),
             ..RetryPolicy::default()
-        })
-        .build()?)
+        });
+    Ok(match resolved.api {
+        ApiVersion::V1 => Clients::V1(builder.api::<V1>().build()?),
+        ApiVersion::V2 => Clients::V2(builder.api::<V2>().build()?),
+    })
 }
 
 fn run(cli: Cli) -> Result<u8, Failure> {
@@ -350,14 +371,19 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 "embedded farm at {} (the test farm's own credentials)",
                 farm.url()
             );
-            let client = build_client(
+            // The demo shows the typed calls of the newest generation.
+            let Clients::V2(client) = build_client(
                 &cli,
                 Resolved {
                     host: farm.url().to_owned(),
                     platform: "2".into(),
                     credentials: farm.credentials(),
+                    api: ApiVersion::V2,
                 },
-            )?;
+            )?
+            else {
+                unreachable!("built for API 2")
+            };
             demo::run(&client, Duration::from_millis(250), format, show_bar)?;
             return Ok(0);
         }
@@ -380,6 +406,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             host: farm.url().to_owned(),
             platform: "2".into(),
             credentials: farm.credentials(),
+            api: api_version(&cli, None)?,
         },
         None => resolve(&cli)?,
     };
@@ -395,7 +422,10 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             command: TaskCli::Wait(args),
         } => {
             let interval = Duration::from_secs_f64(args.interval.clamp(0.05, 3600.0));
-            let task = wait::wait(&client, args.task_id, interval, show_bar)?;
+            let task = match &client {
+                Clients::V1(c) => wait::wait(c, args.task_id, interval, show_bar)?,
+                Clients::V2(c) => wait::wait(c, args.task_id, interval, show_bar)?,
+            };
             let ok = wait::succeeded(task.task_status);
             if !ok {
                 eprintln!(
@@ -460,12 +490,14 @@ fn sign(args: &SignArgs, resolved: Resolved) -> Result<u8, Failure> {
             message: e.to_string(),
         })?,
     };
-    let headers = HeaderSet::new(
+    let mut headers = HeaderSet::new(
         resolved.credentials.access_id(),
         &resolved.platform,
         timestamp,
         nonce,
     );
+    // The version header is signed: it is the chosen generation's.
+    resolved.api.header().clone_into(&mut headers.version);
     let request = SignRequest::new(client.host(), &args.path, &headers, &body);
     let fail = |e: render_sign::SignError| Failure {
         code: 2,

@@ -3,15 +3,17 @@
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use render_api_client::types::{TaskInfo, TaskStatus};
+use render_api_client::types::{
+    Generation, QueryTaskInfo, QueryTaskInfoRequest, TaskInfo, TaskStatus,
+};
 use render_api_client::{Client, Error};
 
 /// Polls `task_id` every `interval` until it reaches a final state; returns its last info.
 ///
 /// The bar shows frames done and failed against the total, with elapsed time and an estimate.
 /// Interrupting (Ctrl-C) only stops the watching: the task is left alone.
-pub fn wait(
-    client: &Client,
+pub fn wait<G: Generation>(
+    client: &Client<G>,
     task_id: i64,
     interval: Duration,
     show_bar: bool,
@@ -29,7 +31,8 @@ pub fn wait(
     bar.set_prefix(task_id.to_string());
     let started = Instant::now();
     loop {
-        let page = client.query_task_info([task_id]).send()?;
+        // The generic form: the same call in every generation.
+        let page = client.call::<QueryTaskInfo>(&QueryTaskInfoRequest::new([task_id]))?;
         let Some(task) = page.items.into_iter().next() else {
             bar.abandon();
             return Err(Error::Api {
@@ -37,6 +40,7 @@ pub fn wait(
                 code: render_api_client::types::ErrorCode::ResourceNotFound,
                 message: format!("task {task_id} was not in the reply"),
                 server_time: None,
+                request_id: None,
             });
         };
         let total = task.total_frames.unwrap_or(0).max(0) as u64;

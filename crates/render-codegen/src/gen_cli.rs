@@ -9,7 +9,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use render_spec::{Endpoint, Model, Param, Presence, Spec, Type};
 
-use crate::gen_common::{Hand, doc, ident, method_ident, rust_ty};
+use crate::gen_common::{Hand, doc, generation_ident, ident, method_ident, paths_text, rust_ty};
 
 /// The generated file of the CLI crate, relative to its `src/generated/`.
 pub fn generate(spec: &Spec) -> Vec<(&'static str, TokenStream)> {
@@ -21,14 +21,17 @@ pub fn generate(spec: &Spec) -> Vec<(&'static str, TokenStream)> {
         .iter()
         .map(|(group, endpoints)| gen_group(spec, group, endpoints));
     let rows = spec.models.iter().map(gen_row);
+    let clients = gen_clients(spec);
     vec![(
         "mod.rs",
         quote! {
-            //! One subcommand per endpoint, grouped as in the spec; each runs one client call.
-            //! And the table row of every model.
+            //! One subcommand per endpoint, grouped as in the spec; each runs one client call in
+            //! the API generation chosen. And the table row of every model.
             use render_api_client::types::*;
             use render_api_client::{Client, Error};
             use crate::output::{Output, Row, Show};
+
+            #clients
 
             #(#commands)*
 
@@ -49,9 +52,9 @@ fn gen_group(spec: &Spec, group: &str, endpoints: &[&Endpoint]) -> TokenStream {
         let command = &ep.cli.command;
         let about = format!("{} ({})", ep.doc.en.trim_end_matches('.'), ep.doc.zh);
         let long_about = format!(
-            "{about}.\n\nCalls `{}` (POST {}), {}.",
+            "{about}.\n\nCalls `{}` ({}), {}.",
             ep.name,
-            ep.path,
+            paths_text(spec, ep).replace('`', ""),
             if ep.idempotent {
                 "a read, retried on transient failures"
             } else {
@@ -74,7 +77,7 @@ fn gen_group(spec: &Spec, group: &str, endpoints: &[&Endpoint]) -> TokenStream {
 
         impl #enum_name {
             /// Runs the command's call.
-            pub fn run(self, client: &Client) -> Result<Output, Error> {
+            pub fn run(self, client: &Clients) -> Result<Output, Error> {
                 match self {
                     #(#arms)*
                 }
@@ -86,13 +89,10 @@ fn gen_group(spec: &Spec, group: &str, endpoints: &[&Endpoint]) -> TokenStream {
 }
 
 fn gen_args(spec: &Spec, ep: &Endpoint, name: &Ident) -> TokenStream {
-    let method = method_ident(ep);
     let mut fields = Vec::new();
-    let mut required = Vec::new();
-    let mut setters = Vec::new();
     for p in &ep.params {
         let field = ident(&p.rust);
-        let help = doc(&help(spec, p));
+        let help = doc(&help(spec, ep, p));
         let is_list = p.ty.list_item().is_some();
         let ty = rust_ty(&p.ty, Hand::Imported);
         let long = p.wire.to_kebab_case();
@@ -123,8 +123,13 @@ fn gen_args(spec: &Spec, ep: &Endpoint, name: &Ident) -> TokenStream {
                 attrs.push(quote!(default_value = #text));
             }
         }
-        let field_ty = match (&p.presence, is_list) {
-            (Presence::Optional, false) => quote!(Option<#ty>),
+        // Required in every generation: clap requires it. Otherwise it is checked against the
+        // generation chosen at run time.
+        let field_ty = match (
+            ep.required_everywhere(p) || matches!(p.presence, Presence::Defaulted(_)),
+            is_list,
+        ) {
+            (false, false) => quote!(Option<#ty>),
             _ => ty,
         };
         fields.push(quote! {
@@ -132,33 +137,34 @@ fn gen_args(spec: &Spec, ep: &Endpoint, name: &Ident) -> TokenStream {
             #[arg(#(#attrs),*)]
             pub #field: #field_ty,
         });
-        match (&p.presence, is_list) {
-            (Presence::Required, _) => required.push(quote!(self.#field)),
-            (Presence::Defaulted(_), _) => {
-                setters.push(quote! { call = call.#field(self.#field); });
-            }
-            (Presence::Optional, true) => setters.push(quote! {
-                if !self.#field.is_empty() {
-                    call = call.#field(self.#field);
-                }
-            }),
-            (Presence::Optional, false) => setters.push(quote! {
-                if let Some(value) = self.#field {
-                    call = call.#field(value);
-                }
-            }),
-        }
     }
+    let arms = (0..spec.generations.len()).map(|g| {
+        let marker = generation_ident(spec, g);
+        let version = &spec.generations[g].version;
+        if ep.path_in(g).is_none() {
+            let what = format!(
+                "API {version} has no such call (use --api-version {})",
+                ep.generations()
+                    .map(|h| spec.generations[h].name.trim_start_matches('v').to_owned())
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            );
+            let endpoint = &ep.name;
+            return quote! {
+                Clients::#marker(_) => Err(Error::Unsupported {
+                    endpoint: #endpoint,
+                    api: ApiVersion::#marker,
+                    what: #what.to_owned(),
+                }),
+            };
+        }
+        arm(spec, ep, g, &marker)
+    });
     let d = doc(&format!(
         "Arguments of `renderbus {} {}`.",
         ep.cli.group, ep.cli.command
     ));
     let run_doc = doc(&format!("Calls `{}` with these arguments.", ep.name));
-    let binding = if setters.is_empty() {
-        quote!(let call)
-    } else {
-        quote!(let mut call)
-    };
     quote! {
         #d
         #[derive(clap::Args, Debug)]
@@ -168,18 +174,116 @@ fn gen_args(spec: &Spec, ep: &Endpoint, name: &Ident) -> TokenStream {
 
         impl #name {
             #run_doc
-            pub fn run(self, client: &Client) -> Result<Output, Error> {
-                #binding = client.#method(#(#required),*);
-                #(#setters)*
-                call.send().map(|data| Output::new(&data))
+            pub fn run(self, client: &Clients) -> Result<Output, Error> {
+                match client {
+                    #(#arms)*
+                }
             }
         }
     }
 }
 
+/// The call in generation `g`: its required parameters (checked when clap could not), then
+/// its setters; a parameter given that the generation lacks is refused before anything is
+/// sent.
+fn arm(spec: &Spec, ep: &Endpoint, g: usize, marker: &Ident) -> TokenStream {
+    let method = method_ident(ep);
+    let version = &spec.generations[g].version;
+    let endpoint = &ep.name;
+    let mut checks = Vec::new();
+    let mut args = Vec::new();
+    let mut setters = Vec::new();
+    for p in &ep.params {
+        let field = ident(&p.rust);
+        let flag = format!("--{}", p.wire.to_kebab_case());
+        let is_list = p.ty.list_item().is_some();
+        let given = if is_list {
+            quote!(!self.#field.is_empty())
+        } else {
+            quote!(self.#field.is_some())
+        };
+        if !p.exists_in(g) {
+            let what = format!("{flag} is not a parameter of this call in API {version}");
+            checks.push(quote! {
+                if #given {
+                    return Err(Error::Unsupported { endpoint: #endpoint, api: ApiVersion::#marker, what: #what.to_owned() });
+                }
+            });
+            continue;
+        }
+        let here = p.required_in(g);
+        match (&p.presence, ep.required_everywhere(p), is_list) {
+            (Presence::Required, true, _) => args.push(quote!(self.#field)),
+            (Presence::Required, false, false) if here => {
+                let what = format!("{flag} is required in API {version}");
+                checks.push(quote! {
+                    let Some(#field) = self.#field else {
+                        return Err(Error::Unsupported { endpoint: #endpoint, api: ApiVersion::#marker, what: #what.to_owned() });
+                    };
+                });
+                args.push(quote!(#field));
+            }
+            (Presence::Required, false, true) if here => args.push(quote!(self.#field)),
+            (Presence::Defaulted(_), _, _) => {
+                setters.push(quote! { call = call.#field(self.#field); });
+            }
+            (Presence::Optional | Presence::Required, _, true) => setters.push(quote! {
+                if !self.#field.is_empty() {
+                    call = call.#field(self.#field);
+                }
+            }),
+            (Presence::Optional | Presence::Required, _, false) => setters.push(quote! {
+                if let Some(value) = self.#field {
+                    call = call.#field(value);
+                }
+            }),
+        }
+    }
+    let binding = if setters.is_empty() {
+        quote!(let call)
+    } else {
+        quote!(let mut call)
+    };
+    quote! {
+        Clients::#marker(client) => {
+            #(#checks)*
+            #binding = client.#method(#(#args),*);
+            #(#setters)*
+            call.send().map(|data| Output::new(&data))
+        }
+    }
+}
+
+/// The clients of every generation, one of which a command runs on.
+fn gen_clients(spec: &Spec) -> TokenStream {
+    let variants = (0..spec.generations.len()).map(|g| {
+        let marker = generation_ident(spec, g);
+        let d = doc(&format!("A client of API {}.", spec.generations[g].version));
+        quote!(#d #marker(Client<#marker>),)
+    });
+    quote! {
+        /// A client of the API generation chosen on the command line.
+        #[derive(Debug, Clone)]
+        pub enum Clients {
+            #(#variants)*
+        }
+    }
+}
+
 /// The help text of a parameter: the spec's description, unit and, for enums, the values.
-fn help(spec: &Spec, p: &Param) -> String {
+fn help(spec: &Spec, ep: &Endpoint, p: &Param) -> String {
     let mut text = format!("{} ({})", p.doc.en.trim_end_matches('.'), p.doc.zh);
+    if let Some(g) = p.only {
+        text.push_str(&format!(" [API {} only]", spec.generations[g].version));
+    }
+    if p.is_required() && !ep.required_everywhere(p) {
+        let gens: Vec<&str> = ep
+            .generations()
+            .filter(|g| p.required_in(*g))
+            .map(|g| spec.generations[g].version.as_str())
+            .collect();
+        text.push_str(&format!(" [required in API {}]", gens.join(", ")));
+    }
     if let Some(unit) = &p.unit {
         text.push_str(&format!(" [{unit}]"));
     }

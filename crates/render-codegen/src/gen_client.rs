@@ -1,41 +1,63 @@
-//! Generates `render-api-client`'s methods: one per endpoint, taking the required parameters
-//! and answering a [`Call`](../render_api_client/struct.Call.html) whose setters are the
-//! other parameters.
+//! Generates `render-api-client`'s methods: for each API generation, one method per endpoint
+//! that generation has, taking the endpoint's required parameters there and answering a
+//! [`Call`](../render_api_client/struct.Call.html) whose setters are that generation's other
+//! parameters.
 //!
 //! The rule is the same for every endpoint, so a method's shape follows from the spec alone
 //! and changes only when its required parameters do: adding an optional (or defaulted)
-//! parameter adds a setter and breaks no caller.
+//! parameter adds a setter and breaks no caller. An endpoint or parameter a generation lacks
+//! has no method or setter on that generation's client: calling it does not compile.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 use render_spec::{Endpoint, Spec};
 
 use crate::gen_common::{
-    Hand, doc, endpoint_ident, ident, method_ident, param_input, request_ident,
+    Hand, doc, endpoint_ident, generation_ident, ident, method_ident, notes, param_input,
+    request_ident,
 };
 
 /// The generated file of the client crate, relative to its `src/generated/`.
 pub fn generate(spec: &Spec) -> Vec<(&'static str, TokenStream)> {
-    let methods = spec.endpoints.iter().map(method);
-    let setters = spec.endpoints.iter().filter_map(setters);
-    vec![(
-        "mod.rs",
+    let per_generation = (0..spec.generations.len()).map(|g| {
+        let marker = generation_ident(spec, g);
+        let methods = spec
+            .endpoints
+            .iter()
+            .filter(|ep| ep.path_in(g).is_some())
+            .map(|ep| method(spec, ep, g));
+        let setters = spec
+            .endpoints
+            .iter()
+            .filter(|ep| ep.path_in(g).is_some())
+            .filter_map(|ep| setters(ep, g, &marker));
+        let d = doc(&format!(
+            "The calls of API {}: {}",
+            spec.generations[g].version, spec.generations[g].doc.en
+        ));
         quote! {
-            //! One method per endpoint, answering a [`Call`]; the call's setters are the
-            //! endpoint's optional parameters, and `send` makes it.
-            use render_api_types::*;
-            use crate::{Call, Client};
-
-            impl Client {
+            #d
+            impl Client<#marker> {
                 #(#methods)*
             }
 
             #(#setters)*
+        }
+    });
+    vec![(
+        "mod.rs",
+        quote! {
+            //! One method per endpoint and API generation, answering a [`Call`]; the call's
+            //! setters are the endpoint's optional parameters, and `send` makes it.
+            use render_api_types::*;
+            use crate::{Call, Client};
+
+            #(#per_generation)*
         },
     )]
 }
 
-fn method(ep: &Endpoint) -> TokenStream {
+fn method(spec: &Spec, ep: &Endpoint, g: usize) -> TokenStream {
     let endpoint = endpoint_ident(ep);
     let request = request_ident(ep);
     let name = method_ident(ep);
@@ -49,7 +71,7 @@ fn method(ep: &Endpoint) -> TokenStream {
     } else {
         ""
     };
-    let setters: Vec<String> = ep.settable().map(|p| format!("`{}`", p.rust)).collect();
+    let setters: Vec<String> = ep.settable_in(g).map(|p| format!("`{}`", p.rust)).collect();
     let setters = if setters.is_empty() {
         String::new()
     } else {
@@ -60,34 +82,44 @@ fn method(ep: &Endpoint) -> TokenStream {
     } else {
         ""
     };
+    let version = &spec.generations[g].version;
     let d = doc(&format!(
-        "`{}` — {}: {}\n\n`POST {}`. {kind}{secret}\n\n`.send()` makes the call.{setters}{pages} See [`{endpoint}`] and [`{request}`].",
-        ep.name, ep.doc.zh, ep.doc.en, ep.path,
+        "`{}` — {}: {}\n\n`POST {}` (API {version}). {kind}{secret}\n\n`.send()` makes the call.{setters}{pages} See [`{endpoint}`] and [`{request}`].{}",
+        ep.name,
+        ep.doc.zh,
+        ep.doc.en,
+        ep.path_in(g).unwrap_or_default(),
+        notes(&ep.notes),
     ));
-    let (args, values): (Vec<TokenStream>, Vec<TokenStream>) = ep
-        .required()
-        .map(|p| {
-            let id = ident(&p.rust);
-            let (input, _) = param_input(p, Hand::Imported);
-            (quote!(#id: #input), quote!(#id))
-        })
-        .unzip();
+    let mut args = Vec::new();
+    let mut new_values = Vec::new();
+    let mut set_values = Vec::new();
+    for p in ep.required_in(g) {
+        let id = ident(&p.rust);
+        let (input, _) = param_input(p, Hand::Imported);
+        args.push(quote!(#id: #input));
+        if ep.required_everywhere(p) {
+            new_values.push(quote!(#id));
+        } else {
+            set_values.push(quote!(.#id(#id)));
+        }
+    }
     // Every required parameter is an argument (the one rule that keeps shapes stable), so a
     // call with many required parameters has many arguments: allowed where it happens.
     let many = (args.len() + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
         #d
         #many
-        pub fn #name(&self #(, #args)*) -> Call<'_, #endpoint> {
-            Call::new(self, #request::new(#(#values),*))
+        pub fn #name(&self #(, #args)*) -> Call<'_, #endpoint, Self> {
+            Call::new(self, #request::new(#(#new_values),*) #(#set_values)*)
         }
     }
 }
 
-fn setters(ep: &Endpoint) -> Option<TokenStream> {
+fn setters(ep: &Endpoint, g: usize, marker: &proc_macro2::Ident) -> Option<TokenStream> {
     let endpoint = endpoint_ident(ep);
     let fns: Vec<TokenStream> = ep
-        .settable()
+        .settable_in(g)
         .map(|p| {
             let id = ident(&p.rust);
             let (input, _) = param_input(p, Hand::Imported);
@@ -102,7 +134,7 @@ fn setters(ep: &Endpoint) -> Option<TokenStream> {
         .collect();
     (!fns.is_empty()).then(|| {
         quote! {
-            impl<C> Call<'_, #endpoint, C> {
+            impl Call<'_, #endpoint, Client<#marker>> {
                 #(#fns)*
             }
         }

@@ -131,3 +131,26 @@ pub fn ty_note(ty: &Type) -> String {
         format!(" {note}")
     }
 }
+
+/// The marker type of generation `g` (`V1`).
+pub fn generation_ident(spec: &render_spec::Spec, g: usize) -> Ident {
+    ident(&spec.generations[g].name.to_pascal_case())
+}
+
+/// `POST /a (v1), POST /b (v2)`: where an endpoint is, for docs.
+pub fn paths_text(spec: &render_spec::Spec, ep: &Endpoint) -> String {
+    let list: Vec<String> = ep
+        .paths
+        .iter()
+        .map(|(g, path)| format!("`POST {path}` ({})", spec.generations[*g].name))
+        .collect();
+    list.join(", ")
+}
+
+/// `\n\nNotes: …` when the spec has notes, else nothing.
+pub fn notes(notes: &Option<String>) -> String {
+    notes
+        .as_ref()
+        .map(|n| format!("\n\nNote: {n}"))
+        .unwrap_or_default()
+}

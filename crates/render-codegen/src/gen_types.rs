@@ -7,15 +7,15 @@ use quote::quote;
 use render_spec::{Endpoint, Enum, Field, Model, Param, Presence, Repr, Spec, Type};
 
 use crate::gen_common::{
-    Hand, default_expr, doc, endpoint_ident, ident, method_ident, param_input, request_ident,
-    ty_note, unit_note,
+    Hand, default_expr, doc, endpoint_ident, generation_ident, ident, method_ident, notes,
+    param_input, paths_text, request_ident, ty_note, unit_note,
 };
 
 /// The generated files of the types crate, relative to the crate's `src/generated/`.
 pub fn generate(spec: &Spec) -> Vec<(&'static str, TokenStream)> {
     let enums = spec.enums.iter().map(gen_enum);
     let models = spec.models.iter().map(gen_model);
-    let requests = spec.endpoints.iter().map(gen_request);
+    let requests = spec.endpoints.iter().map(|ep| gen_request(spec, ep));
     vec![
         (
             "mod.rs",
@@ -24,11 +24,13 @@ pub fn generate(spec: &Spec) -> Vec<(&'static str, TokenStream)> {
                 //! server side of the contract.
                 mod endpoints;
                 mod enums;
+                mod generations;
                 mod models;
                 mod requests;
                 mod service;
                 pub use endpoints::*;
                 pub use enums::*;
+                pub use generations::*;
                 pub use models::*;
                 pub use requests::*;
                 pub use service::*;
@@ -61,6 +63,7 @@ pub fn generate(spec: &Spec) -> Vec<(&'static str, TokenStream)> {
             },
         ),
         ("endpoints.rs", gen_endpoints(spec)),
+        ("generations.rs", gen_generations(spec)),
         ("service.rs", gen_service(spec)),
     ]
 }
@@ -232,7 +235,7 @@ fn gen_enum(e: &Enum) -> TokenStream {
 }
 
 /// The serde attributes of a field or parameter.
-fn serde_attrs(wire: &str, rust: &str, ty: &Type, optional: bool) -> TokenStream {
+fn serde_attrs(wire: &str, rust: &str, ty: &Type, optional: bool, request: bool) -> TokenStream {
     let mut parts = Vec::new();
     if rust.to_lower_camel_case() != wire {
         parts.push(quote!(rename = #wire));
@@ -246,6 +249,15 @@ fn serde_attrs(wire: &str, rust: &str, ty: &Type, optional: bool) -> TokenStream
             "crate::wire::option_string_or_number"
         } else {
             "crate::wire::string_or_number"
+        };
+        parts.push(quote!(deserialize_with = #f));
+    }
+    // Servers read integer parameters from numeric strings too (clients send both).
+    if request && *ty == Type::Int {
+        let f = if optional {
+            "crate::wire::option_int_code"
+        } else {
+            "crate::wire::int_code"
         };
         parts.push(quote!(deserialize_with = #f));
     }
@@ -270,7 +282,7 @@ fn gen_model(m: &Model) -> TokenStream {
         } else {
             base
         };
-        let attrs = serde_attrs(&f.wire, &f.rust, &f.ty, f.nullable);
+        let attrs = serde_attrs(&f.wire, &f.rust, &f.ty, f.nullable, false);
         let fdoc = field_doc(f);
         fields.push(quote! { #fdoc #attrs pub #fid: #ty, });
         let label = &f.rust;
@@ -318,7 +330,7 @@ fn field_doc(f: &Field) -> TokenStream {
     ))
 }
 
-fn gen_request(ep: &Endpoint) -> TokenStream {
+fn gen_request(spec: &Spec, ep: &Endpoint) -> TokenStream {
     let name = request_ident(ep);
     let endpoint = endpoint_ident(ep);
     let type_doc = doc(&format!(
@@ -332,18 +344,32 @@ fn gen_request(ep: &Endpoint) -> TokenStream {
     for p in &ep.params {
         let fid = ident(&p.rust);
         let base = rust_ty(&p.ty);
-        let optional = p.presence == Presence::Optional;
+        let optional = ep.is_optional_field(p);
         let ty = if optional {
             quote!(Option<#base>)
         } else {
             base
         };
-        let attrs = serde_attrs(&p.wire, &p.rust, &p.ty, optional);
-        let pdoc = param_doc(p);
+        let mut attrs = serde_attrs(&p.wire, &p.rust, &p.ty, optional, true);
+        for alias in &p.aliases {
+            attrs.extend(quote!(#[serde(alias = #alias)]));
+        }
+        let pdoc = param_doc(spec, ep, p);
         fields.push(quote! { #pdoc #attrs pub #fid: #ty, });
         let (input, value) = param_input(p, Hand::Crate);
         let sdoc = doc(&format!("Sets `{}`: {} — {}", p.wire, p.doc.zh, p.doc.en));
         match &p.presence {
+            Presence::Required if optional => {
+                new_inits.push(quote!(#fid: None));
+                setters.push(quote! {
+                    #sdoc
+                    #[must_use]
+                    pub fn #fid(mut self, #fid: #input) -> Self {
+                        self.#fid = Some(#value);
+                        self
+                    }
+                });
+            }
             Presence::Required => {
                 new_args.push(quote!(#fid: #input));
                 new_inits.push(if fid == value.to_string() {
@@ -417,23 +443,37 @@ fn gen_request(ep: &Endpoint) -> TokenStream {
     }
 }
 
-fn param_doc(p: &Param) -> TokenStream {
+fn param_doc(spec: &Spec, ep: &Endpoint, p: &Param) -> TokenStream {
     let presence = match &p.presence {
-        Presence::Required => "Required.".to_owned(),
+        Presence::Required if ep.required_everywhere(p) => "Required.".to_owned(),
+        Presence::Required => {
+            "Required in some generations (see each generation's method).".to_owned()
+        }
         Presence::Optional => "Optional.".to_owned(),
         Presence::Defaulted(v) => format!("Default: `{v}`."),
     };
+    let only = p
+        .only
+        .map(|g| format!(" Only in API {}.", spec.generations[g].version))
+        .unwrap_or_default();
+    let aliases = if p.aliases.is_empty() {
+        String::new()
+    } else {
+        let list: Vec<String> = p.aliases.iter().map(|a| format!("`{a}`")).collect();
+        format!(" Also accepted as {}.", list.join(", "))
+    };
     doc(&format!(
-        "{} — {}\n\nWire name: `{}`. {presence}{}{}",
+        "{} — {}\n\nWire name: `{}`. {presence}{only}{aliases}{}{}{}",
         p.doc.zh,
         p.doc.en,
         p.wire,
         ty_note(&p.ty),
-        unit_note(&p.unit)
+        unit_note(&p.unit),
+        notes(&p.notes)
     ))
 }
 
-fn endpoint_doc(ep: &Endpoint) -> String {
+fn endpoint_doc(spec: &Spec, ep: &Endpoint) -> String {
     let kind = if ep.idempotent {
         "a read: safe to retry"
     } else {
@@ -450,8 +490,12 @@ fn endpoint_doc(ep: &Endpoint) -> String {
         ""
     };
     format!(
-        "`{}` — {}: {}\n\n`POST {}`, {kind}.{source}{secret}",
-        ep.name, ep.doc.zh, ep.doc.en, ep.path
+        "`{}` — {}: {}\n\n{}: {kind}.{source}{secret}{}",
+        ep.name,
+        ep.doc.zh,
+        ep.doc.en,
+        paths_text(spec, ep),
+        notes(&ep.notes)
     )
 }
 
@@ -464,16 +508,48 @@ fn gen_endpoints(spec: &Spec) -> TokenStream {
         let request = request_ident(ep);
         let response = rust_ty(&ep.response);
         let wire = &ep.name;
-        let path = &ep.path;
         let idempotent = ep.idempotent;
         let secret = ep.secret;
-        let on_wire: Vec<&str> = ep
+        let paths: Vec<TokenStream> = ep
+            .paths
+            .iter()
+            .map(|(g, path)| {
+                let version = generation_ident(spec, *g);
+                quote!((crate::ApiVersion::#version, #path))
+            })
+            .collect();
+        let always_arms: Vec<TokenStream> = ep
+            .generations()
+            .map(|g| {
+                let version = generation_ident(spec, g);
+                let names: Vec<&str> = ep
+                    .params
+                    .iter()
+                    .filter(|p| p.always_sent_in(g))
+                    .map(|p| p.wire.as_str())
+                    .collect();
+                quote!(crate::ApiVersion::#version => &[#(#names),*],)
+            })
+            .collect();
+        let limited: Vec<TokenStream> = ep
             .params
             .iter()
-            .filter(|p| p.presence != Presence::Optional)
-            .map(|p| p.wire.as_str())
+            .filter_map(|p| {
+                let g = p.only?;
+                let version = generation_ident(spec, g);
+                let wire = &p.wire;
+                Some(quote!((#wire, crate::ApiVersion::#version)))
+            })
             .collect();
-        let d = doc(&endpoint_doc(ep));
+        let aliases: Vec<TokenStream> = ep
+            .params
+            .iter()
+            .flat_map(|p| {
+                let wire = &p.wire;
+                p.aliases.iter().map(move |a| quote!((#a, #wire)))
+            })
+            .collect();
+        let d = doc(&endpoint_doc(spec, ep));
         items.push(quote! {
             #d
             #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -481,12 +557,21 @@ fn gen_endpoints(spec: &Spec) -> TokenStream {
 
             impl crate::Endpoint for #name {
                 const NAME: &'static str = #wire;
-                const PATH: &'static str = #path;
+                const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[#(#paths),*];
                 const IDEMPOTENT: bool = #idempotent;
                 const SECRET_RESPONSE: bool = #secret;
-                const ALWAYS_SENT: &'static [&'static str] = &[#(#on_wire),*];
+                const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[#(#limited),*];
+                const ALIASES: &'static [(&'static str, &'static str)] = &[#(#aliases),*];
                 type Request = #request;
                 type Response = #response;
+
+                #[allow(unreachable_patterns)]
+                fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+                    match api {
+                        #(#always_arms)*
+                        _ => &[],
+                    }
+                }
             }
         });
         if let Some(pages) = &ep.pagination {
@@ -511,7 +596,7 @@ fn gen_endpoints(spec: &Spec) -> TokenStream {
         infos.push(quote! {
             crate::EndpointInfo {
                 name: #wire,
-                path: #path,
+                paths: &[#(#paths),*],
                 idempotent: #idempotent,
                 secret_response: #secret,
                 summary_zh: #zh,
@@ -570,13 +655,14 @@ fn gen_service(spec: &Spec) -> TokenStream {
         let endpoint = endpoint_ident(ep);
         let request = request_ident(ep);
         let response = rust_ty(&ep.response);
-        let d = doc(&endpoint_doc(ep));
+        let wire = &ep.name;
+        let d = doc(&endpoint_doc(spec, ep));
         methods.push(quote! {
             #d
             fn #method(&self, request: #request) -> Result<#response, crate::ServiceError>;
         });
         arms.push(quote! {
-            <#endpoint as crate::Endpoint>::PATH => crate::server::serve::<#endpoint>(body, server_time, |r| service.#method(r)),
+            #wire => crate::server::serve::<#endpoint>(api, path, body, server_time, |r| service.#method(r)),
         });
     }
     let imports = uses(spec);
@@ -594,21 +680,107 @@ fn gen_service(spec: &Spec) -> TokenStream {
             #(#methods)*
         }
 
-        /// Answers a request that has passed verification: decodes the body as the request of
-        /// the endpoint at `path` (a parameter that must be sent but is absent is answered
-        /// `601`, a body that does not fit the request's types `600`), calls the service's
-        /// method, and encodes the reply envelope with `server_time`. `None` when no endpoint
-        /// has this path.
+        /// Answers a request that has passed verification, spoken in API generation `api`
+        /// (its `version` header): decodes the body as the request of the endpoint at `path`
+        /// (a path of another generation is answered `600`, a parameter that must be sent but
+        /// is absent `601`, a body that does not fit the request's types `600`), calls the
+        /// service's method, and encodes the reply envelope with `server_time`. `None` when no
+        /// endpoint has this path in any generation.
         pub fn dispatch<S: Service + ?Sized>(
             service: &S,
+            api: crate::ApiVersion,
             path: &str,
             body: &[u8],
             server_time: crate::EpochMillis,
         ) -> Option<crate::Dispatched> {
-            Some(match path {
+            let endpoint = crate::EndpointInfo::by_path(path)?;
+            Some(match endpoint.name {
                 #(#arms)*
                 _ => return None,
             })
         }
+    }
+}
+
+fn gen_generations(spec: &Spec) -> TokenStream {
+    let variants: Vec<Ident> = (0..spec.generations.len())
+        .map(|g| generation_ident(spec, g))
+        .collect();
+    let versions: Vec<&str> = spec
+        .generations
+        .iter()
+        .map(|g| g.version.as_str())
+        .collect();
+    let names: Vec<&str> = spec.generations.iter().map(|g| g.name.as_str()).collect();
+    let docs: Vec<TokenStream> = spec
+        .generations
+        .iter()
+        .map(|g| {
+            doc(&format!(
+                "{} — {}\n\nThe `version` header: `{}`.",
+                g.doc.zh, g.doc.en, g.version
+            ))
+        })
+        .collect();
+    let latest = variants.last().cloned();
+    let last = variants.len().saturating_sub(1);
+    let enum_variants = docs.iter().zip(&variants).enumerate().map(|(i, (d, v))| {
+        let default = (i == last).then(|| quote!(#[default]));
+        quote! { #d #default #v, }
+    });
+    let markers = spec.generations.iter().zip(&variants).map(|(g, v)| {
+        let d = doc(&format!(
+            "API {} at the type level: `Client<{v}>` has the methods of the endpoints this generation has, with its parameters.",
+            g.version
+        ));
+        quote! {
+            #d
+            #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+            pub struct #v;
+
+            impl crate::Generation for #v {
+                const API: ApiVersion = ApiVersion::#v;
+            }
+        }
+    });
+    quote! {
+        //! The API generations: a value for run-time choices ([`ApiVersion`]) and a marker type
+        //! per generation for compile-time ones.
+
+        /// An API generation, spoken with its own paths and `version` header. The default is
+        /// the newest.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+        pub enum ApiVersion {
+            #(#enum_variants)*
+        }
+
+        impl ApiVersion {
+            /// Every generation, oldest first.
+            pub const ALL: &'static [ApiVersion] = &[#(ApiVersion::#variants),*];
+
+            /// The `version` header this generation is spoken with.
+            pub const fn header(self) -> &'static str {
+                match self {
+                    #(ApiVersion::#variants => #versions,)*
+                }
+            }
+
+            /// The generation's short name (`v1`).
+            pub const fn name(self) -> &'static str {
+                match self {
+                    #(ApiVersion::#variants => #names,)*
+                }
+            }
+
+            /// The generation a `version` header names.
+            pub fn from_header(header: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.header() == header.trim())
+            }
+
+            /// The newest generation: what the service's own client speaks today.
+            pub const LATEST: ApiVersion = ApiVersion::#latest;
+        }
+
+        #(#markers)*
     }
 }

@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde_json::Value;
 
 use crate::model::{
-    CliName, Code, Doc, Endpoint, Enum, EnumRef, EnumValue, Examples, Field, Model, ModelRef,
-    Pagination, Param, Presence, Repr, Spec,
+    CliName, Code, Doc, Endpoint, Enum, EnumRef, EnumValue, Examples, Field, Generation, Model,
+    ModelRef, Pagination, Param, Presence, Repr, Spec,
 };
 use crate::raw::{self, Loaded, Seg, SpecError, SpecErrors};
 use crate::ty::{self, Position, Ref, Syntax, Type};
@@ -38,6 +38,7 @@ pub fn check(loaded: &Loaded) -> Result<Spec, SpecErrors> {
         errors: Vec::new(),
         enums: HashMap::new(),
         models: HashMap::new(),
+        generations: Vec::new(),
     };
     let spec = lint.structure();
     if !lint.errors.is_empty() {
@@ -58,6 +59,7 @@ struct Linter<'a> {
     errors: Vec<SpecError>,
     enums: HashMap<&'a str, usize>,
     models: HashMap<&'a str, usize>,
+    generations: Vec<&'a str>,
 }
 
 fn key(k: &str) -> Seg<'_> {
@@ -77,6 +79,7 @@ impl<'a> Linter<'a> {
     /// The whole model; errors are recorded as found.
     fn structure(&mut self) -> Spec {
         let raw = &self.loaded.spec;
+        let generations = self.generations();
         self.names();
         let enums = raw.enums.iter().map(|e| self.enum_def(e)).collect();
         let models = raw.models.iter().map(|m| self.model_def(m)).collect();
@@ -89,11 +92,61 @@ impl<'a> Linter<'a> {
         self.unique_endpoints();
         Spec {
             title: raw.title.clone(),
-            version: raw.version.clone(),
+            generations,
             enums,
             models,
             endpoints,
         }
+    }
+
+    /// The generations: at least one, short names unique.
+    fn generations(&mut self) -> Vec<Generation> {
+        let raw = &self.loaded.spec;
+        if raw.generations.is_empty() {
+            self.error(
+                &[key("generations")],
+                "the spec needs at least one generation",
+            );
+        }
+        let mut out = Vec::new();
+        for g in &raw.generations {
+            let at = [key("generations"), named(&g.name)];
+            if self.generations.contains(&g.name.as_str()) {
+                self.error(&at, format!("the generation `{}` is defined twice", g.name));
+            }
+            if !g.name.starts_with(|c: char| c.is_ascii_lowercase())
+                || !g.name.chars().all(|c| c.is_ascii_alphanumeric())
+            {
+                self.error(
+                    &at,
+                    format!(
+                        "the generation name `{}` must be lowercase letters and digits",
+                        g.name
+                    ),
+                );
+            }
+            self.generations.push(&g.name);
+            let doc = self.doc(&at, &g.zh, &g.en);
+            out.push(Generation {
+                name: g.name.clone(),
+                version: g.version.clone(),
+                doc,
+            });
+        }
+        out
+    }
+
+    /// The index of a generation named at `at`, or an error.
+    fn generation(&mut self, at: &[Seg<'_>], name: &str) -> Option<usize> {
+        let found = self.generations.iter().position(|g| *g == name);
+        if found.is_none() {
+            let known = self.generations.join(", ");
+            self.error(
+                at,
+                format!("no generation is named `{name}` (the spec has {known})"),
+            );
+        }
+        found
     }
 
     /// Type names: unique across enums and models, PascalCase.
@@ -182,11 +235,17 @@ impl<'a> Linter<'a> {
             if !codes.insert(code.to_string()) {
                 self.error(&at, format!("the code `{code}` is listed twice"));
             }
+            let only = match &v.only {
+                Some(g) => self.generation(&at, g),
+                None => None,
+            };
             values.push(EnumValue {
                 name: v.name.clone(),
                 code,
                 doc,
                 terminal: v.terminal,
+                notes: v.notes.clone(),
+                only,
             });
         }
         Enum {
@@ -281,6 +340,7 @@ impl<'a> Linter<'a> {
                 unit: f.unit.clone(),
                 secret: f.secret,
                 doc,
+                notes: f.notes.clone(),
             });
         }
         Model {
@@ -300,7 +360,17 @@ impl<'a> Linter<'a> {
                 "a parameter is not nullable: write `required: false` instead of `?`",
             );
         }
-        let presence = match (&p.default, p.required) {
+        let (required, required_gens) = match &p.required {
+            raw::RequiredDef::Always(b) => (*b, None),
+            raw::RequiredDef::In(names) => {
+                let gens: Vec<usize> = names
+                    .iter()
+                    .filter_map(|n| self.generation(at, n))
+                    .collect();
+                (!gens.is_empty(), Some(gens))
+            }
+        };
+        let presence = match (&p.default, required) {
             (None, true) => Presence::Required,
             (None, false) => Presence::Optional,
             (Some(_), false) => {
@@ -321,6 +391,13 @@ impl<'a> Linter<'a> {
         if p.positional && presence != Presence::Required {
             self.error(at, "only a required parameter can be positional");
         }
+        let only = match &p.only {
+            Some(g) => self.generation(at, g),
+            None => None,
+        };
+        if only.is_some() && matches!(presence, Presence::Defaulted(_)) {
+            self.error(at, "a parameter of one generation cannot have a `default` (it would be sent in every generation)");
+        }
         Some(Param {
             wire: p.name.clone(),
             rust,
@@ -330,6 +407,10 @@ impl<'a> Linter<'a> {
             unit: p.unit.clone(),
             doc,
             set: set.map(str::to_owned),
+            only,
+            required_gens,
+            aliases: p.aliases.clone(),
+            notes: p.notes.clone(),
         })
     }
 
@@ -385,12 +466,7 @@ impl<'a> Linter<'a> {
                 format!("the endpoint name `{}` must be lowerCamelCase", ep.name),
             );
         }
-        if !ep.path.starts_with("/api/") {
-            self.error(
-                &[key("endpoints"), named(&ep.name), key("path")],
-                format!("the path `{}` must start with `/api/`", ep.path),
-            );
-        }
+        let paths = self.paths(ep);
         let doc = self.doc(&at, &ep.zh, &ep.en);
         let mut params: Vec<Param> = Vec::new();
         for name in &ep.uses {
@@ -429,19 +505,39 @@ impl<'a> Linter<'a> {
             }
             _ => None,
         };
-        let examples = match &ep.examples {
-            Some(ex) => self.parse_examples(&at, ex),
-            None => {
+        let mut examples = Vec::new();
+        match &ep.examples {
+            Some(ex) => examples.extend(self.parse_examples(&at, "examples", ex, &paths)),
+            None => self.error(
+                &at,
+                "an endpoint needs `examples` (at least a request or a reply)",
+            ),
+        }
+        for ex in &ep.more_examples {
+            examples.extend(self.parse_examples(&at, "more_examples", ex, &paths));
+        }
+        for p in &params {
+            if let Some(g) = p.only
+                && !paths.iter().any(|(at, _)| *at == g)
+            {
                 self.error(
-                    &at,
-                    "an endpoint needs `examples` (at least a request or a reply)",
+                    &[
+                        key("endpoints"),
+                        named(&ep.name),
+                        key("params"),
+                        named(&p.wire),
+                    ],
+                    format!(
+                        "the parameter is only in `{}`, where the endpoint does not exist",
+                        self.generations[g]
+                    ),
                 );
-                Examples::default()
             }
-        };
+        }
         Endpoint {
             name: ep.name.clone(),
-            path: ep.path.clone(),
+            paths,
+            notes: ep.notes.clone(),
             cli: CliName {
                 group: ep.group.clone(),
                 command: ep.command.clone(),
@@ -457,14 +553,79 @@ impl<'a> Linter<'a> {
         }
     }
 
-    fn parse_examples(&mut self, at: &[Seg<'_>], ex: &raw::Examples) -> Examples {
+    /// The endpoint's paths by generation, checked.
+    fn paths(&mut self, ep: &raw::EndpointDef) -> Vec<(usize, String)> {
+        let at = [key("endpoints"), named(&ep.name), key("path")];
+        let mut out = Vec::new();
+        match (&ep.path, &ep.paths) {
+            (Some(path), None) => {
+                out.extend((0..self.generations.len()).map(|g| (g, path.clone())));
+            }
+            (None, Some(paths)) => {
+                let at = [key("endpoints"), named(&ep.name), key("paths")];
+                for (name, path) in paths {
+                    if let Some(g) = self.generation(&at, name) {
+                        out.push((g, path.clone()));
+                    }
+                }
+                out.sort();
+                if out.is_empty() {
+                    self.error(&at, "an endpoint needs a path in at least one generation");
+                }
+            }
+            (Some(_), Some(_)) => self.error(
+                &at,
+                "give either `path` (the same in every generation) or `paths`, not both",
+            ),
+            (None, None) => self.error(
+                &[key("endpoints"), named(&ep.name)],
+                "an endpoint needs `path` or `paths`",
+            ),
+        }
+        for (_, path) in &out {
+            if !path.starts_with("/api/") {
+                self.error(&at, format!("the path `{path}` must start with `/api/`"));
+            }
+        }
+        out
+    }
+
+    fn parse_examples(
+        &mut self,
+        at: &[Seg<'_>],
+        list: &'static str,
+        ex: &raw::Examples,
+        paths: &[(usize, String)],
+    ) -> Option<Examples> {
+        let mut base = at.to_vec();
+        base.push(key(list));
+        let generation = match &ex.generation {
+            Some(name) => self.generation(&base, name)?,
+            None if list == "examples" => paths.first().map_or(0, |(g, _)| *g),
+            None => {
+                self.error(
+                    &base,
+                    "each of `more_examples` says which generation it is `for`",
+                );
+                return None;
+            }
+        };
+        if !paths.iter().any(|(g, _)| *g == generation) {
+            self.error(
+                &base,
+                format!(
+                    "examples for `{}`, where the endpoint does not exist",
+                    self.generations[generation]
+                ),
+            );
+        }
         let mut parse = |which: &'static str, what: &str, text: &Option<String>| {
             let text = text.as_ref()?;
             match serde_json::from_str::<Value>(text) {
                 Ok(v) => Some(v),
                 Err(e) => {
-                    let mut path = at.to_vec();
-                    path.extend([key("examples"), key(which)]);
+                    let mut path = base.clone();
+                    path.push(key(which));
                     self.error(&path, format!("the {what} example is not JSON: {e}"));
                     None
                 }
@@ -474,24 +635,25 @@ impl<'a> Linter<'a> {
         let envelope = parse("response", "reply", &ex.response);
         let data = parse("data", "data", &ex.data);
         if ex.response.is_some() && ex.data.is_some() {
-            let mut path = at.to_vec();
-            path.push(key("examples"));
             self.error(
-                &path,
+                &base,
                 "give either `response` (a whole envelope) or `data`, not both",
             );
         }
-        Examples {
+        Some(Examples {
+            generation,
             request,
             envelope,
             data,
             source: ex.source.clone(),
-        }
+        })
     }
 
     fn unique_endpoints(&mut self) {
         let raw = &self.loaded.spec;
         let mut names = BTreeSet::new();
+        // A path belongs to one endpoint, whatever the generation: a server finds the
+        // endpoint from the path alone.
         let mut paths: BTreeMap<&str, &str> = BTreeMap::new();
         let mut commands: BTreeMap<(&str, &str), &str> = BTreeMap::new();
         for ep in &raw.endpoints {
@@ -501,11 +663,20 @@ impl<'a> Linter<'a> {
                     format!("the endpoint `{}` is defined twice", ep.name),
                 );
             }
-            if let Some(other) = paths.insert(&ep.path, &ep.name) {
-                self.error(
-                    &[key("endpoints"), named(&ep.name), key("path")],
-                    format!("the path `{}` is also the path of `{other}`", ep.path),
-                );
+            let own: BTreeSet<&str> = ep
+                .path
+                .iter()
+                .map(String::as_str)
+                .chain(ep.paths.iter().flat_map(|m| m.values().map(String::as_str)))
+                .collect();
+            for path in own {
+                if let Some(other) = paths.insert(path, &ep.name) {
+                    let which = if ep.path.is_some() { "path" } else { "paths" };
+                    self.error(
+                        &[key("endpoints"), named(&ep.name), key(which)],
+                        format!("the path `{path}` is also the path of `{other}`"),
+                    );
+                }
             }
             if let Some(other) = commands.insert((&ep.group, &ep.command), &ep.name) {
                 self.error(
@@ -601,60 +772,65 @@ impl<'a> Linter<'a> {
     /// Examples must match their types.
     fn examples(&mut self, spec: &Spec) {
         for ep in &spec.endpoints {
-            let ex = &ep.examples;
-            let at = |which| {
-                [
-                    key("endpoints"),
-                    named(&ep.name),
-                    key("examples"),
-                    key(which),
-                ]
-            };
-            if let Some(v) = &ex.request {
-                for msg in request_mismatches(spec, ep, v) {
-                    self.error(
-                        &at("request"),
-                        format!("the request example does not match the parameters: {msg}"),
-                    );
+            for ex in &ep.examples {
+                // The first set comes from `examples` when the endpoint has them.
+                let has_examples = self
+                    .loaded
+                    .spec
+                    .endpoints
+                    .iter()
+                    .any(|r| r.name == ep.name && r.examples.is_some());
+                let first = std::ptr::eq(ex, &ep.examples[0]);
+                let list = if first && has_examples {
+                    "examples"
+                } else {
+                    "more_examples"
+                };
+                let at = |which| [key("endpoints"), named(&ep.name), key(list), key(which)];
+                let generation = &spec.generations[ex.generation].name;
+                if let Some(v) = &ex.request {
+                    for msg in request_mismatches(spec, ep, ex.generation, v) {
+                        self.error(&at("request"), format!("the {generation} request example does not match the parameters: {msg}"));
+                    }
                 }
-            }
-            if let Some(v) = &ex.envelope {
-                for msg in envelope_mismatches(spec, v, &ep.response) {
-                    self.error(
-                        &at("response"),
-                        format!("the reply example does not match `{}`: {msg}", ep.response),
-                    );
+                if let Some(v) = &ex.envelope {
+                    for msg in envelope_mismatches(spec, v, &ep.response) {
+                        self.error(
+                            &at("response"),
+                            format!("the reply example does not match `{}`: {msg}", ep.response),
+                        );
+                    }
                 }
-            }
-            if let Some(v) = &ex.data {
-                let mut msgs = Vec::new();
-                ep.response.check(spec, v, false, "data", &mut msgs);
-                for msg in msgs {
-                    self.error(
-                        &at("data"),
-                        format!("the data example does not match `{}`: {msg}", ep.response),
-                    );
+                if let Some(v) = &ex.data {
+                    let mut msgs = Vec::new();
+                    ep.response.check(spec, v, false, "data", &mut msgs);
+                    for msg in msgs {
+                        self.error(
+                            &at("data"),
+                            format!("the data example does not match `{}`: {msg}", ep.response),
+                        );
+                    }
                 }
             }
         }
     }
 }
 
-/// How a request body differs from an endpoint's parameters (unknown or missing parameters,
-/// wrong types).
-pub fn request_mismatches(spec: &Spec, ep: &Endpoint, body: &Value) -> Vec<String> {
+/// How a request body differs from an endpoint's parameters in generation `g` (unknown or
+/// missing parameters, wrong types).
+pub fn request_mismatches(spec: &Spec, ep: &Endpoint, g: usize, body: &Value) -> Vec<String> {
     let Value::Object(map) = body else {
         return vec![format!("a request body must be an object, found {body}")];
     };
     let mut msgs = Vec::new();
     for k in map.keys() {
-        if !ep.params.iter().any(|p| &p.wire == k) {
+        if !ep.params.iter().any(|p| &p.wire == k && p.exists_in(g)) {
             msgs.push(format!("`{k}` is not a parameter of `{}`", ep.name));
         }
     }
-    for p in &ep.params {
+    for p in ep.params.iter().filter(|p| p.exists_in(g)) {
         match map.get(&p.wire) {
-            None if p.is_required() => {
+            None if p.required_in(g) => {
                 msgs.push(format!("the required parameter `{}` is missing", p.wire))
             }
             None => {}

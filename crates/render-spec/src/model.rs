@@ -15,8 +15,8 @@ use crate::ty::Type;
 pub struct Spec {
     /// The API's title.
     pub title: String,
-    /// The protocol version (the `version` header).
-    pub version: String,
+    /// The API generations, oldest first; endpoints and parameters name them by index.
+    pub generations: Vec<Generation>,
     /// Coded values, in the spec's order.
     pub enums: Vec<Enum>,
     /// Response objects, in the spec's order.
@@ -45,6 +45,22 @@ impl Spec {
     pub fn enum_named(&self, name: &str) -> Option<&Enum> {
         self.enums.iter().find(|e| e.name == name)
     }
+
+    /// The index of the generation with this short name (`v2`).
+    pub fn generation_named(&self, name: &str) -> Option<usize> {
+        self.generations.iter().position(|g| g.name == name)
+    }
+}
+
+/// One generation of the API: its paths, parameters and `version` header.
+#[derive(Debug, Clone)]
+pub struct Generation {
+    /// Its short name (`v1`).
+    pub name: String,
+    /// The `version` header it is spoken with (`1.0.0`).
+    pub version: String,
+    /// What it is.
+    pub doc: Doc,
 }
 
 /// A reference to an enum of the spec (resolved by the linter).
@@ -136,6 +152,10 @@ pub struct EnumValue {
     pub doc: Doc,
     /// Whether this state is final.
     pub terminal: bool,
+    /// Where sources disagree, or what else a user should know.
+    pub notes: Option<String>,
+    /// The generation the value exists in, when only one.
+    pub only: Option<usize>,
 }
 
 /// A response object.
@@ -166,6 +186,8 @@ pub struct Field {
     pub secret: bool,
     /// What it is.
     pub doc: Doc,
+    /// Where sources disagree, or what else a user should know.
+    pub notes: Option<String>,
 }
 
 /// Whether a parameter must be given.
@@ -198,12 +220,41 @@ pub struct Param {
     pub doc: Doc,
     /// The parameter set it comes from, if any.
     pub set: Option<String>,
+    /// The generation it exists in, when only one.
+    pub only: Option<usize>,
+    /// With `Presence::Required`: the generations that require it, when not all do.
+    pub required_gens: Option<Vec<usize>>,
+    /// Other wire names a server accepts for it.
+    pub aliases: Vec<String>,
+    /// Where sources disagree, or what else a user should know.
+    pub notes: Option<String>,
 }
 
 impl Param {
-    /// Whether the caller must give it (an argument rather than a setter).
+    /// Whether the caller must give it where it exists.
     pub fn is_required(&self) -> bool {
         self.presence == Presence::Required
+    }
+
+    /// Whether it exists in generation `g`.
+    pub fn exists_in(&self, g: usize) -> bool {
+        self.only.is_none_or(|only| only == g)
+    }
+
+    /// Whether the caller must give it in generation `g`.
+    pub fn required_in(&self, g: usize) -> bool {
+        self.is_required()
+            && self.exists_in(g)
+            && self
+                .required_gens
+                .as_ref()
+                .is_none_or(|gens| gens.contains(&g))
+    }
+
+    /// Whether every request of generation `g` carries it (required there, or defaulted).
+    pub fn always_sent_in(&self, g: usize) -> bool {
+        self.required_in(g)
+            || (self.exists_in(g) && matches!(self.presence, Presence::Defaulted(_)))
     }
 }
 
@@ -223,9 +274,11 @@ pub struct Pagination {
     pub item: Type,
 }
 
-/// An endpoint's examples, parsed and checked against its types.
+/// Examples of one generation of an endpoint, parsed and checked against its types.
 #[derive(Debug, Clone, Default)]
 pub struct Examples {
+    /// The generation they belong to.
+    pub generation: usize,
     /// A request body.
     pub request: Option<Value>,
     /// A whole reply envelope.
@@ -250,8 +303,10 @@ impl Examples {
 pub struct Endpoint {
     /// The call's name (lowerCamelCase).
     pub name: String,
-    /// The URL path.
-    pub path: String,
+    /// The URL path of each generation the endpoint exists in, oldest generation first.
+    pub paths: Vec<(usize, String)>,
+    /// Where sources disagree, or what else a user should know.
+    pub notes: Option<String>,
     /// Where it sits on the command line.
     pub cli: CliName,
     /// A read: safe to retry.
@@ -268,19 +323,60 @@ pub struct Endpoint {
     pub response: Type,
     /// How it pages, when it does.
     pub pagination: Option<Pagination>,
-    /// Examples.
-    pub examples: Examples,
+    /// Examples, one set per generation that has some.
+    pub examples: Vec<Examples>,
 }
 
 impl Endpoint {
-    /// The parameters the caller must give, in wire order.
-    pub fn required(&self) -> impl Iterator<Item = &Param> {
-        self.params.iter().filter(|p| p.is_required())
+    /// Its path in generation `g`, if it exists there.
+    pub fn path_in(&self, g: usize) -> Option<&str> {
+        self.paths
+            .iter()
+            .find(|(at, _)| *at == g)
+            .map(|(_, p)| p.as_str())
     }
 
-    /// The parameters set through setters (optional or defaulted), in wire order.
+    /// The generations it exists in, oldest first.
+    pub fn generations(&self) -> impl Iterator<Item = usize> + '_ {
+        self.paths.iter().map(|(g, _)| *g)
+    }
+
+    /// Whether a parameter is required wherever the endpoint exists: an argument of the
+    /// request's `new`. (One required in a single generation is an argument of that
+    /// generation's client method only, and optional in the request type.)
+    pub fn required_everywhere(&self, p: &Param) -> bool {
+        p.is_required() && self.generations().all(|g| p.required_in(g))
+    }
+
+    /// The parameters every request carries, in wire order: `new`'s arguments.
+    pub fn required(&self) -> impl Iterator<Item = &Param> {
+        self.params.iter().filter(|p| self.required_everywhere(p))
+    }
+
+    /// The parameters the caller must give in generation `g`, in wire order.
+    pub fn required_in(&self, g: usize) -> impl Iterator<Item = &Param> {
+        self.params.iter().filter(move |p| p.required_in(g))
+    }
+
+    /// The parameters set through setters in generation `g` (optional or defaulted there).
+    pub fn settable_in(&self, g: usize) -> impl Iterator<Item = &Param> {
+        self.params
+            .iter()
+            .filter(move |p| p.exists_in(g) && !p.required_in(g))
+    }
+
+    /// The parameters a request type holds as `Option` or with a default, set by setters.
     pub fn settable(&self) -> impl Iterator<Item = &Param> {
-        self.params.iter().filter(|p| !p.is_required())
+        self.params.iter().filter(|p| !self.required_everywhere(p))
+    }
+
+    /// Whether a parameter is an `Option` in the request type.
+    pub fn is_optional_field(&self, p: &Param) -> bool {
+        match p.presence {
+            Presence::Optional => true,
+            Presence::Required => !self.required_everywhere(p),
+            Presence::Defaulted(_) => false,
+        }
     }
 
     /// The CLI's positional parameter, if any.

@@ -12,8 +12,8 @@ use serde::Deserialize;
 pub struct Spec {
     /// The API's title.
     pub title: String,
-    /// The protocol version (the `version` header).
-    pub version: String,
+    /// The API generations, oldest first (each with its `version` header).
+    pub generations: Vec<GenerationDef>,
     /// Coded values.
     #[serde(default)]
     pub enums: Vec<EnumDef>,
@@ -26,6 +26,20 @@ pub struct Spec {
     /// One per call.
     #[serde(default)]
     pub endpoints: Vec<EndpointDef>,
+}
+
+/// One generation of the API.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GenerationDef {
+    /// Its short name (`v1`), used on endpoints and parameters.
+    pub name: String,
+    /// The `version` header it is spoken with (`1.0.0`).
+    pub version: String,
+    /// Chinese description.
+    pub zh: Option<String>,
+    /// English reading.
+    pub en: Option<String>,
 }
 
 /// Parameters that several endpoints take alike (`uses: [Name]` on an endpoint).
@@ -83,6 +97,10 @@ pub struct EnumValue {
     /// Whether this state is final (task and frame states).
     #[serde(default)]
     pub terminal: bool,
+    /// Where sources disagree, or what else a user should know.
+    pub notes: Option<String>,
+    /// The generation the value exists in, when only one.
+    pub only: Option<String>,
 }
 
 /// A response object.
@@ -115,6 +133,8 @@ pub struct FieldDef {
     /// Whether the value is a secret that `Debug` must not show.
     #[serde(default)]
     pub secret: bool,
+    /// Where sources disagree, or what else a user should know.
+    pub notes: Option<String>,
     /// Chinese description.
     pub zh: Option<String>,
     /// English reading.
@@ -130,14 +150,22 @@ pub struct ParamDef {
     /// The type expression (no `?`: use `required: false`).
     #[serde(rename = "type")]
     pub ty: String,
-    /// Whether the parameter must be given (default true).
+    /// Whether the parameter must be given: `true` (the default), `false`, or the
+    /// generations that require it (`[v1]`).
     #[serde(default = "yes")]
-    pub required: bool,
+    pub required: RequiredDef,
     /// A value sent when the caller gives none: the parameter is then set by a setter.
     pub default: Option<serde_yaml::Value>,
     /// The CLI takes it as the command's positional argument.
     #[serde(default)]
     pub positional: bool,
+    /// The generation the parameter exists in, when only one.
+    pub only: Option<String>,
+    /// Other wire names a server accepts for it (what some client sends instead).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Where sources disagree, or what else a user should know.
+    pub notes: Option<String>,
     /// A Rust name to use instead of the wire name's snake case.
     pub rust: Option<String>,
     /// The unit of a number.
@@ -148,8 +176,18 @@ pub struct ParamDef {
     pub en: Option<String>,
 }
 
-fn yes() -> bool {
-    true
+fn yes() -> RequiredDef {
+    RequiredDef::Always(true)
+}
+
+/// A parameter's `required`: everywhere or nowhere, or in the generations named.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum RequiredDef {
+    /// `true` or `false`.
+    Always(bool),
+    /// The generations that require it.
+    In(Vec<String>),
 }
 
 /// One API call.
@@ -158,8 +196,12 @@ fn yes() -> bool {
 pub struct EndpointDef {
     /// The call's name (lowerCamelCase, as in the path).
     pub name: String,
-    /// The URL path.
-    pub path: String,
+    /// The URL path in every generation the endpoint exists in (or use `paths`).
+    pub path: Option<String>,
+    /// The URL path per generation (`{v1: …, v2: …}`); a generation not named lacks it.
+    pub paths: Option<std::collections::BTreeMap<String, String>>,
+    /// Where sources disagree, or what else a user should know.
+    pub notes: Option<String>,
     /// The CLI group (`task`, `frames`, `env`, …).
     pub group: String,
     /// The CLI command within the group (`list`, `info`, …).
@@ -183,8 +225,11 @@ pub struct EndpointDef {
     pub params: Vec<ParamDef>,
     /// The type of the envelope's `data`.
     pub response: String,
-    /// Examples.
+    /// Examples (of the first generation the endpoint exists in, unless they say `for`).
     pub examples: Option<Examples>,
+    /// More examples, each for the generation its `for` names.
+    #[serde(default)]
+    pub more_examples: Vec<Examples>,
 }
 
 /// An endpoint's examples, as JSON text.
@@ -197,8 +242,11 @@ pub struct Examples {
     pub response: Option<String>,
     /// A reply's `data` only.
     pub data: Option<String>,
-    /// Where the examples come from when not the document.
+    /// Where the examples come from when not the document (`hand-written` when ours).
     pub source: Option<String>,
+    /// The generation they belong to.
+    #[serde(rename = "for")]
+    pub generation: Option<String>,
 }
 
 /// Something wrong with the spec, with where it is.

@@ -1,7 +1,7 @@
 // The intended usage compiles: required parameters as arguments, the others as setters on
 // the call, enums by name, pages walked by an iterator, the generic form for generic code.
 use render_api_client::types::*;
-use render_api_client::{Client, Credentials, Error, RetryPolicy};
+use render_api_client::{Client, Credentials, Error, RetryPolicy, V1};
 
 fn usage(client: &Client) -> Result<(), Error> {
     let _platforms: Vec<Platform> = client.query_platforms(Zone::China).send()?;
@@ -19,7 +19,8 @@ fn usage(client: &Client) -> Result<(), Error> {
     let ids: Vec<i64> = vec![19088, 19089];
     client.start_task(ids).send()?;
     client
-        .restart_frame(19088, FrameSelection::Listed, [1546598])
+        .restart_frame(19088, FrameSelection::Listed)
+        .ids([1546598])
         .send()?;
     for task in client.get_task_list().page_size(100).pages() {
         let _id: i64 = task?.id;
@@ -34,7 +35,22 @@ fn usage(client: &Client) -> Result<(), Error> {
     Ok(())
 }
 
+/// A client of API 1.0.0: the calls and parameters of that generation.
+fn usage_v1(client: &Client<V1>) -> Result<(), Error> {
+    client.update_user_setting(12 * 3600).send()?;
+    let _envs = client.get_render_env(Software::Maya).send()?;
+    client.submit_task(19088).asset_isolation_model(AssetIsolationModel::TaskId).send()?;
+    Ok(())
+}
+
 fn main() {
+    let v1 = Client::builder()
+        .credentials(Credentials::new("AKID", "key"))
+        .api::<V1>()
+        .build();
+    if let Ok(client) = v1 {
+        let _ = usage_v1(&client);
+    }
     let built = Client::builder()
         .host("http://127.0.0.1:8080")
         .credentials(Credentials::new("AKID", "key"))

@@ -36,10 +36,14 @@ impl Farm {
 
     /// `updateUserSetting`.
     pub(crate) fn update_user_setting(&self, req: UpdateUserSettingRequest) -> Reply<()> {
-        if !(1..=24 * 30).contains(&req.task_over_time) {
-            return Err(invalid("taskOverTime must be between 1 and 720 hours"));
+        // Sent in seconds; queryUserSetting answers in hours.
+        const HOUR: i64 = 3600;
+        if !(HOUR..=720 * HOUR).contains(&req.task_over_time_sec) {
+            return Err(invalid(
+                "taskOverTimeSec must be between 3600 and 2592000 seconds (1 to 720 hours)",
+            ));
         }
-        self.lock().settings.task_over_time = Some(req.task_over_time);
+        self.lock().settings.task_over_time = Some((req.task_over_time_sec + HOUR - 1) / HOUR);
         Ok(())
     }
 
@@ -92,6 +96,9 @@ impl Farm {
         &self,
         req: QueryErrorDetailRequest,
     ) -> Reply<Vec<ErrorDetail>> {
-        Ok(crate::seed::error_details(&req.code, req.language.as_ref()))
+        let codes = req.code.into_iter().chain(req.codes.unwrap_or_default());
+        Ok(codes
+            .flat_map(|code| crate::seed::error_details(&code, req.language.as_ref()))
+            .collect())
     }
 }

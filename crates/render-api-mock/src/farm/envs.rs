@@ -102,11 +102,14 @@ impl Farm {
 
     /// `getRenderEnv`.
     pub(crate) fn get_render_env(&self, req: GetRenderEnvRequest) -> Reply<Vec<RenderEnv>> {
+        let mut wanted: Vec<Software> = req.cg_id.into_iter().collect();
+        wanted.extend(req.cg_ids.unwrap_or_default());
         Ok(self
             .lock()
             .envs
             .iter()
-            .filter(|e| e.cg_id == req.cg_id)
+            .filter(|e| wanted.is_empty() || wanted.contains(&e.cg_id))
+            .filter(|e| req.os_name.as_ref().is_none_or(|os| *os == e.os_name))
             .cloned()
             .collect())
     }

@@ -61,10 +61,17 @@ impl Farm {
     pub(crate) fn restart_frame(&self, req: RestartFrameRequest) -> Reply<()> {
         self.change_tasks(&[req.task_id], |task, now, cfg| {
             let chosen: Vec<usize> = match req.select_all {
-                FrameSelection::All => (0..task.frames.len()).collect(),
+                // Every frame, or (version 2) those in the states asked for.
+                FrameSelection::All => (0..task.frames.len())
+                    .filter(|&i| {
+                        req.status
+                            .as_ref()
+                            .is_none_or(|s| s.contains(&task.frames[i].status))
+                    })
+                    .collect(),
                 FrameSelection::Listed => {
                     let mut chosen = Vec::new();
-                    for id in &req.ids {
+                    for id in req.ids.iter().flatten() {
                         let index =
                             task.frames
                                 .iter()

@@ -5,129 +5,250 @@ use super::models::*;
 use super::requests::*;
 /// `queryPlatforms` — 获取平台列表: List the render platforms of a zone.
 ///
-/// `POST /api/render/common/queryPlatforms`, a read: safe to retry.
+/// `POST /api/render/common/queryPlatforms` (v1), `POST /api/render/common/queryPlatforms` (v2): a read: safe to retry.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct QueryPlatforms;
 impl crate::Endpoint for QueryPlatforms {
     const NAME: &'static str = "queryPlatforms";
-    const PATH: &'static str = "/api/render/common/queryPlatforms";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V1, "/api/render/common/queryPlatforms"),
+        (crate::ApiVersion::V2, "/api/render/common/queryPlatforms"),
+    ];
     const IDEMPOTENT: bool = true;
     const SECRET_RESPONSE: bool = false;
-    const ALWAYS_SENT: &'static [&'static str] = &["zone"];
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
     type Request = QueryPlatformsRequest;
     type Response = Vec<Platform>;
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V1 => &["zone"],
+            crate::ApiVersion::V2 => &["zone"],
+            _ => &[],
+        }
+    }
 }
 /// `queryUserProfile` — 获取用户详情: Get the account's profile.
 ///
-/// `POST /api/render/user/queryUserProfile`, a read: safe to retry.
+/// `POST /api/render/user/queryUserProfile` (v1), `POST /api/render/setUp/queryUserProfile` (v2): a read: safe to retry.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct QueryUserProfile;
 impl crate::Endpoint for QueryUserProfile {
     const NAME: &'static str = "queryUserProfile";
-    const PATH: &'static str = "/api/render/user/queryUserProfile";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V1, "/api/render/user/queryUserProfile"),
+        (crate::ApiVersion::V2, "/api/render/setUp/queryUserProfile"),
+    ];
     const IDEMPOTENT: bool = true;
     const SECRET_RESPONSE: bool = false;
-    const ALWAYS_SENT: &'static [&'static str] = &[];
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
     type Request = QueryUserProfileRequest;
     type Response = UserProfile;
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V1 => &[],
+            crate::ApiVersion::V2 => &[],
+            _ => &[],
+        }
+    }
 }
 /// `queryUserSetting` — 获取用户设置: Get the account's render settings.
 ///
-/// `POST /api/render/user/queryUserSetting`, a read: safe to retry.
+/// `POST /api/render/user/queryUserSetting` (v1), `POST /api/render/setUp/queryUserSetting` (v2): a read: safe to retry.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct QueryUserSetting;
 impl crate::Endpoint for QueryUserSetting {
     const NAME: &'static str = "queryUserSetting";
-    const PATH: &'static str = "/api/render/user/queryUserSetting";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V1, "/api/render/user/queryUserSetting"),
+        (crate::ApiVersion::V2, "/api/render/setUp/queryUserSetting"),
+    ];
     const IDEMPOTENT: bool = true;
     const SECRET_RESPONSE: bool = false;
-    const ALWAYS_SENT: &'static [&'static str] = &[];
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
     type Request = QueryUserSettingRequest;
     type Response = UserSetting;
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V1 => &[],
+            crate::ApiVersion::V2 => &[],
+            _ => &[],
+        }
+    }
 }
 /// `updateUserSetting` — 更新用户设置: Change the account's task time limit.
 ///
-/// `POST /api/render/user/updateUserSetting`, a write: not retried unless the caller opts in.
+/// `POST /api/render/user/updateUserSetting` (v1), `POST /api/render/setUp/updateUserSetting` (v2): a write: not retried unless the caller opts in.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct UpdateUserSetting;
 impl crate::Endpoint for UpdateUserSetting {
     const NAME: &'static str = "updateUserSetting";
-    const PATH: &'static str = "/api/render/user/updateUserSetting";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V1, "/api/render/user/updateUserSetting"),
+        (crate::ApiVersion::V2, "/api/render/setUp/updateUserSetting"),
+    ];
     const IDEMPOTENT: bool = false;
     const SECRET_RESPONSE: bool = false;
-    const ALWAYS_SENT: &'static [&'static str] = &["taskOverTime"];
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
     type Request = UpdateUserSettingRequest;
     type Response = ();
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V1 => &["taskOverTimeSec"],
+            crate::ApiVersion::V2 => &["taskOverTimeSec"],
+            _ => &[],
+        }
+    }
 }
 /// `getTransferBid` — 获取用户传输 BID: Get the account's transfer ids.
 ///
-/// `POST /api/render/task/getTransferBid`, a read: safe to retry.
+/// `POST /api/render/task/getTransferBid` (v1), `POST /api/render/transfer/getBid` (v2): a read: safe to retry.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct GetTransferBid;
 impl crate::Endpoint for GetTransferBid {
     const NAME: &'static str = "getTransferBid";
-    const PATH: &'static str = "/api/render/task/getTransferBid";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V1, "/api/render/task/getTransferBid"),
+        (crate::ApiVersion::V2, "/api/render/transfer/getBid"),
+    ];
     const IDEMPOTENT: bool = true;
     const SECRET_RESPONSE: bool = false;
-    const ALWAYS_SENT: &'static [&'static str] = &[];
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
     type Request = GetTransferBidRequest;
     type Response = TransferBid;
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V1 => &[],
+            crate::ApiVersion::V2 => &[],
+            _ => &[],
+        }
+    }
 }
 /// `createTask` — 创建任务号: Allocate new task ids (a task is created, then its assets uploaded, then submitted).
 ///
-/// `POST /api/render/task/createTask`, a write: not retried unless the caller opts in.
+/// `POST /api/render/task/createTask` (v1), `POST /api/render/submit/createTask` (v2): a write: not retried unless the caller opts in.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct CreateTask;
 impl crate::Endpoint for CreateTask {
     const NAME: &'static str = "createTask";
-    const PATH: &'static str = "/api/render/task/createTask";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V1, "/api/render/task/createTask"),
+        (crate::ApiVersion::V2, "/api/render/submit/createTask"),
+    ];
     const IDEMPOTENT: bool = false;
     const SECRET_RESPONSE: bool = false;
-    const ALWAYS_SENT: &'static [&'static str] = &["count"];
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[
+        ("cloneOriginalId", crate::ApiVersion::V2),
+        ("artist", crate::ApiVersion::V2),
+    ];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
     type Request = CreateTaskRequest;
     type Response = CreatedTasks;
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V1 => &["count"],
+            crate::ApiVersion::V2 => &["count"],
+            _ => &[],
+        }
+    }
 }
 /// `submitTask` — 提交任务: Submit a created task for analysis and rendering.
 ///
-/// `POST /api/render/task/submitTask`, a write: not retried unless the caller opts in.
+/// `POST /api/render/task/submitTask` (v1), `POST /api/render/submit/task` (v2): a write: not retried unless the caller opts in.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct SubmitTask;
 impl crate::Endpoint for SubmitTask {
     const NAME: &'static str = "submitTask";
-    const PATH: &'static str = "/api/render/task/submitTask";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V1, "/api/render/task/submitTask"),
+        (crate::ApiVersion::V2, "/api/render/submit/task"),
+    ];
     const IDEMPOTENT: bool = false;
     const SECRET_RESPONSE: bool = false;
-    const ALWAYS_SENT: &'static [&'static str] = &["taskId"];
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[
+        ("assetIsolationModel", crate::ApiVersion::V1),
+        ("outUserId", crate::ApiVersion::V1),
+        ("producer", crate::ApiVersion::V2),
+    ];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
     type Request = SubmitTaskRequest;
     type Response = ();
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V1 => &["taskId"],
+            crate::ApiVersion::V2 => &["taskId"],
+            _ => &[],
+        }
+    }
 }
 /// `queryErrorDetail` — 获取分析错误码: Explain an analysis error code.
 ///
-/// `POST /api/render/common/queryErrorDetail`, a read: safe to retry.
+/// `POST /api/render/common/queryErrorDetail` (v1), `POST /api/render/submit/queryAnalyseErrorDetail` (v2): a read: safe to retry.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct QueryErrorDetail;
 impl crate::Endpoint for QueryErrorDetail {
     const NAME: &'static str = "queryErrorDetail";
-    const PATH: &'static str = "/api/render/common/queryErrorDetail";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V1, "/api/render/common/queryErrorDetail"),
+        (crate::ApiVersion::V2, "/api/render/submit/queryAnalyseErrorDetail"),
+    ];
     const IDEMPOTENT: bool = true;
     const SECRET_RESPONSE: bool = false;
-    const ALWAYS_SENT: &'static [&'static str] = &["code"];
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[
+        ("codes", crate::ApiVersion::V2),
+    ];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
     type Request = QueryErrorDetailRequest;
     type Response = Vec<ErrorDetail>;
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V1 => &["code"],
+            crate::ApiVersion::V2 => &[],
+            _ => &[],
+        }
+    }
 }
-/// `getTaskList` — 获取任务列表: List the account's tasks, a page at a time, newest first.
+/// `getTaskList` — 获取任务列表: List the account's tasks, a page at a time.
 ///
-/// `POST /api/render/task/getTaskList`, a read: safe to retry.
+/// `POST /api/render/task/getTaskList` (v1), `POST /api/render/handle/getTaskList/v2` (v2): a read: safe to retry.
+///
+/// Note: No source says in which order tasks come: the document's own examples are not newest-first. The mock farm answers newest first.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct GetTaskList;
 impl crate::Endpoint for GetTaskList {
     const NAME: &'static str = "getTaskList";
-    const PATH: &'static str = "/api/render/task/getTaskList";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V1, "/api/render/task/getTaskList"),
+        (crate::ApiVersion::V2, "/api/render/handle/getTaskList/v2"),
+    ];
     const IDEMPOTENT: bool = true;
     const SECRET_RESPONSE: bool = false;
-    const ALWAYS_SENT: &'static [&'static str] = &["pageNum", "pageSize"];
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[
+        ("recycleFlag", crate::ApiVersion::V2),
+    ];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
     type Request = GetTaskListRequest;
     type Response = crate::Page<TaskInfo>;
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V1 => &["pageNum", "pageSize"],
+            crate::ApiVersion::V2 => &["pageNum", "pageSize"],
+            _ => &[],
+        }
+    }
 }
 impl crate::Paginated for GetTaskList {
     type Item = TaskInfo;
@@ -143,73 +264,133 @@ impl crate::Paginated for GetTaskList {
 }
 /// `stopTask` — 停止任务: Stop tasks (they can be started again).
 ///
-/// `POST /api/render/task/stopTask`, a write: not retried unless the caller opts in.
+/// `POST /api/render/task/stopTask` (v1), `POST /api/rendering/task/renderingTask/stopTask` (v2): a write: not retried unless the caller opts in.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct StopTask;
 impl crate::Endpoint for StopTask {
     const NAME: &'static str = "stopTask";
-    const PATH: &'static str = "/api/render/task/stopTask";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V1, "/api/render/task/stopTask"),
+        (crate::ApiVersion::V2, "/api/rendering/task/renderingTask/stopTask"),
+    ];
     const IDEMPOTENT: bool = false;
     const SECRET_RESPONSE: bool = false;
-    const ALWAYS_SENT: &'static [&'static str] = &["taskIds"];
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
     type Request = StopTaskRequest;
     type Response = ();
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V1 => &["taskIds"],
+            crate::ApiVersion::V2 => &["taskIds"],
+            _ => &[],
+        }
+    }
 }
 /// `startTask` — 开始任务: Start stopped tasks again.
 ///
-/// `POST /api/render/task/startTask`, a write: not retried unless the caller opts in.
+/// `POST /api/render/task/startTask` (v1), `POST /api/rendering/task/renderingTask/startTask` (v2): a write: not retried unless the caller opts in.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct StartTask;
 impl crate::Endpoint for StartTask {
     const NAME: &'static str = "startTask";
-    const PATH: &'static str = "/api/render/task/startTask";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V1, "/api/render/task/startTask"),
+        (crate::ApiVersion::V2, "/api/rendering/task/renderingTask/startTask"),
+    ];
     const IDEMPOTENT: bool = false;
     const SECRET_RESPONSE: bool = false;
-    const ALWAYS_SENT: &'static [&'static str] = &["taskIds"];
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
     type Request = StartTaskRequest;
     type Response = ();
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V1 => &["taskIds"],
+            crate::ApiVersion::V2 => &["taskIds"],
+            _ => &[],
+        }
+    }
 }
 /// `abortTask` — 放弃任务: Abandon tasks for good.
 ///
-/// `POST /api/render/task/abortTask`, a write: not retried unless the caller opts in.
+/// `POST /api/render/task/abortTask` (v1), `POST /api/render/handle/abandonTask` (v2): a write: not retried unless the caller opts in.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct AbortTask;
 impl crate::Endpoint for AbortTask {
     const NAME: &'static str = "abortTask";
-    const PATH: &'static str = "/api/render/task/abortTask";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V1, "/api/render/task/abortTask"),
+        (crate::ApiVersion::V2, "/api/render/handle/abandonTask"),
+    ];
     const IDEMPOTENT: bool = false;
     const SECRET_RESPONSE: bool = false;
-    const ALWAYS_SENT: &'static [&'static str] = &["taskIds"];
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
     type Request = AbortTaskRequest;
     type Response = ();
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V1 => &["taskIds"],
+            crate::ApiVersion::V2 => &["taskIds"],
+            _ => &[],
+        }
+    }
 }
 /// `deleteTask` — 删除任务: Delete tasks.
 ///
-/// `POST /api/render/task/deleteTask`, a write: not retried unless the caller opts in.
+/// `POST /api/render/task/deleteTask` (v1), `POST /api/render/handle/deleteTask` (v2): a write: not retried unless the caller opts in.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct DeleteTask;
 impl crate::Endpoint for DeleteTask {
     const NAME: &'static str = "deleteTask";
-    const PATH: &'static str = "/api/render/task/deleteTask";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V1, "/api/render/task/deleteTask"),
+        (crate::ApiVersion::V2, "/api/render/handle/deleteTask"),
+    ];
     const IDEMPOTENT: bool = false;
     const SECRET_RESPONSE: bool = false;
-    const ALWAYS_SENT: &'static [&'static str] = &["taskIds"];
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
     type Request = DeleteTaskRequest;
     type Response = ();
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V1 => &["taskIds"],
+            crate::ApiVersion::V2 => &["taskIds"],
+            _ => &[],
+        }
+    }
 }
 /// `queryTaskFrames` — 获取任务渲染帧详情: List a task's frames, a page at a time.
 ///
-/// `POST /api/render/task/queryTaskFrames`, a read: safe to retry.
+/// `POST /api/render/task/queryTaskFrames` (v1), `POST /api/render/handle/queryTaskFrames` (v2): a read: safe to retry.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct QueryTaskFrames;
 impl crate::Endpoint for QueryTaskFrames {
     const NAME: &'static str = "queryTaskFrames";
-    const PATH: &'static str = "/api/render/task/queryTaskFrames";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V1, "/api/render/task/queryTaskFrames"),
+        (crate::ApiVersion::V2, "/api/render/handle/queryTaskFrames"),
+    ];
     const IDEMPOTENT: bool = true;
     const SECRET_RESPONSE: bool = false;
-    const ALWAYS_SENT: &'static [&'static str] = &["taskId", "pageNum", "pageSize"];
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
     type Request = QueryTaskFramesRequest;
     type Response = crate::Page<FrameInfo>;
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V1 => &["taskId", "pageNum", "pageSize"],
+            crate::ApiVersion::V2 => &["taskId", "pageNum", "pageSize"],
+            _ => &[],
+        }
+    }
 }
 impl crate::Paginated for QueryTaskFrames {
     type Item = FrameInfo;
@@ -225,249 +406,474 @@ impl crate::Paginated for QueryTaskFrames {
 }
 /// `queryAllFrameStats` — 获取任务总渲染帧概况: Count the frames of all the account's tasks by state.
 ///
-/// `POST /api/render/task/queryAllFrameStats`, a read: safe to retry.
+/// `POST /api/render/task/queryAllFrameStats` (v1), `POST /api/render/handle/queryAllFrameStats` (v2): a read: safe to retry.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct QueryAllFrameStats;
 impl crate::Endpoint for QueryAllFrameStats {
     const NAME: &'static str = "queryAllFrameStats";
-    const PATH: &'static str = "/api/render/task/queryAllFrameStats";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V1, "/api/render/task/queryAllFrameStats"),
+        (crate::ApiVersion::V2, "/api/render/handle/queryAllFrameStats"),
+    ];
     const IDEMPOTENT: bool = true;
     const SECRET_RESPONSE: bool = false;
-    const ALWAYS_SENT: &'static [&'static str] = &[];
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
     type Request = QueryAllFrameStatsRequest;
     type Response = FrameStats;
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V1 => &[],
+            crate::ApiVersion::V2 => &[],
+            _ => &[],
+        }
+    }
 }
 /// `restartFailedFrames` — 重提失败帧: Render the failed frames of tasks again.
 ///
-/// `POST /api/render/task/restartFailedFrames`, a write: not retried unless the caller opts in.
+/// `POST /api/render/task/restartFailedFrames` (v1), `POST /api/render/handle/recommitTasks` (v2): a write: not retried unless the caller opts in.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct RestartFailedFrames;
 impl crate::Endpoint for RestartFailedFrames {
     const NAME: &'static str = "restartFailedFrames";
-    const PATH: &'static str = "/api/render/task/restartFailedFrames";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V1, "/api/render/task/restartFailedFrames"),
+        (crate::ApiVersion::V2, "/api/render/handle/recommitTasks"),
+    ];
     const IDEMPOTENT: bool = false;
     const SECRET_RESPONSE: bool = false;
-    const ALWAYS_SENT: &'static [&'static str] = &["taskIds"];
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[
+        ("status", crate::ApiVersion::V2),
+    ];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
     type Request = RestartFailedFramesRequest;
     type Response = ();
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V1 => &["taskIds"],
+            crate::ApiVersion::V2 => &["taskIds"],
+            _ => &[],
+        }
+    }
 }
 /// `restartFrame` — 重提任务指定帧: Render chosen frames of a task (or all of them) again.
 ///
-/// `POST /api/render/task/restartFrame`, a write: not retried unless the caller opts in.
+/// `POST /api/render/task/restartFrame` (v1), `POST /api/render/handle/recommitTaskFrames` (v2): a write: not retried unless the caller opts in.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct RestartFrame;
 impl crate::Endpoint for RestartFrame {
     const NAME: &'static str = "restartFrame";
-    const PATH: &'static str = "/api/render/task/restartFrame";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V1, "/api/render/task/restartFrame"),
+        (crate::ApiVersion::V2, "/api/render/handle/recommitTaskFrames"),
+    ];
     const IDEMPOTENT: bool = false;
     const SECRET_RESPONSE: bool = false;
-    const ALWAYS_SENT: &'static [&'static str] = &["taskId", "selectAll", "ids"];
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[
+        ("status", crate::ApiVersion::V2),
+    ];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[("taskIds", "taskId")];
     type Request = RestartFrameRequest;
     type Response = ();
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V1 => &["taskId", "selectAll"],
+            crate::ApiVersion::V2 => &["taskId", "selectAll"],
+            _ => &[],
+        }
+    }
 }
 /// `queryTaskInfo` — 获取任务详情: Get tasks by id, with their layers (sub-tasks).
 ///
-/// `POST /api/render/task/queryTaskInfo`, a read: safe to retry.
+/// `POST /api/render/task/queryTaskInfo` (v1), `POST /api/render/handle/queryTaskInfo/v2` (v2): a read: safe to retry.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct QueryTaskInfo;
 impl crate::Endpoint for QueryTaskInfo {
     const NAME: &'static str = "queryTaskInfo";
-    const PATH: &'static str = "/api/render/task/queryTaskInfo";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V1, "/api/render/task/queryTaskInfo"),
+        (crate::ApiVersion::V2, "/api/render/handle/queryTaskInfo/v2"),
+    ];
     const IDEMPOTENT: bool = true;
     const SECRET_RESPONSE: bool = false;
-    const ALWAYS_SENT: &'static [&'static str] = &["taskIds"];
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
     type Request = QueryTaskInfoRequest;
     type Response = crate::Page<TaskInfo>;
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V1 => &["taskIds"],
+            crate::ApiVersion::V2 => &["taskIds"],
+            _ => &[],
+        }
+    }
 }
 /// `addLabel` — 添加自定义标签: Add a custom label.
 ///
-/// `POST /api/render/common/addLabel`, a write: not retried unless the caller opts in.
+/// `POST /api/render/common/addLabel` (v1), `POST /api/render/project/add` (v2): a write: not retried unless the caller opts in.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct AddLabel;
 impl crate::Endpoint for AddLabel {
     const NAME: &'static str = "addLabel";
-    const PATH: &'static str = "/api/render/common/addLabel";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V1, "/api/render/common/addLabel"),
+        (crate::ApiVersion::V2, "/api/render/project/add"),
+    ];
     const IDEMPOTENT: bool = false;
     const SECRET_RESPONSE: bool = false;
-    const ALWAYS_SENT: &'static [&'static str] = &["newName", "status"];
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
     type Request = AddLabelRequest;
     type Response = ();
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V1 => &["newName", "status"],
+            crate::ApiVersion::V2 => &["newName", "status"],
+            _ => &[],
+        }
+    }
 }
 /// `deleteLabel` — 删除自定义标签: Delete a custom label.
 ///
-/// `POST /api/render/common/deleteLabel`, a write: not retried unless the caller opts in.
+/// `POST /api/render/common/deleteLabel` (v1), `POST /api/render/project/delete` (v2): a write: not retried unless the caller opts in.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct DeleteLabel;
 impl crate::Endpoint for DeleteLabel {
     const NAME: &'static str = "deleteLabel";
-    const PATH: &'static str = "/api/render/common/deleteLabel";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V1, "/api/render/common/deleteLabel"),
+        (crate::ApiVersion::V2, "/api/render/project/delete"),
+    ];
     const IDEMPOTENT: bool = false;
     const SECRET_RESPONSE: bool = false;
-    const ALWAYS_SENT: &'static [&'static str] = &["delName"];
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
     type Request = DeleteLabelRequest;
     type Response = ();
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V1 => &["delName"],
+            crate::ApiVersion::V2 => &["delName"],
+            _ => &[],
+        }
+    }
 }
 /// `getLabelList` — 获取自定义标签: List the custom labels.
 ///
-/// `POST /api/render/common/getLabelList`, a read: safe to retry.
+/// `POST /api/render/common/getLabelList` (v1), `POST /api/render/project/getList` (v2): a read: safe to retry.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct GetLabelList;
 impl crate::Endpoint for GetLabelList {
     const NAME: &'static str = "getLabelList";
-    const PATH: &'static str = "/api/render/common/getLabelList";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V1, "/api/render/common/getLabelList"),
+        (crate::ApiVersion::V2, "/api/render/project/getList"),
+    ];
     const IDEMPOTENT: bool = true;
     const SECRET_RESPONSE: bool = false;
-    const ALWAYS_SENT: &'static [&'static str] = &[];
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
     type Request = GetLabelListRequest;
     type Response = LabelList;
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V1 => &[],
+            crate::ApiVersion::V2 => &[],
+            _ => &[],
+        }
+    }
 }
 /// `querySupportedSoftware` — 获取支持的渲染软件: List the render software the farm supports.
 ///
-/// `POST /api/render/common/querySupportedSoftware`, a read: safe to retry.
+/// `POST /api/render/common/querySupportedSoftware` (v1), `POST /api/render/plugin/querySoftwareList` (v2): a read: safe to retry.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct QuerySupportedSoftware;
 impl crate::Endpoint for QuerySupportedSoftware {
     const NAME: &'static str = "querySupportedSoftware";
-    const PATH: &'static str = "/api/render/common/querySupportedSoftware";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V1, "/api/render/common/querySupportedSoftware"),
+        (crate::ApiVersion::V2, "/api/render/plugin/querySoftwareList"),
+    ];
     const IDEMPOTENT: bool = true;
     const SECRET_RESPONSE: bool = false;
-    const ALWAYS_SENT: &'static [&'static str] = &[];
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
     type Request = QuerySupportedSoftwareRequest;
     type Response = SupportedSoftware;
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V1 => &[],
+            crate::ApiVersion::V2 => &[],
+            _ => &[],
+        }
+    }
 }
 /// `querySupportedPlugin` — 获取支持的渲染软件插件: List the plugins and versions supported for a software.
 ///
-/// `POST /api/render/common/querySupportedPlugin`, a read: safe to retry.
+/// `POST /api/render/common/querySupportedPlugin` (v1), `POST /api/render/plugin/querySoftwareDetail` (v2): a read: safe to retry.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct QuerySupportedPlugin;
 impl crate::Endpoint for QuerySupportedPlugin {
     const NAME: &'static str = "querySupportedPlugin";
-    const PATH: &'static str = "/api/render/common/querySupportedPlugin";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V1, "/api/render/common/querySupportedPlugin"),
+        (crate::ApiVersion::V2, "/api/render/plugin/querySoftwareDetail"),
+    ];
     const IDEMPOTENT: bool = true;
     const SECRET_RESPONSE: bool = false;
-    const ALWAYS_SENT: &'static [&'static str] = &["cgId"];
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[
+        ("osName", crate::ApiVersion::V2),
+    ];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
     type Request = QuerySupportedPluginRequest;
     type Response = SupportedPlugins;
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V1 => &["cgId"],
+            crate::ApiVersion::V2 => &["cgId", "osName"],
+            _ => &[],
+        }
+    }
 }
 /// `addRenderEnv` — 新增用户渲染环境配置: Add a render environment.
 ///
-/// `POST /api/render/common/addRenderEnv`, a write: not retried unless the caller opts in.
+/// `POST /api/render/common/addRenderEnv` (v1), `POST /api/render/plugin/addUserPluginConfig` (v2): a write: not retried unless the caller opts in.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct AddRenderEnv;
 impl crate::Endpoint for AddRenderEnv {
     const NAME: &'static str = "addRenderEnv";
-    const PATH: &'static str = "/api/render/common/addRenderEnv";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V1, "/api/render/common/addRenderEnv"),
+        (crate::ApiVersion::V2, "/api/render/plugin/addUserPluginConfig"),
+    ];
     const IDEMPOTENT: bool = false;
     const SECRET_RESPONSE: bool = false;
-    const ALWAYS_SENT: &'static [&'static str] = &[
-        "cgId",
-        "cgName",
-        "cgVersion",
-        "renderLayerType",
-        "editName",
-        "renderSystem",
-        "pluginIds",
-    ];
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
     type Request = AddRenderEnvRequest;
     type Response = RenderEnvName;
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V1 => {
+                &[
+                    "cgId",
+                    "cgName",
+                    "cgVersion",
+                    "renderLayerType",
+                    "editName",
+                    "renderSystem",
+                    "pluginIds",
+                ]
+            }
+            crate::ApiVersion::V2 => {
+                &[
+                    "cgId",
+                    "cgName",
+                    "cgVersion",
+                    "renderLayerType",
+                    "editName",
+                    "renderSystem",
+                    "pluginIds",
+                ]
+            }
+            _ => &[],
+        }
+    }
 }
 /// `updateRenderEnv` — 修改用户渲染环境配置: Change an existing render environment (found by editName).
 ///
-/// `POST /api/render/common/updateRenderEnv`, a write: not retried unless the caller opts in.
+/// `POST /api/render/common/updateRenderEnv` (v1), `POST /api/render/plugin/editUserPluginConfig` (v2): a write: not retried unless the caller opts in.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct UpdateRenderEnv;
 impl crate::Endpoint for UpdateRenderEnv {
     const NAME: &'static str = "updateRenderEnv";
-    const PATH: &'static str = "/api/render/common/updateRenderEnv";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V1, "/api/render/common/updateRenderEnv"),
+        (crate::ApiVersion::V2, "/api/render/plugin/editUserPluginConfig"),
+    ];
     const IDEMPOTENT: bool = false;
     const SECRET_RESPONSE: bool = false;
-    const ALWAYS_SENT: &'static [&'static str] = &[
-        "cgId",
-        "cgName",
-        "cgVersion",
-        "renderLayerType",
-        "editName",
-        "renderSystem",
-        "pluginIds",
-    ];
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
     type Request = UpdateRenderEnvRequest;
     type Response = ();
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V1 => {
+                &[
+                    "cgId",
+                    "cgName",
+                    "cgVersion",
+                    "renderLayerType",
+                    "editName",
+                    "renderSystem",
+                    "pluginIds",
+                ]
+            }
+            crate::ApiVersion::V2 => {
+                &[
+                    "cgId",
+                    "cgName",
+                    "cgVersion",
+                    "renderLayerType",
+                    "editName",
+                    "renderSystem",
+                    "pluginIds",
+                ]
+            }
+            _ => &[],
+        }
+    }
 }
 /// `deleteRenderEnv` — 删除用户渲染环境配置: Delete a render environment.
 ///
-/// `POST /api/render/common/deleteRenderEnv`, a write: not retried unless the caller opts in.
+/// `POST /api/render/common/deleteRenderEnv` (v1), `POST /api/render/plugin/deleteUserPluginConfig` (v2): a write: not retried unless the caller opts in.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct DeleteRenderEnv;
 impl crate::Endpoint for DeleteRenderEnv {
     const NAME: &'static str = "deleteRenderEnv";
-    const PATH: &'static str = "/api/render/common/deleteRenderEnv";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V1, "/api/render/common/deleteRenderEnv"),
+        (crate::ApiVersion::V2, "/api/render/plugin/deleteUserPluginConfig"),
+    ];
     const IDEMPOTENT: bool = false;
     const SECRET_RESPONSE: bool = false;
-    const ALWAYS_SENT: &'static [&'static str] = &["editName"];
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
     type Request = DeleteRenderEnvRequest;
     type Response = ();
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V1 => &["editName"],
+            crate::ApiVersion::V2 => &["editName"],
+            _ => &[],
+        }
+    }
 }
 /// `setDefaultRenderEnv` — 设置默认渲染环境配置: Make a render environment the default.
 ///
-/// `POST /api/render/common/setDefaultRenderEnv`, a write: not retried unless the caller opts in.
+/// `POST /api/render/common/setDefaultRenderEnv` (v1), `POST /api/render/plugin/setDefaultUserPluginConfig` (v2): a write: not retried unless the caller opts in.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct SetDefaultRenderEnv;
 impl crate::Endpoint for SetDefaultRenderEnv {
     const NAME: &'static str = "setDefaultRenderEnv";
-    const PATH: &'static str = "/api/render/common/setDefaultRenderEnv";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V1, "/api/render/common/setDefaultRenderEnv"),
+        (crate::ApiVersion::V2, "/api/render/plugin/setDefaultUserPluginConfig"),
+    ];
     const IDEMPOTENT: bool = false;
     const SECRET_RESPONSE: bool = false;
-    const ALWAYS_SENT: &'static [&'static str] = &["editName"];
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
     type Request = SetDefaultRenderEnvRequest;
     type Response = ();
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V1 => &["editName"],
+            crate::ApiVersion::V2 => &["editName"],
+            _ => &[],
+        }
+    }
 }
 /// `getRenderEnv` — 获取用户渲染环境配置: List the render environments of a software.
 ///
-/// `POST /api/render/common/getRenderEnv`, a read: safe to retry.
+/// `POST /api/render/common/getRenderEnv` (v1), `POST /api/render/plugin/getUserPluginConfig` (v2): a read: safe to retry.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct GetRenderEnv;
 impl crate::Endpoint for GetRenderEnv {
     const NAME: &'static str = "getRenderEnv";
-    const PATH: &'static str = "/api/render/common/getRenderEnv";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V1, "/api/render/common/getRenderEnv"),
+        (crate::ApiVersion::V2, "/api/render/plugin/getUserPluginConfig"),
+    ];
     const IDEMPOTENT: bool = true;
     const SECRET_RESPONSE: bool = false;
-    const ALWAYS_SENT: &'static [&'static str] = &["cgId"];
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[
+        ("cgIds", crate::ApiVersion::V2),
+        ("osName", crate::ApiVersion::V2),
+    ];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
     type Request = GetRenderEnvRequest;
     type Response = Vec<RenderEnv>;
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V1 => &["cgId"],
+            crate::ApiVersion::V2 => &[],
+            _ => &[],
+        }
+    }
 }
 /// `loadTaskProcessImg` — 任务进度图: Get a task's progress image and per-block progress (3ds Max only).
 ///
-/// `POST /api/render/task/loadTaskProcessImg`, a read: safe to retry.
+/// `POST /api/render/task/loadTaskProcessImg` (v1), `POST /api/render/handle/loadTaskProcessImg` (v2): a read: safe to retry.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct LoadTaskProcessImg;
 impl crate::Endpoint for LoadTaskProcessImg {
     const NAME: &'static str = "loadTaskProcessImg";
-    const PATH: &'static str = "/api/render/task/loadTaskProcessImg";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V1, "/api/render/task/loadTaskProcessImg"),
+        (crate::ApiVersion::V2, "/api/render/handle/loadTaskProcessImg"),
+    ];
     const IDEMPOTENT: bool = true;
     const SECRET_RESPONSE: bool = false;
-    const ALWAYS_SENT: &'static [&'static str] = &["taskId"];
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
     type Request = LoadTaskProcessImgRequest;
     type Response = ProgressImage;
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V1 => &["taskId"],
+            crate::ApiVersion::V2 => &["taskId"],
+            _ => &[],
+        }
+    }
 }
 /// `updateTaskUserLevel` — 更新任务等级: Change a task's level (priority) while it renders.
 ///
-/// `POST /api/rendering/task/renderingTask/updateTaskUserLevel`, a write: not retried unless the caller opts in.
+/// `POST /api/rendering/task/renderingTask/updateTaskUserLevel` (v1), `POST /api/rendering/task/renderingTask/updateTaskUserLevel` (v2): a write: not retried unless the caller opts in.
 ///
 /// Not in the API document; described by rayvision-api 0.4.4.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct UpdateTaskUserLevel;
 impl crate::Endpoint for UpdateTaskUserLevel {
     const NAME: &'static str = "updateTaskUserLevel";
-    const PATH: &'static str = "/api/rendering/task/renderingTask/updateTaskUserLevel";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V1, "/api/rendering/task/renderingTask/updateTaskUserLevel"),
+        (crate::ApiVersion::V2, "/api/rendering/task/renderingTask/updateTaskUserLevel"),
+    ];
     const IDEMPOTENT: bool = false;
     const SECRET_RESPONSE: bool = false;
-    const ALWAYS_SENT: &'static [&'static str] = &["taskId", "taskUserLevel"];
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
     type Request = UpdateTaskUserLevelRequest;
     type Response = ();
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V1 => &["taskId", "taskUserLevel"],
+            crate::ApiVersion::V2 => &["taskId", "taskUserLevel"],
+            _ => &[],
+        }
+    }
 }
 /// `getRaySyncUserKey` — 获取 Raysync 传输用户凭证: Get the account's Raysync transfer credential (secret: the SDK never logs the reply).
 ///
-/// `POST /api/render/user/getRaySyncUserKey`, a read: safe to retry.
+/// `POST /api/render/user/getRaySyncUserKey` (v1), `POST /api/render/transfer/getRaySyncUserKey` (v2): a read: safe to retry.
 ///
 /// Not in the API document; described by rayvision-api 0.4.4.
 ///
@@ -476,82 +882,145 @@ impl crate::Endpoint for UpdateTaskUserLevel {
 pub struct GetRaySyncUserKey;
 impl crate::Endpoint for GetRaySyncUserKey {
     const NAME: &'static str = "getRaySyncUserKey";
-    const PATH: &'static str = "/api/render/user/getRaySyncUserKey";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V1, "/api/render/user/getRaySyncUserKey"),
+        (crate::ApiVersion::V2, "/api/render/transfer/getRaySyncUserKey"),
+    ];
     const IDEMPOTENT: bool = true;
     const SECRET_RESPONSE: bool = true;
-    const ALWAYS_SENT: &'static [&'static str] = &[];
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
     type Request = GetRaySyncUserKeyRequest;
     type Response = RaySyncUserKey;
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V1 => &[],
+            crate::ApiVersion::V2 => &[],
+            _ => &[],
+        }
+    }
 }
 /// `getTransferServerMsg` — 获取传输服务器信息: Get the transfer server of a zone.
 ///
-/// `POST /api/render/task/getTransferServerMsg`, a read: safe to retry.
+/// `POST /api/render/task/getTransferServerMsg` (v1), `POST /api/render/transfer/getServerInfo` (v2): a read: safe to retry.
 ///
 /// Not in the API document; described by rayvision-api 0.4.4.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct GetTransferServerMsg;
 impl crate::Endpoint for GetTransferServerMsg {
     const NAME: &'static str = "getTransferServerMsg";
-    const PATH: &'static str = "/api/render/task/getTransferServerMsg";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V1, "/api/render/task/getTransferServerMsg"),
+        (crate::ApiVersion::V2, "/api/render/transfer/getServerInfo"),
+    ];
     const IDEMPOTENT: bool = true;
     const SECRET_RESPONSE: bool = false;
-    const ALWAYS_SENT: &'static [&'static str] = &["zone"];
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
     type Request = GetTransferServerMsgRequest;
     type Response = TransferServerMsg;
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V1 => &["zone"],
+            crate::ApiVersion::V2 => &["zone"],
+            _ => &[],
+        }
+    }
 }
 /// `setOverTimeStop` — 设置任务超时停止时间: Set the time after which tasks stop by themselves.
 ///
-/// `POST /api/render/task/setOverTimeStop`, a write: not retried unless the caller opts in.
+/// `POST /api/render/task/setOverTimeStop` (v1), `POST /api/render/handle/setTaskOverTimeStop` (v2): a write: not retried unless the caller opts in.
 ///
 /// Not in the API document; described by rayvision-api 0.4.4.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct SetOverTimeStop;
 impl crate::Endpoint for SetOverTimeStop {
     const NAME: &'static str = "setOverTimeStop";
-    const PATH: &'static str = "/api/render/task/setOverTimeStop";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V1, "/api/render/task/setOverTimeStop"),
+        (crate::ApiVersion::V2, "/api/render/handle/setTaskOverTimeStop"),
+    ];
     const IDEMPOTENT: bool = false;
     const SECRET_RESPONSE: bool = false;
-    const ALWAYS_SENT: &'static [&'static str] = &["taskIds", "overTime"];
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
     type Request = SetOverTimeStopRequest;
     type Response = ();
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V1 => &["taskIds", "overTime"],
+            crate::ApiVersion::V2 => &["taskIds", "overTime"],
+            _ => &[],
+        }
+    }
 }
 /// `loadingFrameThumbnail` — 获取帧缩略图: Get the thumbnail paths of a finished frame.
 ///
-/// `POST /api/render/task/loadingFrameThumbnail`, a read: safe to retry.
+/// `POST /api/render/task/loadingFrameThumbnail` (v1), `POST /api/render/handle/loadingFrameThumbnail` (v2): a read: safe to retry.
 ///
 /// Not in the API document; described by rayvision-api 0.4.4.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct LoadingFrameThumbnail;
 impl crate::Endpoint for LoadingFrameThumbnail {
     const NAME: &'static str = "loadingFrameThumbnail";
-    const PATH: &'static str = "/api/render/task/loadingFrameThumbnail";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V1, "/api/render/task/loadingFrameThumbnail"),
+        (crate::ApiVersion::V2, "/api/render/handle/loadingFrameThumbnail"),
+    ];
     const IDEMPOTENT: bool = true;
     const SECRET_RESPONSE: bool = false;
-    const ALWAYS_SENT: &'static [&'static str] = &["id", "frameStatus"];
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
     type Request = LoadingFrameThumbnailRequest;
     type Response = Vec<String>;
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V1 => &["id", "frameStatus"],
+            crate::ApiVersion::V2 => &["id", "frameStatus"],
+            _ => &[],
+        }
+    }
 }
 /// `fullSpeed` — 全速渲染: Render tasks at full speed (on as many nodes as allowed).
 ///
-/// `POST /api/render/task/fullSpeed`, a write: not retried unless the caller opts in.
+/// `POST /api/render/task/fullSpeed` (v1), `POST /api/render/handle/fullSpeedRendering` (v2): a write: not retried unless the caller opts in.
 ///
 /// Not in the API document; described by rayvision-api 0.4.4.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct FullSpeed;
 impl crate::Endpoint for FullSpeed {
     const NAME: &'static str = "fullSpeed";
-    const PATH: &'static str = "/api/render/task/fullSpeed";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V1, "/api/render/task/fullSpeed"),
+        (crate::ApiVersion::V2, "/api/render/handle/fullSpeedRendering"),
+    ];
     const IDEMPOTENT: bool = false;
     const SECRET_RESPONSE: bool = false;
-    const ALWAYS_SENT: &'static [&'static str] = &["taskIds"];
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
     type Request = FullSpeedRequest;
     type Response = ();
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V1 => &["taskIds"],
+            crate::ApiVersion::V2 => &["taskIds"],
+            _ => &[],
+        }
+    }
 }
 /// Every endpoint of the spec, in the spec's order.
 pub const ENDPOINTS: &[crate::EndpointInfo] = &[
     crate::EndpointInfo {
         name: "queryPlatforms",
-        path: "/api/render/common/queryPlatforms",
+        paths: &[
+            (crate::ApiVersion::V1, "/api/render/common/queryPlatforms"),
+            (crate::ApiVersion::V2, "/api/render/common/queryPlatforms"),
+        ],
         idempotent: true,
         secret_response: false,
         summary_zh: "获取平台列表",
@@ -559,7 +1028,10 @@ pub const ENDPOINTS: &[crate::EndpointInfo] = &[
     },
     crate::EndpointInfo {
         name: "queryUserProfile",
-        path: "/api/render/user/queryUserProfile",
+        paths: &[
+            (crate::ApiVersion::V1, "/api/render/user/queryUserProfile"),
+            (crate::ApiVersion::V2, "/api/render/setUp/queryUserProfile"),
+        ],
         idempotent: true,
         secret_response: false,
         summary_zh: "获取用户详情",
@@ -567,7 +1039,10 @@ pub const ENDPOINTS: &[crate::EndpointInfo] = &[
     },
     crate::EndpointInfo {
         name: "queryUserSetting",
-        path: "/api/render/user/queryUserSetting",
+        paths: &[
+            (crate::ApiVersion::V1, "/api/render/user/queryUserSetting"),
+            (crate::ApiVersion::V2, "/api/render/setUp/queryUserSetting"),
+        ],
         idempotent: true,
         secret_response: false,
         summary_zh: "获取用户设置",
@@ -575,7 +1050,10 @@ pub const ENDPOINTS: &[crate::EndpointInfo] = &[
     },
     crate::EndpointInfo {
         name: "updateUserSetting",
-        path: "/api/render/user/updateUserSetting",
+        paths: &[
+            (crate::ApiVersion::V1, "/api/render/user/updateUserSetting"),
+            (crate::ApiVersion::V2, "/api/render/setUp/updateUserSetting"),
+        ],
         idempotent: false,
         secret_response: false,
         summary_zh: "更新用户设置",
@@ -583,7 +1061,10 @@ pub const ENDPOINTS: &[crate::EndpointInfo] = &[
     },
     crate::EndpointInfo {
         name: "getTransferBid",
-        path: "/api/render/task/getTransferBid",
+        paths: &[
+            (crate::ApiVersion::V1, "/api/render/task/getTransferBid"),
+            (crate::ApiVersion::V2, "/api/render/transfer/getBid"),
+        ],
         idempotent: true,
         secret_response: false,
         summary_zh: "获取用户传输 BID",
@@ -591,7 +1072,10 @@ pub const ENDPOINTS: &[crate::EndpointInfo] = &[
     },
     crate::EndpointInfo {
         name: "createTask",
-        path: "/api/render/task/createTask",
+        paths: &[
+            (crate::ApiVersion::V1, "/api/render/task/createTask"),
+            (crate::ApiVersion::V2, "/api/render/submit/createTask"),
+        ],
         idempotent: false,
         secret_response: false,
         summary_zh: "创建任务号",
@@ -599,7 +1083,10 @@ pub const ENDPOINTS: &[crate::EndpointInfo] = &[
     },
     crate::EndpointInfo {
         name: "submitTask",
-        path: "/api/render/task/submitTask",
+        paths: &[
+            (crate::ApiVersion::V1, "/api/render/task/submitTask"),
+            (crate::ApiVersion::V2, "/api/render/submit/task"),
+        ],
         idempotent: false,
         secret_response: false,
         summary_zh: "提交任务",
@@ -607,7 +1094,10 @@ pub const ENDPOINTS: &[crate::EndpointInfo] = &[
     },
     crate::EndpointInfo {
         name: "queryErrorDetail",
-        path: "/api/render/common/queryErrorDetail",
+        paths: &[
+            (crate::ApiVersion::V1, "/api/render/common/queryErrorDetail"),
+            (crate::ApiVersion::V2, "/api/render/submit/queryAnalyseErrorDetail"),
+        ],
         idempotent: true,
         secret_response: false,
         summary_zh: "获取分析错误码",
@@ -615,15 +1105,21 @@ pub const ENDPOINTS: &[crate::EndpointInfo] = &[
     },
     crate::EndpointInfo {
         name: "getTaskList",
-        path: "/api/render/task/getTaskList",
+        paths: &[
+            (crate::ApiVersion::V1, "/api/render/task/getTaskList"),
+            (crate::ApiVersion::V2, "/api/render/handle/getTaskList/v2"),
+        ],
         idempotent: true,
         secret_response: false,
         summary_zh: "获取任务列表",
-        summary_en: "List the account's tasks, a page at a time, newest first.",
+        summary_en: "List the account's tasks, a page at a time.",
     },
     crate::EndpointInfo {
         name: "stopTask",
-        path: "/api/render/task/stopTask",
+        paths: &[
+            (crate::ApiVersion::V1, "/api/render/task/stopTask"),
+            (crate::ApiVersion::V2, "/api/rendering/task/renderingTask/stopTask"),
+        ],
         idempotent: false,
         secret_response: false,
         summary_zh: "停止任务",
@@ -631,7 +1127,10 @@ pub const ENDPOINTS: &[crate::EndpointInfo] = &[
     },
     crate::EndpointInfo {
         name: "startTask",
-        path: "/api/render/task/startTask",
+        paths: &[
+            (crate::ApiVersion::V1, "/api/render/task/startTask"),
+            (crate::ApiVersion::V2, "/api/rendering/task/renderingTask/startTask"),
+        ],
         idempotent: false,
         secret_response: false,
         summary_zh: "开始任务",
@@ -639,7 +1138,10 @@ pub const ENDPOINTS: &[crate::EndpointInfo] = &[
     },
     crate::EndpointInfo {
         name: "abortTask",
-        path: "/api/render/task/abortTask",
+        paths: &[
+            (crate::ApiVersion::V1, "/api/render/task/abortTask"),
+            (crate::ApiVersion::V2, "/api/render/handle/abandonTask"),
+        ],
         idempotent: false,
         secret_response: false,
         summary_zh: "放弃任务",
@@ -647,7 +1149,10 @@ pub const ENDPOINTS: &[crate::EndpointInfo] = &[
     },
     crate::EndpointInfo {
         name: "deleteTask",
-        path: "/api/render/task/deleteTask",
+        paths: &[
+            (crate::ApiVersion::V1, "/api/render/task/deleteTask"),
+            (crate::ApiVersion::V2, "/api/render/handle/deleteTask"),
+        ],
         idempotent: false,
         secret_response: false,
         summary_zh: "删除任务",
@@ -655,7 +1160,10 @@ pub const ENDPOINTS: &[crate::EndpointInfo] = &[
     },
     crate::EndpointInfo {
         name: "queryTaskFrames",
-        path: "/api/render/task/queryTaskFrames",
+        paths: &[
+            (crate::ApiVersion::V1, "/api/render/task/queryTaskFrames"),
+            (crate::ApiVersion::V2, "/api/render/handle/queryTaskFrames"),
+        ],
         idempotent: true,
         secret_response: false,
         summary_zh: "获取任务渲染帧详情",
@@ -663,7 +1171,10 @@ pub const ENDPOINTS: &[crate::EndpointInfo] = &[
     },
     crate::EndpointInfo {
         name: "queryAllFrameStats",
-        path: "/api/render/task/queryAllFrameStats",
+        paths: &[
+            (crate::ApiVersion::V1, "/api/render/task/queryAllFrameStats"),
+            (crate::ApiVersion::V2, "/api/render/handle/queryAllFrameStats"),
+        ],
         idempotent: true,
         secret_response: false,
         summary_zh: "获取任务总渲染帧概况",
@@ -671,7 +1182,10 @@ pub const ENDPOINTS: &[crate::EndpointInfo] = &[
     },
     crate::EndpointInfo {
         name: "restartFailedFrames",
-        path: "/api/render/task/restartFailedFrames",
+        paths: &[
+            (crate::ApiVersion::V1, "/api/render/task/restartFailedFrames"),
+            (crate::ApiVersion::V2, "/api/render/handle/recommitTasks"),
+        ],
         idempotent: false,
         secret_response: false,
         summary_zh: "重提失败帧",
@@ -679,7 +1193,10 @@ pub const ENDPOINTS: &[crate::EndpointInfo] = &[
     },
     crate::EndpointInfo {
         name: "restartFrame",
-        path: "/api/render/task/restartFrame",
+        paths: &[
+            (crate::ApiVersion::V1, "/api/render/task/restartFrame"),
+            (crate::ApiVersion::V2, "/api/render/handle/recommitTaskFrames"),
+        ],
         idempotent: false,
         secret_response: false,
         summary_zh: "重提任务指定帧",
@@ -687,7 +1204,10 @@ pub const ENDPOINTS: &[crate::EndpointInfo] = &[
     },
     crate::EndpointInfo {
         name: "queryTaskInfo",
-        path: "/api/render/task/queryTaskInfo",
+        paths: &[
+            (crate::ApiVersion::V1, "/api/render/task/queryTaskInfo"),
+            (crate::ApiVersion::V2, "/api/render/handle/queryTaskInfo/v2"),
+        ],
         idempotent: true,
         secret_response: false,
         summary_zh: "获取任务详情",
@@ -695,7 +1215,10 @@ pub const ENDPOINTS: &[crate::EndpointInfo] = &[
     },
     crate::EndpointInfo {
         name: "addLabel",
-        path: "/api/render/common/addLabel",
+        paths: &[
+            (crate::ApiVersion::V1, "/api/render/common/addLabel"),
+            (crate::ApiVersion::V2, "/api/render/project/add"),
+        ],
         idempotent: false,
         secret_response: false,
         summary_zh: "添加自定义标签",
@@ -703,7 +1226,10 @@ pub const ENDPOINTS: &[crate::EndpointInfo] = &[
     },
     crate::EndpointInfo {
         name: "deleteLabel",
-        path: "/api/render/common/deleteLabel",
+        paths: &[
+            (crate::ApiVersion::V1, "/api/render/common/deleteLabel"),
+            (crate::ApiVersion::V2, "/api/render/project/delete"),
+        ],
         idempotent: false,
         secret_response: false,
         summary_zh: "删除自定义标签",
@@ -711,7 +1237,10 @@ pub const ENDPOINTS: &[crate::EndpointInfo] = &[
     },
     crate::EndpointInfo {
         name: "getLabelList",
-        path: "/api/render/common/getLabelList",
+        paths: &[
+            (crate::ApiVersion::V1, "/api/render/common/getLabelList"),
+            (crate::ApiVersion::V2, "/api/render/project/getList"),
+        ],
         idempotent: true,
         secret_response: false,
         summary_zh: "获取自定义标签",
@@ -719,7 +1248,10 @@ pub const ENDPOINTS: &[crate::EndpointInfo] = &[
     },
     crate::EndpointInfo {
         name: "querySupportedSoftware",
-        path: "/api/render/common/querySupportedSoftware",
+        paths: &[
+            (crate::ApiVersion::V1, "/api/render/common/querySupportedSoftware"),
+            (crate::ApiVersion::V2, "/api/render/plugin/querySoftwareList"),
+        ],
         idempotent: true,
         secret_response: false,
         summary_zh: "获取支持的渲染软件",
@@ -727,7 +1259,10 @@ pub const ENDPOINTS: &[crate::EndpointInfo] = &[
     },
     crate::EndpointInfo {
         name: "querySupportedPlugin",
-        path: "/api/render/common/querySupportedPlugin",
+        paths: &[
+            (crate::ApiVersion::V1, "/api/render/common/querySupportedPlugin"),
+            (crate::ApiVersion::V2, "/api/render/plugin/querySoftwareDetail"),
+        ],
         idempotent: true,
         secret_response: false,
         summary_zh: "获取支持的渲染软件插件",
@@ -735,7 +1270,10 @@ pub const ENDPOINTS: &[crate::EndpointInfo] = &[
     },
     crate::EndpointInfo {
         name: "addRenderEnv",
-        path: "/api/render/common/addRenderEnv",
+        paths: &[
+            (crate::ApiVersion::V1, "/api/render/common/addRenderEnv"),
+            (crate::ApiVersion::V2, "/api/render/plugin/addUserPluginConfig"),
+        ],
         idempotent: false,
         secret_response: false,
         summary_zh: "新增用户渲染环境配置",
@@ -743,7 +1281,10 @@ pub const ENDPOINTS: &[crate::EndpointInfo] = &[
     },
     crate::EndpointInfo {
         name: "updateRenderEnv",
-        path: "/api/render/common/updateRenderEnv",
+        paths: &[
+            (crate::ApiVersion::V1, "/api/render/common/updateRenderEnv"),
+            (crate::ApiVersion::V2, "/api/render/plugin/editUserPluginConfig"),
+        ],
         idempotent: false,
         secret_response: false,
         summary_zh: "修改用户渲染环境配置",
@@ -751,7 +1292,10 @@ pub const ENDPOINTS: &[crate::EndpointInfo] = &[
     },
     crate::EndpointInfo {
         name: "deleteRenderEnv",
-        path: "/api/render/common/deleteRenderEnv",
+        paths: &[
+            (crate::ApiVersion::V1, "/api/render/common/deleteRenderEnv"),
+            (crate::ApiVersion::V2, "/api/render/plugin/deleteUserPluginConfig"),
+        ],
         idempotent: false,
         secret_response: false,
         summary_zh: "删除用户渲染环境配置",
@@ -759,7 +1303,10 @@ pub const ENDPOINTS: &[crate::EndpointInfo] = &[
     },
     crate::EndpointInfo {
         name: "setDefaultRenderEnv",
-        path: "/api/render/common/setDefaultRenderEnv",
+        paths: &[
+            (crate::ApiVersion::V1, "/api/render/common/setDefaultRenderEnv"),
+            (crate::ApiVersion::V2, "/api/render/plugin/setDefaultUserPluginConfig"),
+        ],
         idempotent: false,
         secret_response: false,
         summary_zh: "设置默认渲染环境配置",
@@ -767,7 +1314,10 @@ pub const ENDPOINTS: &[crate::EndpointInfo] = &[
     },
     crate::EndpointInfo {
         name: "getRenderEnv",
-        path: "/api/render/common/getRenderEnv",
+        paths: &[
+            (crate::ApiVersion::V1, "/api/render/common/getRenderEnv"),
+            (crate::ApiVersion::V2, "/api/render/plugin/getUserPluginConfig"),
+        ],
         idempotent: true,
         secret_response: false,
         summary_zh: "获取用户渲染环境配置",
@@ -775,7 +1325,10 @@ pub const ENDPOINTS: &[crate::EndpointInfo] = &[
     },
     crate::EndpointInfo {
         name: "loadTaskProcessImg",
-        path: "/api/render/task/loadTaskProcessImg",
+        paths: &[
+            (crate::ApiVersion::V1, "/api/render/task/loadTaskProcessImg"),
+            (crate::ApiVersion::V2, "/api/render/handle/loadTaskProcessImg"),
+        ],
         idempotent: true,
         secret_response: false,
         summary_zh: "任务进度图",
@@ -783,7 +1336,16 @@ pub const ENDPOINTS: &[crate::EndpointInfo] = &[
     },
     crate::EndpointInfo {
         name: "updateTaskUserLevel",
-        path: "/api/rendering/task/renderingTask/updateTaskUserLevel",
+        paths: &[
+            (
+                crate::ApiVersion::V1,
+                "/api/rendering/task/renderingTask/updateTaskUserLevel",
+            ),
+            (
+                crate::ApiVersion::V2,
+                "/api/rendering/task/renderingTask/updateTaskUserLevel",
+            ),
+        ],
         idempotent: false,
         secret_response: false,
         summary_zh: "更新任务等级",
@@ -791,7 +1353,10 @@ pub const ENDPOINTS: &[crate::EndpointInfo] = &[
     },
     crate::EndpointInfo {
         name: "getRaySyncUserKey",
-        path: "/api/render/user/getRaySyncUserKey",
+        paths: &[
+            (crate::ApiVersion::V1, "/api/render/user/getRaySyncUserKey"),
+            (crate::ApiVersion::V2, "/api/render/transfer/getRaySyncUserKey"),
+        ],
         idempotent: true,
         secret_response: true,
         summary_zh: "获取 Raysync 传输用户凭证",
@@ -799,7 +1364,10 @@ pub const ENDPOINTS: &[crate::EndpointInfo] = &[
     },
     crate::EndpointInfo {
         name: "getTransferServerMsg",
-        path: "/api/render/task/getTransferServerMsg",
+        paths: &[
+            (crate::ApiVersion::V1, "/api/render/task/getTransferServerMsg"),
+            (crate::ApiVersion::V2, "/api/render/transfer/getServerInfo"),
+        ],
         idempotent: true,
         secret_response: false,
         summary_zh: "获取传输服务器信息",
@@ -807,7 +1375,10 @@ pub const ENDPOINTS: &[crate::EndpointInfo] = &[
     },
     crate::EndpointInfo {
         name: "setOverTimeStop",
-        path: "/api/render/task/setOverTimeStop",
+        paths: &[
+            (crate::ApiVersion::V1, "/api/render/task/setOverTimeStop"),
+            (crate::ApiVersion::V2, "/api/render/handle/setTaskOverTimeStop"),
+        ],
         idempotent: false,
         secret_response: false,
         summary_zh: "设置任务超时停止时间",
@@ -815,7 +1386,10 @@ pub const ENDPOINTS: &[crate::EndpointInfo] = &[
     },
     crate::EndpointInfo {
         name: "loadingFrameThumbnail",
-        path: "/api/render/task/loadingFrameThumbnail",
+        paths: &[
+            (crate::ApiVersion::V1, "/api/render/task/loadingFrameThumbnail"),
+            (crate::ApiVersion::V2, "/api/render/handle/loadingFrameThumbnail"),
+        ],
         idempotent: true,
         secret_response: false,
         summary_zh: "获取帧缩略图",
@@ -823,7 +1397,10 @@ pub const ENDPOINTS: &[crate::EndpointInfo] = &[
     },
     crate::EndpointInfo {
         name: "fullSpeed",
-        path: "/api/render/task/fullSpeed",
+        paths: &[
+            (crate::ApiVersion::V1, "/api/render/task/fullSpeed"),
+            (crate::ApiVersion::V2, "/api/render/handle/fullSpeedRendering"),
+        ],
         idempotent: false,
         secret_response: false,
         summary_zh: "全速渲染",

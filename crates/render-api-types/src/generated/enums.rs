@@ -97,6 +97,8 @@ pub enum TaskStatus {
     PreRendering,
     /// `10` — 停止: Stopped by the user.
     Stop,
+    /// `15` — 用户停止: Stopped by the user (version 2's task-detail table).
+    UserStop,
     /// `20` — 欠费停止: Stopped because the account is in arrears.
     ArrearageStop,
     /// `23` — 超时停止: Stopped because it ran over its time limit.
@@ -113,6 +115,14 @@ pub enum TaskStatus {
     Failed,
     /// `50` — 分析中: Analysing the scene.
     Analyse,
+    /// `60` — 提交中: Being submitted.
+    Submitting,
+    /// `65` — 提交失败: Submission failed.
+    SubmitFailed,
+    /// `70` — 已完成有停止帧: Finished, with stopped frames.
+    FinishedHasStopped,
+    /// `100` — 状态更新中: Its status is being updated.
+    Updating,
     /// A code this SDK does not know (build it with `from_code`).
     Unknown(i64),
 }
@@ -124,6 +134,7 @@ impl TaskStatus {
             Self::Rendering => 5i64,
             Self::PreRendering => 8i64,
             Self::Stop => 10i64,
+            Self::UserStop => 15i64,
             Self::ArrearageStop => 20i64,
             Self::TimeOutStop => 23i64,
             Self::Finished => 25i64,
@@ -132,6 +143,10 @@ impl TaskStatus {
             Self::FinishedTest => 40i64,
             Self::Failed => 45i64,
             Self::Analyse => 50i64,
+            Self::Submitting => 60i64,
+            Self::SubmitFailed => 65i64,
+            Self::FinishedHasStopped => 70i64,
+            Self::Updating => 100i64,
             Self::Unknown(code) => *code,
         }
     }
@@ -142,6 +157,7 @@ impl TaskStatus {
             5i64 => Self::Rendering,
             8i64 => Self::PreRendering,
             10i64 => Self::Stop,
+            15i64 => Self::UserStop,
             20i64 => Self::ArrearageStop,
             23i64 => Self::TimeOutStop,
             25i64 => Self::Finished,
@@ -150,14 +166,19 @@ impl TaskStatus {
             40i64 => Self::FinishedTest,
             45i64 => Self::Failed,
             50i64 => Self::Analyse,
+            60i64 => Self::Submitting,
+            65i64 => Self::SubmitFailed,
+            70i64 => Self::FinishedHasStopped,
+            100i64 => Self::Updating,
             other => Self::Unknown(other),
         }
     }
     /// Whether this is a final state: nothing changes by itself after it.
     pub const fn is_terminal(&self) -> bool {
         matches!(
-            self, Self::Stop | Self::ArrearageStop | Self::TimeOutStop | Self::Finished |
-            Self::FinishedHasFailed | Self::Abandon | Self::FinishedTest | Self::Failed
+            self, Self::Finished | Self::FinishedHasFailed | Self::Abandon |
+            Self::FinishedTest | Self::Failed | Self::SubmitFailed |
+            Self::FinishedHasStopped
         )
     }
 }
@@ -168,6 +189,7 @@ impl crate::CodedEnum for TaskStatus {
         Self::Rendering,
         Self::PreRendering,
         Self::Stop,
+        Self::UserStop,
         Self::ArrearageStop,
         Self::TimeOutStop,
         Self::Finished,
@@ -176,6 +198,10 @@ impl crate::CodedEnum for TaskStatus {
         Self::FinishedTest,
         Self::Failed,
         Self::Analyse,
+        Self::Submitting,
+        Self::SubmitFailed,
+        Self::FinishedHasStopped,
+        Self::Updating,
     ];
     fn name(&self) -> Option<&'static str> {
         match self {
@@ -183,6 +209,7 @@ impl crate::CodedEnum for TaskStatus {
             Self::Rendering => Some("rendering"),
             Self::PreRendering => Some("pre-rendering"),
             Self::Stop => Some("stop"),
+            Self::UserStop => Some("user-stop"),
             Self::ArrearageStop => Some("arrearage-stop"),
             Self::TimeOutStop => Some("time-out-stop"),
             Self::Finished => Some("finished"),
@@ -191,6 +218,10 @@ impl crate::CodedEnum for TaskStatus {
             Self::FinishedTest => Some("finished-test"),
             Self::Failed => Some("failed"),
             Self::Analyse => Some("analyse"),
+            Self::Submitting => Some("submitting"),
+            Self::SubmitFailed => Some("submit-failed"),
+            Self::FinishedHasStopped => Some("finished-has-stopped"),
+            Self::Updating => Some("updating"),
             Self::Unknown(_) => None,
         }
     }
@@ -200,6 +231,9 @@ impl crate::CodedEnum for TaskStatus {
             Self::Rendering => Some("Rendering."),
             Self::PreRendering => Some("Pre-processing before rendering."),
             Self::Stop => Some("Stopped by the user."),
+            Self::UserStop => {
+                Some("Stopped by the user (version 2's task-detail table).")
+            }
             Self::ArrearageStop => Some("Stopped because the account is in arrears."),
             Self::TimeOutStop => Some("Stopped because it ran over its time limit."),
             Self::Finished => Some("Finished."),
@@ -208,6 +242,10 @@ impl crate::CodedEnum for TaskStatus {
             Self::FinishedTest => Some("Test render finished."),
             Self::Failed => Some("Failed."),
             Self::Analyse => Some("Analysing the scene."),
+            Self::Submitting => Some("Being submitted."),
+            Self::SubmitFailed => Some("Submission failed."),
+            Self::FinishedHasStopped => Some("Finished, with stopped frames."),
+            Self::Updating => Some("Its status is being updated."),
             Self::Unknown(_) => None,
         }
     }
@@ -217,6 +255,7 @@ impl crate::CodedEnum for TaskStatus {
             Self::Rendering => Some("渲染中"),
             Self::PreRendering => Some("预处理中"),
             Self::Stop => Some("停止"),
+            Self::UserStop => Some("用户停止"),
             Self::ArrearageStop => Some("欠费停止"),
             Self::TimeOutStop => Some("超时停止"),
             Self::Finished => Some("已完成"),
@@ -225,6 +264,10 @@ impl crate::CodedEnum for TaskStatus {
             Self::FinishedTest => Some("测试完成"),
             Self::Failed => Some("失败"),
             Self::Analyse => Some("分析中"),
+            Self::Submitting => Some("提交中"),
+            Self::SubmitFailed => Some("提交失败"),
+            Self::FinishedHasStopped => Some("已完成有停止帧"),
+            Self::Updating => Some("状态更新中"),
             Self::Unknown(_) => None,
         }
     }
@@ -280,6 +323,8 @@ pub enum FrameStatus {
     WaitingSimulation,
     /// `11` — 任务超时: Timed out.
     TimedOut,
+    /// `12` — 副帧等待中: A secondary frame, waiting.
+    SecondaryWaiting,
     /// A code this SDK does not know (build it with `from_code`).
     Unknown(i64),
 }
@@ -298,6 +343,7 @@ impl FrameStatus {
             Self::WaitingPhotonJob => 9i64,
             Self::WaitingSimulation => 10i64,
             Self::TimedOut => 11i64,
+            Self::SecondaryWaiting => 12i64,
             Self::Unknown(code) => *code,
         }
     }
@@ -315,12 +361,13 @@ impl FrameStatus {
             9i64 => Self::WaitingPhotonJob,
             10i64 => Self::WaitingSimulation,
             11i64 => Self::TimedOut,
+            12i64 => Self::SecondaryWaiting,
             other => Self::Unknown(other),
         }
     }
     /// Whether this is a final state: nothing changes by itself after it.
     pub const fn is_terminal(&self) -> bool {
-        matches!(self, Self::Stopped | Self::Done | Self::Failed | Self::TimedOut)
+        matches!(self, Self::Done | Self::Failed | Self::TimedOut)
     }
 }
 impl crate::CodedEnum for FrameStatus {
@@ -337,6 +384,7 @@ impl crate::CodedEnum for FrameStatus {
         Self::WaitingPhotonJob,
         Self::WaitingSimulation,
         Self::TimedOut,
+        Self::SecondaryWaiting,
     ];
     fn name(&self) -> Option<&'static str> {
         match self {
@@ -351,6 +399,7 @@ impl crate::CodedEnum for FrameStatus {
             Self::WaitingPhotonJob => Some("waiting-photon-job"),
             Self::WaitingSimulation => Some("waiting-simulation"),
             Self::TimedOut => Some("timed-out"),
+            Self::SecondaryWaiting => Some("secondary-waiting"),
             Self::Unknown(_) => None,
         }
     }
@@ -367,6 +416,7 @@ impl crate::CodedEnum for FrameStatus {
             Self::WaitingPhotonJob => Some("Waiting for the photon job."),
             Self::WaitingSimulation => Some("Waiting for the simulation job."),
             Self::TimedOut => Some("Timed out."),
+            Self::SecondaryWaiting => Some("A secondary frame, waiting."),
             Self::Unknown(_) => None,
         }
     }
@@ -383,6 +433,7 @@ impl crate::CodedEnum for FrameStatus {
             Self::WaitingPhotonJob => Some("等待光子作业渲染完成"),
             Self::WaitingSimulation => Some("等待结算作业渲染完成"),
             Self::TimedOut => Some("任务超时"),
+            Self::SecondaryWaiting => Some("副帧等待中"),
             Self::Unknown(_) => None,
         }
     }
@@ -753,8 +804,12 @@ pub enum Software {
     Clarisse,
     /// `2014` — Octane Render: Octane Render.
     OctaneRender,
+    /// `2015` — Nuke: Foundry Nuke.
+    Nuke,
     /// `2016` — Katana: Katana.
     Katana,
+    /// `2020` — Unreal Engine: Epic Unreal Engine.
+    UnrealEngine,
     /// A code this SDK does not know (build it with `from_code`).
     Unknown(i64),
 }
@@ -777,7 +832,9 @@ impl Software {
             Self::Keyshot => 2012i64,
             Self::Clarisse => 2013i64,
             Self::OctaneRender => 2014i64,
+            Self::Nuke => 2015i64,
             Self::Katana => 2016i64,
+            Self::UnrealEngine => 2020i64,
             Self::Unknown(code) => *code,
         }
     }
@@ -799,7 +856,9 @@ impl Software {
             2012i64 => Self::Keyshot,
             2013i64 => Self::Clarisse,
             2014i64 => Self::OctaneRender,
+            2015i64 => Self::Nuke,
             2016i64 => Self::Katana,
+            2020i64 => Self::UnrealEngine,
             other => Self::Unknown(other),
         }
     }
@@ -822,7 +881,9 @@ impl crate::CodedEnum for Software {
         Self::Keyshot,
         Self::Clarisse,
         Self::OctaneRender,
+        Self::Nuke,
         Self::Katana,
+        Self::UnrealEngine,
     ];
     fn name(&self) -> Option<&'static str> {
         match self {
@@ -841,7 +902,9 @@ impl crate::CodedEnum for Software {
             Self::Keyshot => Some("keyshot"),
             Self::Clarisse => Some("clarisse"),
             Self::OctaneRender => Some("octane-render"),
+            Self::Nuke => Some("nuke"),
             Self::Katana => Some("katana"),
+            Self::UnrealEngine => Some("unreal-engine"),
             Self::Unknown(_) => None,
         }
     }
@@ -862,7 +925,9 @@ impl crate::CodedEnum for Software {
             Self::Keyshot => Some("KeyShot."),
             Self::Clarisse => Some("Clarisse."),
             Self::OctaneRender => Some("Octane Render."),
+            Self::Nuke => Some("Foundry Nuke."),
             Self::Katana => Some("Katana."),
+            Self::UnrealEngine => Some("Epic Unreal Engine."),
             Self::Unknown(_) => None,
         }
     }
@@ -883,7 +948,9 @@ impl crate::CodedEnum for Software {
             Self::Keyshot => Some("KeyShot"),
             Self::Clarisse => Some("Clarisse"),
             Self::OctaneRender => Some("Octane Render"),
+            Self::Nuke => Some("Nuke"),
             Self::Katana => Some("Katana"),
+            Self::UnrealEngine => Some("Unreal Engine"),
             Self::Unknown(_) => None,
         }
     }
@@ -904,6 +971,85 @@ impl std::fmt::Display for Software {
     }
 }
 impl std::str::FromStr for Software {
+    type Err = crate::ParseEnumError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        crate::parse_enum(s)
+    }
+}
+/// 操作系统名
+///
+/// An operating system, by name (querySupportedPlugin in version 2).
+///
+/// On the wire: a string code. Codes this SDK does not know are kept as `Unknown` and sent back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OsName {
+    /// `windows` — windows: Windows.
+    Windows,
+    /// `linux` — linux: Linux.
+    Linux,
+    /// A code this SDK does not know (build it with `from_code`).
+    Unknown(String),
+}
+impl OsName {
+    /// The wire code.
+    pub fn code(&self) -> &str {
+        match self {
+            Self::Windows => "windows",
+            Self::Linux => "linux",
+            Self::Unknown(code) => code,
+        }
+    }
+    /// The value of a wire code; codes this SDK does not know become `Unknown`.
+    pub fn from_code(code: &str) -> Self {
+        match code {
+            "windows" => Self::Windows,
+            "linux" => Self::Linux,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl crate::CodedEnum for OsName {
+    const TYPE_NAME: &'static str = "OsName";
+    const KNOWN: &'static [Self] = &[Self::Windows, Self::Linux];
+    fn name(&self) -> Option<&'static str> {
+        match self {
+            Self::Windows => Some("windows"),
+            Self::Linux => Some("linux"),
+            Self::Unknown(_) => None,
+        }
+    }
+    fn meaning_en(&self) -> Option<&'static str> {
+        match self {
+            Self::Windows => Some("Windows."),
+            Self::Linux => Some("Linux."),
+            Self::Unknown(_) => None,
+        }
+    }
+    fn meaning_zh(&self) -> Option<&'static str> {
+        match self {
+            Self::Windows => Some("windows"),
+            Self::Linux => Some("linux"),
+            Self::Unknown(_) => None,
+        }
+    }
+}
+impl Serialize for OsName {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+impl<'de> Deserialize<'de> for OsName {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::string_or_number(deserializer).map(|code| Self::from_code(&code))
+    }
+}
+impl std::fmt::Display for OsName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::wire::display_enum(self, f)
+    }
+}
+impl std::str::FromStr for OsName {
     type Err = crate::ParseEnumError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         crate::parse_enum(s)

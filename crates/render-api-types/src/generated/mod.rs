@@ -4,11 +4,13 @@
 //! server side of the contract.
 mod endpoints;
 mod enums;
+mod generations;
 mod models;
 mod requests;
 mod service;
 pub use endpoints::*;
 pub use enums::*;
+pub use generations::*;
 pub use models::*;
 pub use requests::*;
 pub use service::*;

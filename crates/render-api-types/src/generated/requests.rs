@@ -64,15 +64,18 @@ impl Default for QueryUserSettingRequest {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateUserSettingRequest {
-    /// 任务超时时间设置 — Task time limit.
+    /// 任务超时时间设置（秒） — Task time limit.
     ///
-    /// Wire name: `taskOverTime`. Required. Unit: hours.
-    pub task_over_time: i64,
+    /// Wire name: `taskOverTimeSec`. Required. Unit: seconds.
+    ///
+    /// Note: The document names it `taskOverTime`, in hours; both official clients send `taskOverTimeSec`, in seconds (rayvision-api 0.4.4 user.py:74, 3.0.4.3 user.py:94). We follow the clients: they are what the service accepts. queryUserSetting still answers `taskOverTime` in hours.
+    #[serde(deserialize_with = "crate::wire::int_code")]
+    pub task_over_time_sec: i64,
 }
 impl UpdateUserSettingRequest {
-    /// A request with its required parameters: `taskOverTime`.
-    pub fn new(task_over_time: i64) -> Self {
-        Self { task_over_time }
+    /// A request with its required parameters: `taskOverTimeSec`.
+    pub fn new(task_over_time_sec: i64) -> Self {
+        Self { task_over_time_sec }
     }
 }
 /// The body of [`GetTransferBid`](crate::GetTransferBid): 获取用户传输 BID — Get the account's transfer ids.
@@ -103,22 +106,45 @@ pub struct CreateTaskRequest {
     /// 创建任务号数量 — How many task ids to create.
     ///
     /// Wire name: `count`. Required.
+    #[serde(deserialize_with = "crate::wire::int_code")]
     pub count: i64,
     /// 非必须,外部用户 ID 用于区分第三方接入的用户 — External user id, to tell a third party's users apart.
     ///
     /// Wire name: `outUserId`. Optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::wire::option_int_code"
+    )]
     pub out_user_id: Option<i64>,
     /// 任务等级 (50 或 60) — Task level, 50 or 60 (rayvision-api sends 50).
     ///
     /// Wire name: `taskUserLevel`. Optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::wire::option_int_code"
+    )]
     pub task_user_level: Option<i64>,
     /// 自定义任务标签 — Custom labels for the task.
     ///
     /// Wire name: `labels`. Optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<String>>,
+    /// 克隆的原任务 ID — The task this one is a clone of (rayvision-api 3.0.4.3 task.py:60).
+    ///
+    /// Wire name: `cloneOriginalId`. Optional. Only in API 2.0.0.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::wire::option_int_code"
+    )]
+    pub clone_original_id: Option<i64>,
+    /// 制作人 — The artist (rayvision-api 3.0.4.3 task.py:62).
+    ///
+    /// Wire name: `artist`. Optional. Only in API 2.0.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub artist: Option<String>,
 }
 impl CreateTaskRequest {
     /// A request with its required parameters: `count`.
@@ -128,6 +154,8 @@ impl CreateTaskRequest {
             out_user_id: None,
             task_user_level: None,
             labels: None,
+            clone_original_id: None,
+            artist: None,
         }
     }
     /// Sets `outUserId`: 非必须,外部用户 ID 用于区分第三方接入的用户 — External user id, to tell a third party's users apart.
@@ -148,6 +176,18 @@ impl CreateTaskRequest {
         self.labels = Some(labels.into_iter().collect());
         self
     }
+    /// Sets `cloneOriginalId`: 克隆的原任务 ID — The task this one is a clone of (rayvision-api 3.0.4.3 task.py:60).
+    #[must_use]
+    pub fn clone_original_id(mut self, clone_original_id: i64) -> Self {
+        self.clone_original_id = Some(clone_original_id);
+        self
+    }
+    /// Sets `artist`: 制作人 — The artist (rayvision-api 3.0.4.3 task.py:62).
+    #[must_use]
+    pub fn artist(mut self, artist: impl Into<String>) -> Self {
+        self.artist = Some(artist.into());
+        self
+    }
 }
 /// The body of [`SubmitTask`](crate::SubmitTask): 提交任务 — Submit a created task for analysis and rendering.
 ///
@@ -159,17 +199,25 @@ pub struct SubmitTaskRequest {
     /// 提交任务 ID — The task to submit.
     ///
     /// Wire name: `taskId`. Required.
+    #[serde(deserialize_with = "crate::wire::int_code")]
     pub task_id: i64,
     /// 资产隔离类型 — How assets are isolated.
     ///
-    /// Wire name: `assetIsolationModel`. Optional.
+    /// Wire name: `assetIsolationModel`. Optional. Only in API 1.0.0.
+    ///
+    /// Note: Gone in version 2: rayvision-api 3.0.4.3's submit_task sends only taskId and producer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_isolation_model: Option<AssetIsolationModel>,
     /// 资产隔离用户 ID (OUT_USER_MODEL 时必须) — External user id; needed with OUT_USER_MODEL.
     ///
-    /// Wire name: `outUserId`. Optional.
+    /// Wire name: `outUserId`. Optional. Only in API 1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub out_user_id: Option<String>,
+    /// 制作人 — The producer (rayvision-api 3.0.4.3 task.py:116).
+    ///
+    /// Wire name: `producer`. Optional. Only in API 2.0.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub producer: Option<String>,
 }
 impl SubmitTaskRequest {
     /// A request with its required parameters: `taskId`.
@@ -178,6 +226,7 @@ impl SubmitTaskRequest {
             task_id,
             asset_isolation_model: None,
             out_user_id: None,
+            producer: None,
         }
     }
     /// Sets `assetIsolationModel`: 资产隔离类型 — How assets are isolated.
@@ -195,6 +244,12 @@ impl SubmitTaskRequest {
         self.out_user_id = Some(out_user_id.into());
         self
     }
+    /// Sets `producer`: 制作人 — The producer (rayvision-api 3.0.4.3 task.py:116).
+    #[must_use]
+    pub fn producer(mut self, producer: impl Into<String>) -> Self {
+        self.producer = Some(producer.into());
+        self
+    }
 }
 /// The body of [`QueryErrorDetail`](crate::QueryErrorDetail): 获取分析错误码 — Explain an analysis error code.
 ///
@@ -205,8 +260,16 @@ impl SubmitTaskRequest {
 pub struct QueryErrorDetailRequest {
     /// 必须值,错误码 — The analysis error code.
     ///
-    /// Wire name: `code`. Required.
-    pub code: String,
+    /// Wire name: `code`. Required in some generations (see each generation's method).
+    ///
+    /// Note: Required in version 1 (the document); in version 2 rayvision-api 3.0.4.3 sends `code` or `codes` (query.py:74-84).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// 错误码列表 — Several analysis error codes at once.
+    ///
+    /// Wire name: `codes`. Optional. Only in API 2.0.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub codes: Option<Vec<String>>,
     /// 非必须,语言 0:中文(默认) 1:英文 — Language of the answer (Chinese by default).
     ///
     /// Wire name: `language`. Optional.
@@ -214,12 +277,25 @@ pub struct QueryErrorDetailRequest {
     pub language: Option<Language>,
 }
 impl QueryErrorDetailRequest {
-    /// A request with its required parameters: `code`.
-    pub fn new(code: impl Into<String>) -> Self {
+    /// A request; this call has no required parameters.
+    pub fn new() -> Self {
         Self {
-            code: code.into(),
+            code: None,
+            codes: None,
             language: None,
         }
+    }
+    /// Sets `code`: 必须值,错误码 — The analysis error code.
+    #[must_use]
+    pub fn code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
+    }
+    /// Sets `codes`: 错误码列表 — Several analysis error codes at once.
+    #[must_use]
+    pub fn codes(mut self, codes: impl IntoIterator<Item = String>) -> Self {
+        self.codes = Some(codes.into_iter().collect());
+        self
     }
     /// Sets `language`: 非必须,语言 0:中文(默认) 1:英文 — Language of the answer (Chinese by default).
     #[must_use]
@@ -228,7 +304,12 @@ impl QueryErrorDetailRequest {
         self
     }
 }
-/// The body of [`GetTaskList`](crate::GetTaskList): 获取任务列表 — List the account's tasks, a page at a time, newest first.
+impl Default for QueryErrorDetailRequest {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+/// The body of [`GetTaskList`](crate::GetTaskList): 获取任务列表 — List the account's tasks, a page at a time.
 ///
 /// Build it with `new` (the required parameters) and the setters (the others).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -238,10 +319,12 @@ pub struct GetTaskListRequest {
     /// 必须值,当前页数 — Page number, from 1.
     ///
     /// Wire name: `pageNum`. Default: `1`.
+    #[serde(deserialize_with = "crate::wire::int_code")]
     pub page_num: i64,
     /// 必须值,每页显示数量 — Tasks per page.
     ///
     /// Wire name: `pageSize`. Default: `20`.
+    #[serde(deserialize_with = "crate::wire::int_code")]
     pub page_size: i64,
     /// 状态码列表,查询列表中状态的任务 — Only tasks in these states.
     ///
@@ -263,6 +346,17 @@ pub struct GetTaskListRequest {
     /// Wire name: `endTime`. Optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
+    /// 是否查询已删除任务 — 1: list deleted tasks (the recycle bin).
+    ///
+    /// Wire name: `recycleFlag`. Optional. Only in API 2.0.0.
+    ///
+    /// Note: rayvision-api 3.0.4.3 query.py:141; the v2 document's table.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::wire::option_int_code"
+    )]
+    pub recycle_flag: Option<i64>,
 }
 impl GetTaskListRequest {
     /// A request; this call has no required parameters.
@@ -274,6 +368,7 @@ impl GetTaskListRequest {
             search_keyword: None,
             start_time: None,
             end_time: None,
+            recycle_flag: None,
         }
     }
     /// Sets `pageNum`: 必须值,当前页数 — Page number, from 1.
@@ -313,6 +408,12 @@ impl GetTaskListRequest {
     #[must_use]
     pub fn end_time(mut self, end_time: impl Into<String>) -> Self {
         self.end_time = Some(end_time.into());
+        self
+    }
+    /// Sets `recycleFlag`: 是否查询已删除任务 — 1: list deleted tasks (the recycle bin).
+    #[must_use]
+    pub fn recycle_flag(mut self, recycle_flag: i64) -> Self {
+        self.recycle_flag = Some(recycle_flag);
         self
     }
 }
@@ -411,14 +512,17 @@ pub struct QueryTaskFramesRequest {
     /// 任务 ID 号,是任务的唯一标识,必填字段 — The task.
     ///
     /// Wire name: `taskId`. Required.
+    #[serde(deserialize_with = "crate::wire::int_code")]
     pub task_id: i64,
     /// 当前页编号 — Page number, from 1.
     ///
     /// Wire name: `pageNum`. Default: `1`.
+    #[serde(deserialize_with = "crate::wire::int_code")]
     pub page_num: i64,
     /// 每页显示数据大小 — Frames per page.
     ///
     /// Wire name: `pageSize`. Default: `20`.
+    #[serde(deserialize_with = "crate::wire::int_code")]
     pub page_size: i64,
     /// 根据一机渲多帧名进行查询,选填 — Search by frame name.
     ///
@@ -484,13 +588,25 @@ pub struct RestartFailedFramesRequest {
     ///
     /// Wire name: `taskIds`. Required.
     pub task_ids: Vec<i64>,
+    /// 帧状态 — Only frames in these states (rayvision-api 3.0.4.3 query.py:221).
+    ///
+    /// Wire name: `status`. Optional. Only in API 2.0.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Vec<FrameStatus>>,
 }
 impl RestartFailedFramesRequest {
     /// A request with its required parameters: `taskIds`.
     pub fn new(task_ids: impl IntoIterator<Item = i64>) -> Self {
         Self {
             task_ids: task_ids.into_iter().collect(),
+            status: None,
         }
+    }
+    /// Sets `status`: 帧状态 — Only frames in these states (rayvision-api 3.0.4.3 query.py:221).
+    #[must_use]
+    pub fn status(mut self, status: impl IntoIterator<Item = FrameStatus>) -> Self {
+        self.status = Some(status.into_iter().collect());
+        self
     }
 }
 /// The body of [`RestartFrame`](crate::RestartFrame): 重提任务指定帧 — Render chosen frames of a task (or all of them) again.
@@ -502,7 +618,11 @@ impl RestartFailedFramesRequest {
 pub struct RestartFrameRequest {
     /// 任务 ID — The task.
     ///
-    /// Wire name: `taskId`. Required.
+    /// Wire name: `taskId`. Required. Also accepted as `taskIds`.
+    ///
+    /// Note: rayvision-api 0.4.4 sends it as `taskIds` (one id, not a list; query.py:229), and the service took that: servers accept both names. 3.0.4.3 sends `taskId`.
+    #[serde(deserialize_with = "crate::wire::int_code")]
+    #[serde(alias = "taskIds")]
     pub task_id: i64,
     /// 是否全部重提 1 全部重提, 0 指定帧重提 — All frames, or only those in `ids`.
     ///
@@ -510,21 +630,38 @@ pub struct RestartFrameRequest {
     pub select_all: FrameSelection,
     /// 帧 ID 集合 selectAll 为 0 时生效 — Frame ids (FrameInfo.id), used when selectAll is Listed.
     ///
-    /// Wire name: `ids`. Required.
-    pub ids: Vec<i64>,
+    /// Wire name: `ids`. Optional.
+    ///
+    /// Note: The document lists it as required; both official clients send it only when selectAll is 0 (3.0.4.3 query.py:239-255), and the v2 schema marks it optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ids: Option<Vec<i64>>,
+    /// 帧状态 — Only frames in these states (with selectAll All).
+    ///
+    /// Wire name: `status`. Optional. Only in API 2.0.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Vec<FrameStatus>>,
 }
 impl RestartFrameRequest {
-    /// A request with its required parameters: `taskId`, `selectAll`, `ids`.
-    pub fn new(
-        task_id: i64,
-        select_all: FrameSelection,
-        ids: impl IntoIterator<Item = i64>,
-    ) -> Self {
+    /// A request with its required parameters: `taskId`, `selectAll`.
+    pub fn new(task_id: i64, select_all: FrameSelection) -> Self {
         Self {
             task_id,
             select_all,
-            ids: ids.into_iter().collect(),
+            ids: None,
+            status: None,
         }
+    }
+    /// Sets `ids`: 帧 ID 集合 selectAll 为 0 时生效 — Frame ids (FrameInfo.id), used when selectAll is Listed.
+    #[must_use]
+    pub fn ids(mut self, ids: impl IntoIterator<Item = i64>) -> Self {
+        self.ids = Some(ids.into_iter().collect());
+        self
+    }
+    /// Sets `status`: 帧状态 — Only frames in these states (with selectAll All).
+    #[must_use]
+    pub fn status(mut self, status: impl IntoIterator<Item = FrameStatus>) -> Self {
+        self.status = Some(status.into_iter().collect());
+        self
     }
 }
 /// The body of [`QueryTaskInfo`](crate::QueryTaskInfo): 获取任务详情 — Get tasks by id, with their layers (sub-tasks).
@@ -558,9 +695,12 @@ pub struct AddLabelRequest {
     ///
     /// Wire name: `newName`. Required.
     pub new_name: String,
-    /// 标签状态 — Label status, 0 or 1 (the document's example and rayvision-api send a number).
+    /// 标签状态 — Label status, 0 or 1.
     ///
     /// Wire name: `status`. Required.
+    ///
+    /// Note: The document's example and rayvision-api's add_label send a number; 3.0.4.3's project-label code sends the string "0". Servers take both (integers are read from numeric strings too); this SDK sends a number.
+    #[serde(deserialize_with = "crate::wire::int_code")]
     pub status: i64,
 }
 impl AddLabelRequest {
@@ -637,11 +777,24 @@ pub struct QuerySupportedPluginRequest {
     ///
     /// Wire name: `cgId`. Required.
     pub cg_id: Software,
+    /// 操作系统 — The operating system the plugins run on.
+    ///
+    /// Wire name: `osName`. Required in some generations (see each generation's method). Only in API 2.0.0.
+    ///
+    /// Note: Required in version 2 (rayvision-api 3.0.4.3 schemas/querySoftwareDetail.yaml).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os_name: Option<OsName>,
 }
 impl QuerySupportedPluginRequest {
     /// A request with its required parameters: `cgId`.
     pub fn new(cg_id: Software) -> Self {
-        Self { cg_id }
+        Self { cg_id, os_name: None }
+    }
+    /// Sets `osName`: 操作系统 — The operating system the plugins run on.
+    #[must_use]
+    pub fn os_name(mut self, os_name: OsName) -> Self {
+        self.os_name = Some(os_name);
+        self
     }
 }
 /// The body of [`AddRenderEnv`](crate::AddRenderEnv): 新增用户渲染环境配置 — Add a render environment.
@@ -666,6 +819,7 @@ pub struct AddRenderEnvRequest {
     /// maya 渲染类型 — Maya render layer type.
     ///
     /// Wire name: `renderLayerType`. Required.
+    #[serde(deserialize_with = "crate::wire::int_code")]
     pub render_layer_type: i64,
     /// 渲染环境自定义名 — Environment name (updateRenderEnv: an existing one).
     ///
@@ -724,6 +878,7 @@ pub struct UpdateRenderEnvRequest {
     /// maya 渲染类型 — Maya render layer type.
     ///
     /// Wire name: `renderLayerType`. Required.
+    #[serde(deserialize_with = "crate::wire::int_code")]
     pub render_layer_type: i64,
     /// 渲染环境自定义名 — Environment name (updateRenderEnv: an existing one).
     ///
@@ -809,13 +964,53 @@ impl SetDefaultRenderEnvRequest {
 pub struct GetRenderEnvRequest {
     /// 渲染软件 ID — The software.
     ///
-    /// Wire name: `cgId`. Required.
-    pub cg_id: Software,
+    /// Wire name: `cgId`. Required in some generations (see each generation's method).
+    ///
+    /// Note: Required in version 1; in version 2 optional, beside cgIds (rayvision-api 3.0.4.3 env.py:142-150, schemas/getUserPluginConfig.yaml).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cg_id: Option<Software>,
+    /// 渲染软件 ID 集合 — Several software at once.
+    ///
+    /// Wire name: `cgIds`. Optional. Only in API 2.0.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cg_ids: Option<Vec<Software>>,
+    /// 操作系统 0 linux, 1 windows — Only environments of this operating system.
+    ///
+    /// Wire name: `osName`. Optional. Only in API 2.0.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os_name: Option<RenderSystem>,
 }
 impl GetRenderEnvRequest {
-    /// A request with its required parameters: `cgId`.
-    pub fn new(cg_id: Software) -> Self {
-        Self { cg_id }
+    /// A request; this call has no required parameters.
+    pub fn new() -> Self {
+        Self {
+            cg_id: None,
+            cg_ids: None,
+            os_name: None,
+        }
+    }
+    /// Sets `cgId`: 渲染软件 ID — The software.
+    #[must_use]
+    pub fn cg_id(mut self, cg_id: Software) -> Self {
+        self.cg_id = Some(cg_id);
+        self
+    }
+    /// Sets `cgIds`: 渲染软件 ID 集合 — Several software at once.
+    #[must_use]
+    pub fn cg_ids(mut self, cg_ids: impl IntoIterator<Item = Software>) -> Self {
+        self.cg_ids = Some(cg_ids.into_iter().collect());
+        self
+    }
+    /// Sets `osName`: 操作系统 0 linux, 1 windows — Only environments of this operating system.
+    #[must_use]
+    pub fn os_name(mut self, os_name: RenderSystem) -> Self {
+        self.os_name = Some(os_name);
+        self
+    }
+}
+impl Default for GetRenderEnvRequest {
+    fn default() -> Self {
+        Self::new()
     }
 }
 /// The body of [`LoadTaskProcessImg`](crate::LoadTaskProcessImg): 任务进度图 — Get a task's progress image and per-block progress (3ds Max only).
@@ -828,6 +1023,7 @@ pub struct LoadTaskProcessImgRequest {
     /// 任务号 必须 — The task.
     ///
     /// Wire name: `taskId`. Required.
+    #[serde(deserialize_with = "crate::wire::int_code")]
     pub task_id: i64,
     /// 渲染类型 2表示光子帧,5获取主图进度; 不传,后台将根据渲染任务的阶段动态的返回结果 — Photon (2) or Main (5); without it the service picks by the task's stage.
     ///
@@ -857,10 +1053,12 @@ pub struct UpdateTaskUserLevelRequest {
     /// 任务 ID — The task.
     ///
     /// Wire name: `taskId`. Required.
+    #[serde(deserialize_with = "crate::wire::int_code")]
     pub task_id: i64,
     /// 任务等级 — The new level.
     ///
     /// Wire name: `taskUserLevel`. Required.
+    #[serde(deserialize_with = "crate::wire::int_code")]
     pub task_user_level: i64,
 }
 impl UpdateTaskUserLevelRequest {
@@ -919,6 +1117,7 @@ pub struct SetOverTimeStopRequest {
     /// 超时时间 — Time limit.
     ///
     /// Wire name: `overTime`. Required. Unit: seconds.
+    #[serde(deserialize_with = "crate::wire::int_code")]
     pub over_time: i64,
 }
 impl SetOverTimeStopRequest {
@@ -940,6 +1139,7 @@ pub struct LoadingFrameThumbnailRequest {
     /// 帧 ID — The frame (FrameInfo.id).
     ///
     /// Wire name: `id`. Required.
+    #[serde(deserialize_with = "crate::wire::int_code")]
     pub id: i64,
     /// 帧状态 (只有完成帧有缩略图) — Frame status; only Done frames have thumbnails.
     ///

@@ -11,192 +11,194 @@ use super::requests::*;
 pub trait Service {
     /// `queryPlatforms` — 获取平台列表: List the render platforms of a zone.
     ///
-    /// `POST /api/render/common/queryPlatforms`, a read: safe to retry.
+    /// `POST /api/render/common/queryPlatforms` (v1), `POST /api/render/common/queryPlatforms` (v2): a read: safe to retry.
     fn query_platforms(
         &self,
         request: QueryPlatformsRequest,
     ) -> Result<Vec<Platform>, crate::ServiceError>;
     /// `queryUserProfile` — 获取用户详情: Get the account's profile.
     ///
-    /// `POST /api/render/user/queryUserProfile`, a read: safe to retry.
+    /// `POST /api/render/user/queryUserProfile` (v1), `POST /api/render/setUp/queryUserProfile` (v2): a read: safe to retry.
     fn query_user_profile(
         &self,
         request: QueryUserProfileRequest,
     ) -> Result<UserProfile, crate::ServiceError>;
     /// `queryUserSetting` — 获取用户设置: Get the account's render settings.
     ///
-    /// `POST /api/render/user/queryUserSetting`, a read: safe to retry.
+    /// `POST /api/render/user/queryUserSetting` (v1), `POST /api/render/setUp/queryUserSetting` (v2): a read: safe to retry.
     fn query_user_setting(
         &self,
         request: QueryUserSettingRequest,
     ) -> Result<UserSetting, crate::ServiceError>;
     /// `updateUserSetting` — 更新用户设置: Change the account's task time limit.
     ///
-    /// `POST /api/render/user/updateUserSetting`, a write: not retried unless the caller opts in.
+    /// `POST /api/render/user/updateUserSetting` (v1), `POST /api/render/setUp/updateUserSetting` (v2): a write: not retried unless the caller opts in.
     fn update_user_setting(
         &self,
         request: UpdateUserSettingRequest,
     ) -> Result<(), crate::ServiceError>;
     /// `getTransferBid` — 获取用户传输 BID: Get the account's transfer ids.
     ///
-    /// `POST /api/render/task/getTransferBid`, a read: safe to retry.
+    /// `POST /api/render/task/getTransferBid` (v1), `POST /api/render/transfer/getBid` (v2): a read: safe to retry.
     fn get_transfer_bid(
         &self,
         request: GetTransferBidRequest,
     ) -> Result<TransferBid, crate::ServiceError>;
     /// `createTask` — 创建任务号: Allocate new task ids (a task is created, then its assets uploaded, then submitted).
     ///
-    /// `POST /api/render/task/createTask`, a write: not retried unless the caller opts in.
+    /// `POST /api/render/task/createTask` (v1), `POST /api/render/submit/createTask` (v2): a write: not retried unless the caller opts in.
     fn create_task(
         &self,
         request: CreateTaskRequest,
     ) -> Result<CreatedTasks, crate::ServiceError>;
     /// `submitTask` — 提交任务: Submit a created task for analysis and rendering.
     ///
-    /// `POST /api/render/task/submitTask`, a write: not retried unless the caller opts in.
+    /// `POST /api/render/task/submitTask` (v1), `POST /api/render/submit/task` (v2): a write: not retried unless the caller opts in.
     fn submit_task(&self, request: SubmitTaskRequest) -> Result<(), crate::ServiceError>;
     /// `queryErrorDetail` — 获取分析错误码: Explain an analysis error code.
     ///
-    /// `POST /api/render/common/queryErrorDetail`, a read: safe to retry.
+    /// `POST /api/render/common/queryErrorDetail` (v1), `POST /api/render/submit/queryAnalyseErrorDetail` (v2): a read: safe to retry.
     fn query_error_detail(
         &self,
         request: QueryErrorDetailRequest,
     ) -> Result<Vec<ErrorDetail>, crate::ServiceError>;
-    /// `getTaskList` — 获取任务列表: List the account's tasks, a page at a time, newest first.
+    /// `getTaskList` — 获取任务列表: List the account's tasks, a page at a time.
     ///
-    /// `POST /api/render/task/getTaskList`, a read: safe to retry.
+    /// `POST /api/render/task/getTaskList` (v1), `POST /api/render/handle/getTaskList/v2` (v2): a read: safe to retry.
+    ///
+    /// Note: No source says in which order tasks come: the document's own examples are not newest-first. The mock farm answers newest first.
     fn get_task_list(
         &self,
         request: GetTaskListRequest,
     ) -> Result<crate::Page<TaskInfo>, crate::ServiceError>;
     /// `stopTask` — 停止任务: Stop tasks (they can be started again).
     ///
-    /// `POST /api/render/task/stopTask`, a write: not retried unless the caller opts in.
+    /// `POST /api/render/task/stopTask` (v1), `POST /api/rendering/task/renderingTask/stopTask` (v2): a write: not retried unless the caller opts in.
     fn stop_task(&self, request: StopTaskRequest) -> Result<(), crate::ServiceError>;
     /// `startTask` — 开始任务: Start stopped tasks again.
     ///
-    /// `POST /api/render/task/startTask`, a write: not retried unless the caller opts in.
+    /// `POST /api/render/task/startTask` (v1), `POST /api/rendering/task/renderingTask/startTask` (v2): a write: not retried unless the caller opts in.
     fn start_task(&self, request: StartTaskRequest) -> Result<(), crate::ServiceError>;
     /// `abortTask` — 放弃任务: Abandon tasks for good.
     ///
-    /// `POST /api/render/task/abortTask`, a write: not retried unless the caller opts in.
+    /// `POST /api/render/task/abortTask` (v1), `POST /api/render/handle/abandonTask` (v2): a write: not retried unless the caller opts in.
     fn abort_task(&self, request: AbortTaskRequest) -> Result<(), crate::ServiceError>;
     /// `deleteTask` — 删除任务: Delete tasks.
     ///
-    /// `POST /api/render/task/deleteTask`, a write: not retried unless the caller opts in.
+    /// `POST /api/render/task/deleteTask` (v1), `POST /api/render/handle/deleteTask` (v2): a write: not retried unless the caller opts in.
     fn delete_task(&self, request: DeleteTaskRequest) -> Result<(), crate::ServiceError>;
     /// `queryTaskFrames` — 获取任务渲染帧详情: List a task's frames, a page at a time.
     ///
-    /// `POST /api/render/task/queryTaskFrames`, a read: safe to retry.
+    /// `POST /api/render/task/queryTaskFrames` (v1), `POST /api/render/handle/queryTaskFrames` (v2): a read: safe to retry.
     fn query_task_frames(
         &self,
         request: QueryTaskFramesRequest,
     ) -> Result<crate::Page<FrameInfo>, crate::ServiceError>;
     /// `queryAllFrameStats` — 获取任务总渲染帧概况: Count the frames of all the account's tasks by state.
     ///
-    /// `POST /api/render/task/queryAllFrameStats`, a read: safe to retry.
+    /// `POST /api/render/task/queryAllFrameStats` (v1), `POST /api/render/handle/queryAllFrameStats` (v2): a read: safe to retry.
     fn query_all_frame_stats(
         &self,
         request: QueryAllFrameStatsRequest,
     ) -> Result<FrameStats, crate::ServiceError>;
     /// `restartFailedFrames` — 重提失败帧: Render the failed frames of tasks again.
     ///
-    /// `POST /api/render/task/restartFailedFrames`, a write: not retried unless the caller opts in.
+    /// `POST /api/render/task/restartFailedFrames` (v1), `POST /api/render/handle/recommitTasks` (v2): a write: not retried unless the caller opts in.
     fn restart_failed_frames(
         &self,
         request: RestartFailedFramesRequest,
     ) -> Result<(), crate::ServiceError>;
     /// `restartFrame` — 重提任务指定帧: Render chosen frames of a task (or all of them) again.
     ///
-    /// `POST /api/render/task/restartFrame`, a write: not retried unless the caller opts in.
+    /// `POST /api/render/task/restartFrame` (v1), `POST /api/render/handle/recommitTaskFrames` (v2): a write: not retried unless the caller opts in.
     fn restart_frame(
         &self,
         request: RestartFrameRequest,
     ) -> Result<(), crate::ServiceError>;
     /// `queryTaskInfo` — 获取任务详情: Get tasks by id, with their layers (sub-tasks).
     ///
-    /// `POST /api/render/task/queryTaskInfo`, a read: safe to retry.
+    /// `POST /api/render/task/queryTaskInfo` (v1), `POST /api/render/handle/queryTaskInfo/v2` (v2): a read: safe to retry.
     fn query_task_info(
         &self,
         request: QueryTaskInfoRequest,
     ) -> Result<crate::Page<TaskInfo>, crate::ServiceError>;
     /// `addLabel` — 添加自定义标签: Add a custom label.
     ///
-    /// `POST /api/render/common/addLabel`, a write: not retried unless the caller opts in.
+    /// `POST /api/render/common/addLabel` (v1), `POST /api/render/project/add` (v2): a write: not retried unless the caller opts in.
     fn add_label(&self, request: AddLabelRequest) -> Result<(), crate::ServiceError>;
     /// `deleteLabel` — 删除自定义标签: Delete a custom label.
     ///
-    /// `POST /api/render/common/deleteLabel`, a write: not retried unless the caller opts in.
+    /// `POST /api/render/common/deleteLabel` (v1), `POST /api/render/project/delete` (v2): a write: not retried unless the caller opts in.
     fn delete_label(
         &self,
         request: DeleteLabelRequest,
     ) -> Result<(), crate::ServiceError>;
     /// `getLabelList` — 获取自定义标签: List the custom labels.
     ///
-    /// `POST /api/render/common/getLabelList`, a read: safe to retry.
+    /// `POST /api/render/common/getLabelList` (v1), `POST /api/render/project/getList` (v2): a read: safe to retry.
     fn get_label_list(
         &self,
         request: GetLabelListRequest,
     ) -> Result<LabelList, crate::ServiceError>;
     /// `querySupportedSoftware` — 获取支持的渲染软件: List the render software the farm supports.
     ///
-    /// `POST /api/render/common/querySupportedSoftware`, a read: safe to retry.
+    /// `POST /api/render/common/querySupportedSoftware` (v1), `POST /api/render/plugin/querySoftwareList` (v2): a read: safe to retry.
     fn query_supported_software(
         &self,
         request: QuerySupportedSoftwareRequest,
     ) -> Result<SupportedSoftware, crate::ServiceError>;
     /// `querySupportedPlugin` — 获取支持的渲染软件插件: List the plugins and versions supported for a software.
     ///
-    /// `POST /api/render/common/querySupportedPlugin`, a read: safe to retry.
+    /// `POST /api/render/common/querySupportedPlugin` (v1), `POST /api/render/plugin/querySoftwareDetail` (v2): a read: safe to retry.
     fn query_supported_plugin(
         &self,
         request: QuerySupportedPluginRequest,
     ) -> Result<SupportedPlugins, crate::ServiceError>;
     /// `addRenderEnv` — 新增用户渲染环境配置: Add a render environment.
     ///
-    /// `POST /api/render/common/addRenderEnv`, a write: not retried unless the caller opts in.
+    /// `POST /api/render/common/addRenderEnv` (v1), `POST /api/render/plugin/addUserPluginConfig` (v2): a write: not retried unless the caller opts in.
     fn add_render_env(
         &self,
         request: AddRenderEnvRequest,
     ) -> Result<RenderEnvName, crate::ServiceError>;
     /// `updateRenderEnv` — 修改用户渲染环境配置: Change an existing render environment (found by editName).
     ///
-    /// `POST /api/render/common/updateRenderEnv`, a write: not retried unless the caller opts in.
+    /// `POST /api/render/common/updateRenderEnv` (v1), `POST /api/render/plugin/editUserPluginConfig` (v2): a write: not retried unless the caller opts in.
     fn update_render_env(
         &self,
         request: UpdateRenderEnvRequest,
     ) -> Result<(), crate::ServiceError>;
     /// `deleteRenderEnv` — 删除用户渲染环境配置: Delete a render environment.
     ///
-    /// `POST /api/render/common/deleteRenderEnv`, a write: not retried unless the caller opts in.
+    /// `POST /api/render/common/deleteRenderEnv` (v1), `POST /api/render/plugin/deleteUserPluginConfig` (v2): a write: not retried unless the caller opts in.
     fn delete_render_env(
         &self,
         request: DeleteRenderEnvRequest,
     ) -> Result<(), crate::ServiceError>;
     /// `setDefaultRenderEnv` — 设置默认渲染环境配置: Make a render environment the default.
     ///
-    /// `POST /api/render/common/setDefaultRenderEnv`, a write: not retried unless the caller opts in.
+    /// `POST /api/render/common/setDefaultRenderEnv` (v1), `POST /api/render/plugin/setDefaultUserPluginConfig` (v2): a write: not retried unless the caller opts in.
     fn set_default_render_env(
         &self,
         request: SetDefaultRenderEnvRequest,
     ) -> Result<(), crate::ServiceError>;
     /// `getRenderEnv` — 获取用户渲染环境配置: List the render environments of a software.
     ///
-    /// `POST /api/render/common/getRenderEnv`, a read: safe to retry.
+    /// `POST /api/render/common/getRenderEnv` (v1), `POST /api/render/plugin/getUserPluginConfig` (v2): a read: safe to retry.
     fn get_render_env(
         &self,
         request: GetRenderEnvRequest,
     ) -> Result<Vec<RenderEnv>, crate::ServiceError>;
     /// `loadTaskProcessImg` — 任务进度图: Get a task's progress image and per-block progress (3ds Max only).
     ///
-    /// `POST /api/render/task/loadTaskProcessImg`, a read: safe to retry.
+    /// `POST /api/render/task/loadTaskProcessImg` (v1), `POST /api/render/handle/loadTaskProcessImg` (v2): a read: safe to retry.
     fn load_task_process_img(
         &self,
         request: LoadTaskProcessImgRequest,
     ) -> Result<ProgressImage, crate::ServiceError>;
     /// `updateTaskUserLevel` — 更新任务等级: Change a task's level (priority) while it renders.
     ///
-    /// `POST /api/rendering/task/renderingTask/updateTaskUserLevel`, a write: not retried unless the caller opts in.
+    /// `POST /api/rendering/task/renderingTask/updateTaskUserLevel` (v1), `POST /api/rendering/task/renderingTask/updateTaskUserLevel` (v2): a write: not retried unless the caller opts in.
     ///
     /// Not in the API document; described by rayvision-api 0.4.4.
     fn update_task_user_level(
@@ -205,7 +207,7 @@ pub trait Service {
     ) -> Result<(), crate::ServiceError>;
     /// `getRaySyncUserKey` — 获取 Raysync 传输用户凭证: Get the account's Raysync transfer credential (secret: the SDK never logs the reply).
     ///
-    /// `POST /api/render/user/getRaySyncUserKey`, a read: safe to retry.
+    /// `POST /api/render/user/getRaySyncUserKey` (v1), `POST /api/render/transfer/getRaySyncUserKey` (v2): a read: safe to retry.
     ///
     /// Not in the API document; described by rayvision-api 0.4.4.
     ///
@@ -216,7 +218,7 @@ pub trait Service {
     ) -> Result<RaySyncUserKey, crate::ServiceError>;
     /// `getTransferServerMsg` — 获取传输服务器信息: Get the transfer server of a zone.
     ///
-    /// `POST /api/render/task/getTransferServerMsg`, a read: safe to retry.
+    /// `POST /api/render/task/getTransferServerMsg` (v1), `POST /api/render/transfer/getServerInfo` (v2): a read: safe to retry.
     ///
     /// Not in the API document; described by rayvision-api 0.4.4.
     fn get_transfer_server_msg(
@@ -225,7 +227,7 @@ pub trait Service {
     ) -> Result<TransferServerMsg, crate::ServiceError>;
     /// `setOverTimeStop` — 设置任务超时停止时间: Set the time after which tasks stop by themselves.
     ///
-    /// `POST /api/render/task/setOverTimeStop`, a write: not retried unless the caller opts in.
+    /// `POST /api/render/task/setOverTimeStop` (v1), `POST /api/render/handle/setTaskOverTimeStop` (v2): a write: not retried unless the caller opts in.
     ///
     /// Not in the API document; described by rayvision-api 0.4.4.
     fn set_over_time_stop(
@@ -234,7 +236,7 @@ pub trait Service {
     ) -> Result<(), crate::ServiceError>;
     /// `loadingFrameThumbnail` — 获取帧缩略图: Get the thumbnail paths of a finished frame.
     ///
-    /// `POST /api/render/task/loadingFrameThumbnail`, a read: safe to retry.
+    /// `POST /api/render/task/loadingFrameThumbnail` (v1), `POST /api/render/handle/loadingFrameThumbnail` (v2): a read: safe to retry.
     ///
     /// Not in the API document; described by rayvision-api 0.4.4.
     fn loading_frame_thumbnail(
@@ -243,198 +245,201 @@ pub trait Service {
     ) -> Result<Vec<String>, crate::ServiceError>;
     /// `fullSpeed` — 全速渲染: Render tasks at full speed (on as many nodes as allowed).
     ///
-    /// `POST /api/render/task/fullSpeed`, a write: not retried unless the caller opts in.
+    /// `POST /api/render/task/fullSpeed` (v1), `POST /api/render/handle/fullSpeedRendering` (v2): a write: not retried unless the caller opts in.
     ///
     /// Not in the API document; described by rayvision-api 0.4.4.
     fn full_speed(&self, request: FullSpeedRequest) -> Result<(), crate::ServiceError>;
 }
-/// Answers a request that has passed verification: decodes the body as the request of
-/// the endpoint at `path` (a parameter that must be sent but is absent is answered
-/// `601`, a body that does not fit the request's types `600`), calls the service's
-/// method, and encodes the reply envelope with `server_time`. `None` when no endpoint
-/// has this path.
+/// Answers a request that has passed verification, spoken in API generation `api`
+/// (its `version` header): decodes the body as the request of the endpoint at `path`
+/// (a path of another generation is answered `600`, a parameter that must be sent but
+/// is absent `601`, a body that does not fit the request's types `600`), calls the
+/// service's method, and encodes the reply envelope with `server_time`. `None` when no
+/// endpoint has this path in any generation.
 pub fn dispatch<S: Service + ?Sized>(
     service: &S,
+    api: crate::ApiVersion,
     path: &str,
     body: &[u8],
     server_time: crate::EpochMillis,
 ) -> Option<crate::Dispatched> {
+    let endpoint = crate::EndpointInfo::by_path(path)?;
     Some(
-        match path {
-            <QueryPlatforms as crate::Endpoint>::PATH => {
+        match endpoint.name {
+            "queryPlatforms" => {
                 crate::server::serve::<
                     QueryPlatforms,
-                >(body, server_time, |r| service.query_platforms(r))
+                >(api, path, body, server_time, |r| service.query_platforms(r))
             }
-            <QueryUserProfile as crate::Endpoint>::PATH => {
+            "queryUserProfile" => {
                 crate::server::serve::<
                     QueryUserProfile,
-                >(body, server_time, |r| service.query_user_profile(r))
+                >(api, path, body, server_time, |r| service.query_user_profile(r))
             }
-            <QueryUserSetting as crate::Endpoint>::PATH => {
+            "queryUserSetting" => {
                 crate::server::serve::<
                     QueryUserSetting,
-                >(body, server_time, |r| service.query_user_setting(r))
+                >(api, path, body, server_time, |r| service.query_user_setting(r))
             }
-            <UpdateUserSetting as crate::Endpoint>::PATH => {
+            "updateUserSetting" => {
                 crate::server::serve::<
                     UpdateUserSetting,
-                >(body, server_time, |r| service.update_user_setting(r))
+                >(api, path, body, server_time, |r| service.update_user_setting(r))
             }
-            <GetTransferBid as crate::Endpoint>::PATH => {
+            "getTransferBid" => {
                 crate::server::serve::<
                     GetTransferBid,
-                >(body, server_time, |r| service.get_transfer_bid(r))
+                >(api, path, body, server_time, |r| service.get_transfer_bid(r))
             }
-            <CreateTask as crate::Endpoint>::PATH => {
+            "createTask" => {
                 crate::server::serve::<
                     CreateTask,
-                >(body, server_time, |r| service.create_task(r))
+                >(api, path, body, server_time, |r| service.create_task(r))
             }
-            <SubmitTask as crate::Endpoint>::PATH => {
+            "submitTask" => {
                 crate::server::serve::<
                     SubmitTask,
-                >(body, server_time, |r| service.submit_task(r))
+                >(api, path, body, server_time, |r| service.submit_task(r))
             }
-            <QueryErrorDetail as crate::Endpoint>::PATH => {
+            "queryErrorDetail" => {
                 crate::server::serve::<
                     QueryErrorDetail,
-                >(body, server_time, |r| service.query_error_detail(r))
+                >(api, path, body, server_time, |r| service.query_error_detail(r))
             }
-            <GetTaskList as crate::Endpoint>::PATH => {
+            "getTaskList" => {
                 crate::server::serve::<
                     GetTaskList,
-                >(body, server_time, |r| service.get_task_list(r))
+                >(api, path, body, server_time, |r| service.get_task_list(r))
             }
-            <StopTask as crate::Endpoint>::PATH => {
+            "stopTask" => {
                 crate::server::serve::<
                     StopTask,
-                >(body, server_time, |r| service.stop_task(r))
+                >(api, path, body, server_time, |r| service.stop_task(r))
             }
-            <StartTask as crate::Endpoint>::PATH => {
+            "startTask" => {
                 crate::server::serve::<
                     StartTask,
-                >(body, server_time, |r| service.start_task(r))
+                >(api, path, body, server_time, |r| service.start_task(r))
             }
-            <AbortTask as crate::Endpoint>::PATH => {
+            "abortTask" => {
                 crate::server::serve::<
                     AbortTask,
-                >(body, server_time, |r| service.abort_task(r))
+                >(api, path, body, server_time, |r| service.abort_task(r))
             }
-            <DeleteTask as crate::Endpoint>::PATH => {
+            "deleteTask" => {
                 crate::server::serve::<
                     DeleteTask,
-                >(body, server_time, |r| service.delete_task(r))
+                >(api, path, body, server_time, |r| service.delete_task(r))
             }
-            <QueryTaskFrames as crate::Endpoint>::PATH => {
+            "queryTaskFrames" => {
                 crate::server::serve::<
                     QueryTaskFrames,
-                >(body, server_time, |r| service.query_task_frames(r))
+                >(api, path, body, server_time, |r| service.query_task_frames(r))
             }
-            <QueryAllFrameStats as crate::Endpoint>::PATH => {
+            "queryAllFrameStats" => {
                 crate::server::serve::<
                     QueryAllFrameStats,
-                >(body, server_time, |r| service.query_all_frame_stats(r))
+                >(api, path, body, server_time, |r| service.query_all_frame_stats(r))
             }
-            <RestartFailedFrames as crate::Endpoint>::PATH => {
+            "restartFailedFrames" => {
                 crate::server::serve::<
                     RestartFailedFrames,
-                >(body, server_time, |r| service.restart_failed_frames(r))
+                >(api, path, body, server_time, |r| service.restart_failed_frames(r))
             }
-            <RestartFrame as crate::Endpoint>::PATH => {
+            "restartFrame" => {
                 crate::server::serve::<
                     RestartFrame,
-                >(body, server_time, |r| service.restart_frame(r))
+                >(api, path, body, server_time, |r| service.restart_frame(r))
             }
-            <QueryTaskInfo as crate::Endpoint>::PATH => {
+            "queryTaskInfo" => {
                 crate::server::serve::<
                     QueryTaskInfo,
-                >(body, server_time, |r| service.query_task_info(r))
+                >(api, path, body, server_time, |r| service.query_task_info(r))
             }
-            <AddLabel as crate::Endpoint>::PATH => {
+            "addLabel" => {
                 crate::server::serve::<
                     AddLabel,
-                >(body, server_time, |r| service.add_label(r))
+                >(api, path, body, server_time, |r| service.add_label(r))
             }
-            <DeleteLabel as crate::Endpoint>::PATH => {
+            "deleteLabel" => {
                 crate::server::serve::<
                     DeleteLabel,
-                >(body, server_time, |r| service.delete_label(r))
+                >(api, path, body, server_time, |r| service.delete_label(r))
             }
-            <GetLabelList as crate::Endpoint>::PATH => {
+            "getLabelList" => {
                 crate::server::serve::<
                     GetLabelList,
-                >(body, server_time, |r| service.get_label_list(r))
+                >(api, path, body, server_time, |r| service.get_label_list(r))
             }
-            <QuerySupportedSoftware as crate::Endpoint>::PATH => {
+            "querySupportedSoftware" => {
                 crate::server::serve::<
                     QuerySupportedSoftware,
-                >(body, server_time, |r| service.query_supported_software(r))
+                >(api, path, body, server_time, |r| service.query_supported_software(r))
             }
-            <QuerySupportedPlugin as crate::Endpoint>::PATH => {
+            "querySupportedPlugin" => {
                 crate::server::serve::<
                     QuerySupportedPlugin,
-                >(body, server_time, |r| service.query_supported_plugin(r))
+                >(api, path, body, server_time, |r| service.query_supported_plugin(r))
             }
-            <AddRenderEnv as crate::Endpoint>::PATH => {
+            "addRenderEnv" => {
                 crate::server::serve::<
                     AddRenderEnv,
-                >(body, server_time, |r| service.add_render_env(r))
+                >(api, path, body, server_time, |r| service.add_render_env(r))
             }
-            <UpdateRenderEnv as crate::Endpoint>::PATH => {
+            "updateRenderEnv" => {
                 crate::server::serve::<
                     UpdateRenderEnv,
-                >(body, server_time, |r| service.update_render_env(r))
+                >(api, path, body, server_time, |r| service.update_render_env(r))
             }
-            <DeleteRenderEnv as crate::Endpoint>::PATH => {
+            "deleteRenderEnv" => {
                 crate::server::serve::<
                     DeleteRenderEnv,
-                >(body, server_time, |r| service.delete_render_env(r))
+                >(api, path, body, server_time, |r| service.delete_render_env(r))
             }
-            <SetDefaultRenderEnv as crate::Endpoint>::PATH => {
+            "setDefaultRenderEnv" => {
                 crate::server::serve::<
                     SetDefaultRenderEnv,
-                >(body, server_time, |r| service.set_default_render_env(r))
+                >(api, path, body, server_time, |r| service.set_default_render_env(r))
             }
-            <GetRenderEnv as crate::Endpoint>::PATH => {
+            "getRenderEnv" => {
                 crate::server::serve::<
                     GetRenderEnv,
-                >(body, server_time, |r| service.get_render_env(r))
+                >(api, path, body, server_time, |r| service.get_render_env(r))
             }
-            <LoadTaskProcessImg as crate::Endpoint>::PATH => {
+            "loadTaskProcessImg" => {
                 crate::server::serve::<
                     LoadTaskProcessImg,
-                >(body, server_time, |r| service.load_task_process_img(r))
+                >(api, path, body, server_time, |r| service.load_task_process_img(r))
             }
-            <UpdateTaskUserLevel as crate::Endpoint>::PATH => {
+            "updateTaskUserLevel" => {
                 crate::server::serve::<
                     UpdateTaskUserLevel,
-                >(body, server_time, |r| service.update_task_user_level(r))
+                >(api, path, body, server_time, |r| service.update_task_user_level(r))
             }
-            <GetRaySyncUserKey as crate::Endpoint>::PATH => {
+            "getRaySyncUserKey" => {
                 crate::server::serve::<
                     GetRaySyncUserKey,
-                >(body, server_time, |r| service.get_ray_sync_user_key(r))
+                >(api, path, body, server_time, |r| service.get_ray_sync_user_key(r))
             }
-            <GetTransferServerMsg as crate::Endpoint>::PATH => {
+            "getTransferServerMsg" => {
                 crate::server::serve::<
                     GetTransferServerMsg,
-                >(body, server_time, |r| service.get_transfer_server_msg(r))
+                >(api, path, body, server_time, |r| service.get_transfer_server_msg(r))
             }
-            <SetOverTimeStop as crate::Endpoint>::PATH => {
+            "setOverTimeStop" => {
                 crate::server::serve::<
                     SetOverTimeStop,
-                >(body, server_time, |r| service.set_over_time_stop(r))
+                >(api, path, body, server_time, |r| service.set_over_time_stop(r))
             }
-            <LoadingFrameThumbnail as crate::Endpoint>::PATH => {
+            "loadingFrameThumbnail" => {
                 crate::server::serve::<
                     LoadingFrameThumbnail,
-                >(body, server_time, |r| service.loading_frame_thumbnail(r))
+                >(api, path, body, server_time, |r| service.loading_frame_thumbnail(r))
             }
-            <FullSpeed as crate::Endpoint>::PATH => {
+            "fullSpeed" => {
                 crate::server::serve::<
                     FullSpeed,
-                >(body, server_time, |r| service.full_speed(r))
+                >(api, path, body, server_time, |r| service.full_speed(r))
             }
             _ => return None,
         },
