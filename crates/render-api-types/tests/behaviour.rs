@@ -32,7 +32,9 @@ fn from_code_normalizes_and_terminal_states_are_known() {
         .filter(|s| s.is_terminal())
         .map(TaskStatus::code)
         .collect();
-    assert_eq!(terminal, [10, 20, 23, 25, 30, 35, 40, 45]);
+    // Stopped tasks are not final: startTask resumes them.
+    assert_eq!(terminal, [25, 30, 35, 40, 45, 65, 70]);
+    assert!(!TaskStatus::Stop.is_terminal());
     assert!(!TaskStatus::Unknown(99).is_terminal());
     assert!(FrameStatus::Failed.is_terminal());
     assert!(!FrameStatus::Running.is_terminal());

@@ -53,7 +53,7 @@ pub fn wait<G: Generation>(
             task.task_status
         ));
         bar.tick();
-        if task.task_status.is_terminal() {
+        if ends_wait(&task.task_status) {
             bar.finish_with_message(format!(
                 "{} · {done} done · {failed} failed · {:.0?}",
                 task.task_status,
@@ -63,6 +63,19 @@ pub fn wait<G: Generation>(
         }
         std::thread::sleep(interval);
     }
+}
+
+/// Whether watching ends at this state: a final one, or a stopped one (a stopped task waits
+/// for someone to start it again, which watching will not do).
+fn ends_wait(status: &TaskStatus) -> bool {
+    status.is_terminal()
+        || matches!(
+            status,
+            TaskStatus::Stop
+                | TaskStatus::UserStop
+                | TaskStatus::ArrearageStop
+                | TaskStatus::TimeOutStop
+        )
 }
 
 /// Whether a final state means the render succeeded.

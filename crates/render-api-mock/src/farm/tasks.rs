@@ -115,6 +115,10 @@ impl Farm {
     /// `stopTask`.
     pub(crate) fn stop_task(&self, req: StopTaskRequest) -> Reply<()> {
         self.change_tasks(&req.task_ids, |task, _now, _cfg| {
+            if task.status == TaskStatus::Stop {
+                // Stopping a stopped task changes nothing.
+                return Ok(());
+            }
             if task.status.is_terminal() || task.submitted.is_none() {
                 return Err(invalid(format!(
                     "task {} is {} and cannot be stopped",
