@@ -230,6 +230,7 @@ impl From<Error> for Failure {
             Error::Api { .. } => 3,
             Error::Http { .. } | Error::Transport { .. } | Error::Timeout { .. } => 4,
             Error::Config(_) => 5,
+            Error::Unsupported { .. } => 2,
             _ => 1,
         };
         Failure {

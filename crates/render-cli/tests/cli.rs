@@ -85,8 +85,57 @@ fn groups_run_their_calls_and_print_json() {
         json(&renderbus(f, &["label", "list"]))["projectNameList"][0]["projectName"],
         "myLabel"
     );
-    let plugins = json(&renderbus(f, &["software", "plugins", "--cg-id", "maya"]));
+    let plugins = json(&renderbus(
+        f,
+        &[
+            "software",
+            "plugins",
+            "--cg-id",
+            "maya",
+            "--os-name",
+            "linux",
+        ],
+    ));
     assert_eq!(plugins["cgVersion"][0]["cgVersion"], "2020");
+    // API 1.0.0 has no osName; API 2.0.0 requires it. Both are told before anything is sent.
+    let v1 = json(&renderbus(
+        f,
+        &[
+            "--api-version",
+            "1",
+            "software",
+            "plugins",
+            "--cg-id",
+            "maya",
+        ],
+    ));
+    assert_eq!(v1, plugins);
+    let out = renderbus(f, &["software", "plugins", "--cg-id", "maya"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--os-name is required") && err.contains("API 2.0.0"),
+        "{err}"
+    );
+    let out = renderbus(
+        f,
+        &[
+            "--api-version",
+            "1",
+            "software",
+            "plugins",
+            "--cg-id",
+            "maya",
+            "--os-name",
+            "linux",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--os-name is not a parameter") && err.contains("API 1.0.0"),
+        "{err}"
+    );
     let added = json(&renderbus(
         f,
         &[
@@ -254,12 +303,33 @@ fn sign_prints_the_string_to_sign_but_never_the_key() {
     );
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(out.status.success());
-    let expected = format!(
-        "string to sign: [POST]{}:/api/render/common/queryPlatforms&UTCTimestamp=1535957371&accessId={}&channel=4&nonce=11886&platform=2&version=1.0.0&zone=2",
-        farm.host(),
-        farm.access_id()
+    // The version header is signed: API 2.0.0 unless --api-version says otherwise.
+    let expected = |version: &str| {
+        format!(
+            "string to sign: [POST]{}:/api/render/common/queryPlatforms&UTCTimestamp=1535957371&accessId={}&channel=4&nonce=11886&platform=2&version={version}&zone=2",
+            farm.host(),
+            farm.access_id()
+        )
+    };
+    assert!(text.contains(&expected("2.0.0")), "{text}");
+    let out = renderbus(
+        Some(&farm),
+        &[
+            "--api-version",
+            "1",
+            "sign",
+            "--path",
+            "/api/render/common/queryPlatforms",
+            "--body",
+            r#"{"zone":2}"#,
+            "--timestamp",
+            "1535957371",
+            "--nonce",
+            "11886",
+        ],
     );
-    assert!(text.contains(&expected), "{text}");
+    let v1 = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(v1.contains(&expected("1.0.0")), "{v1}");
     assert!(text.contains("signature:"), "{text}");
     assert!(!text.contains(farm.access_key()), "{text}");
 }

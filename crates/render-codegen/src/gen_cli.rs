@@ -158,7 +158,7 @@ fn gen_args(spec: &Spec, ep: &Endpoint, name: &Ident) -> TokenStream {
                 }),
             };
         }
-        arm(spec, ep, g, &marker)
+        arm(ep, g, &marker)
     });
     let d = doc(&format!(
         "Arguments of `renderbus {} {}`.",
@@ -186,9 +186,8 @@ fn gen_args(spec: &Spec, ep: &Endpoint, name: &Ident) -> TokenStream {
 /// The call in generation `g`: its required parameters (checked when clap could not), then
 /// its setters; a parameter given that the generation lacks is refused before anything is
 /// sent.
-fn arm(spec: &Spec, ep: &Endpoint, g: usize, marker: &Ident) -> TokenStream {
+fn arm(ep: &Endpoint, g: usize, marker: &Ident) -> TokenStream {
     let method = method_ident(ep);
-    let version = &spec.generations[g].version;
     let endpoint = &ep.name;
     let mut checks = Vec::new();
     let mut args = Vec::new();
@@ -203,7 +202,7 @@ fn arm(spec: &Spec, ep: &Endpoint, g: usize, marker: &Ident) -> TokenStream {
             quote!(self.#field.is_some())
         };
         if !p.exists_in(g) {
-            let what = format!("{flag} is not a parameter of this call in API {version}");
+            let what = format!("{flag} is not a parameter of this call in this generation");
             checks.push(quote! {
                 if #given {
                     return Err(Error::Unsupported { endpoint: #endpoint, api: ApiVersion::#marker, what: #what.to_owned() });
@@ -215,7 +214,7 @@ fn arm(spec: &Spec, ep: &Endpoint, g: usize, marker: &Ident) -> TokenStream {
         match (&p.presence, ep.required_everywhere(p), is_list) {
             (Presence::Required, true, _) => args.push(quote!(self.#field)),
             (Presence::Required, false, false) if here => {
-                let what = format!("{flag} is required in API {version}");
+                let what = format!("{flag} is required in this generation");
                 checks.push(quote! {
                     let Some(#field) = self.#field else {
                         return Err(Error::Unsupported { endpoint: #endpoint, api: ApiVersion::#marker, what: #what.to_owned() });

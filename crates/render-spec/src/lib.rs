@@ -17,7 +17,8 @@
 //!     "api-spec.yaml",
 //!     r#"
 //! title: Example
-//! version: 1.0.0
+//! generations:
+//!   - {name: v1, version: 1.0.0, zh: "第一代", en: "The first generation."}
 //! enums:
 //!   - name: ErrorCode
 //!     repr: integer

@@ -55,11 +55,11 @@ fn examples_and_unused_models_are_checked() {
     );
     assert_has(
         &errors,
-        "broken_examples.yaml:41: endpoints[queryPlatforms].examples.request: the request example does not match the parameters: `extra` is not a parameter",
+        "broken_examples.yaml:41: endpoints[queryPlatforms].examples.request: the v1 request example does not match the parameters: `extra` is not a parameter",
     );
     assert_has(
         &errors,
-        "examples.request: the request example does not match the parameters: zone: expected Zone, found \"two\"",
+        "examples.request: the v1 request example does not match the parameters: zone: expected Zone, found \"two\"",
     );
     assert_has(
         &errors,
@@ -113,8 +113,34 @@ fn parameter_sets_defaults_and_positionals_are_checked() {
 }
 
 #[test]
+fn generations_are_checked_where_they_are_named() {
+    let errors = lint_errors("broken_generations.yaml");
+    assert_has(
+        &errors,
+        "broken_generations.yaml:15: endpoints[ping].paths: no generation is named `v3` (the spec has v1, v2)",
+    );
+    assert_has(
+        &errors,
+        "broken_generations.yaml:24: endpoints[ping].params[echo]: the parameter is only in `v2`, where the endpoint does not exist",
+    );
+    assert_has(
+        &errors,
+        "broken_generations.yaml:25: endpoints[ping].params[page]: a parameter of one generation cannot have a `default`",
+    );
+    assert_has(
+        &errors,
+        "broken_generations.yaml:29: endpoints[ping].more_examples: examples for `v2`, where the endpoint does not exist",
+    );
+    assert_has(
+        &errors,
+        "broken_generations.yaml:32: endpoints[pong].path: the path `/api/ping` is also the path of `ping`",
+    );
+}
+
+#[test]
 fn yaml_errors_carry_their_location() {
-    let text = "title: x\nversion: 1.0.0\nenums:\n  - name: A\n    repr: integer\n    valuez: []\n";
+    let text =
+        "title: x\ngenerations: []\nenums:\n  - name: A\n    repr: integer\n    valuez: []\n";
     let SpecErrors(errors) = render_spec::parse("typo.yaml", text).unwrap_err();
     let text = errors[0].to_string();
     assert!(
@@ -127,8 +153,36 @@ fn yaml_errors_carry_their_location() {
 #[test]
 fn the_real_spec_becomes_a_resolved_model() {
     let spec = render_spec::load(&root().join("api-spec.yaml")).unwrap_or_else(|e| panic!("{e}"));
-    // 29 calls of the API document and 6 of rayvision-api.
-    assert_eq!(spec.endpoints.len(), 35);
+    // 29 calls of the API document and 6 of rayvision-api 0.4.4, in both generations.
+    let v1 = spec.generation_named("v1").unwrap();
+    let v2 = spec.generation_named("v2").unwrap();
+    assert_eq!(
+        spec.endpoints
+            .iter()
+            .filter(|e| e.path_in(v1).is_some())
+            .count(),
+        35
+    );
+    assert_eq!(spec.generations[v2].version, "2.0.0");
+    let ep = spec.endpoint("queryUserProfile").unwrap();
+    assert_eq!(ep.path_in(v1), Some("/api/render/user/queryUserProfile"));
+    assert_eq!(ep.path_in(v2), Some("/api/render/setUp/queryUserProfile"));
+    // Requiredness by generation: the analysis error code is required in v1 only.
+    let detail = spec.endpoint("queryErrorDetail").unwrap();
+    assert_eq!(
+        detail
+            .required_in(v1)
+            .map(|p| p.wire.as_str())
+            .collect::<Vec<_>>(),
+        ["code"]
+    );
+    assert_eq!(detail.required_in(v2).count(), 0);
+    assert!(
+        detail
+            .params
+            .iter()
+            .any(|p| p.wire == "codes" && p.only == Some(v2))
+    );
     assert_eq!(
         spec.endpoints.iter().filter(|e| e.source.is_some()).count(),
         6

@@ -241,14 +241,14 @@ impl GetRenderEnvArgs {
                     return Err(Error::Unsupported {
                         endpoint: "getRenderEnv",
                         api: ApiVersion::V1,
-                        what: "--cg-id is required in API 1.0.0".to_owned(),
+                        what: "--cg-id is required in this generation".to_owned(),
                     });
                 };
                 if !self.cg_ids.is_empty() {
                     return Err(Error::Unsupported {
                         endpoint: "getRenderEnv",
                         api: ApiVersion::V1,
-                        what: "--cg-ids is not a parameter of this call in API 1.0.0"
+                        what: "--cg-ids is not a parameter of this call in this generation"
                             .to_owned(),
                     });
                 }
@@ -256,7 +256,7 @@ impl GetRenderEnvArgs {
                     return Err(Error::Unsupported {
                         endpoint: "getRenderEnv",
                         api: ApiVersion::V1,
-                        what: "--os-name is not a parameter of this call in API 1.0.0"
+                        what: "--os-name is not a parameter of this call in this generation"
                             .to_owned(),
                     });
                 }
@@ -301,7 +301,7 @@ impl ErrorCommand {
 #[derive(clap::Args, Debug)]
 pub struct QueryErrorDetailArgs {
     /// The analysis error code (必须值,错误码) [required in API 1.0.0]
-    #[arg(long = "code")]
+    #[arg(value_name = "code")]
     pub code: Option<String>,
     /// Several analysis error codes at once (错误码列表) [API 2.0.0 only] [several: comma- or space-separated]
     #[arg(long = "codes", value_delimiter = ',', num_args = 0..)]
@@ -319,14 +319,14 @@ impl QueryErrorDetailArgs {
                     return Err(Error::Unsupported {
                         endpoint: "queryErrorDetail",
                         api: ApiVersion::V1,
-                        what: "--code is required in API 1.0.0".to_owned(),
+                        what: "--code is required in this generation".to_owned(),
                     });
                 };
                 if !self.codes.is_empty() {
                     return Err(Error::Unsupported {
                         endpoint: "queryErrorDetail",
                         api: ApiVersion::V1,
-                        what: "--codes is not a parameter of this call in API 1.0.0"
+                        what: "--codes is not a parameter of this call in this generation"
                             .to_owned(),
                     });
                 }
@@ -481,7 +481,7 @@ impl RestartFailedFramesArgs {
                     return Err(Error::Unsupported {
                         endpoint: "restartFailedFrames",
                         api: ApiVersion::V1,
-                        what: "--status is not a parameter of this call in API 1.0.0"
+                        what: "--status is not a parameter of this call in this generation"
                             .to_owned(),
                     });
                 }
@@ -523,7 +523,7 @@ impl RestartFrameArgs {
                     return Err(Error::Unsupported {
                         endpoint: "restartFrame",
                         api: ApiVersion::V1,
-                        what: "--status is not a parameter of this call in API 1.0.0"
+                        what: "--status is not a parameter of this call in this generation"
                             .to_owned(),
                     });
                 }
@@ -770,7 +770,7 @@ impl QuerySupportedPluginArgs {
                     return Err(Error::Unsupported {
                         endpoint: "querySupportedPlugin",
                         api: ApiVersion::V1,
-                        what: "--os-name is not a parameter of this call in API 1.0.0"
+                        what: "--os-name is not a parameter of this call in this generation"
                             .to_owned(),
                     });
                 }
@@ -782,7 +782,7 @@ impl QuerySupportedPluginArgs {
                     return Err(Error::Unsupported {
                         endpoint: "querySupportedPlugin",
                         api: ApiVersion::V2,
-                        what: "--os-name is required in API 2.0.0".to_owned(),
+                        what: "--os-name is required in this generation".to_owned(),
                     });
                 };
                 let call = client.query_supported_plugin(self.cg_id, os_name);
@@ -917,7 +917,7 @@ impl CreateTaskArgs {
                     return Err(Error::Unsupported {
                         endpoint: "createTask",
                         api: ApiVersion::V1,
-                        what: "--clone-original-id is not a parameter of this call in API 1.0.0"
+                        what: "--clone-original-id is not a parameter of this call in this generation"
                             .to_owned(),
                     });
                 }
@@ -925,7 +925,7 @@ impl CreateTaskArgs {
                     return Err(Error::Unsupported {
                         endpoint: "createTask",
                         api: ApiVersion::V1,
-                        what: "--artist is not a parameter of this call in API 1.0.0"
+                        what: "--artist is not a parameter of this call in this generation"
                             .to_owned(),
                     });
                 }
@@ -988,7 +988,7 @@ impl SubmitTaskArgs {
                     return Err(Error::Unsupported {
                         endpoint: "submitTask",
                         api: ApiVersion::V1,
-                        what: "--producer is not a parameter of this call in API 1.0.0"
+                        what: "--producer is not a parameter of this call in this generation"
                             .to_owned(),
                     });
                 }
@@ -1006,7 +1006,7 @@ impl SubmitTaskArgs {
                     return Err(Error::Unsupported {
                         endpoint: "submitTask",
                         api: ApiVersion::V2,
-                        what: "--asset-isolation-model is not a parameter of this call in API 2.0.0"
+                        what: "--asset-isolation-model is not a parameter of this call in this generation"
                             .to_owned(),
                     });
                 }
@@ -1014,7 +1014,7 @@ impl SubmitTaskArgs {
                     return Err(Error::Unsupported {
                         endpoint: "submitTask",
                         api: ApiVersion::V2,
-                        what: "--out-user-id is not a parameter of this call in API 2.0.0"
+                        what: "--out-user-id is not a parameter of this call in this generation"
                             .to_owned(),
                     });
                 }
@@ -1066,7 +1066,7 @@ impl GetTaskListArgs {
                     return Err(Error::Unsupported {
                         endpoint: "getTaskList",
                         api: ApiVersion::V1,
-                        what: "--recycle-flag is not a parameter of this call in API 1.0.0"
+                        what: "--recycle-flag is not a parameter of this call in this generation"
                             .to_owned(),
                     });
                 }
