@@ -216,6 +216,117 @@ fn every_endpoint_answers_typed_data() {
     client.delete_render_env("mine").send().unwrap();
     hit("deleteRenderEnv");
 
+    // The calls of API 2.0.0 only.
+    let created = client.create_task(1).artist("someone").send().unwrap();
+    let third = created.task_id_list[0];
+    client
+        .task_json_file(third, TaskFileName::Task, r#"{"software_config": {}}"#)
+        .send()
+        .unwrap();
+    hit("taskJsonFile");
+    let err = client
+        .task_json_file(third, TaskFileName::Upload, "not json")
+        .send()
+        .unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::ParameterInvalid));
+    client.update_task_limit(third, 10).send().unwrap();
+    hit("updateTaskLimit");
+    client.add_task_label("urgent", [third]).send().unwrap();
+    hit("addTaskLabel");
+    client
+        .delete_task_label([third])
+        .label_names(["urgent".to_owned()])
+        .send()
+        .unwrap();
+    hit("deleteTaskLabel");
+    client.add_label("project-a", 0).send().unwrap();
+    let projects = client.list_projects().flag(1).send().unwrap();
+    assert_eq!(projects.project_name_list[0].project_name, "project-a");
+    hit("listProjects");
+    let config = client.get_config().send().unwrap();
+    let engines = config.resq_engines.unwrap();
+    assert!(engines.iter().any(|e| e.engine_name == "RaySync"));
+    // The engines' passwords are secrets: Debug never shows them.
+    assert!(!format!("{engines:?}").contains("mock-farm-aspera-password"));
+    hit("getConfig");
+    let files = client.get_output_user_dir_file().send().unwrap();
+    assert!(files.iter().all(|f| f.directory), "{files:?}");
+    assert!(
+        files
+            .iter()
+            .any(|f| f.file_name.starts_with(&id.to_string())),
+        "{files:?}"
+    );
+    let inside = client
+        .get_output_user_dir_file()
+        .task_id(id)
+        .send()
+        .unwrap();
+    assert!(!inside.is_empty() && inside.iter().all(|f| !f.directory));
+    hit("getOutputUserDirFile");
+    let log = client.show_log(frames.items[0].id).send().unwrap();
+    assert!(
+        log.items.iter().any(|l| l.contains(&format!("task {id}"))),
+        "{log:?}"
+    );
+    hit("showLog");
+    let hardware = client
+        .list_hardware_configs()
+        .task_ids([third.to_string()])
+        .send()
+        .unwrap();
+    let other_config = hardware
+        .iter()
+        .find(|h| h.current == Some(false))
+        .unwrap()
+        .id;
+    hit("listHardwareConfigs");
+    client
+        .edit_task_hardware_config(
+            [third.to_string()],
+            [other_config.to_string()],
+            "1080Ti",
+            "",
+            "64GB",
+        )
+        .send()
+        .unwrap();
+    let hardware = client
+        .list_hardware_configs()
+        .task_ids([third.to_string()])
+        .send()
+        .unwrap();
+    assert_eq!(
+        hardware
+            .iter()
+            .find(|h| h.current == Some(true))
+            .map(|h| h.id),
+        Some(other_config)
+    );
+    hit("editTaskHardwareConfig");
+    client.submit_task(third).send().unwrap();
+    farm.farm().advance(Duration::from_secs(31));
+    client
+        .stop_task_frames(third, FrameSelection::All)
+        .send()
+        .unwrap();
+    let stopped = client.query_task_frames(third).send().unwrap();
+    assert!(
+        stopped
+            .items
+            .iter()
+            .all(|f| f.frame_status == FrameStatus::Stopped)
+    );
+    hit("stopTaskFrames");
+    let records = client.task_record(2).send().unwrap();
+    assert!(records.total >= 3, "{records:?}");
+    hit("taskRecord");
+    let logins = client.login_record().send().unwrap();
+    assert_eq!(logins.items.len(), 1);
+    hit("loginRecord");
+    assert!(client.get_user_pack_node_info().send().unwrap().is_empty());
+    hit("getUserPackNodeInfo");
+
     let all: std::collections::BTreeSet<String> =
         ENDPOINTS.iter().map(|e| e.name.to_owned()).collect();
     assert_eq!(called, all, "every endpoint was called");

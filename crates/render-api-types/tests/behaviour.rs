@@ -144,7 +144,15 @@ fn requests_take_required_values_in_new_and_optional_ones_by_setters() {
 
 #[test]
 fn endpoint_table_matches_the_descriptors() {
-    assert_eq!(ENDPOINTS.len(), 35);
+    // 35 calls in both generations, 14 in version 2 only.
+    assert_eq!(ENDPOINTS.len(), 49);
+    let v2_only: Vec<&str> = ENDPOINTS
+        .iter()
+        .filter(|e| e.path(ApiVersion::V1).is_none())
+        .map(|e| e.name)
+        .collect();
+    assert_eq!(v2_only.len(), 14, "{v2_only:?}");
+    assert!(ENDPOINTS.iter().all(|e| e.path(ApiVersion::V2).is_some()));
     let info = EndpointInfo::by_path(QueryPlatforms::path(ApiVersion::V1).unwrap()).unwrap();
     assert_eq!(info.name, QueryPlatforms::NAME);
     assert!(info.idempotent);
@@ -174,7 +182,13 @@ fn endpoint_table_matches_the_descriptors() {
             "setDefaultRenderEnv",
             "updateTaskUserLevel",
             "setOverTimeStop",
-            "fullSpeed"
+            "fullSpeed",
+            "taskJsonFile",
+            "addTaskLabel",
+            "deleteTaskLabel",
+            "stopTaskFrames",
+            "updateTaskLimit",
+            "editTaskHardwareConfig"
         ]
     );
     let secret: Vec<&str> = ENDPOINTS
@@ -182,7 +196,7 @@ fn endpoint_table_matches_the_descriptors() {
         .filter(|e| e.secret_response)
         .map(|e| e.name)
         .collect();
-    assert_eq!(secret, ["getRaySyncUserKey"]);
+    assert_eq!(secret, ["getRaySyncUserKey", "getConfig"]);
     // A path belongs to one endpoint, whatever the generation: a server finds the call from
     // the path alone.
     for e in ENDPOINTS {

@@ -118,10 +118,15 @@ enum Top {
         #[command(subcommand)]
         command: PlatformCommand,
     },
-    /// Transfer ids, servers and keys.
+    /// Transfer ids, servers, keys, configuration and output files.
     Transfer {
         #[command(subcommand)]
         command: TransferCommand,
+    },
+    /// Hardware configurations of the platform and of tasks (API 2).
+    Hardware {
+        #[command(subcommand)]
+        command: HardwareCommand,
     },
     /// Analysis error codes.
     Error {
@@ -452,6 +457,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Top::User { command } => command.run(&client)?,
         Top::Platform { command } => command.run(&client)?,
         Top::Transfer { command } => command.run(&client)?,
+        Top::Hardware { command } => command.run(&client)?,
         Top::Error { command } => command.run(&client)?,
         Top::Sign(_) => unreachable!("handled above"),
         #[cfg(feature = "mock")]

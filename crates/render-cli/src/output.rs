@@ -51,6 +51,18 @@ impl<T: Row> Show for Vec<T> {
     }
 }
 
+impl Show for Page<String> {
+    fn table(&self) -> String {
+        format!(
+            "{}\npage {} of {} ({} in all)",
+            self.items.join("\n"),
+            self.page_num,
+            self.page_count,
+            self.total
+        )
+    }
+}
+
 impl<T: Row> Show for Page<T> {
     fn table(&self) -> String {
         format!(

@@ -270,7 +270,7 @@ fn serde_attrs(wire: &str, rust: &str, ty: &Type, optional: bool, request: bool)
 
 fn gen_model(m: &Model) -> TokenStream {
     let name = ident(&m.name);
-    let type_doc = doc(&format!("{}\n\n{}", m.doc.zh, m.doc.en));
+    let type_doc = doc(&format!("{}\n\n{}{}", m.doc.zh, m.doc.en, notes(&m.notes)));
     let mut fields = Vec::new();
     let mut debug_fields = Vec::new();
     let has_secret = m.fields.iter().any(|f| f.secret);
@@ -321,12 +321,13 @@ fn field_doc(f: &Field) -> TokenStream {
         ""
     };
     doc(&format!(
-        "{} — {}\n\nWire name: `{}`.{}{}{secret}",
+        "{} — {}\n\nWire name: `{}`.{}{}{secret}{}",
         f.doc.zh,
         f.doc.en,
         f.wire,
         ty_note(&f.ty),
-        unit_note(&f.unit)
+        unit_note(&f.unit),
+        notes(&f.notes)
     ))
 }
 

@@ -23,8 +23,17 @@ const RUST_KEYWORDS: &[&str] = &[
 pub const ERROR_CODE_ENUM: &str = "ErrorCode";
 
 /// The members of every reply envelope.
-pub const ENVELOPE_FIELDS: [&str; 6] =
-    ["version", "result", "message", "code", "serverTime", "data"];
+/// (`requestId` and `releaseVersion` come with version 2.)
+pub const ENVELOPE_FIELDS: [&str; 8] = [
+    "version",
+    "result",
+    "message",
+    "code",
+    "serverTime",
+    "data",
+    "requestId",
+    "releaseVersion",
+];
 
 /// The parameters that make an endpoint with a `page<T>` response walkable page by page.
 pub const PAGE_NUM: &str = "pageNum";
@@ -346,6 +355,7 @@ impl<'a> Linter<'a> {
         Model {
             name: m.name.clone(),
             doc,
+            notes: m.notes.clone(),
             fields,
         }
     }
@@ -657,6 +667,17 @@ impl<'a> Linter<'a> {
         let mut paths: BTreeMap<&str, &str> = BTreeMap::new();
         let mut commands: BTreeMap<(&str, &str), &str> = BTreeMap::new();
         for ep in &raw.endpoints {
+            // The endpoint's Rust types (`GetTaskList`, `GetTaskListRequest`) live beside the
+            // models and enums.
+            let pascal = heck::ToPascalCase::to_pascal_case(ep.name.as_str());
+            for ty in [pascal.clone(), format!("{pascal}Request")] {
+                if self.enums.contains_key(ty.as_str()) || self.models.contains_key(ty.as_str()) {
+                    self.error(
+                        &[key("endpoints"), named(&ep.name)],
+                        format!("the endpoint's type `{ty}` has the name of an enum or model: rename one"),
+                    );
+                }
+            }
             if !names.insert(ep.name.as_str()) {
                 self.error(
                     &[key("endpoints"), named(&ep.name)],

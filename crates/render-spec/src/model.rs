@@ -165,6 +165,8 @@ pub struct Model {
     pub name: String,
     /// What it is.
     pub doc: Doc,
+    /// Where sources disagree, or what else a user should know.
+    pub notes: Option<String>,
     /// The fields, in wire order.
     pub fields: Vec<Field>,
 }

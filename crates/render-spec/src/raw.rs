@@ -113,6 +113,8 @@ pub struct ModelDef {
     pub zh: Option<String>,
     /// English reading.
     pub en: Option<String>,
+    /// Where sources disagree, or what else a user should know.
+    pub notes: Option<String>,
     /// The fields, in wire order.
     pub fields: Vec<FieldDef>,
 }

@@ -184,8 +184,19 @@ fn the_real_spec_becomes_a_resolved_model() {
             .any(|p| p.wire == "codes" && p.only == Some(v2))
     );
     assert_eq!(
-        spec.endpoints.iter().filter(|e| e.source.is_some()).count(),
+        spec.endpoints
+            .iter()
+            .filter(|e| e.source.is_some() && e.path_in(v1).is_some())
+            .count(),
         6
+    );
+    // 14 calls exist in version 2 only.
+    assert_eq!(
+        spec.endpoints
+            .iter()
+            .filter(|e| e.path_in(v1).is_none())
+            .count(),
+        14
     );
 
     // Pagination is decided once, in the model.
@@ -195,7 +206,16 @@ fn the_real_spec_becomes_a_resolved_model() {
         .filter(|e| e.pagination.is_some())
         .map(|e| e.name.as_str())
         .collect();
-    assert_eq!(paged, ["getTaskList", "queryTaskFrames"]);
+    assert_eq!(
+        paged,
+        [
+            "getTaskList",
+            "queryTaskFrames",
+            "showLog",
+            "taskRecord",
+            "loginRecord"
+        ]
+    );
     let list = spec.endpoint("getTaskList").unwrap();
     let page_size = list.params.iter().find(|p| p.wire == "pageSize").unwrap();
     assert_eq!(

@@ -874,6 +874,158 @@ impl Client<V2> {
     ) -> Call<'_, FullSpeed, Self> {
         Call::new(self, FullSpeedRequest::new(task_ids))
     }
+    /// `taskJsonFile` — 上传任务配置文件: Upload one of a task's configuration files (task.json, upload.json, asset.json, tips.json).
+    ///
+    /// `POST /api/render/submit/taskJsonFile` (API 2.0.0). A write: sent once, unless the retry policy opts writes in.
+    ///
+    /// `.send()` makes the call. See [`TaskJsonFile`] and [`TaskJsonFileRequest`].
+    pub fn task_json_file(
+        &self,
+        task_id: i64,
+        file_name: TaskFileName,
+        content: impl Into<String>,
+    ) -> Call<'_, TaskJsonFile, Self> {
+        Call::new(self, TaskJsonFileRequest::new(task_id, file_name, content))
+    }
+    /// `getConfig` — 获取传输配置: Get the transfer configuration: bids, engines, lines and the engines' accounts (with their passwords).
+    ///
+    /// `POST /api/render/transfer/getConfig` (API 2.0.0). A read: retried on transport failures, timeouts and 5xx.
+    ///
+    /// The reply carries a secret: it is never logged, and `Debug` redacts it.
+    ///
+    /// `.send()` makes the call. See [`GetConfig`] and [`GetConfigRequest`].
+    pub fn get_config(&self) -> Call<'_, GetConfig, Self> {
+        Call::new(self, GetConfigRequest::new())
+    }
+    /// `addTaskLabel` — 添加任务标签: Label tasks.
+    ///
+    /// `POST /api/render/handle/addTaskLabel` (API 2.0.0). A write: sent once, unless the retry policy opts writes in.
+    ///
+    /// `.send()` makes the call. See [`AddTaskLabel`] and [`AddTaskLabelRequest`].
+    pub fn add_task_label(
+        &self,
+        label: impl Into<String>,
+        task_ids: impl IntoIterator<Item = i64>,
+    ) -> Call<'_, AddTaskLabel, Self> {
+        Call::new(self, AddTaskLabelRequest::new(label, task_ids))
+    }
+    /// `deleteTaskLabel` — 删除任务标签: Remove labels from tasks.
+    ///
+    /// `POST /api/render/handle/deleteTaskLabel` (API 2.0.0). A write: sent once, unless the retry policy opts writes in.
+    ///
+    /// `.send()` makes the call. Setters on the call: `label_names`, `label_ids`. See [`DeleteTaskLabel`] and [`DeleteTaskLabelRequest`].
+    pub fn delete_task_label(
+        &self,
+        task_ids: impl IntoIterator<Item = i64>,
+    ) -> Call<'_, DeleteTaskLabel, Self> {
+        Call::new(self, DeleteTaskLabelRequest::new(task_ids))
+    }
+    /// `listProjects` — 获取项目名(根据 flag 控制): List project names, of this account or related ones.
+    ///
+    /// `POST /api/render/project/list` (API 2.0.0). A read: retried on transport failures, timeouts and 5xx.
+    ///
+    /// `.send()` makes the call. Setters on the call: `flag`. See [`ListProjects`] and [`ListProjectsRequest`].
+    pub fn list_projects(&self) -> Call<'_, ListProjects, Self> {
+        Call::new(self, ListProjectsRequest::new())
+    }
+    /// `getOutputUserDirFile` — 获取用户存储文件结构: List a folder of the account's output storage, or a task's output.
+    ///
+    /// `POST /api/render/file/operate/getOutputUserDirFile` (API 2.0.0). A read: retried on transport failures, timeouts and 5xx.
+    ///
+    /// `.send()` makes the call. Setters on the call: `task_id`, `tree_path`. See [`GetOutputUserDirFile`] and [`GetOutputUserDirFileRequest`].
+    pub fn get_output_user_dir_file(&self) -> Call<'_, GetOutputUserDirFile, Self> {
+        Call::new(self, GetOutputUserDirFileRequest::new())
+    }
+    /// `stopTaskFrames` — 停止任务指定帧: Stop chosen frames of a task (or all of them).
+    ///
+    /// `POST /api/render/handle/stopTaskFrames` (API 2.0.0). A write: sent once, unless the retry policy opts writes in.
+    ///
+    /// `.send()` makes the call. Setters on the call: `ids`, `status`. See [`StopTaskFrames`] and [`StopTaskFramesRequest`].
+    pub fn stop_task_frames(
+        &self,
+        task_id: i64,
+        select_all: FrameSelection,
+    ) -> Call<'_, StopTaskFrames, Self> {
+        Call::new(self, StopTaskFramesRequest::new(task_id, select_all))
+    }
+    /// `listHardwareConfigs` — 获取平台硬件配置信息: List the platform's hardware configurations (with taskIds: which one each task uses).
+    ///
+    /// `POST /api/render/hardwareConfig/list` (API 2.0.0). A read: retried on transport failures, timeouts and 5xx.
+    ///
+    /// `.send()` makes the call. Setters on the call: `clone_task`, `task_ids`. See [`ListHardwareConfigs`] and [`ListHardwareConfigsRequest`].
+    pub fn list_hardware_configs(&self) -> Call<'_, ListHardwareConfigs, Self> {
+        Call::new(self, ListHardwareConfigsRequest::new())
+    }
+    /// `showLog` — 获取渲染日志: Read a frame's render log, a page of lines at a time.
+    ///
+    /// `POST /api/render/handle/showLog` (API 2.0.0). A read: retried on transport failures, timeouts and 5xx.
+    ///
+    /// `.send()` makes the call. Setters on the call: `rendering_type`, `page_num`, `page_size`. `.pages()` walks every page. See [`ShowLog`] and [`ShowLogRequest`].
+    pub fn show_log(&self, id: i64) -> Call<'_, ShowLog, Self> {
+        Call::new(self, ShowLogRequest::new(id))
+    }
+    /// `updateTaskLimit` — 修改任务节点数上限: Change how many nodes a task may render on at once.
+    ///
+    /// `POST /api/render/handle/updateTaskLimit` (API 2.0.0). A write: sent once, unless the retry policy opts writes in.
+    ///
+    /// `.send()` makes the call. See [`UpdateTaskLimit`] and [`UpdateTaskLimitRequest`].
+    pub fn update_task_limit(
+        &self,
+        task_id: i64,
+        task_limit: i64,
+    ) -> Call<'_, UpdateTaskLimit, Self> {
+        Call::new(self, UpdateTaskLimitRequest::new(task_id, task_limit))
+    }
+    /// `taskRecord` — 获取任务操作日志: Read the account's task operation log, a page at a time.
+    ///
+    /// `POST /api/render/handle/operate/sdk/taskRecord` (API 2.0.0). A read: retried on transport failures, timeouts and 5xx.
+    ///
+    /// `.send()` makes the call. Setters on the call: `page_num`, `page_size`, `start_date`, `end_date`. `.pages()` walks every page. See [`TaskRecord`] and [`TaskRecordRequest`].
+    ///
+    /// Note: Its body carries `platform`, a name the signed headers also have: the body's value is signed in the header's place, as the official signer does.
+    pub fn task_record(&self, platform: i64) -> Call<'_, TaskRecord, Self> {
+        Call::new(self, TaskRecordRequest::new(platform))
+    }
+    /// `loginRecord` — 获取登录日志: Read the account's login log, a page at a time.
+    ///
+    /// `POST /api/render/handle/operate/sdk/loginRecord` (API 2.0.0). A read: retried on transport failures, timeouts and 5xx.
+    ///
+    /// `.send()` makes the call. Setters on the call: `page_num`, `page_size`, `start_date`, `end_date`. `.pages()` walks every page. See [`LoginRecord`] and [`LoginRecordRequest`].
+    pub fn login_record(&self) -> Call<'_, LoginRecord, Self> {
+        Call::new(self, LoginRecordRequest::new())
+    }
+    /// `getUserPackNodeInfo` — 获取包机信息: List the account's reserved-machine plans.
+    ///
+    /// `POST /api/render/submit/getUserPackNodeInfo` (API 2.0.0). A read: retried on transport failures, timeouts and 5xx.
+    ///
+    /// `.send()` makes the call. See [`GetUserPackNodeInfo`] and [`GetUserPackNodeInfoRequest`].
+    pub fn get_user_pack_node_info(&self) -> Call<'_, GetUserPackNodeInfo, Self> {
+        Call::new(self, GetUserPackNodeInfoRequest::new())
+    }
+    /// `editTaskHardwareConfig` — 修改任务硬件配置: Change the hardware configuration of tasks.
+    ///
+    /// `POST /api/render/handle/editTaskHardwareConfig` (API 2.0.0). A write: sent once, unless the retry policy opts writes in.
+    ///
+    /// `.send()` makes the call. See [`EditTaskHardwareConfig`] and [`EditTaskHardwareConfigRequest`].
+    pub fn edit_task_hardware_config(
+        &self,
+        task_ids: impl IntoIterator<Item = String>,
+        hardware_config_ids: impl IntoIterator<Item = String>,
+        model: impl Into<String>,
+        gpu_num: impl Into<String>,
+        ram: impl Into<String>,
+    ) -> Call<'_, EditTaskHardwareConfig, Self> {
+        Call::new(
+            self,
+            EditTaskHardwareConfigRequest::new(
+                task_ids,
+                hardware_config_ids,
+                model,
+                gpu_num,
+                ram,
+            ),
+        )
+    }
 }
 impl Call<'_, CreateTask, Client<V2>> {
     /// Sets `outUserId`: 非必须,外部用户 ID 用于区分第三方接入的用户 — External user id, to tell a third party's users apart.
@@ -995,5 +1147,101 @@ impl Call<'_, LoadTaskProcessImg, Client<V2>> {
     /// Sets `frameType`: 渲染类型 2表示光子帧,5获取主图进度; 不传,后台将根据渲染任务的阶段动态的返回结果 — Photon (2) or Main (5); without it the service picks by the task's stage.
     pub fn frame_type(self, frame_type: FrameType) -> Self {
         self.map(|request| request.frame_type(frame_type))
+    }
+}
+impl Call<'_, DeleteTaskLabel, Client<V2>> {
+    /// Sets `labelNames`: 标签名列表 — The labels, by name.
+    pub fn label_names(self, label_names: impl IntoIterator<Item = String>) -> Self {
+        self.map(|request| request.label_names(label_names))
+    }
+    /// Sets `labelIds`: 标签 ID 列表 — The labels, by id.
+    pub fn label_ids(self, label_ids: impl IntoIterator<Item = i64>) -> Self {
+        self.map(|request| request.label_ids(label_ids))
+    }
+}
+impl Call<'_, ListProjects, Client<V2>> {
+    /// Sets `flag`: 0 本账号 1 本账号及主账号 2 同一主账号下所有 — 0: this account's, 1: and the main account's, 2: every account under the same main account.
+    pub fn flag(self, flag: i64) -> Self {
+        self.map(|request| request.flag(flag))
+    }
+}
+impl Call<'_, GetOutputUserDirFile, Client<V2>> {
+    /// Sets `taskId`: 任务号 (分层任务为子任务号) — A task (of a layered task, a layer's).
+    pub fn task_id(self, task_id: i64) -> Self {
+        self.map(|request| request.task_id(task_id))
+    }
+    /// Sets `treePath`: 相对用户存储 output 根的路径 — A path from the output root.
+    pub fn tree_path(self, tree_path: impl Into<String>) -> Self {
+        self.map(|request| request.tree_path(tree_path))
+    }
+}
+impl Call<'_, StopTaskFrames, Client<V2>> {
+    /// Sets `ids`: 帧 ID 集合 — Frame ids, used when selectAll is Listed.
+    pub fn ids(self, ids: impl IntoIterator<Item = i64>) -> Self {
+        self.map(|request| request.ids(ids))
+    }
+    /// Sets `status`: 帧状态 (selectAll 为 1 时生效) — Only frames in these states (with selectAll All).
+    pub fn status(self, status: impl IntoIterator<Item = FrameStatus>) -> Self {
+        self.map(|request| request.status(status))
+    }
+}
+impl Call<'_, ListHardwareConfigs, Client<V2>> {
+    /// Sets `cloneTask`: 是否克隆任务 — Whether for a cloned task (the official client sends "false").
+    pub fn clone_task(self, clone_task: impl Into<String>) -> Self {
+        self.map(|request| request.clone_task(clone_task))
+    }
+    /// Sets `taskIds`: 任务号集合 — Tasks whose configuration to mark `current`.
+    pub fn task_ids(self, task_ids: impl IntoIterator<Item = String>) -> Self {
+        self.map(|request| request.task_ids(task_ids))
+    }
+}
+impl Call<'_, ShowLog, Client<V2>> {
+    /// Sets `renderingType`: 渲染类型 render — Which log (render).
+    pub fn rendering_type(self, rendering_type: impl Into<String>) -> Self {
+        self.map(|request| request.rendering_type(rendering_type))
+    }
+    /// Sets `pageNum`: 页码 — Page number.
+    pub fn page_num(self, page_num: i64) -> Self {
+        self.map(|request| request.page_num(page_num))
+    }
+    /// Sets `pageSize`: 每页条数 — Lines per page.
+    pub fn page_size(self, page_size: i64) -> Self {
+        self.map(|request| request.page_size(page_size))
+    }
+}
+impl Call<'_, TaskRecord, Client<V2>> {
+    /// Sets `pageNum`: 页码 — Page number.
+    pub fn page_num(self, page_num: i64) -> Self {
+        self.map(|request| request.page_num(page_num))
+    }
+    /// Sets `pageSize`: 每页条数 — Entries per page.
+    pub fn page_size(self, page_size: i64) -> Self {
+        self.map(|request| request.page_size(page_size))
+    }
+    /// Sets `startDate`: 开始时间 — From (the official client sends "" for none).
+    pub fn start_date(self, start_date: impl Into<String>) -> Self {
+        self.map(|request| request.start_date(start_date))
+    }
+    /// Sets `endDate`: 结束时间 — Until.
+    pub fn end_date(self, end_date: impl Into<String>) -> Self {
+        self.map(|request| request.end_date(end_date))
+    }
+}
+impl Call<'_, LoginRecord, Client<V2>> {
+    /// Sets `pageNum`: 页码 — Page number.
+    pub fn page_num(self, page_num: i64) -> Self {
+        self.map(|request| request.page_num(page_num))
+    }
+    /// Sets `pageSize`: 每页条数 — Entries per page.
+    pub fn page_size(self, page_size: i64) -> Self {
+        self.map(|request| request.page_size(page_size))
+    }
+    /// Sets `startDate`: 开始时间 — From.
+    pub fn start_date(self, start_date: impl Into<String>) -> Self {
+        self.map(|request| request.start_date(start_date))
+    }
+    /// Sets `endDate`: 结束时间 — Until.
+    pub fn end_date(self, end_date: impl Into<String>) -> Self {
+        self.map(|request| request.end_date(end_date))
     }
 }

@@ -101,4 +101,121 @@ impl Farm {
             .flat_map(|code| crate::seed::error_details(&code, req.language.as_ref()))
             .collect())
     }
+
+    /// `getConfig`: the transfer configuration, with made-up engine passwords.
+    pub(crate) fn get_config(&self, _: GetConfigRequest) -> Reply<TransferConfig> {
+        let line = |name: &str, port: &str, id: i64| EngineLine {
+            name: name.into(),
+            server: "127.0.0.1".into(),
+            port: port.into(),
+            is_default: Some(1),
+            line_id: Some(id),
+            line_type: Some(0),
+        };
+        Ok(TransferConfig {
+            input_bid: Some("10202".into()),
+            output_bid: Some("20202".into()),
+            config_bid: Some("30201".into()),
+            parent_input_bid: None,
+            resq_engines: Some(vec![
+                TransferEngine {
+                    engine_name: "RaySync".into(),
+                    check_server: Some("127.0.0.1".into()),
+                    check_port: Some("10100".into()),
+                    check_enable: Some("0".into()),
+                    check_exclud_type: Some("tx".into()),
+                    automatic_check: Some(0),
+                    is_default: Some(1),
+                    resq_engine_accounts: None,
+                    resp_task_engine_lines: Some(vec![line("raysync_main", "10200", 121)]),
+                },
+                TransferEngine {
+                    engine_name: "Aspera".into(),
+                    check_server: None,
+                    check_port: None,
+                    check_enable: Some("0".into()),
+                    check_exclud_type: None,
+                    automatic_check: Some(0),
+                    is_default: Some(0),
+                    resq_engine_accounts: Some(vec![EngineAccount {
+                        bid: "30201".into(),
+                        name: "30201".into(),
+                        password: "mock-farm-aspera-password".into(),
+                    }]),
+                    resp_task_engine_lines: Some(vec![line("Aspera_main", "10221", 123)]),
+                },
+            ]),
+            sub_user_output_bids: Some(Vec::new()),
+        })
+    }
+
+    /// `getUserPackNodeInfo`: the account has no reserved machines.
+    pub(crate) fn get_user_pack_node_info(
+        &self,
+        _: GetUserPackNodeInfoRequest,
+    ) -> Reply<Vec<PackNode>> {
+        Ok(Vec::new())
+    }
+
+    /// `getOutputUserDirFile`: a folder per task with rendered frames at the root; a task's
+    /// folder holds its finished frames.
+    pub(crate) fn get_output_user_dir_file(
+        &self,
+        req: GetOutputUserDirFileRequest,
+    ) -> Reply<Vec<OutputFile>> {
+        let state = self.current();
+        let folder = |task: &Task| {
+            format!(
+                "/{}_{}",
+                task.id,
+                scene_name(task.id).trim_end_matches(".max")
+            )
+        };
+        let done = |task: &Task| {
+            task.frames
+                .iter()
+                .filter(|f| f.status == FrameStatus::Done)
+                .count()
+        };
+        let file = |name: String, path: String, directory: bool, at: i64| OutputFile {
+            file_type: (!directory).then(|| "jpg".to_owned()),
+            file_size: (!directory).then_some(1024),
+            file_name: name,
+            icon_path: None,
+            last_modify: Some(format_time(at)),
+            file_path: path,
+            directory,
+            is_arrears: Some(0),
+        };
+        match req.task_id {
+            Some(id) => {
+                let task = find_task(&state, id)?;
+                Ok(task
+                    .frames
+                    .iter()
+                    .filter(|f| f.status == FrameStatus::Done)
+                    .map(|f| {
+                        let name = format!("frame_{:04}.jpg", f.number);
+                        let path = format!("{}/{name}", folder(task));
+                        file(name, path, false, f.end.unwrap_or(task.created))
+                    })
+                    .collect())
+            }
+            None if req.tree_path.trim_end_matches('/').is_empty() => Ok(state
+                .tasks
+                .values()
+                .filter(|t| done(t) > 0)
+                .map(|t| {
+                    let path = folder(t);
+                    file(
+                        path.trim_start_matches('/').to_owned(),
+                        path,
+                        true,
+                        t.created,
+                    )
+                })
+                .collect()),
+            None => Ok(Vec::new()),
+        }
+    }
 }

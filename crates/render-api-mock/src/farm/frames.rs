@@ -57,6 +57,75 @@ impl Farm {
         })
     }
 
+    /// `stopTaskFrames`: the chosen frames stop (finished ones are left as they are).
+    pub(crate) fn stop_task_frames(&self, req: StopTaskFramesRequest) -> Reply<()> {
+        self.change_tasks(&[req.task_id], |task, _now, _cfg| {
+            let chosen: Vec<usize> = match req.select_all {
+                FrameSelection::All => (0..task.frames.len())
+                    .filter(|&i| {
+                        req.status
+                            .as_ref()
+                            .is_none_or(|s| s.contains(&task.frames[i].status))
+                    })
+                    .collect(),
+                FrameSelection::Listed => {
+                    let ids = req.ids.as_deref().unwrap_or_default();
+                    if ids.is_empty() {
+                        return Err(ServiceError::new(
+                            ErrorCode::ParameterCantBeEmpty,
+                            "ids is empty while selectAll is 0",
+                        ));
+                    }
+                    (0..task.frames.len())
+                        .filter(|&i| ids.contains(&task.frames[i].id))
+                        .collect()
+                }
+                other => {
+                    return Err(invalid(format!(
+                        "selectAll must be 0 or 1, not {}",
+                        other.code()
+                    )));
+                }
+            };
+            for i in chosen {
+                let frame = &mut task.frames[i];
+                if !matches!(frame.status, FrameStatus::Done | FrameStatus::Failed) {
+                    frame.status = FrameStatus::Stopped;
+                    frame.scheduled = None;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// `showLog`: a frame's render log, a page of lines.
+    pub(crate) fn show_log(&self, req: ShowLogRequest) -> Reply<Page<String>> {
+        let state = self.current();
+        let (task, frame) = state
+            .tasks
+            .values()
+            .find_map(|t| t.frames.iter().find(|f| f.id == req.id).map(|f| (t, f)))
+            .ok_or_else(|| not_found(format!("frame {} does not exist", req.id)))?;
+        let mut lines = vec![
+            format!(
+                "================ {} log ================",
+                req.rendering_type
+            ),
+            format!("task {} frame {} ({})", task.id, frame.number, frame.status),
+        ];
+        if let Some(start) = frame.start {
+            lines.push(format!("{} render started", format_time(start)));
+        }
+        if let Some(end) = frame.end {
+            lines.push(format!(
+                "{} render ended: {}",
+                format_time(end),
+                frame.status
+            ));
+        }
+        page(&lines, req.page_num, req.page_size, Clone::clone)
+    }
+
     /// `restartFrame`.
     pub(crate) fn restart_frame(&self, req: RestartFrameRequest) -> Reply<()> {
         self.change_tasks(&[req.task_id], |task, now, cfg| {

@@ -41,4 +41,14 @@ impl Farm {
             project_name_list: self.lock().labels.clone(),
         })
     }
+
+    /// `listProjects`: this account's labels whatever the flag (the farm has one account).
+    pub(crate) fn list_projects(&self, req: ListProjectsRequest) -> Reply<LabelList> {
+        if !(0..=2).contains(&req.flag) {
+            return Err(invalid("flag must be 0, 1 or 2"));
+        }
+        Ok(LabelList {
+            project_name_list: self.lock().labels.clone(),
+        })
+    }
 }

@@ -9,7 +9,9 @@ mod account;
 mod clock;
 mod envs;
 mod frames;
+mod hardware;
 mod labels;
+mod records;
 mod service;
 mod tasks;
 
@@ -91,6 +93,12 @@ struct Task {
     over_time_s: Option<i64>,
     full_speed: bool,
     frames: Vec<Frame>,
+    /// Nodes it may render on at once (updateTaskLimit).
+    limit: Option<i64>,
+    /// Uploaded configuration files (taskJsonFile), by name.
+    files: BTreeMap<String, String>,
+    /// Its hardware configuration (editTaskHardwareConfig).
+    hardware: Option<i64>,
 }
 
 struct State {
@@ -103,6 +111,8 @@ struct State {
     envs: Vec<RenderEnv>,
     profile: UserProfile,
     settings: UserSetting,
+    /// What was done to tasks, newest last (taskRecord).
+    records: Vec<TaskLogEntry>,
 }
 
 /// The farm: all its state behind one lock, so concurrent calls see consistent answers.
@@ -131,6 +141,7 @@ impl Farm {
             envs: crate::seed::render_envs(),
             profile: crate::seed::profile(),
             settings: crate::seed::settings(),
+            records: Vec::new(),
         };
         Farm {
             config,

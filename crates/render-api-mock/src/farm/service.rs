@@ -196,4 +196,74 @@ impl Service for Farm {
     fn full_speed(&self, request: FullSpeedRequest) -> Result<(), ServiceError> {
         self.full_speed(request)
     }
+    fn task_json_file(&self, request: TaskJsonFileRequest) -> Result<(), ServiceError> {
+        self.task_json_file(request)
+    }
+
+    fn get_config(&self, request: GetConfigRequest) -> Result<TransferConfig, ServiceError> {
+        self.get_config(request)
+    }
+
+    fn add_task_label(&self, request: AddTaskLabelRequest) -> Result<(), ServiceError> {
+        self.add_task_label(request)
+    }
+
+    fn delete_task_label(&self, request: DeleteTaskLabelRequest) -> Result<(), ServiceError> {
+        self.delete_task_label(request)
+    }
+
+    fn list_projects(&self, request: ListProjectsRequest) -> Result<LabelList, ServiceError> {
+        self.list_projects(request)
+    }
+
+    fn get_output_user_dir_file(
+        &self,
+        request: GetOutputUserDirFileRequest,
+    ) -> Result<Vec<OutputFile>, ServiceError> {
+        self.get_output_user_dir_file(request)
+    }
+
+    fn stop_task_frames(&self, request: StopTaskFramesRequest) -> Result<(), ServiceError> {
+        self.stop_task_frames(request)
+    }
+
+    fn list_hardware_configs(
+        &self,
+        request: ListHardwareConfigsRequest,
+    ) -> Result<Vec<HardwareConfig>, ServiceError> {
+        self.list_hardware_configs(request)
+    }
+
+    fn show_log(&self, request: ShowLogRequest) -> Result<Page<String>, ServiceError> {
+        self.show_log(request)
+    }
+
+    fn update_task_limit(&self, request: UpdateTaskLimitRequest) -> Result<(), ServiceError> {
+        self.update_task_limit(request)
+    }
+
+    fn task_record(&self, request: TaskRecordRequest) -> Result<Page<TaskLogEntry>, ServiceError> {
+        self.task_record(request)
+    }
+
+    fn login_record(
+        &self,
+        request: LoginRecordRequest,
+    ) -> Result<Page<LoginLogEntry>, ServiceError> {
+        self.login_record(request)
+    }
+
+    fn get_user_pack_node_info(
+        &self,
+        request: GetUserPackNodeInfoRequest,
+    ) -> Result<Vec<PackNode>, ServiceError> {
+        self.get_user_pack_node_info(request)
+    }
+
+    fn edit_task_hardware_config(
+        &self,
+        request: EditTaskHardwareConfigRequest,
+    ) -> Result<(), ServiceError> {
+        self.edit_task_hardware_config(request)
+    }
 }

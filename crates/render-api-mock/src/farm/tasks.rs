@@ -1,6 +1,7 @@
 //! Tasks: creation, submission, listing, and the changes of state (stop, start, abort,
 //! delete, priority, over-time stop, full speed); and how tasks progress over farm time.
 
+use super::records;
 use super::*;
 
 impl Farm {
@@ -31,10 +32,15 @@ impl Farm {
                     over_time_s: None,
                     full_speed: false,
                     frames: Vec::new(),
+                    limit: None,
+                    files: BTreeMap::new(),
+                    hardware: None,
                 },
             );
             ids.push(id);
         }
+        let entry = records::entry(&state, "btn_create_task", &ids, now);
+        state.records.push(entry);
         Ok(CreatedTasks {
             alias_task_id_list: ids.iter().map(|id| format!("P{id}")).collect(),
             task_id_list: ids,
@@ -109,6 +115,66 @@ impl Farm {
             total,
             size: 100,
             items,
+        })
+    }
+
+    /// `updateTaskLimit`.
+    pub(crate) fn update_task_limit(&self, req: UpdateTaskLimitRequest) -> Reply<()> {
+        if req.task_limit < 1 {
+            return Err(invalid("taskLimit must be at least 1"));
+        }
+        self.change_tasks(&[req.task_id], |task, _, _| {
+            task.limit = Some(req.task_limit);
+            Ok(())
+        })
+    }
+
+    /// `taskJsonFile`.
+    pub(crate) fn task_json_file(&self, req: TaskJsonFileRequest) -> Reply<()> {
+        if serde_json::from_str::<serde_json::Value>(&req.content).is_err() {
+            return Err(invalid(format!(
+                "the content of {} is not JSON",
+                req.file_name.code()
+            )));
+        }
+        self.change_tasks(&[req.task_id], |task, _, _| {
+            task.files
+                .insert(req.file_name.code().to_owned(), req.content.clone());
+            Ok(())
+        })
+    }
+
+    /// `addTaskLabel`.
+    pub(crate) fn add_task_label(&self, req: AddTaskLabelRequest) -> Reply<()> {
+        let label = req.label.trim();
+        if label.is_empty() {
+            return Err(ServiceError::new(
+                ErrorCode::ParameterCantBeEmpty,
+                "label is empty",
+            ));
+        }
+        self.change_tasks(&req.task_ids, |task, _, _| {
+            if !task.labels.iter().any(|l| l == label) {
+                task.labels.push(label.to_owned());
+            }
+            Ok(())
+        })
+    }
+
+    /// `deleteTaskLabel`: by name, or by the id of a label of the account.
+    pub(crate) fn delete_task_label(&self, req: DeleteTaskLabelRequest) -> Reply<()> {
+        let mut names = req.label_names.clone().unwrap_or_default();
+        {
+            let state = self.lock();
+            for id in req.label_ids.iter().flatten() {
+                if let Some(label) = state.labels.iter().find(|l| l.project_id == *id) {
+                    names.push(label.project_name.clone());
+                }
+            }
+        }
+        self.change_tasks(&req.task_ids, |task, _, _| {
+            task.labels.retain(|l| !names.contains(l));
+            Ok(())
         })
     }
 
@@ -237,6 +303,8 @@ impl Farm {
         for task in changed {
             state.tasks.insert(task.id, task);
         }
+        let entry = records::entry(&state, "btn_change_task", ids, now);
+        state.records.push(entry);
         Ok(())
     }
 

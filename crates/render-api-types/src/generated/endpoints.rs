@@ -1013,6 +1013,412 @@ impl crate::Endpoint for FullSpeed {
         }
     }
 }
+/// `taskJsonFile` — 上传任务配置文件: Upload one of a task's configuration files (task.json, upload.json, asset.json, tips.json).
+///
+/// `POST /api/render/submit/taskJsonFile` (v2): a write: not retried unless the caller opts in.
+///
+/// Not in the API document; described by rayvision-api 3.0.4.3 (transmit.py) and the v2 document.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct TaskJsonFile;
+impl crate::Endpoint for TaskJsonFile {
+    const NAME: &'static str = "taskJsonFile";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V2, "/api/render/submit/taskJsonFile"),
+    ];
+    const IDEMPOTENT: bool = false;
+    const SECRET_RESPONSE: bool = false;
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    type Request = TaskJsonFileRequest;
+    type Response = ();
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V2 => &["taskId", "fileName", "content"],
+            _ => &[],
+        }
+    }
+}
+/// `getConfig` — 获取传输配置: Get the transfer configuration: bids, engines, lines and the engines' accounts (with their passwords).
+///
+/// `POST /api/render/transfer/getConfig` (v2): a read: safe to retry.
+///
+/// Not in the API document; described by rayvision-api 3.0.4.3 (transmit.py) and the v2 document.
+///
+/// The reply carries a secret: the SDK never logs it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct GetConfig;
+impl crate::Endpoint for GetConfig {
+    const NAME: &'static str = "getConfig";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V2, "/api/render/transfer/getConfig"),
+    ];
+    const IDEMPOTENT: bool = true;
+    const SECRET_RESPONSE: bool = true;
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    type Request = GetConfigRequest;
+    type Response = TransferConfig;
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V2 => &[],
+            _ => &[],
+        }
+    }
+}
+/// `addTaskLabel` — 添加任务标签: Label tasks.
+///
+/// `POST /api/render/handle/addTaskLabel` (v2): a write: not retried unless the caller opts in.
+///
+/// Not in the API document; described by rayvision-api 3.0.4.3 (tag.py) and the v2 document.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct AddTaskLabel;
+impl crate::Endpoint for AddTaskLabel {
+    const NAME: &'static str = "addTaskLabel";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V2, "/api/render/handle/addTaskLabel"),
+    ];
+    const IDEMPOTENT: bool = false;
+    const SECRET_RESPONSE: bool = false;
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    type Request = AddTaskLabelRequest;
+    type Response = ();
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V2 => &["label", "taskIds"],
+            _ => &[],
+        }
+    }
+}
+/// `deleteTaskLabel` — 删除任务标签: Remove labels from tasks.
+///
+/// `POST /api/render/handle/deleteTaskLabel` (v2): a write: not retried unless the caller opts in.
+///
+/// Not in the API document; described by rayvision-api 3.0.4.3 (tag.py) and the v2 document.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct DeleteTaskLabel;
+impl crate::Endpoint for DeleteTaskLabel {
+    const NAME: &'static str = "deleteTaskLabel";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V2, "/api/render/handle/deleteTaskLabel"),
+    ];
+    const IDEMPOTENT: bool = false;
+    const SECRET_RESPONSE: bool = false;
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    type Request = DeleteTaskLabelRequest;
+    type Response = ();
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V2 => &["taskIds"],
+            _ => &[],
+        }
+    }
+}
+/// `listProjects` — 获取项目名(根据 flag 控制): List project names, of this account or related ones.
+///
+/// `POST /api/render/project/list` (v2): a read: safe to retry.
+///
+/// Not in the API document; described by rayvision-api 3.0.4.3 (tag.py) and the v2 document.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct ListProjects;
+impl crate::Endpoint for ListProjects {
+    const NAME: &'static str = "listProjects";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V2, "/api/render/project/list"),
+    ];
+    const IDEMPOTENT: bool = true;
+    const SECRET_RESPONSE: bool = false;
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    type Request = ListProjectsRequest;
+    type Response = LabelList;
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V2 => &["flag"],
+            _ => &[],
+        }
+    }
+}
+/// `getOutputUserDirFile` — 获取用户存储文件结构: List a folder of the account's output storage, or a task's output.
+///
+/// `POST /api/render/file/operate/getOutputUserDirFile` (v2): a read: safe to retry.
+///
+/// Not in the API document; described by rayvision-api 3.0.4.3 (transmit.py) and the v2 document.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct GetOutputUserDirFile;
+impl crate::Endpoint for GetOutputUserDirFile {
+    const NAME: &'static str = "getOutputUserDirFile";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V2, "/api/render/file/operate/getOutputUserDirFile"),
+    ];
+    const IDEMPOTENT: bool = true;
+    const SECRET_RESPONSE: bool = false;
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    type Request = GetOutputUserDirFileRequest;
+    type Response = Vec<OutputFile>;
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V2 => &["treePath"],
+            _ => &[],
+        }
+    }
+}
+/// `stopTaskFrames` — 停止任务指定帧: Stop chosen frames of a task (or all of them).
+///
+/// `POST /api/render/handle/stopTaskFrames` (v2): a write: not retried unless the caller opts in.
+///
+/// Not in the API document; described by rayvision-api 3.0.4.3 (query.py) and the v2 document.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct StopTaskFrames;
+impl crate::Endpoint for StopTaskFrames {
+    const NAME: &'static str = "stopTaskFrames";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V2, "/api/render/handle/stopTaskFrames"),
+    ];
+    const IDEMPOTENT: bool = false;
+    const SECRET_RESPONSE: bool = false;
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    type Request = StopTaskFramesRequest;
+    type Response = ();
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V2 => &["taskId", "selectAll"],
+            _ => &[],
+        }
+    }
+}
+/// `listHardwareConfigs` — 获取平台硬件配置信息: List the platform's hardware configurations (with taskIds: which one each task uses).
+///
+/// `POST /api/render/hardwareConfig/list` (v2): a read: safe to retry.
+///
+/// Not in the API document; described by rayvision-api 3.0.4.3 (user.py) and the v2 document.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct ListHardwareConfigs;
+impl crate::Endpoint for ListHardwareConfigs {
+    const NAME: &'static str = "listHardwareConfigs";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V2, "/api/render/hardwareConfig/list"),
+    ];
+    const IDEMPOTENT: bool = true;
+    const SECRET_RESPONSE: bool = false;
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    type Request = ListHardwareConfigsRequest;
+    type Response = Vec<HardwareConfig>;
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V2 => &["cloneTask"],
+            _ => &[],
+        }
+    }
+}
+/// `showLog` — 获取渲染日志: Read a frame's render log, a page of lines at a time.
+///
+/// `POST /api/render/handle/showLog` (v2): a read: safe to retry.
+///
+/// Not in the API document; described by rayvision-api 3.0.4.3 (query.py) and the v2 document.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct ShowLog;
+impl crate::Endpoint for ShowLog {
+    const NAME: &'static str = "showLog";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V2, "/api/render/handle/showLog"),
+    ];
+    const IDEMPOTENT: bool = true;
+    const SECRET_RESPONSE: bool = false;
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    type Request = ShowLogRequest;
+    type Response = crate::Page<String>;
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V2 => &["renderingType", "pageNum", "pageSize", "id"],
+            _ => &[],
+        }
+    }
+}
+impl crate::Paginated for ShowLog {
+    type Item = String;
+    fn page_num(request: &Self::Request) -> i64 {
+        request.page_num
+    }
+    fn set_page_num(request: &mut Self::Request, page_num: i64) {
+        request.page_num = page_num;
+    }
+    fn page_size(request: &Self::Request) -> i64 {
+        request.page_size
+    }
+}
+/// `updateTaskLimit` — 修改任务节点数上限: Change how many nodes a task may render on at once.
+///
+/// `POST /api/render/handle/updateTaskLimit` (v2): a write: not retried unless the caller opts in.
+///
+/// Not in the API document; described by rayvision-api 3.0.4.3 (task.py).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct UpdateTaskLimit;
+impl crate::Endpoint for UpdateTaskLimit {
+    const NAME: &'static str = "updateTaskLimit";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V2, "/api/render/handle/updateTaskLimit"),
+    ];
+    const IDEMPOTENT: bool = false;
+    const SECRET_RESPONSE: bool = false;
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    type Request = UpdateTaskLimitRequest;
+    type Response = ();
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V2 => &["taskId", "taskLimit"],
+            _ => &[],
+        }
+    }
+}
+/// `taskRecord` — 获取任务操作日志: Read the account's task operation log, a page at a time.
+///
+/// `POST /api/render/handle/operate/sdk/taskRecord` (v2): a read: safe to retry.
+///
+/// Not in the API document; described by rayvision-api 3.0.4.3 (user.py) and the v2 document.
+///
+/// Note: Its body carries `platform`, a name the signed headers also have: the body's value is signed in the header's place, as the official signer does.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct TaskRecord;
+impl crate::Endpoint for TaskRecord {
+    const NAME: &'static str = "taskRecord";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V2, "/api/render/handle/operate/sdk/taskRecord"),
+    ];
+    const IDEMPOTENT: bool = true;
+    const SECRET_RESPONSE: bool = false;
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    type Request = TaskRecordRequest;
+    type Response = crate::Page<TaskLogEntry>;
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V2 => &["platform", "pageNum", "pageSize"],
+            _ => &[],
+        }
+    }
+}
+impl crate::Paginated for TaskRecord {
+    type Item = TaskLogEntry;
+    fn page_num(request: &Self::Request) -> i64 {
+        request.page_num
+    }
+    fn set_page_num(request: &mut Self::Request, page_num: i64) {
+        request.page_num = page_num;
+    }
+    fn page_size(request: &Self::Request) -> i64 {
+        request.page_size
+    }
+}
+/// `loginRecord` — 获取登录日志: Read the account's login log, a page at a time.
+///
+/// `POST /api/render/handle/operate/sdk/loginRecord` (v2): a read: safe to retry.
+///
+/// Not in the API document; described by rayvision-api 3.0.4.3 (user.py) and the v2 document.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct LoginRecord;
+impl crate::Endpoint for LoginRecord {
+    const NAME: &'static str = "loginRecord";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V2, "/api/render/handle/operate/sdk/loginRecord"),
+    ];
+    const IDEMPOTENT: bool = true;
+    const SECRET_RESPONSE: bool = false;
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    type Request = LoginRecordRequest;
+    type Response = crate::Page<LoginLogEntry>;
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V2 => &["pageNum", "pageSize"],
+            _ => &[],
+        }
+    }
+}
+impl crate::Paginated for LoginRecord {
+    type Item = LoginLogEntry;
+    fn page_num(request: &Self::Request) -> i64 {
+        request.page_num
+    }
+    fn set_page_num(request: &mut Self::Request, page_num: i64) {
+        request.page_num = page_num;
+    }
+    fn page_size(request: &Self::Request) -> i64 {
+        request.page_size
+    }
+}
+/// `getUserPackNodeInfo` — 获取包机信息: List the account's reserved-machine plans.
+///
+/// `POST /api/render/submit/getUserPackNodeInfo` (v2): a read: safe to retry.
+///
+/// Not in the API document; described by rayvision-api 3.0.4.3 (query.py) and the v2 document.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct GetUserPackNodeInfo;
+impl crate::Endpoint for GetUserPackNodeInfo {
+    const NAME: &'static str = "getUserPackNodeInfo";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V2, "/api/render/submit/getUserPackNodeInfo"),
+    ];
+    const IDEMPOTENT: bool = true;
+    const SECRET_RESPONSE: bool = false;
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    type Request = GetUserPackNodeInfoRequest;
+    type Response = Vec<PackNode>;
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V2 => &[],
+            _ => &[],
+        }
+    }
+}
+/// `editTaskHardwareConfig` — 修改任务硬件配置: Change the hardware configuration of tasks.
+///
+/// `POST /api/render/handle/editTaskHardwareConfig` (v2): a write: not retried unless the caller opts in.
+///
+/// Not in the API document; described by rayvision-api 3.0.4.3 (task.py) and the v2 document.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct EditTaskHardwareConfig;
+impl crate::Endpoint for EditTaskHardwareConfig {
+    const NAME: &'static str = "editTaskHardwareConfig";
+    const PATHS: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V2, "/api/render/handle/editTaskHardwareConfig"),
+    ];
+    const IDEMPOTENT: bool = false;
+    const SECRET_RESPONSE: bool = false;
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    type Request = EditTaskHardwareConfigRequest;
+    type Response = ();
+    #[allow(unreachable_patterns)]
+    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+        match api {
+            crate::ApiVersion::V2 => {
+                &["taskIds", "hardwareConfigIds", "model", "gpuNum", "ram"]
+            }
+            _ => &[],
+        }
+    }
+}
 /// Every endpoint of the spec, in the spec's order.
 pub const ENDPOINTS: &[crate::EndpointInfo] = &[
     crate::EndpointInfo {
@@ -1406,6 +1812,120 @@ pub const ENDPOINTS: &[crate::EndpointInfo] = &[
         summary_zh: "全速渲染",
         summary_en: "Render tasks at full speed (on as many nodes as allowed).",
     },
+    crate::EndpointInfo {
+        name: "taskJsonFile",
+        paths: &[(crate::ApiVersion::V2, "/api/render/submit/taskJsonFile")],
+        idempotent: false,
+        secret_response: false,
+        summary_zh: "上传任务配置文件",
+        summary_en: "Upload one of a task's configuration files (task.json, upload.json, asset.json, tips.json).",
+    },
+    crate::EndpointInfo {
+        name: "getConfig",
+        paths: &[(crate::ApiVersion::V2, "/api/render/transfer/getConfig")],
+        idempotent: true,
+        secret_response: true,
+        summary_zh: "获取传输配置",
+        summary_en: "Get the transfer configuration: bids, engines, lines and the engines' accounts (with their passwords).",
+    },
+    crate::EndpointInfo {
+        name: "addTaskLabel",
+        paths: &[(crate::ApiVersion::V2, "/api/render/handle/addTaskLabel")],
+        idempotent: false,
+        secret_response: false,
+        summary_zh: "添加任务标签",
+        summary_en: "Label tasks.",
+    },
+    crate::EndpointInfo {
+        name: "deleteTaskLabel",
+        paths: &[(crate::ApiVersion::V2, "/api/render/handle/deleteTaskLabel")],
+        idempotent: false,
+        secret_response: false,
+        summary_zh: "删除任务标签",
+        summary_en: "Remove labels from tasks.",
+    },
+    crate::EndpointInfo {
+        name: "listProjects",
+        paths: &[(crate::ApiVersion::V2, "/api/render/project/list")],
+        idempotent: true,
+        secret_response: false,
+        summary_zh: "获取项目名(根据 flag 控制)",
+        summary_en: "List project names, of this account or related ones.",
+    },
+    crate::EndpointInfo {
+        name: "getOutputUserDirFile",
+        paths: &[
+            (crate::ApiVersion::V2, "/api/render/file/operate/getOutputUserDirFile"),
+        ],
+        idempotent: true,
+        secret_response: false,
+        summary_zh: "获取用户存储文件结构",
+        summary_en: "List a folder of the account's output storage, or a task's output.",
+    },
+    crate::EndpointInfo {
+        name: "stopTaskFrames",
+        paths: &[(crate::ApiVersion::V2, "/api/render/handle/stopTaskFrames")],
+        idempotent: false,
+        secret_response: false,
+        summary_zh: "停止任务指定帧",
+        summary_en: "Stop chosen frames of a task (or all of them).",
+    },
+    crate::EndpointInfo {
+        name: "listHardwareConfigs",
+        paths: &[(crate::ApiVersion::V2, "/api/render/hardwareConfig/list")],
+        idempotent: true,
+        secret_response: false,
+        summary_zh: "获取平台硬件配置信息",
+        summary_en: "List the platform's hardware configurations (with taskIds: which one each task uses).",
+    },
+    crate::EndpointInfo {
+        name: "showLog",
+        paths: &[(crate::ApiVersion::V2, "/api/render/handle/showLog")],
+        idempotent: true,
+        secret_response: false,
+        summary_zh: "获取渲染日志",
+        summary_en: "Read a frame's render log, a page of lines at a time.",
+    },
+    crate::EndpointInfo {
+        name: "updateTaskLimit",
+        paths: &[(crate::ApiVersion::V2, "/api/render/handle/updateTaskLimit")],
+        idempotent: false,
+        secret_response: false,
+        summary_zh: "修改任务节点数上限",
+        summary_en: "Change how many nodes a task may render on at once.",
+    },
+    crate::EndpointInfo {
+        name: "taskRecord",
+        paths: &[(crate::ApiVersion::V2, "/api/render/handle/operate/sdk/taskRecord")],
+        idempotent: true,
+        secret_response: false,
+        summary_zh: "获取任务操作日志",
+        summary_en: "Read the account's task operation log, a page at a time.",
+    },
+    crate::EndpointInfo {
+        name: "loginRecord",
+        paths: &[(crate::ApiVersion::V2, "/api/render/handle/operate/sdk/loginRecord")],
+        idempotent: true,
+        secret_response: false,
+        summary_zh: "获取登录日志",
+        summary_en: "Read the account's login log, a page at a time.",
+    },
+    crate::EndpointInfo {
+        name: "getUserPackNodeInfo",
+        paths: &[(crate::ApiVersion::V2, "/api/render/submit/getUserPackNodeInfo")],
+        idempotent: true,
+        secret_response: false,
+        summary_zh: "获取包机信息",
+        summary_en: "List the account's reserved-machine plans.",
+    },
+    crate::EndpointInfo {
+        name: "editTaskHardwareConfig",
+        paths: &[(crate::ApiVersion::V2, "/api/render/handle/editTaskHardwareConfig")],
+        idempotent: false,
+        secret_response: false,
+        summary_zh: "修改任务硬件配置",
+        summary_en: "Change the hardware configuration of tasks.",
+    },
 ];
 /// Calls `visitor.visit::<E>()` for every endpoint `E`, in the spec's order.
 pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
@@ -1444,4 +1964,18 @@ pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
     visitor.visit::<SetOverTimeStop>();
     visitor.visit::<LoadingFrameThumbnail>();
     visitor.visit::<FullSpeed>();
+    visitor.visit::<TaskJsonFile>();
+    visitor.visit::<GetConfig>();
+    visitor.visit::<AddTaskLabel>();
+    visitor.visit::<DeleteTaskLabel>();
+    visitor.visit::<ListProjects>();
+    visitor.visit::<GetOutputUserDirFile>();
+    visitor.visit::<StopTaskFrames>();
+    visitor.visit::<ListHardwareConfigs>();
+    visitor.visit::<ShowLog>();
+    visitor.visit::<UpdateTaskLimit>();
+    visitor.visit::<TaskRecord>();
+    visitor.visit::<LoginRecord>();
+    visitor.visit::<GetUserPackNodeInfo>();
+    visitor.visit::<EditTaskHardwareConfig>();
 }

@@ -1292,6 +1292,99 @@ impl std::str::FromStr for FrameSelection {
         crate::parse_enum(s)
     }
 }
+/// 任务配置文件名
+///
+/// The configuration files of a task that taskJsonFile uploads (rayvision-api 3.0.4.3 schemas/taskJsonFile.yaml).
+///
+/// On the wire: a string code. Codes this SDK does not know are kept as `Unknown` and sent back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TaskFileName {
+    /// `task.json` — 任务配置: The task's settings.
+    Task,
+    /// `upload.json` — 上传文件列表: The list of uploaded files.
+    Upload,
+    /// `asset.json` — 资产列表: The list of assets.
+    Asset,
+    /// `tips.json` — 分析提示: The analysis's warnings.
+    Tips,
+    /// A code this SDK does not know (build it with `from_code`).
+    Unknown(String),
+}
+impl TaskFileName {
+    /// The wire code.
+    pub fn code(&self) -> &str {
+        match self {
+            Self::Task => "task.json",
+            Self::Upload => "upload.json",
+            Self::Asset => "asset.json",
+            Self::Tips => "tips.json",
+            Self::Unknown(code) => code,
+        }
+    }
+    /// The value of a wire code; codes this SDK does not know become `Unknown`.
+    pub fn from_code(code: &str) -> Self {
+        match code {
+            "task.json" => Self::Task,
+            "upload.json" => Self::Upload,
+            "asset.json" => Self::Asset,
+            "tips.json" => Self::Tips,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl crate::CodedEnum for TaskFileName {
+    const TYPE_NAME: &'static str = "TaskFileName";
+    const KNOWN: &'static [Self] = &[Self::Task, Self::Upload, Self::Asset, Self::Tips];
+    fn name(&self) -> Option<&'static str> {
+        match self {
+            Self::Task => Some("task"),
+            Self::Upload => Some("upload"),
+            Self::Asset => Some("asset"),
+            Self::Tips => Some("tips"),
+            Self::Unknown(_) => None,
+        }
+    }
+    fn meaning_en(&self) -> Option<&'static str> {
+        match self {
+            Self::Task => Some("The task's settings."),
+            Self::Upload => Some("The list of uploaded files."),
+            Self::Asset => Some("The list of assets."),
+            Self::Tips => Some("The analysis's warnings."),
+            Self::Unknown(_) => None,
+        }
+    }
+    fn meaning_zh(&self) -> Option<&'static str> {
+        match self {
+            Self::Task => Some("任务配置"),
+            Self::Upload => Some("上传文件列表"),
+            Self::Asset => Some("资产列表"),
+            Self::Tips => Some("分析提示"),
+            Self::Unknown(_) => None,
+        }
+    }
+}
+impl Serialize for TaskFileName {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+impl<'de> Deserialize<'de> for TaskFileName {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::string_or_number(deserializer).map(|code| Self::from_code(&code))
+    }
+}
+impl std::fmt::Display for TaskFileName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::wire::display_enum(self, f)
+    }
+}
+impl std::str::FromStr for TaskFileName {
+    type Err = crate::ParseEnumError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        crate::parse_enum(s)
+    }
+}
 /// 错误码
 ///
 /// The envelope's `code`: 200 is success, anything else an error.

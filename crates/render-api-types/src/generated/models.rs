@@ -1263,3 +1263,477 @@ pub struct TransferServerMsg {
     /// Wire name: `raysyncTransfer`.
     pub raysync_transfer: RaysyncTransfer,
 }
+/// 传输引擎账户 (Aspera)
+///
+/// An account of a transfer engine (Aspera).
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EngineAccount {
+    /// 对应 input bid — The bid it serves.
+    ///
+    /// Wire name: `bid`.
+    pub bid: String,
+    /// 用户名 — User name.
+    ///
+    /// Wire name: `name`.
+    pub name: String,
+    /// 密码 — Password.
+    ///
+    /// Wire name: `password`. Secret: `Debug` does not show it.
+    pub password: String,
+}
+impl std::fmt::Debug for EngineAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EngineAccount")
+            .field("bid", &self.bid)
+            .field("name", &self.name)
+            .field("password", &format_args!("{}", crate ::REDACTED))
+            .finish()
+    }
+}
+/// 传输线路
+///
+/// A transfer line of an engine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EngineLine {
+    /// 线路名 — Line name.
+    ///
+    /// Wire name: `name`.
+    pub name: String,
+    /// 线路 IP — Server address.
+    ///
+    /// Wire name: `server`.
+    pub server: String,
+    /// 端口 — Port.
+    ///
+    /// Wire name: `port`. Sent by the service as a string or a number.
+    #[serde(deserialize_with = "crate::wire::string_or_number")]
+    pub port: String,
+    /// 是否默认 1 默认 — 1 when it is the default line.
+    ///
+    /// Wire name: `isDefault`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_default: Option<i64>,
+    /// 线路表 ID — Line id.
+    ///
+    /// Wire name: `lineId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line_id: Option<i64>,
+    /// 线路类型 1 专线 0 通用线路 — 1: a dedicated line, 0: a shared one.
+    ///
+    /// Wire name: `type`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub line_type: Option<i64>,
+}
+/// 传输引擎配置
+///
+/// A transfer engine and its lines.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TransferEngine {
+    /// 引擎名 — Engine name (Aspera, RaySync, ...).
+    ///
+    /// Wire name: `engineName`.
+    pub engine_name: String,
+    /// 校验服务器 — The server that checks the line.
+    ///
+    /// Wire name: `checkServer`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_server: Option<String>,
+    /// 校验端口 — Its port.
+    ///
+    /// Wire name: `checkPort`. Sent by the service as a string or a number.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::wire::option_string_or_number"
+    )]
+    pub check_port: Option<String>,
+    /// 检查是否可用 — Whether checking is on.
+    ///
+    /// Wire name: `checkEnable`. Sent by the service as a string or a number.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::wire::option_string_or_number"
+    )]
+    pub check_enable: Option<String>,
+    /// 检测例外文件类型 — File types not checked, comma-separated.
+    ///
+    /// Wire name: `checkExcludType`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_exclud_type: Option<String>,
+    /// 自动检测并切换线路 1 是 0 否 — 1: check and switch lines automatically.
+    ///
+    /// Wire name: `automaticCheck`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub automatic_check: Option<i64>,
+    /// 默认 1 是 0 否 — 1 when it is the default engine.
+    ///
+    /// Wire name: `isDefault`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_default: Option<i64>,
+    /// aspera 账户 — Its accounts (Aspera).
+    ///
+    /// Wire name: `resqEngineAccounts`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resq_engine_accounts: Option<Vec<EngineAccount>>,
+    /// 引擎线路列表 — Its lines.
+    ///
+    /// Wire name: `respTaskEngineLines`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resp_task_engine_lines: Option<Vec<EngineLine>>,
+}
+/// 子账号 output bid
+///
+/// A sub-account's output bid.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubUserBid {
+    /// 子账号 ID — Sub-account id.
+    ///
+    /// Wire name: `userId`. Sent by the service as a string or a number.
+    #[serde(deserialize_with = "crate::wire::string_or_number")]
+    pub user_id: String,
+    /// output bid — Its output bid.
+    ///
+    /// Wire name: `outputBid`. Sent by the service as a string or a number.
+    #[serde(deserialize_with = "crate::wire::string_or_number")]
+    pub output_bid: String,
+}
+/// 传输配置
+///
+/// How files are transferred: bids, engines, lines and accounts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TransferConfig {
+    /// Input 传输 bid — Input bid.
+    ///
+    /// Wire name: `inputBid`. Sent by the service as a string or a number.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::wire::option_string_or_number"
+    )]
+    pub input_bid: Option<String>,
+    /// output 传输 bid — Output bid.
+    ///
+    /// Wire name: `outputBid`. Sent by the service as a string or a number.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::wire::option_string_or_number"
+    )]
+    pub output_bid: Option<String>,
+    /// config bid — Config bid.
+    ///
+    /// Wire name: `configBid`. Sent by the service as a string or a number.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::wire::option_string_or_number"
+    )]
+    pub config_bid: Option<String>,
+    /// 对应主账号 Input 传输 bid — The main account's input bid.
+    ///
+    /// Wire name: `parentInputBid`. Sent by the service as a string or a number.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::wire::option_string_or_number"
+    )]
+    pub parent_input_bid: Option<String>,
+    /// 引擎配置 — The engines.
+    ///
+    /// Wire name: `resqEngines`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resq_engines: Option<Vec<TransferEngine>>,
+    /// 子账号 outputbid 集合 — The sub-accounts' output bids.
+    ///
+    /// Wire name: `subUserOutputBids`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_user_output_bids: Option<Vec<SubUserBid>>,
+}
+/// 用户存储文件
+///
+/// A file or folder of the account's output storage.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutputFile {
+    /// 文件名或文件夹名 — File or folder name.
+    ///
+    /// Wire name: `fileName`.
+    pub file_name: String,
+    /// 文件大小, 文件夹为 null — Size in bytes; null for a folder.
+    ///
+    /// Wire name: `fileSize`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_size: Option<i64>,
+    /// 图标路径 — Icon path (may be ignored).
+    ///
+    /// Wire name: `iconPath`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icon_path: Option<String>,
+    /// 更新日期 — Last change, `YYYY-MM-DD hh:mm:ss`.
+    ///
+    /// Wire name: `lastModify`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_modify: Option<String>,
+    /// 文件后缀, 文件夹为 null — File extension; null for a folder.
+    ///
+    /// Wire name: `fileType`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_type: Option<String>,
+    /// 相对用户存储 output 根的路径 — Path from the output root.
+    ///
+    /// Wire name: `filePath`.
+    pub file_path: String,
+    /// 是否为文件夹 — Whether it is a folder.
+    ///
+    /// Wire name: `directory`.
+    pub directory: bool,
+    /// 是否欠费 0 未欠费 1 欠费 — 1 when the account is in arrears.
+    ///
+    /// Wire name: `isArrears`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_arrears: Option<i64>,
+}
+/// 硬件配置
+///
+/// A hardware configuration of a platform.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HardwareConfig {
+    /// 硬件配置 ID (hardwareConfigId) — Its id (hardwareConfigId).
+    ///
+    /// Wire name: `id`.
+    pub id: i64,
+    /// 1 CPU, 2 GPU — 1: CPU, 2: GPU.
+    ///
+    /// Wire name: `type`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<i64>,
+    /// 硬件型号 — Hardware model.
+    ///
+    /// Wire name: `model`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// 内存 — Memory.
+    ///
+    /// Wire name: `ram`. Sent by the service as a string or a number.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::wire::option_string_or_number"
+    )]
+    pub ram: Option<String>,
+    /// GPU 卡数, CPU 平台为 null — GPU count; null on CPU platforms.
+    ///
+    /// Wire name: `gpuNum`. Sent by the service as a string or a number.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::wire::option_string_or_number"
+    )]
+    pub gpu_num: Option<String>,
+    /// 平台号 — Platform number.
+    ///
+    /// Wire name: `platform`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<i64>,
+    /// 是否任务当前的硬件配置 — Whether it is the task's current configuration (with taskIds).
+    ///
+    /// Wire name: `current`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current: Option<bool>,
+    /// 不支持的 cgId — Software (cgId) it does not support.
+    ///
+    /// Wire name: `notSupportCgId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_support_cg_id: Option<Vec<i64>>,
+    /// 状态 1 启用 0 禁用 — 1: enabled, 0: disabled.
+    ///
+    /// Wire name: `status`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<i64>,
+}
+/// 任务操作日志
+///
+/// One entry of the account's task operation log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskLogEntry {
+    /// 用户名 — User name.
+    ///
+    /// Wire name: `userName`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+    /// 模块 — Module.
+    ///
+    /// Wire name: `taskType`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_type: Option<String>,
+    /// 操作项 — The operation.
+    ///
+    /// Wire name: `buttonName`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub button_name: Option<String>,
+    /// 作业 ID — The tasks, as the service writes them.
+    ///
+    /// Wire name: `taskIds`. Sent by the service as a string or a number.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::wire::option_string_or_number"
+    )]
+    pub task_ids: Option<String>,
+    /// 用户端 — The client used.
+    ///
+    /// Wire name: `channel`. Sent by the service as a string or a number.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::wire::option_string_or_number"
+    )]
+    pub channel: Option<String>,
+    /// 操作日期 — When.
+    ///
+    /// Wire name: `createTime`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+    /// 详情 — Details.
+    ///
+    /// Wire name: `details`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<String>,
+    /// 操作来源 1 主账号 2 子账号 3 临时授权 4 钉钉子账号 — Who: 1 main account, 2 sub-account, 3 temporary grant, 4 DingTalk sub-account.
+    ///
+    /// Wire name: `operateSource`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operate_source: Option<i64>,
+    /// 用户 ID — User id.
+    ///
+    /// Wire name: `userId`. Sent by the service as a string or a number.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::wire::option_string_or_number"
+    )]
+    pub user_id: Option<String>,
+    /// 请求 IP — Request address.
+    ///
+    /// Wire name: `requestIp`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_ip: Option<String>,
+    /// 请求路径 — Request path.
+    ///
+    /// Wire name: `requestURI`.
+    #[serde(rename = "requestURI", default, skip_serializing_if = "Option::is_none")]
+    pub request_uri: Option<String>,
+    /// 请求参数 — Request parameters, as JSON text.
+    ///
+    /// Wire name: `requestParam`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_param: Option<String>,
+}
+/// 登录日志
+///
+/// One entry of the account's login log.
+///
+/// Note: The v2 document's table and its example disagree (id and loginStatus: String or number; loginIp or ip; loginTime: String or milliseconds); the types here take both.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoginLogEntry {
+    /// ID — Entry id.
+    ///
+    /// Wire name: `id`. Sent by the service as a string or a number.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::wire::option_string_or_number"
+    )]
+    pub id: Option<String>,
+    /// 用户 ID — User id.
+    ///
+    /// Wire name: `userId`. Sent by the service as a string or a number.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::wire::option_string_or_number"
+    )]
+    pub user_id: Option<String>,
+    /// 用户名 — User name.
+    ///
+    /// Wire name: `userName`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+    /// 用户 UA — User agent.
+    ///
+    /// Wire name: `userUa`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_ua: Option<String>,
+    /// 会话 ID — Session id.
+    ///
+    /// Wire name: `traceId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+    /// 登录类型 — How the user logged in.
+    ///
+    /// Wire name: `loginType`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login_type: Option<String>,
+    /// 登录状态 200 成功 非 200 失败 — 200 on success.
+    ///
+    /// Wire name: `loginStatus`. Sent by the service as a string or a number.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::wire::option_string_or_number"
+    )]
+    pub login_status: Option<String>,
+    /// 登录状态描述 — What the status means.
+    ///
+    /// Wire name: `loginStaDesc`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login_sta_desc: Option<String>,
+    /// 模块 — Module.
+    ///
+    /// Wire name: `moduleType`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub module_type: Option<String>,
+    /// 登录 IP — Address (the document's table).
+    ///
+    /// Wire name: `loginIp`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login_ip: Option<String>,
+    /// 登录 IP — Address (the document's example).
+    ///
+    /// Wire name: `ip`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip: Option<String>,
+    /// 登录时间 — When (text or milliseconds).
+    ///
+    /// Wire name: `loginTime`. Sent by the service as a string or a number.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::wire::option_string_or_number"
+    )]
+    pub login_time: Option<String>,
+}
+/// 包机
+///
+/// A reserved-machine plan of the account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PackNode {
+    /// 包机 ID — Plan id.
+    ///
+    /// Wire name: `packNodeId`.
+    pub pack_node_id: i64,
+    /// 包机名 — Plan name.
+    ///
+    /// Wire name: `packName`.
+    pub pack_name: String,
+}

@@ -1172,3 +1172,589 @@ impl FullSpeedRequest {
         }
     }
 }
+/// The body of [`TaskJsonFile`](crate::TaskJsonFile): 上传任务配置文件 — Upload one of a task's configuration files (task.json, upload.json, asset.json, tips.json).
+///
+/// Build it with `new` (the required parameters) and the setters (the others).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct TaskJsonFileRequest {
+    /// 任务号 — The task.
+    ///
+    /// Wire name: `taskId`. Required.
+    #[serde(deserialize_with = "crate::wire::int_code")]
+    pub task_id: i64,
+    /// 文件名 — Which file.
+    ///
+    /// Wire name: `fileName`. Required.
+    ///
+    /// Note: The v2 document says optional with task.json as the default; rayvision-api 3.0.4.3 always sends it and its schema requires one of four names.
+    pub file_name: TaskFileName,
+    /// 文件内容 — The file's content (JSON text).
+    ///
+    /// Wire name: `content`. Required.
+    pub content: String,
+}
+impl TaskJsonFileRequest {
+    /// A request with its required parameters: `taskId`, `fileName`, `content`.
+    pub fn new(
+        task_id: i64,
+        file_name: TaskFileName,
+        content: impl Into<String>,
+    ) -> Self {
+        Self {
+            task_id,
+            file_name,
+            content: content.into(),
+        }
+    }
+}
+/// The body of [`GetConfig`](crate::GetConfig): 获取传输配置 — Get the transfer configuration: bids, engines, lines and the engines' accounts (with their passwords).
+///
+/// Build it with `new` (the required parameters) and the setters (the others).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct GetConfigRequest {}
+impl GetConfigRequest {
+    /// A request; this call has no required parameters.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+impl Default for GetConfigRequest {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+/// The body of [`AddTaskLabel`](crate::AddTaskLabel): 添加任务标签 — Label tasks.
+///
+/// Build it with `new` (the required parameters) and the setters (the others).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct AddTaskLabelRequest {
+    /// 任务标签 — The label.
+    ///
+    /// Wire name: `label`. Required.
+    ///
+    /// Note: The v2 document calls it `tag`; rayvision-api 3.0.4.3 sends `label` (tag.py:83).
+    pub label: String,
+    /// 任务 ID 列表 — The tasks.
+    ///
+    /// Wire name: `taskIds`. Required.
+    pub task_ids: Vec<i64>,
+}
+impl AddTaskLabelRequest {
+    /// A request with its required parameters: `label`, `taskIds`.
+    pub fn new(
+        label: impl Into<String>,
+        task_ids: impl IntoIterator<Item = i64>,
+    ) -> Self {
+        Self {
+            label: label.into(),
+            task_ids: task_ids.into_iter().collect(),
+        }
+    }
+}
+/// The body of [`DeleteTaskLabel`](crate::DeleteTaskLabel): 删除任务标签 — Remove labels from tasks.
+///
+/// Build it with `new` (the required parameters) and the setters (the others).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct DeleteTaskLabelRequest {
+    /// 任务 ID 列表 — The tasks.
+    ///
+    /// Wire name: `taskIds`. Required.
+    pub task_ids: Vec<i64>,
+    /// 标签名列表 — The labels, by name.
+    ///
+    /// Wire name: `labelNames`. Optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_names: Option<Vec<String>>,
+    /// 标签 ID 列表 — The labels, by id.
+    ///
+    /// Wire name: `labelIds`. Optional.
+    ///
+    /// Note: The v2 document lists only `tag_ids`; rayvision-api 3.0.4.3 sends taskIds, labelNames and labelIds (tag.py:96-100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_ids: Option<Vec<i64>>,
+}
+impl DeleteTaskLabelRequest {
+    /// A request with its required parameters: `taskIds`.
+    pub fn new(task_ids: impl IntoIterator<Item = i64>) -> Self {
+        Self {
+            task_ids: task_ids.into_iter().collect(),
+            label_names: None,
+            label_ids: None,
+        }
+    }
+    /// Sets `labelNames`: 标签名列表 — The labels, by name.
+    #[must_use]
+    pub fn label_names(mut self, label_names: impl IntoIterator<Item = String>) -> Self {
+        self.label_names = Some(label_names.into_iter().collect());
+        self
+    }
+    /// Sets `labelIds`: 标签 ID 列表 — The labels, by id.
+    #[must_use]
+    pub fn label_ids(mut self, label_ids: impl IntoIterator<Item = i64>) -> Self {
+        self.label_ids = Some(label_ids.into_iter().collect());
+        self
+    }
+}
+/// The body of [`ListProjects`](crate::ListProjects): 获取项目名(根据 flag 控制) — List project names, of this account or related ones.
+///
+/// Build it with `new` (the required parameters) and the setters (the others).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ListProjectsRequest {
+    /// 0 本账号 1 本账号及主账号 2 同一主账号下所有 — 0: this account's, 1: and the main account's, 2: every account under the same main account.
+    ///
+    /// Wire name: `flag`. Default: `0`.
+    #[serde(deserialize_with = "crate::wire::int_code")]
+    pub flag: i64,
+}
+impl ListProjectsRequest {
+    /// A request; this call has no required parameters.
+    pub fn new() -> Self {
+        Self { flag: 0i64 }
+    }
+    /// Sets `flag`: 0 本账号 1 本账号及主账号 2 同一主账号下所有 — 0: this account's, 1: and the main account's, 2: every account under the same main account.
+    #[must_use]
+    pub fn flag(mut self, flag: i64) -> Self {
+        self.flag = flag;
+        self
+    }
+}
+impl Default for ListProjectsRequest {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+/// The body of [`GetOutputUserDirFile`](crate::GetOutputUserDirFile): 获取用户存储文件结构 — List a folder of the account's output storage, or a task's output.
+///
+/// Build it with `new` (the required parameters) and the setters (the others).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct GetOutputUserDirFileRequest {
+    /// 任务号 (分层任务为子任务号) — A task (of a layered task, a layer's).
+    ///
+    /// Wire name: `taskId`. Optional.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::wire::option_int_code"
+    )]
+    pub task_id: Option<i64>,
+    /// 相对用户存储 output 根的路径 — A path from the output root.
+    ///
+    /// Wire name: `treePath`. Default: `"/"`.
+    pub tree_path: String,
+}
+impl GetOutputUserDirFileRequest {
+    /// A request; this call has no required parameters.
+    pub fn new() -> Self {
+        Self {
+            task_id: None,
+            tree_path: "/".to_owned(),
+        }
+    }
+    /// Sets `taskId`: 任务号 (分层任务为子任务号) — A task (of a layered task, a layer's).
+    #[must_use]
+    pub fn task_id(mut self, task_id: i64) -> Self {
+        self.task_id = Some(task_id);
+        self
+    }
+    /// Sets `treePath`: 相对用户存储 output 根的路径 — A path from the output root.
+    #[must_use]
+    pub fn tree_path(mut self, tree_path: impl Into<String>) -> Self {
+        self.tree_path = tree_path.into();
+        self
+    }
+}
+impl Default for GetOutputUserDirFileRequest {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+/// The body of [`StopTaskFrames`](crate::StopTaskFrames): 停止任务指定帧 — Stop chosen frames of a task (or all of them).
+///
+/// Build it with `new` (the required parameters) and the setters (the others).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct StopTaskFramesRequest {
+    /// 任务 ID — The task.
+    ///
+    /// Wire name: `taskId`. Required.
+    #[serde(deserialize_with = "crate::wire::int_code")]
+    pub task_id: i64,
+    /// 1 全选 0 非全选(此时 ids 必填) — All frames, or only those in `ids`.
+    ///
+    /// Wire name: `selectAll`. Required.
+    pub select_all: FrameSelection,
+    /// 帧 ID 集合 — Frame ids, used when selectAll is Listed.
+    ///
+    /// Wire name: `ids`. Optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ids: Option<Vec<i64>>,
+    /// 帧状态 (selectAll 为 1 时生效) — Only frames in these states (with selectAll All).
+    ///
+    /// Wire name: `status`. Optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Vec<FrameStatus>>,
+}
+impl StopTaskFramesRequest {
+    /// A request with its required parameters: `taskId`, `selectAll`.
+    pub fn new(task_id: i64, select_all: FrameSelection) -> Self {
+        Self {
+            task_id,
+            select_all,
+            ids: None,
+            status: None,
+        }
+    }
+    /// Sets `ids`: 帧 ID 集合 — Frame ids, used when selectAll is Listed.
+    #[must_use]
+    pub fn ids(mut self, ids: impl IntoIterator<Item = i64>) -> Self {
+        self.ids = Some(ids.into_iter().collect());
+        self
+    }
+    /// Sets `status`: 帧状态 (selectAll 为 1 时生效) — Only frames in these states (with selectAll All).
+    #[must_use]
+    pub fn status(mut self, status: impl IntoIterator<Item = FrameStatus>) -> Self {
+        self.status = Some(status.into_iter().collect());
+        self
+    }
+}
+/// The body of [`ListHardwareConfigs`](crate::ListHardwareConfigs): 获取平台硬件配置信息 — List the platform's hardware configurations (with taskIds: which one each task uses).
+///
+/// Build it with `new` (the required parameters) and the setters (the others).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ListHardwareConfigsRequest {
+    /// 是否克隆任务 — Whether for a cloned task (the official client sends "false").
+    ///
+    /// Wire name: `cloneTask`. Default: `"false"`.
+    pub clone_task: String,
+    /// 任务号集合 — Tasks whose configuration to mark `current`.
+    ///
+    /// Wire name: `taskIds`. Optional.
+    ///
+    /// Note: The v2 document types the ids as strings and its example sends strings; they are sent as given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_ids: Option<Vec<String>>,
+}
+impl ListHardwareConfigsRequest {
+    /// A request; this call has no required parameters.
+    pub fn new() -> Self {
+        Self {
+            clone_task: "false".to_owned(),
+            task_ids: None,
+        }
+    }
+    /// Sets `cloneTask`: 是否克隆任务 — Whether for a cloned task (the official client sends "false").
+    #[must_use]
+    pub fn clone_task(mut self, clone_task: impl Into<String>) -> Self {
+        self.clone_task = clone_task.into();
+        self
+    }
+    /// Sets `taskIds`: 任务号集合 — Tasks whose configuration to mark `current`.
+    #[must_use]
+    pub fn task_ids(mut self, task_ids: impl IntoIterator<Item = String>) -> Self {
+        self.task_ids = Some(task_ids.into_iter().collect());
+        self
+    }
+}
+impl Default for ListHardwareConfigsRequest {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+/// The body of [`ShowLog`](crate::ShowLog): 获取渲染日志 — Read a frame's render log, a page of lines at a time.
+///
+/// Build it with `new` (the required parameters) and the setters (the others).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ShowLogRequest {
+    /// 渲染类型 render — Which log (render).
+    ///
+    /// Wire name: `renderingType`. Default: `"render"`.
+    pub rendering_type: String,
+    /// 页码 — Page number.
+    ///
+    /// Wire name: `pageNum`. Default: `1`.
+    #[serde(deserialize_with = "crate::wire::int_code")]
+    pub page_num: i64,
+    /// 每页条数 — Lines per page.
+    ///
+    /// Wire name: `pageSize`. Default: `20`.
+    #[serde(deserialize_with = "crate::wire::int_code")]
+    pub page_size: i64,
+    /// 帧 ID — The frame (FrameInfo.id).
+    ///
+    /// Wire name: `id`. Required.
+    #[serde(deserialize_with = "crate::wire::int_code")]
+    pub id: i64,
+}
+impl ShowLogRequest {
+    /// A request with its required parameters: `id`.
+    pub fn new(id: i64) -> Self {
+        Self {
+            rendering_type: "render".to_owned(),
+            page_num: 1i64,
+            page_size: 20i64,
+            id,
+        }
+    }
+    /// Sets `renderingType`: 渲染类型 render — Which log (render).
+    #[must_use]
+    pub fn rendering_type(mut self, rendering_type: impl Into<String>) -> Self {
+        self.rendering_type = rendering_type.into();
+        self
+    }
+    /// Sets `pageNum`: 页码 — Page number.
+    #[must_use]
+    pub fn page_num(mut self, page_num: i64) -> Self {
+        self.page_num = page_num;
+        self
+    }
+    /// Sets `pageSize`: 每页条数 — Lines per page.
+    #[must_use]
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.page_size = page_size;
+        self
+    }
+}
+/// The body of [`UpdateTaskLimit`](crate::UpdateTaskLimit): 修改任务节点数上限 — Change how many nodes a task may render on at once.
+///
+/// Build it with `new` (the required parameters) and the setters (the others).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct UpdateTaskLimitRequest {
+    /// 任务 ID — The task.
+    ///
+    /// Wire name: `taskId`. Required.
+    #[serde(deserialize_with = "crate::wire::int_code")]
+    pub task_id: i64,
+    /// 节点数上限 — The most nodes at once.
+    ///
+    /// Wire name: `taskLimit`. Required.
+    #[serde(deserialize_with = "crate::wire::int_code")]
+    pub task_limit: i64,
+}
+impl UpdateTaskLimitRequest {
+    /// A request with its required parameters: `taskId`, `taskLimit`.
+    pub fn new(task_id: i64, task_limit: i64) -> Self {
+        Self { task_id, task_limit }
+    }
+}
+/// The body of [`TaskRecord`](crate::TaskRecord): 获取任务操作日志 — Read the account's task operation log, a page at a time.
+///
+/// Build it with `new` (the required parameters) and the setters (the others).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct TaskRecordRequest {
+    /// 平台号 — The platform whose log to read.
+    ///
+    /// Wire name: `platform`. Required.
+    #[serde(deserialize_with = "crate::wire::int_code")]
+    pub platform: i64,
+    /// 页码 — Page number.
+    ///
+    /// Wire name: `pageNum`. Default: `1`.
+    #[serde(deserialize_with = "crate::wire::int_code")]
+    pub page_num: i64,
+    /// 每页条数 — Entries per page.
+    ///
+    /// Wire name: `pageSize`. Default: `20`.
+    #[serde(deserialize_with = "crate::wire::int_code")]
+    pub page_size: i64,
+    /// 开始时间 — From (the official client sends "" for none).
+    ///
+    /// Wire name: `startDate`. Optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
+    /// 结束时间 — Until.
+    ///
+    /// Wire name: `endDate`. Optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
+}
+impl TaskRecordRequest {
+    /// A request with its required parameters: `platform`.
+    pub fn new(platform: i64) -> Self {
+        Self {
+            platform,
+            page_num: 1i64,
+            page_size: 20i64,
+            start_date: None,
+            end_date: None,
+        }
+    }
+    /// Sets `pageNum`: 页码 — Page number.
+    #[must_use]
+    pub fn page_num(mut self, page_num: i64) -> Self {
+        self.page_num = page_num;
+        self
+    }
+    /// Sets `pageSize`: 每页条数 — Entries per page.
+    #[must_use]
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.page_size = page_size;
+        self
+    }
+    /// Sets `startDate`: 开始时间 — From (the official client sends "" for none).
+    #[must_use]
+    pub fn start_date(mut self, start_date: impl Into<String>) -> Self {
+        self.start_date = Some(start_date.into());
+        self
+    }
+    /// Sets `endDate`: 结束时间 — Until.
+    #[must_use]
+    pub fn end_date(mut self, end_date: impl Into<String>) -> Self {
+        self.end_date = Some(end_date.into());
+        self
+    }
+}
+/// The body of [`LoginRecord`](crate::LoginRecord): 获取登录日志 — Read the account's login log, a page at a time.
+///
+/// Build it with `new` (the required parameters) and the setters (the others).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct LoginRecordRequest {
+    /// 页码 — Page number.
+    ///
+    /// Wire name: `pageNum`. Default: `1`.
+    #[serde(deserialize_with = "crate::wire::int_code")]
+    pub page_num: i64,
+    /// 每页条数 — Entries per page.
+    ///
+    /// Wire name: `pageSize`. Default: `20`.
+    #[serde(deserialize_with = "crate::wire::int_code")]
+    pub page_size: i64,
+    /// 开始时间 — From.
+    ///
+    /// Wire name: `startDate`. Optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
+    /// 结束时间 — Until.
+    ///
+    /// Wire name: `endDate`. Optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
+}
+impl LoginRecordRequest {
+    /// A request; this call has no required parameters.
+    pub fn new() -> Self {
+        Self {
+            page_num: 1i64,
+            page_size: 20i64,
+            start_date: None,
+            end_date: None,
+        }
+    }
+    /// Sets `pageNum`: 页码 — Page number.
+    #[must_use]
+    pub fn page_num(mut self, page_num: i64) -> Self {
+        self.page_num = page_num;
+        self
+    }
+    /// Sets `pageSize`: 每页条数 — Entries per page.
+    #[must_use]
+    pub fn page_size(mut self, page_size: i64) -> Self {
+        self.page_size = page_size;
+        self
+    }
+    /// Sets `startDate`: 开始时间 — From.
+    #[must_use]
+    pub fn start_date(mut self, start_date: impl Into<String>) -> Self {
+        self.start_date = Some(start_date.into());
+        self
+    }
+    /// Sets `endDate`: 结束时间 — Until.
+    #[must_use]
+    pub fn end_date(mut self, end_date: impl Into<String>) -> Self {
+        self.end_date = Some(end_date.into());
+        self
+    }
+}
+impl Default for LoginRecordRequest {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+/// The body of [`GetUserPackNodeInfo`](crate::GetUserPackNodeInfo): 获取包机信息 — List the account's reserved-machine plans.
+///
+/// Build it with `new` (the required parameters) and the setters (the others).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct GetUserPackNodeInfoRequest {}
+impl GetUserPackNodeInfoRequest {
+    /// A request; this call has no required parameters.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+impl Default for GetUserPackNodeInfoRequest {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+/// The body of [`EditTaskHardwareConfig`](crate::EditTaskHardwareConfig): 修改任务硬件配置 — Change the hardware configuration of tasks.
+///
+/// Build it with `new` (the required parameters) and the setters (the others).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct EditTaskHardwareConfigRequest {
+    /// 任务号集合 — The tasks (the document types them as strings).
+    ///
+    /// Wire name: `taskIds`. Required.
+    pub task_ids: Vec<String>,
+    /// 硬件配置 ID 集合 — Hardware configuration ids (HardwareConfig.id).
+    ///
+    /// Wire name: `hardwareConfigIds`. Required.
+    ///
+    /// Note: The v2 document's table says `hardwareConfigId`; rayvision-api 3.0.4.3 sends `hardwareConfigIds` (task.py), as does its schema.
+    pub hardware_config_ids: Vec<String>,
+    /// 型号 — Hardware model.
+    ///
+    /// Wire name: `model`. Required.
+    pub model: String,
+    /// GPU 卡数 — GPU count ("" on CPU platforms).
+    ///
+    /// Wire name: `gpuNum`. Required.
+    pub gpu_num: String,
+    /// 内存 — Memory.
+    ///
+    /// Wire name: `ram`. Required.
+    pub ram: String,
+}
+impl EditTaskHardwareConfigRequest {
+    /// A request with its required parameters: `taskIds`, `hardwareConfigIds`, `model`, `gpuNum`, `ram`.
+    pub fn new(
+        task_ids: impl IntoIterator<Item = String>,
+        hardware_config_ids: impl IntoIterator<Item = String>,
+        model: impl Into<String>,
+        gpu_num: impl Into<String>,
+        ram: impl Into<String>,
+    ) -> Self {
+        Self {
+            task_ids: task_ids.into_iter().collect(),
+            hardware_config_ids: hardware_config_ids.into_iter().collect(),
+            model: model.into(),
+            gpu_num: gpu_num.into(),
+            ram: ram.into(),
+        }
+    }
+}

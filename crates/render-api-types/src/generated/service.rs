@@ -249,6 +249,136 @@ pub trait Service {
     ///
     /// Not in the API document; described by rayvision-api 0.4.4.
     fn full_speed(&self, request: FullSpeedRequest) -> Result<(), crate::ServiceError>;
+    /// `taskJsonFile` — 上传任务配置文件: Upload one of a task's configuration files (task.json, upload.json, asset.json, tips.json).
+    ///
+    /// `POST /api/render/submit/taskJsonFile` (v2): a write: not retried unless the caller opts in.
+    ///
+    /// Not in the API document; described by rayvision-api 3.0.4.3 (transmit.py) and the v2 document.
+    fn task_json_file(
+        &self,
+        request: TaskJsonFileRequest,
+    ) -> Result<(), crate::ServiceError>;
+    /// `getConfig` — 获取传输配置: Get the transfer configuration: bids, engines, lines and the engines' accounts (with their passwords).
+    ///
+    /// `POST /api/render/transfer/getConfig` (v2): a read: safe to retry.
+    ///
+    /// Not in the API document; described by rayvision-api 3.0.4.3 (transmit.py) and the v2 document.
+    ///
+    /// The reply carries a secret: the SDK never logs it.
+    fn get_config(
+        &self,
+        request: GetConfigRequest,
+    ) -> Result<TransferConfig, crate::ServiceError>;
+    /// `addTaskLabel` — 添加任务标签: Label tasks.
+    ///
+    /// `POST /api/render/handle/addTaskLabel` (v2): a write: not retried unless the caller opts in.
+    ///
+    /// Not in the API document; described by rayvision-api 3.0.4.3 (tag.py) and the v2 document.
+    fn add_task_label(
+        &self,
+        request: AddTaskLabelRequest,
+    ) -> Result<(), crate::ServiceError>;
+    /// `deleteTaskLabel` — 删除任务标签: Remove labels from tasks.
+    ///
+    /// `POST /api/render/handle/deleteTaskLabel` (v2): a write: not retried unless the caller opts in.
+    ///
+    /// Not in the API document; described by rayvision-api 3.0.4.3 (tag.py) and the v2 document.
+    fn delete_task_label(
+        &self,
+        request: DeleteTaskLabelRequest,
+    ) -> Result<(), crate::ServiceError>;
+    /// `listProjects` — 获取项目名(根据 flag 控制): List project names, of this account or related ones.
+    ///
+    /// `POST /api/render/project/list` (v2): a read: safe to retry.
+    ///
+    /// Not in the API document; described by rayvision-api 3.0.4.3 (tag.py) and the v2 document.
+    fn list_projects(
+        &self,
+        request: ListProjectsRequest,
+    ) -> Result<LabelList, crate::ServiceError>;
+    /// `getOutputUserDirFile` — 获取用户存储文件结构: List a folder of the account's output storage, or a task's output.
+    ///
+    /// `POST /api/render/file/operate/getOutputUserDirFile` (v2): a read: safe to retry.
+    ///
+    /// Not in the API document; described by rayvision-api 3.0.4.3 (transmit.py) and the v2 document.
+    fn get_output_user_dir_file(
+        &self,
+        request: GetOutputUserDirFileRequest,
+    ) -> Result<Vec<OutputFile>, crate::ServiceError>;
+    /// `stopTaskFrames` — 停止任务指定帧: Stop chosen frames of a task (or all of them).
+    ///
+    /// `POST /api/render/handle/stopTaskFrames` (v2): a write: not retried unless the caller opts in.
+    ///
+    /// Not in the API document; described by rayvision-api 3.0.4.3 (query.py) and the v2 document.
+    fn stop_task_frames(
+        &self,
+        request: StopTaskFramesRequest,
+    ) -> Result<(), crate::ServiceError>;
+    /// `listHardwareConfigs` — 获取平台硬件配置信息: List the platform's hardware configurations (with taskIds: which one each task uses).
+    ///
+    /// `POST /api/render/hardwareConfig/list` (v2): a read: safe to retry.
+    ///
+    /// Not in the API document; described by rayvision-api 3.0.4.3 (user.py) and the v2 document.
+    fn list_hardware_configs(
+        &self,
+        request: ListHardwareConfigsRequest,
+    ) -> Result<Vec<HardwareConfig>, crate::ServiceError>;
+    /// `showLog` — 获取渲染日志: Read a frame's render log, a page of lines at a time.
+    ///
+    /// `POST /api/render/handle/showLog` (v2): a read: safe to retry.
+    ///
+    /// Not in the API document; described by rayvision-api 3.0.4.3 (query.py) and the v2 document.
+    fn show_log(
+        &self,
+        request: ShowLogRequest,
+    ) -> Result<crate::Page<String>, crate::ServiceError>;
+    /// `updateTaskLimit` — 修改任务节点数上限: Change how many nodes a task may render on at once.
+    ///
+    /// `POST /api/render/handle/updateTaskLimit` (v2): a write: not retried unless the caller opts in.
+    ///
+    /// Not in the API document; described by rayvision-api 3.0.4.3 (task.py).
+    fn update_task_limit(
+        &self,
+        request: UpdateTaskLimitRequest,
+    ) -> Result<(), crate::ServiceError>;
+    /// `taskRecord` — 获取任务操作日志: Read the account's task operation log, a page at a time.
+    ///
+    /// `POST /api/render/handle/operate/sdk/taskRecord` (v2): a read: safe to retry.
+    ///
+    /// Not in the API document; described by rayvision-api 3.0.4.3 (user.py) and the v2 document.
+    ///
+    /// Note: Its body carries `platform`, a name the signed headers also have: the body's value is signed in the header's place, as the official signer does.
+    fn task_record(
+        &self,
+        request: TaskRecordRequest,
+    ) -> Result<crate::Page<TaskLogEntry>, crate::ServiceError>;
+    /// `loginRecord` — 获取登录日志: Read the account's login log, a page at a time.
+    ///
+    /// `POST /api/render/handle/operate/sdk/loginRecord` (v2): a read: safe to retry.
+    ///
+    /// Not in the API document; described by rayvision-api 3.0.4.3 (user.py) and the v2 document.
+    fn login_record(
+        &self,
+        request: LoginRecordRequest,
+    ) -> Result<crate::Page<LoginLogEntry>, crate::ServiceError>;
+    /// `getUserPackNodeInfo` — 获取包机信息: List the account's reserved-machine plans.
+    ///
+    /// `POST /api/render/submit/getUserPackNodeInfo` (v2): a read: safe to retry.
+    ///
+    /// Not in the API document; described by rayvision-api 3.0.4.3 (query.py) and the v2 document.
+    fn get_user_pack_node_info(
+        &self,
+        request: GetUserPackNodeInfoRequest,
+    ) -> Result<Vec<PackNode>, crate::ServiceError>;
+    /// `editTaskHardwareConfig` — 修改任务硬件配置: Change the hardware configuration of tasks.
+    ///
+    /// `POST /api/render/handle/editTaskHardwareConfig` (v2): a write: not retried unless the caller opts in.
+    ///
+    /// Not in the API document; described by rayvision-api 3.0.4.3 (task.py) and the v2 document.
+    fn edit_task_hardware_config(
+        &self,
+        request: EditTaskHardwareConfigRequest,
+    ) -> Result<(), crate::ServiceError>;
 }
 /// Answers a request that has passed verification, spoken in API generation `api`
 /// (its `version` header): decodes the body as the request of the endpoint at `path`
@@ -440,6 +570,76 @@ pub fn dispatch<S: Service + ?Sized>(
                 crate::server::serve::<
                     FullSpeed,
                 >(api, path, body, server_time, |r| service.full_speed(r))
+            }
+            "taskJsonFile" => {
+                crate::server::serve::<
+                    TaskJsonFile,
+                >(api, path, body, server_time, |r| service.task_json_file(r))
+            }
+            "getConfig" => {
+                crate::server::serve::<
+                    GetConfig,
+                >(api, path, body, server_time, |r| service.get_config(r))
+            }
+            "addTaskLabel" => {
+                crate::server::serve::<
+                    AddTaskLabel,
+                >(api, path, body, server_time, |r| service.add_task_label(r))
+            }
+            "deleteTaskLabel" => {
+                crate::server::serve::<
+                    DeleteTaskLabel,
+                >(api, path, body, server_time, |r| service.delete_task_label(r))
+            }
+            "listProjects" => {
+                crate::server::serve::<
+                    ListProjects,
+                >(api, path, body, server_time, |r| service.list_projects(r))
+            }
+            "getOutputUserDirFile" => {
+                crate::server::serve::<
+                    GetOutputUserDirFile,
+                >(api, path, body, server_time, |r| service.get_output_user_dir_file(r))
+            }
+            "stopTaskFrames" => {
+                crate::server::serve::<
+                    StopTaskFrames,
+                >(api, path, body, server_time, |r| service.stop_task_frames(r))
+            }
+            "listHardwareConfigs" => {
+                crate::server::serve::<
+                    ListHardwareConfigs,
+                >(api, path, body, server_time, |r| service.list_hardware_configs(r))
+            }
+            "showLog" => {
+                crate::server::serve::<
+                    ShowLog,
+                >(api, path, body, server_time, |r| service.show_log(r))
+            }
+            "updateTaskLimit" => {
+                crate::server::serve::<
+                    UpdateTaskLimit,
+                >(api, path, body, server_time, |r| service.update_task_limit(r))
+            }
+            "taskRecord" => {
+                crate::server::serve::<
+                    TaskRecord,
+                >(api, path, body, server_time, |r| service.task_record(r))
+            }
+            "loginRecord" => {
+                crate::server::serve::<
+                    LoginRecord,
+                >(api, path, body, server_time, |r| service.login_record(r))
+            }
+            "getUserPackNodeInfo" => {
+                crate::server::serve::<
+                    GetUserPackNodeInfo,
+                >(api, path, body, server_time, |r| service.get_user_pack_node_info(r))
+            }
+            "editTaskHardwareConfig" => {
+                crate::server::serve::<
+                    EditTaskHardwareConfig,
+                >(api, path, body, server_time, |r| service.edit_task_hardware_config(r))
             }
             _ => return None,
         },

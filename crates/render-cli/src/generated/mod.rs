@@ -385,6 +385,18 @@ pub enum FramesCommand {
         long_about = "Get the thumbnail paths of a finished frame (获取帧缩略图).\n\nCalls `loadingFrameThumbnail` (POST /api/render/task/loadingFrameThumbnail (v1), POST /api/render/handle/loadingFrameThumbnail (v2)), a read, retried on transient failures."
     )]
     Thumbnail(LoadingFrameThumbnailArgs),
+    #[command(
+        name = "stop",
+        about = "Stop chosen frames of a task (or all of them) (停止任务指定帧)",
+        long_about = "Stop chosen frames of a task (or all of them) (停止任务指定帧).\n\nCalls `stopTaskFrames` (POST /api/render/handle/stopTaskFrames (v2)), a write, sent once."
+    )]
+    Stop(StopTaskFramesArgs),
+    #[command(
+        name = "log",
+        about = "Read a frame's render log, a page of lines at a time (获取渲染日志)",
+        long_about = "Read a frame's render log, a page of lines at a time (获取渲染日志).\n\nCalls `showLog` (POST /api/render/handle/showLog (v2)), a read, retried on transient failures."
+    )]
+    Log(ShowLogArgs),
 }
 impl FramesCommand {
     /// Runs the command's call.
@@ -395,6 +407,8 @@ impl FramesCommand {
             Self::RestartFailed(args) => args.run(client),
             Self::Restart(args) => args.run(client),
             Self::Thumbnail(args) => args.run(client),
+            Self::Stop(args) => args.run(client),
+            Self::Log(args) => args.run(client),
         }
     }
 }
@@ -571,6 +585,189 @@ impl LoadingFrameThumbnailArgs {
         }
     }
 }
+/// Arguments of `renderbus frames stop`.
+#[derive(clap::Args, Debug)]
+pub struct StopTaskFramesArgs {
+    /// The task (任务 ID)
+    #[arg(value_name = "task-id")]
+    pub task_id: i64,
+    /// All frames, or only those in `ids` (1 全选 0 非全选(此时 ids 必填)) [values: listed, all, or a numeric code]
+    #[arg(long = "select-all")]
+    pub select_all: FrameSelection,
+    /// Frame ids, used when selectAll is Listed (帧 ID 集合) [several: comma- or space-separated]
+    #[arg(long = "ids", value_delimiter = ',', num_args = 0..)]
+    pub ids: Vec<i64>,
+    /// Only frames in these states (with selectAll All) (帧状态 (selectAll 为 1 时生效)) [values: waiting, running, stopped, done, failed, waiting-preprocess, waiting-photon-frame, waiting-priority, waiting-photon-job, waiting-simulation, timed-out, secondary-waiting, or a numeric code] [several: comma- or space-separated]
+    #[arg(long = "status", value_delimiter = ',', num_args = 0..)]
+    pub status: Vec<FrameStatus>,
+}
+impl StopTaskFramesArgs {
+    /// Calls `stopTaskFrames` with these arguments.
+    pub fn run(self, client: &Clients) -> Result<Output, Error> {
+        match client {
+            Clients::V1(_) => {
+                Err(Error::Unsupported {
+                    endpoint: "stopTaskFrames",
+                    api: ApiVersion::V1,
+                    what: "API 1.0.0 has no such call (use --api-version 2)".to_owned(),
+                })
+            }
+            Clients::V2(client) => {
+                let mut call = client.stop_task_frames(self.task_id, self.select_all);
+                if !self.ids.is_empty() {
+                    call = call.ids(self.ids);
+                }
+                if !self.status.is_empty() {
+                    call = call.status(self.status);
+                }
+                call.send().map(|data| Output::new(&data))
+            }
+        }
+    }
+}
+/// Arguments of `renderbus frames log`.
+#[derive(clap::Args, Debug)]
+pub struct ShowLogArgs {
+    /// Which log (render) (渲染类型 render)
+    #[arg(long = "rendering-type", default_value = "render")]
+    pub rendering_type: String,
+    /// Page number (页码)
+    #[arg(long = "page-num", default_value = "1")]
+    pub page_num: i64,
+    /// Lines per page (每页条数)
+    #[arg(long = "page-size", default_value = "20")]
+    pub page_size: i64,
+    /// The frame (FrameInfo.id) (帧 ID)
+    #[arg(value_name = "id")]
+    pub id: i64,
+}
+impl ShowLogArgs {
+    /// Calls `showLog` with these arguments.
+    pub fn run(self, client: &Clients) -> Result<Output, Error> {
+        match client {
+            Clients::V1(_) => {
+                Err(Error::Unsupported {
+                    endpoint: "showLog",
+                    api: ApiVersion::V1,
+                    what: "API 1.0.0 has no such call (use --api-version 2)".to_owned(),
+                })
+            }
+            Clients::V2(client) => {
+                let mut call = client.show_log(self.id);
+                call = call.rendering_type(self.rendering_type);
+                call = call.page_num(self.page_num);
+                call = call.page_size(self.page_size);
+                call.send().map(|data| Output::new(&data))
+            }
+        }
+    }
+}
+/// `renderbus hardware …`: the `hardware` endpoints.
+#[derive(clap::Subcommand, Debug)]
+pub enum HardwareCommand {
+    #[command(
+        name = "list",
+        about = "List the platform's hardware configurations (with taskIds: which one each task uses) (获取平台硬件配置信息)",
+        long_about = "List the platform's hardware configurations (with taskIds: which one each task uses) (获取平台硬件配置信息).\n\nCalls `listHardwareConfigs` (POST /api/render/hardwareConfig/list (v2)), a read, retried on transient failures."
+    )]
+    List(ListHardwareConfigsArgs),
+    #[command(
+        name = "set",
+        about = "Change the hardware configuration of tasks (修改任务硬件配置)",
+        long_about = "Change the hardware configuration of tasks (修改任务硬件配置).\n\nCalls `editTaskHardwareConfig` (POST /api/render/handle/editTaskHardwareConfig (v2)), a write, sent once."
+    )]
+    Set(EditTaskHardwareConfigArgs),
+}
+impl HardwareCommand {
+    /// Runs the command's call.
+    pub fn run(self, client: &Clients) -> Result<Output, Error> {
+        match self {
+            Self::List(args) => args.run(client),
+            Self::Set(args) => args.run(client),
+        }
+    }
+}
+/// Arguments of `renderbus hardware list`.
+#[derive(clap::Args, Debug)]
+pub struct ListHardwareConfigsArgs {
+    /// Whether for a cloned task (the official client sends "false") (是否克隆任务)
+    #[arg(long = "clone-task", default_value = "false")]
+    pub clone_task: String,
+    /// Tasks whose configuration to mark `current` (任务号集合) [several: comma- or space-separated]
+    #[arg(long = "task-ids", value_delimiter = ',', num_args = 0..)]
+    pub task_ids: Vec<String>,
+}
+impl ListHardwareConfigsArgs {
+    /// Calls `listHardwareConfigs` with these arguments.
+    pub fn run(self, client: &Clients) -> Result<Output, Error> {
+        match client {
+            Clients::V1(_) => {
+                Err(Error::Unsupported {
+                    endpoint: "listHardwareConfigs",
+                    api: ApiVersion::V1,
+                    what: "API 1.0.0 has no such call (use --api-version 2)".to_owned(),
+                })
+            }
+            Clients::V2(client) => {
+                let mut call = client.list_hardware_configs();
+                call = call.clone_task(self.clone_task);
+                if !self.task_ids.is_empty() {
+                    call = call.task_ids(self.task_ids);
+                }
+                call.send().map(|data| Output::new(&data))
+            }
+        }
+    }
+}
+/// Arguments of `renderbus hardware set`.
+#[derive(clap::Args, Debug)]
+pub struct EditTaskHardwareConfigArgs {
+    /// The tasks (the document types them as strings) (任务号集合) [several: comma- or space-separated]
+    #[arg(
+        value_name = "task-ids",
+        required = true,
+        num_args = 1..,
+        value_delimiter = ','
+    )]
+    pub task_ids: Vec<String>,
+    /// Hardware configuration ids (HardwareConfig.id) (硬件配置 ID 集合) [several: comma- or space-separated]
+    #[arg(long = "hardware-config-ids", value_delimiter = ',', num_args = 0..)]
+    pub hardware_config_ids: Vec<String>,
+    /// Hardware model (型号)
+    #[arg(long = "model")]
+    pub model: String,
+    /// GPU count ("" on CPU platforms) (GPU 卡数)
+    #[arg(long = "gpu-num")]
+    pub gpu_num: String,
+    /// Memory (内存)
+    #[arg(long = "ram")]
+    pub ram: String,
+}
+impl EditTaskHardwareConfigArgs {
+    /// Calls `editTaskHardwareConfig` with these arguments.
+    pub fn run(self, client: &Clients) -> Result<Output, Error> {
+        match client {
+            Clients::V1(_) => {
+                Err(Error::Unsupported {
+                    endpoint: "editTaskHardwareConfig",
+                    api: ApiVersion::V1,
+                    what: "API 1.0.0 has no such call (use --api-version 2)".to_owned(),
+                })
+            }
+            Clients::V2(client) => {
+                let call = client
+                    .edit_task_hardware_config(
+                        self.task_ids,
+                        self.hardware_config_ids,
+                        self.model,
+                        self.gpu_num,
+                        self.ram,
+                    );
+                call.send().map(|data| Output::new(&data))
+            }
+        }
+    }
+}
 /// `renderbus label …`: the `label` endpoints.
 #[derive(clap::Subcommand, Debug)]
 pub enum LabelCommand {
@@ -592,6 +789,12 @@ pub enum LabelCommand {
         long_about = "List the custom labels (获取自定义标签).\n\nCalls `getLabelList` (POST /api/render/common/getLabelList (v1), POST /api/render/project/getList (v2)), a read, retried on transient failures."
     )]
     List(GetLabelListArgs),
+    #[command(
+        name = "projects",
+        about = "List project names, of this account or related ones (获取项目名(根据 flag 控制))",
+        long_about = "List project names, of this account or related ones (获取项目名(根据 flag 控制)).\n\nCalls `listProjects` (POST /api/render/project/list (v2)), a read, retried on transient failures."
+    )]
+    Projects(ListProjectsArgs),
 }
 impl LabelCommand {
     /// Runs the command's call.
@@ -600,6 +803,7 @@ impl LabelCommand {
             Self::Add(args) => args.run(client),
             Self::Delete(args) => args.run(client),
             Self::List(args) => args.run(client),
+            Self::Projects(args) => args.run(client),
         }
     }
 }
@@ -663,6 +867,32 @@ impl GetLabelListArgs {
             }
             Clients::V2(client) => {
                 let call = client.get_label_list();
+                call.send().map(|data| Output::new(&data))
+            }
+        }
+    }
+}
+/// Arguments of `renderbus label projects`.
+#[derive(clap::Args, Debug)]
+pub struct ListProjectsArgs {
+    /// 0: this account's, 1: and the main account's, 2: every account under the same main account (0 本账号 1 本账号及主账号 2 同一主账号下所有)
+    #[arg(long = "flag", default_value = "0")]
+    pub flag: i64,
+}
+impl ListProjectsArgs {
+    /// Calls `listProjects` with these arguments.
+    pub fn run(self, client: &Clients) -> Result<Output, Error> {
+        match client {
+            Clients::V1(_) => {
+                Err(Error::Unsupported {
+                    endpoint: "listProjects",
+                    api: ApiVersion::V1,
+                    what: "API 1.0.0 has no such call (use --api-version 2)".to_owned(),
+                })
+            }
+            Clients::V2(client) => {
+                let mut call = client.list_projects();
+                call = call.flag(self.flag);
                 call.send().map(|data| Output::new(&data))
             }
         }
@@ -866,6 +1096,30 @@ pub enum TaskCommand {
         long_about = "Render tasks at full speed (on as many nodes as allowed) (全速渲染).\n\nCalls `fullSpeed` (POST /api/render/task/fullSpeed (v1), POST /api/render/handle/fullSpeedRendering (v2)), a write, sent once."
     )]
     FullSpeed(FullSpeedArgs),
+    #[command(
+        name = "upload-json",
+        about = "Upload one of a task's configuration files (task.json, upload.json, asset.json, tips.json) (上传任务配置文件)",
+        long_about = "Upload one of a task's configuration files (task.json, upload.json, asset.json, tips.json) (上传任务配置文件).\n\nCalls `taskJsonFile` (POST /api/render/submit/taskJsonFile (v2)), a write, sent once."
+    )]
+    UploadJson(TaskJsonFileArgs),
+    #[command(
+        name = "add-label",
+        about = "Label tasks (添加任务标签)",
+        long_about = "Label tasks (添加任务标签).\n\nCalls `addTaskLabel` (POST /api/render/handle/addTaskLabel (v2)), a write, sent once."
+    )]
+    AddLabel(AddTaskLabelArgs),
+    #[command(
+        name = "delete-label",
+        about = "Remove labels from tasks (删除任务标签)",
+        long_about = "Remove labels from tasks (删除任务标签).\n\nCalls `deleteTaskLabel` (POST /api/render/handle/deleteTaskLabel (v2)), a write, sent once."
+    )]
+    DeleteLabel(DeleteTaskLabelArgs),
+    #[command(
+        name = "set-limit",
+        about = "Change how many nodes a task may render on at once (修改任务节点数上限)",
+        long_about = "Change how many nodes a task may render on at once (修改任务节点数上限).\n\nCalls `updateTaskLimit` (POST /api/render/handle/updateTaskLimit (v2)), a write, sent once."
+    )]
+    SetLimit(UpdateTaskLimitArgs),
 }
 impl TaskCommand {
     /// Runs the command's call.
@@ -883,6 +1137,10 @@ impl TaskCommand {
             Self::SetLevel(args) => args.run(client),
             Self::SetOvertime(args) => args.run(client),
             Self::FullSpeed(args) => args.run(client),
+            Self::UploadJson(args) => args.run(client),
+            Self::AddLabel(args) => args.run(client),
+            Self::DeleteLabel(args) => args.run(client),
+            Self::SetLimit(args) => args.run(client),
         }
     }
 }
@@ -1361,6 +1619,141 @@ impl FullSpeedArgs {
         }
     }
 }
+/// Arguments of `renderbus task upload-json`.
+#[derive(clap::Args, Debug)]
+pub struct TaskJsonFileArgs {
+    /// The task (任务号)
+    #[arg(value_name = "task-id")]
+    pub task_id: i64,
+    /// Which file (文件名) [values: task, upload, asset, tips, or a numeric code]
+    #[arg(long = "file-name")]
+    pub file_name: TaskFileName,
+    /// The file's content (JSON text) (文件内容)
+    #[arg(long = "content")]
+    pub content: String,
+}
+impl TaskJsonFileArgs {
+    /// Calls `taskJsonFile` with these arguments.
+    pub fn run(self, client: &Clients) -> Result<Output, Error> {
+        match client {
+            Clients::V1(_) => {
+                Err(Error::Unsupported {
+                    endpoint: "taskJsonFile",
+                    api: ApiVersion::V1,
+                    what: "API 1.0.0 has no such call (use --api-version 2)".to_owned(),
+                })
+            }
+            Clients::V2(client) => {
+                let call = client
+                    .task_json_file(self.task_id, self.file_name, self.content);
+                call.send().map(|data| Output::new(&data))
+            }
+        }
+    }
+}
+/// Arguments of `renderbus task add-label`.
+#[derive(clap::Args, Debug)]
+pub struct AddTaskLabelArgs {
+    /// The label (任务标签)
+    #[arg(long = "label")]
+    pub label: String,
+    /// The tasks (任务 ID 列表) [several: comma- or space-separated]
+    #[arg(
+        value_name = "task-ids",
+        required = true,
+        num_args = 1..,
+        value_delimiter = ','
+    )]
+    pub task_ids: Vec<i64>,
+}
+impl AddTaskLabelArgs {
+    /// Calls `addTaskLabel` with these arguments.
+    pub fn run(self, client: &Clients) -> Result<Output, Error> {
+        match client {
+            Clients::V1(_) => {
+                Err(Error::Unsupported {
+                    endpoint: "addTaskLabel",
+                    api: ApiVersion::V1,
+                    what: "API 1.0.0 has no such call (use --api-version 2)".to_owned(),
+                })
+            }
+            Clients::V2(client) => {
+                let call = client.add_task_label(self.label, self.task_ids);
+                call.send().map(|data| Output::new(&data))
+            }
+        }
+    }
+}
+/// Arguments of `renderbus task delete-label`.
+#[derive(clap::Args, Debug)]
+pub struct DeleteTaskLabelArgs {
+    /// The tasks (任务 ID 列表) [several: comma- or space-separated]
+    #[arg(
+        value_name = "task-ids",
+        required = true,
+        num_args = 1..,
+        value_delimiter = ','
+    )]
+    pub task_ids: Vec<i64>,
+    /// The labels, by name (标签名列表) [several: comma- or space-separated]
+    #[arg(long = "label-names", value_delimiter = ',', num_args = 0..)]
+    pub label_names: Vec<String>,
+    /// The labels, by id (标签 ID 列表) [several: comma- or space-separated]
+    #[arg(long = "label-ids", value_delimiter = ',', num_args = 0..)]
+    pub label_ids: Vec<i64>,
+}
+impl DeleteTaskLabelArgs {
+    /// Calls `deleteTaskLabel` with these arguments.
+    pub fn run(self, client: &Clients) -> Result<Output, Error> {
+        match client {
+            Clients::V1(_) => {
+                Err(Error::Unsupported {
+                    endpoint: "deleteTaskLabel",
+                    api: ApiVersion::V1,
+                    what: "API 1.0.0 has no such call (use --api-version 2)".to_owned(),
+                })
+            }
+            Clients::V2(client) => {
+                let mut call = client.delete_task_label(self.task_ids);
+                if !self.label_names.is_empty() {
+                    call = call.label_names(self.label_names);
+                }
+                if !self.label_ids.is_empty() {
+                    call = call.label_ids(self.label_ids);
+                }
+                call.send().map(|data| Output::new(&data))
+            }
+        }
+    }
+}
+/// Arguments of `renderbus task set-limit`.
+#[derive(clap::Args, Debug)]
+pub struct UpdateTaskLimitArgs {
+    /// The task (任务 ID)
+    #[arg(value_name = "task-id")]
+    pub task_id: i64,
+    /// The most nodes at once (节点数上限)
+    #[arg(long = "task-limit")]
+    pub task_limit: i64,
+}
+impl UpdateTaskLimitArgs {
+    /// Calls `updateTaskLimit` with these arguments.
+    pub fn run(self, client: &Clients) -> Result<Output, Error> {
+        match client {
+            Clients::V1(_) => {
+                Err(Error::Unsupported {
+                    endpoint: "updateTaskLimit",
+                    api: ApiVersion::V1,
+                    what: "API 1.0.0 has no such call (use --api-version 2)".to_owned(),
+                })
+            }
+            Clients::V2(client) => {
+                let call = client.update_task_limit(self.task_id, self.task_limit);
+                call.send().map(|data| Output::new(&data))
+            }
+        }
+    }
+}
 /// `renderbus transfer …`: the `transfer` endpoints.
 #[derive(clap::Subcommand, Debug)]
 pub enum TransferCommand {
@@ -1382,6 +1775,18 @@ pub enum TransferCommand {
         long_about = "Get the transfer server of a zone (获取传输服务器信息).\n\nCalls `getTransferServerMsg` (POST /api/render/task/getTransferServerMsg (v1), POST /api/render/transfer/getServerInfo (v2)), a read, retried on transient failures."
     )]
     Server(GetTransferServerMsgArgs),
+    #[command(
+        name = "config",
+        about = "Get the transfer configuration: bids, engines, lines and the engines' accounts (with their passwords) (获取传输配置)",
+        long_about = "Get the transfer configuration: bids, engines, lines and the engines' accounts (with their passwords) (获取传输配置).\n\nCalls `getConfig` (POST /api/render/transfer/getConfig (v2)), a read, retried on transient failures."
+    )]
+    Config(GetConfigArgs),
+    #[command(
+        name = "output-files",
+        about = "List a folder of the account's output storage, or a task's output (获取用户存储文件结构)",
+        long_about = "List a folder of the account's output storage, or a task's output (获取用户存储文件结构).\n\nCalls `getOutputUserDirFile` (POST /api/render/file/operate/getOutputUserDirFile (v2)), a read, retried on transient failures."
+    )]
+    OutputFiles(GetOutputUserDirFileArgs),
 }
 impl TransferCommand {
     /// Runs the command's call.
@@ -1390,6 +1795,8 @@ impl TransferCommand {
             Self::Bid(args) => args.run(client),
             Self::RaysyncKey(args) => args.run(client),
             Self::Server(args) => args.run(client),
+            Self::Config(args) => args.run(client),
+            Self::OutputFiles(args) => args.run(client),
         }
     }
 }
@@ -1451,6 +1858,59 @@ impl GetTransferServerMsgArgs {
         }
     }
 }
+/// Arguments of `renderbus transfer config`.
+#[derive(clap::Args, Debug)]
+pub struct GetConfigArgs {}
+impl GetConfigArgs {
+    /// Calls `getConfig` with these arguments.
+    pub fn run(self, client: &Clients) -> Result<Output, Error> {
+        match client {
+            Clients::V1(_) => {
+                Err(Error::Unsupported {
+                    endpoint: "getConfig",
+                    api: ApiVersion::V1,
+                    what: "API 1.0.0 has no such call (use --api-version 2)".to_owned(),
+                })
+            }
+            Clients::V2(client) => {
+                let call = client.get_config();
+                call.send().map(|data| Output::new(&data))
+            }
+        }
+    }
+}
+/// Arguments of `renderbus transfer output-files`.
+#[derive(clap::Args, Debug)]
+pub struct GetOutputUserDirFileArgs {
+    /// A task (of a layered task, a layer's) (任务号 (分层任务为子任务号))
+    #[arg(long = "task-id")]
+    pub task_id: Option<i64>,
+    /// A path from the output root (相对用户存储 output 根的路径)
+    #[arg(long = "tree-path", default_value = "/")]
+    pub tree_path: String,
+}
+impl GetOutputUserDirFileArgs {
+    /// Calls `getOutputUserDirFile` with these arguments.
+    pub fn run(self, client: &Clients) -> Result<Output, Error> {
+        match client {
+            Clients::V1(_) => {
+                Err(Error::Unsupported {
+                    endpoint: "getOutputUserDirFile",
+                    api: ApiVersion::V1,
+                    what: "API 1.0.0 has no such call (use --api-version 2)".to_owned(),
+                })
+            }
+            Clients::V2(client) => {
+                let mut call = client.get_output_user_dir_file();
+                if let Some(value) = self.task_id {
+                    call = call.task_id(value);
+                }
+                call = call.tree_path(self.tree_path);
+                call.send().map(|data| Output::new(&data))
+            }
+        }
+    }
+}
 /// `renderbus user …`: the `user` endpoints.
 #[derive(clap::Subcommand, Debug)]
 pub enum UserCommand {
@@ -1472,6 +1932,24 @@ pub enum UserCommand {
         long_about = "Change the account's task time limit (更新用户设置).\n\nCalls `updateUserSetting` (POST /api/render/user/updateUserSetting (v1), POST /api/render/setUp/updateUserSetting (v2)), a write, sent once."
     )]
     SetTimeout(UpdateUserSettingArgs),
+    #[command(
+        name = "task-log",
+        about = "Read the account's task operation log, a page at a time (获取任务操作日志)",
+        long_about = "Read the account's task operation log, a page at a time (获取任务操作日志).\n\nCalls `taskRecord` (POST /api/render/handle/operate/sdk/taskRecord (v2)), a read, retried on transient failures."
+    )]
+    TaskLog(TaskRecordArgs),
+    #[command(
+        name = "login-log",
+        about = "Read the account's login log, a page at a time (获取登录日志)",
+        long_about = "Read the account's login log, a page at a time (获取登录日志).\n\nCalls `loginRecord` (POST /api/render/handle/operate/sdk/loginRecord (v2)), a read, retried on transient failures."
+    )]
+    LoginLog(LoginRecordArgs),
+    #[command(
+        name = "pack-nodes",
+        about = "List the account's reserved-machine plans (获取包机信息)",
+        long_about = "List the account's reserved-machine plans (获取包机信息).\n\nCalls `getUserPackNodeInfo` (POST /api/render/submit/getUserPackNodeInfo (v2)), a read, retried on transient failures."
+    )]
+    PackNodes(GetUserPackNodeInfoArgs),
 }
 impl UserCommand {
     /// Runs the command's call.
@@ -1480,6 +1958,9 @@ impl UserCommand {
             Self::Profile(args) => args.run(client),
             Self::Settings(args) => args.run(client),
             Self::SetTimeout(args) => args.run(client),
+            Self::TaskLog(args) => args.run(client),
+            Self::LoginLog(args) => args.run(client),
+            Self::PackNodes(args) => args.run(client),
         }
     }
 }
@@ -1536,6 +2017,114 @@ impl UpdateUserSettingArgs {
             }
             Clients::V2(client) => {
                 let call = client.update_user_setting(self.task_over_time_sec);
+                call.send().map(|data| Output::new(&data))
+            }
+        }
+    }
+}
+/// Arguments of `renderbus user task-log`.
+#[derive(clap::Args, Debug)]
+pub struct TaskRecordArgs {
+    /// The platform whose log to read (平台号)
+    #[arg(long = "platform")]
+    pub platform: i64,
+    /// Page number (页码)
+    #[arg(long = "page-num", default_value = "1")]
+    pub page_num: i64,
+    /// Entries per page (每页条数)
+    #[arg(long = "page-size", default_value = "20")]
+    pub page_size: i64,
+    /// From (the official client sends "" for none) (开始时间)
+    #[arg(long = "start-date")]
+    pub start_date: Option<String>,
+    /// Until (结束时间)
+    #[arg(long = "end-date")]
+    pub end_date: Option<String>,
+}
+impl TaskRecordArgs {
+    /// Calls `taskRecord` with these arguments.
+    pub fn run(self, client: &Clients) -> Result<Output, Error> {
+        match client {
+            Clients::V1(_) => {
+                Err(Error::Unsupported {
+                    endpoint: "taskRecord",
+                    api: ApiVersion::V1,
+                    what: "API 1.0.0 has no such call (use --api-version 2)".to_owned(),
+                })
+            }
+            Clients::V2(client) => {
+                let mut call = client.task_record(self.platform);
+                call = call.page_num(self.page_num);
+                call = call.page_size(self.page_size);
+                if let Some(value) = self.start_date {
+                    call = call.start_date(value);
+                }
+                if let Some(value) = self.end_date {
+                    call = call.end_date(value);
+                }
+                call.send().map(|data| Output::new(&data))
+            }
+        }
+    }
+}
+/// Arguments of `renderbus user login-log`.
+#[derive(clap::Args, Debug)]
+pub struct LoginRecordArgs {
+    /// Page number (页码)
+    #[arg(long = "page-num", default_value = "1")]
+    pub page_num: i64,
+    /// Entries per page (每页条数)
+    #[arg(long = "page-size", default_value = "20")]
+    pub page_size: i64,
+    /// From (开始时间)
+    #[arg(long = "start-date")]
+    pub start_date: Option<String>,
+    /// Until (结束时间)
+    #[arg(long = "end-date")]
+    pub end_date: Option<String>,
+}
+impl LoginRecordArgs {
+    /// Calls `loginRecord` with these arguments.
+    pub fn run(self, client: &Clients) -> Result<Output, Error> {
+        match client {
+            Clients::V1(_) => {
+                Err(Error::Unsupported {
+                    endpoint: "loginRecord",
+                    api: ApiVersion::V1,
+                    what: "API 1.0.0 has no such call (use --api-version 2)".to_owned(),
+                })
+            }
+            Clients::V2(client) => {
+                let mut call = client.login_record();
+                call = call.page_num(self.page_num);
+                call = call.page_size(self.page_size);
+                if let Some(value) = self.start_date {
+                    call = call.start_date(value);
+                }
+                if let Some(value) = self.end_date {
+                    call = call.end_date(value);
+                }
+                call.send().map(|data| Output::new(&data))
+            }
+        }
+    }
+}
+/// Arguments of `renderbus user pack-nodes`.
+#[derive(clap::Args, Debug)]
+pub struct GetUserPackNodeInfoArgs {}
+impl GetUserPackNodeInfoArgs {
+    /// Calls `getUserPackNodeInfo` with these arguments.
+    pub fn run(self, client: &Clients) -> Result<Output, Error> {
+        match client {
+            Clients::V1(_) => {
+                Err(Error::Unsupported {
+                    endpoint: "getUserPackNodeInfo",
+                    api: ApiVersion::V1,
+                    what: "API 1.0.0 has no such call (use --api-version 2)".to_owned(),
+                })
+            }
+            Clients::V2(client) => {
+                let call = client.get_user_pack_node_info();
                 call.send().map(|data| Output::new(&data))
             }
         }
@@ -2256,6 +2845,239 @@ impl Row for TransferServerMsg {
     }
 }
 impl Show for TransferServerMsg {
+    fn table(&self) -> String {
+        crate::output::record(self)
+    }
+}
+impl Row for EngineAccount {
+    fn header() -> &'static [&'static str] {
+        &["bid", "name"]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![self.bid.to_string(), self.name.to_string()]
+    }
+}
+impl Show for EngineAccount {
+    fn table(&self) -> String {
+        crate::output::record(self)
+    }
+}
+impl Row for EngineLine {
+    fn header() -> &'static [&'static str] {
+        &["name", "server", "port", "isDefault", "lineId", "type"]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.name.to_string(), self.server.to_string(), self.port.to_string(), self
+            .is_default.as_ref().map(ToString::to_string).unwrap_or_default(), self
+            .line_id.as_ref().map(ToString::to_string).unwrap_or_default(), self
+            .line_type.as_ref().map(ToString::to_string).unwrap_or_default()
+        ]
+    }
+}
+impl Show for EngineLine {
+    fn table(&self) -> String {
+        crate::output::record(self)
+    }
+}
+impl Row for TransferEngine {
+    fn header() -> &'static [&'static str] {
+        &[
+            "engineName",
+            "checkServer",
+            "checkPort",
+            "checkEnable",
+            "checkExcludType",
+            "automaticCheck",
+            "isDefault",
+        ]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.engine_name.to_string(), self.check_server.as_ref()
+            .map(ToString::to_string).unwrap_or_default(), self.check_port.as_ref()
+            .map(ToString::to_string).unwrap_or_default(), self.check_enable.as_ref()
+            .map(ToString::to_string).unwrap_or_default(), self.check_exclud_type
+            .as_ref().map(ToString::to_string).unwrap_or_default(), self.automatic_check
+            .as_ref().map(ToString::to_string).unwrap_or_default(), self.is_default
+            .as_ref().map(ToString::to_string).unwrap_or_default()
+        ]
+    }
+}
+impl Show for TransferEngine {
+    fn table(&self) -> String {
+        crate::output::record(self)
+    }
+}
+impl Row for SubUserBid {
+    fn header() -> &'static [&'static str] {
+        &["userId", "outputBid"]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![self.user_id.to_string(), self.output_bid.to_string()]
+    }
+}
+impl Show for SubUserBid {
+    fn table(&self) -> String {
+        crate::output::record(self)
+    }
+}
+impl Row for TransferConfig {
+    fn header() -> &'static [&'static str] {
+        &["inputBid", "outputBid", "configBid", "parentInputBid"]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.input_bid.as_ref().map(ToString::to_string).unwrap_or_default(), self
+            .output_bid.as_ref().map(ToString::to_string).unwrap_or_default(), self
+            .config_bid.as_ref().map(ToString::to_string).unwrap_or_default(), self
+            .parent_input_bid.as_ref().map(ToString::to_string).unwrap_or_default()
+        ]
+    }
+}
+impl Show for TransferConfig {
+    fn table(&self) -> String {
+        crate::output::record(self)
+    }
+}
+impl Row for OutputFile {
+    fn header() -> &'static [&'static str] {
+        &[
+            "fileName",
+            "fileSize",
+            "iconPath",
+            "lastModify",
+            "fileType",
+            "filePath",
+            "directory",
+            "isArrears",
+        ]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.file_name.to_string(), self.file_size.as_ref().map(ToString::to_string)
+            .unwrap_or_default(), self.icon_path.as_ref().map(ToString::to_string)
+            .unwrap_or_default(), self.last_modify.as_ref().map(ToString::to_string)
+            .unwrap_or_default(), self.file_type.as_ref().map(ToString::to_string)
+            .unwrap_or_default(), self.file_path.to_string(), self.directory.to_string(),
+            self.is_arrears.as_ref().map(ToString::to_string).unwrap_or_default()
+        ]
+    }
+}
+impl Show for OutputFile {
+    fn table(&self) -> String {
+        crate::output::record(self)
+    }
+}
+impl Row for HardwareConfig {
+    fn header() -> &'static [&'static str] {
+        &["id", "type", "model", "ram", "gpuNum", "platform", "current", "status"]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(), self.kind.as_ref().map(ToString::to_string)
+            .unwrap_or_default(), self.model.as_ref().map(ToString::to_string)
+            .unwrap_or_default(), self.ram.as_ref().map(ToString::to_string)
+            .unwrap_or_default(), self.gpu_num.as_ref().map(ToString::to_string)
+            .unwrap_or_default(), self.platform.as_ref().map(ToString::to_string)
+            .unwrap_or_default(), self.current.as_ref().map(ToString::to_string)
+            .unwrap_or_default(), self.status.as_ref().map(ToString::to_string)
+            .unwrap_or_default()
+        ]
+    }
+}
+impl Show for HardwareConfig {
+    fn table(&self) -> String {
+        crate::output::record(self)
+    }
+}
+impl Row for TaskLogEntry {
+    fn header() -> &'static [&'static str] {
+        &[
+            "userName",
+            "taskType",
+            "buttonName",
+            "taskIds",
+            "channel",
+            "createTime",
+            "details",
+            "operateSource",
+            "userId",
+            "requestIp",
+            "requestURI",
+            "requestParam",
+        ]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.user_name.as_ref().map(ToString::to_string).unwrap_or_default(), self
+            .task_type.as_ref().map(ToString::to_string).unwrap_or_default(), self
+            .button_name.as_ref().map(ToString::to_string).unwrap_or_default(), self
+            .task_ids.as_ref().map(ToString::to_string).unwrap_or_default(), self.channel
+            .as_ref().map(ToString::to_string).unwrap_or_default(), self.create_time
+            .as_ref().map(ToString::to_string).unwrap_or_default(), self.details.as_ref()
+            .map(ToString::to_string).unwrap_or_default(), self.operate_source.as_ref()
+            .map(ToString::to_string).unwrap_or_default(), self.user_id.as_ref()
+            .map(ToString::to_string).unwrap_or_default(), self.request_ip.as_ref()
+            .map(ToString::to_string).unwrap_or_default(), self.request_uri.as_ref()
+            .map(ToString::to_string).unwrap_or_default(), self.request_param.as_ref()
+            .map(ToString::to_string).unwrap_or_default()
+        ]
+    }
+}
+impl Show for TaskLogEntry {
+    fn table(&self) -> String {
+        crate::output::record(self)
+    }
+}
+impl Row for LoginLogEntry {
+    fn header() -> &'static [&'static str] {
+        &[
+            "id",
+            "userId",
+            "userName",
+            "userUa",
+            "traceId",
+            "loginType",
+            "loginStatus",
+            "loginStaDesc",
+            "moduleType",
+            "loginIp",
+            "ip",
+            "loginTime",
+        ]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.as_ref().map(ToString::to_string).unwrap_or_default(), self.user_id
+            .as_ref().map(ToString::to_string).unwrap_or_default(), self.user_name
+            .as_ref().map(ToString::to_string).unwrap_or_default(), self.user_ua.as_ref()
+            .map(ToString::to_string).unwrap_or_default(), self.trace_id.as_ref()
+            .map(ToString::to_string).unwrap_or_default(), self.login_type.as_ref()
+            .map(ToString::to_string).unwrap_or_default(), self.login_status.as_ref()
+            .map(ToString::to_string).unwrap_or_default(), self.login_sta_desc.as_ref()
+            .map(ToString::to_string).unwrap_or_default(), self.module_type.as_ref()
+            .map(ToString::to_string).unwrap_or_default(), self.login_ip.as_ref()
+            .map(ToString::to_string).unwrap_or_default(), self.ip.as_ref()
+            .map(ToString::to_string).unwrap_or_default(), self.login_time.as_ref()
+            .map(ToString::to_string).unwrap_or_default()
+        ]
+    }
+}
+impl Show for LoginLogEntry {
+    fn table(&self) -> String {
+        crate::output::record(self)
+    }
+}
+impl Row for PackNode {
+    fn header() -> &'static [&'static str] {
+        &["packNodeId", "packName"]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![self.pack_node_id.to_string(), self.pack_name.to_string()]
+    }
+}
+impl Show for PackNode {
     fn table(&self) -> String {
         crate::output::record(self)
     }
