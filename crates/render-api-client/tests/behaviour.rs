@@ -118,6 +118,67 @@ fn a_client_whose_clock_is_hours_off_recovers_on_the_first_call() {
     assert_eq!(clone.clock_offset(), offset);
 }
 
+/// The generic form takes any endpoint; one the client's generation lacks, or a parameter of
+/// another generation, is a typed error before anything is sent.
+#[test]
+fn another_generations_call_or_parameter_is_refused_before_sending() {
+    use render_api_client::types::{
+        CreateTask, CreateTaskRequest, TaskFileName, TaskJsonFile, TaskJsonFileRequest,
+    };
+    let farm = MockFarm::start().unwrap();
+    let v1 = Client::builder()
+        .host(farm.url())
+        .credentials(farm.credentials())
+        .api::<render_api_client::V1>()
+        .build()
+        .unwrap();
+    let request = TaskJsonFileRequest::new(1, TaskFileName::Task, "{}");
+    let err = v1.call::<TaskJsonFile>(&request).unwrap_err();
+    assert!(matches!(err, Error::Unsupported { .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "taskJsonFile: this generation has no such call (API 1.0.0)"
+    );
+    let request = CreateTaskRequest::new(1).artist("someone");
+    let err = v1.call::<CreateTask>(&request).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "createTask: `artist` is a parameter of API 2.0.0 only (API 1.0.0)"
+    );
+    assert_eq!(farm.requests(), 0, "nothing was sent");
+    // The same request without it goes through, on the v1 path with the v1 header.
+    v1.call::<CreateTask>(&CreateTaskRequest::new(1)).unwrap();
+    assert_eq!(farm.attempts("createTask"), 1);
+}
+
+/// API 2.0.0 replies carry the service's request id (the v2 document's examples); an error
+/// keeps it, and says it, for the service's support staff.
+#[test]
+fn a_version_2_error_carries_the_request_id() {
+    let farm = MockFarm::start().unwrap();
+    let body = r#"{"version":"2.0.0","result":false,"message":"parameter_invalid","code":600,"data":null,"serverTime":1581074257712,"requestId":"vTKMmj-UHJlLVNlcnZpY2UwNg-1581074257467"}"#;
+    let relay = Relay::start(
+        farm.host().to_owned(),
+        Arc::new(move |_, _| Act::Reply(http_reply("200 OK", "application/json", body))),
+    );
+    let err = client_for(&farm, &relay.url)
+        .query_user_profile()
+        .send()
+        .unwrap_err();
+    let Error::Api { request_id, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        request_id.as_deref(),
+        Some("vTKMmj-UHJlLVNlcnZpY2UwNg-1581074257467")
+    );
+    assert!(
+        err.to_string()
+            .ends_with("(request id vTKMmj-UHJlLVNlcnZpY2UwNg-1581074257467)"),
+        "{err}"
+    );
+}
+
 #[test]
 fn a_signature_expired_without_server_time_is_reported() {
     let farm = MockFarm::start().unwrap();

@@ -342,3 +342,94 @@ fn several_farms_run_at_once_and_stop_when_dropped() {
     );
     assert!(!format!("{b:?}").contains(b.access_key()));
 }
+
+/// Both generations are served on one port over one state; a path answers only with the
+/// `version` header of its generation (the header is signed), and the channel is the API's.
+#[test]
+fn path_version_and_channel_must_agree() {
+    let farm = MockFarm::start().unwrap();
+    let v1_path = "/api/render/user/queryUserProfile";
+    let v2_path = "/api/render/setUp/queryUserProfile";
+    // Fresh headers (and nonce) for each request.
+    let v2 = || {
+        let mut h = headers(&farm);
+        h.version = "2.0.0".into();
+        h
+    };
+    let reply = send_signed_for(&farm, &v2(), farm.host(), v2_path, v2_path, "{}");
+    assert_eq!(reply.code(), 200, "{:?}", reply.body);
+    assert_eq!(reply.body["version"], "2.0.0");
+    // One state: a label added through version 1 is listed through version 2.
+    ok(
+        &farm,
+        "/api/render/common/addLabel",
+        r#"{"newName": "shared", "status": 0}"#,
+    );
+    let reply = send_signed_for(
+        &farm,
+        &v2(),
+        farm.host(),
+        "/api/render/project/getList",
+        "/api/render/project/getList",
+        "{}",
+    );
+    assert_eq!(
+        reply.body["data"]["projectNameList"][0]["projectName"],
+        "shared"
+    );
+    // A v2 path with the v1 header, and the reverse.
+    let reply = call(&farm, v2_path, "{}");
+    assert_eq!(reply.code(), 600);
+    let message = reply.body["message"].as_str().unwrap();
+    assert!(
+        message.contains("is a path of API 2.0.0, but the version header says 1.0.0"),
+        "{message}"
+    );
+    let reply = send_signed_for(&farm, &v2(), farm.host(), v1_path, v1_path, "{}");
+    assert_eq!(reply.code(), 600);
+    // A call version 1 lacks, asked of it by its v2 path with a v1 header.
+    let reply = call(&farm, "/api/render/transfer/getConfig", "{}");
+    assert_eq!(reply.code(), 600);
+    assert!(
+        reply.body["message"]
+            .as_str()
+            .unwrap()
+            .contains("API 1.0.0 has no such call")
+    );
+    // A version the API does not have.
+    let mut v3 = headers(&farm);
+    v3.version = "3.0.0".into();
+    let reply = send_signed_for(&farm, &v3, farm.host(), v2_path, v2_path, "{}");
+    assert_eq!(reply.code(), 600);
+    // Another channel.
+    let mut other = headers(&farm);
+    other.channel = "7".into();
+    let reply = send_signed_for(&farm, &other, farm.host(), v1_path, v1_path, "{}");
+    assert_eq!(reply.code(), 600);
+    assert!(reply.body["message"].as_str().unwrap().contains("channel"));
+}
+
+/// rayvision-api 0.4.4 sends restartFrame's task as `taskIds` (one id) and addLabel's
+/// status sometimes as the string "0": both are accepted, as the service accepted them.
+#[test]
+fn the_official_clients_quirks_are_accepted() {
+    let farm = MockFarm::start().unwrap();
+    ok(
+        &farm,
+        "/api/render/common/addLabel",
+        r#"{"newName": "quirk", "status": "0"}"#,
+    );
+    let created = ok(&farm, "/api/render/task/createTask", r#"{"count": 1}"#);
+    let id = created["taskIdList"][0].as_i64().unwrap();
+    ok(
+        &farm,
+        "/api/render/task/submitTask",
+        &format!(r#"{{"taskId": {id}}}"#),
+    );
+    farm.farm().advance(std::time::Duration::from_secs(3600));
+    ok(
+        &farm,
+        "/api/render/task/restartFrame",
+        &format!(r#"{{"taskIds": {id}, "selectAll": 1, "ids": []}}"#),
+    );
+}
