@@ -334,6 +334,37 @@ fn sign_prints_the_string_to_sign_but_never_the_key() {
     assert!(!text.contains(farm.access_key()), "{text}");
 }
 
+/// The generation comes from the flag, else `RENDERBUS_API_VERSION`, else the profile.
+#[test]
+fn the_api_version_comes_from_flag_environment_or_profile() {
+    let farm = farm(&[]);
+    let dir = std::env::temp_dir().join(format!("renderbus-api-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file: PathBuf = dir.join("config.toml");
+    std::fs::write(&file, "[profile.default]\napi_version = \"1\"\n").unwrap();
+    let signed = |extra_env: &[(&str, &str)], args: &[&str]| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_renderbus"));
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("RENDERBUS_CONFIG", &file)
+            .env("RENDERBUS_HOST", farm.url())
+            .env("RENDERBUS_ACCESS_ID", farm.access_id())
+            .env("RENDERBUS_ACCESS_KEY", farm.access_key());
+        for (k, v) in extra_env {
+            cmd.env(k, v);
+        }
+        let out = cmd.args(args).arg("sign").output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(signed(&[], &[]).contains("version=1.0.0"), "the profile's");
+    assert!(signed(&[("RENDERBUS_API_VERSION", "2")], &[]).contains("version=2.0.0"));
+    assert!(
+        signed(&[("RENDERBUS_API_VERSION", "2")], &["--api-version", "1"])
+            .contains("version=1.0.0")
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 #[test]
 fn profiles_and_the_embedded_farm() {
     let farm = farm(&[]);

@@ -650,6 +650,14 @@ impl<'a> Linter<'a> {
                 "give either `response` (a whole envelope) or `data`, not both",
             );
         }
+        // The first generation's examples come from its document unless they say otherwise;
+        // any other generation's say where they come from (or that they are hand-written).
+        if generation != 0 && ex.source.is_none() {
+            self.error(
+                &base,
+                "examples of a later generation need a `source` (a document, a client, or \"hand-written\")",
+            );
+        }
         Some(Examples {
             generation,
             request,

@@ -133,6 +133,10 @@ fn generations_are_checked_where_they_are_named() {
     );
     assert_has(
         &errors,
+        "broken_generations.yaml:29: endpoints[ping].more_examples: examples of a later generation need a `source`",
+    );
+    assert_has(
+        &errors,
         "broken_generations.yaml:32: endpoints[pong].path: the path `/api/ping` is also the path of `ping`",
     );
 }
