@@ -359,8 +359,9 @@ fn gen_request(spec: &Spec, ep: &Endpoint) -> TokenStream {
         fields.push(quote! { #pdoc #attrs pub #fid: #ty, });
         let (input, value) = param_input(p, Hand::Crate);
         let sdoc = doc(&format!("Sets `{}`: {} — {}", p.wire, p.doc.zh, p.doc.en));
-        match &p.presence {
-            Presence::Required if optional => {
+        match (&p.presence, optional) {
+            // Optional, or required in some generations only: an `Option` and a setter.
+            (Presence::Optional, _) | (Presence::Required, true) => {
                 new_inits.push(quote!(#fid: None));
                 setters.push(quote! {
                     #sdoc
@@ -371,7 +372,7 @@ fn gen_request(spec: &Spec, ep: &Endpoint) -> TokenStream {
                     }
                 });
             }
-            Presence::Required => {
+            (Presence::Required, false) => {
                 new_args.push(quote!(#fid: #input));
                 new_inits.push(if fid == value.to_string() {
                     quote!(#fid)
@@ -379,18 +380,7 @@ fn gen_request(spec: &Spec, ep: &Endpoint) -> TokenStream {
                     quote!(#fid: #value)
                 });
             }
-            Presence::Optional => {
-                new_inits.push(quote!(#fid: None));
-                setters.push(quote! {
-                    #sdoc
-                    #[must_use]
-                    pub fn #fid(mut self, #fid: #input) -> Self {
-                        self.#fid = Some(#value);
-                        self
-                    }
-                });
-            }
-            Presence::Defaulted(default) => {
+            (Presence::Defaulted(default), _) => {
                 let default = default_expr(&p.ty, default);
                 new_inits.push(quote!(#fid: #default));
                 setters.push(quote! {

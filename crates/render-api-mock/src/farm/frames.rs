@@ -60,33 +60,12 @@ impl Farm {
     /// `stopTaskFrames`: the chosen frames stop (finished ones are left as they are).
     pub(crate) fn stop_task_frames(&self, req: StopTaskFramesRequest) -> Reply<()> {
         self.change_tasks(&[req.task_id], |task, _now, _cfg| {
-            let chosen: Vec<usize> = match req.select_all {
-                FrameSelection::All => (0..task.frames.len())
-                    .filter(|&i| {
-                        req.status
-                            .as_ref()
-                            .is_none_or(|s| s.contains(&task.frames[i].status))
-                    })
-                    .collect(),
-                FrameSelection::Listed => {
-                    let ids = req.ids.as_deref().unwrap_or_default();
-                    if ids.is_empty() {
-                        return Err(ServiceError::new(
-                            ErrorCode::ParameterCantBeEmpty,
-                            "ids is empty while selectAll is 0",
-                        ));
-                    }
-                    (0..task.frames.len())
-                        .filter(|&i| ids.contains(&task.frames[i].id))
-                        .collect()
-                }
-                other => {
-                    return Err(invalid(format!(
-                        "selectAll must be 0 or 1, not {}",
-                        other.code()
-                    )));
-                }
-            };
+            let chosen = chosen_frames(
+                task,
+                &req.select_all,
+                req.ids.as_deref(),
+                req.status.as_deref(),
+            )?;
             for i in chosen {
                 let frame = &mut task.frames[i];
                 if !matches!(frame.status, FrameStatus::Done | FrameStatus::Failed) {
@@ -129,45 +108,12 @@ impl Farm {
     /// `restartFrame`.
     pub(crate) fn restart_frame(&self, req: RestartFrameRequest) -> Reply<()> {
         self.change_tasks(&[req.task_id], |task, now, cfg| {
-            let chosen: Vec<usize> = match req.select_all {
-                // Every frame, or (version 2) those in the states asked for.
-                FrameSelection::All => (0..task.frames.len())
-                    .filter(|&i| {
-                        req.status
-                            .as_ref()
-                            .is_none_or(|s| s.contains(&task.frames[i].status))
-                    })
-                    .collect(),
-                FrameSelection::Listed => {
-                    let mut chosen = Vec::new();
-                    for id in req.ids.iter().flatten() {
-                        let index =
-                            task.frames
-                                .iter()
-                                .position(|f| f.id == *id)
-                                .ok_or_else(|| {
-                                    not_found(format!(
-                                        "frame {id} is not a frame of task {}",
-                                        task.id
-                                    ))
-                                })?;
-                        chosen.push(index);
-                    }
-                    if chosen.is_empty() {
-                        return Err(ServiceError::new(
-                            ErrorCode::ParameterCantBeEmpty,
-                            "ids is empty while selectAll is 0",
-                        ));
-                    }
-                    chosen
-                }
-                other => {
-                    return Err(invalid(format!(
-                        "selectAll must be 0 or 1, not {}",
-                        other.code()
-                    )));
-                }
-            };
+            let chosen = chosen_frames(
+                task,
+                &req.select_all,
+                req.ids.as_deref(),
+                req.status.as_deref(),
+            )?;
             restart(cfg, task, &chosen, now)
         })
     }
@@ -364,4 +310,39 @@ pub(super) fn thumbnail(task_id: i64, frame: &Frame) -> String {
         "small_pic\\10001136\\{task_id}\\Render_{task_id}_renderbus_{:04}[-]jpg.jpg",
         frame.number
     )
+}
+
+/// The frames restartFrame and stopTaskFrames act on: every frame (or, in version 2, those in
+/// the states asked for), or the frames listed by id.
+pub(super) fn chosen_frames(
+    task: &Task,
+    select_all: &FrameSelection,
+    ids: Option<&[i64]>,
+    status: Option<&[FrameStatus]>,
+) -> Reply<Vec<usize>> {
+    match select_all {
+        FrameSelection::All => Ok((0..task.frames.len())
+            .filter(|&i| status.is_none_or(|s| s.contains(&task.frames[i].status)))
+            .collect()),
+        FrameSelection::Listed => {
+            let ids = ids.unwrap_or_default();
+            if ids.is_empty() {
+                return Err(ServiceError::new(
+                    ErrorCode::ParameterCantBeEmpty,
+                    "ids is empty while selectAll is 0",
+                ));
+            }
+            ids.iter()
+                .map(|id| {
+                    task.frames.iter().position(|f| f.id == *id).ok_or_else(|| {
+                        not_found(format!("frame {id} is not a frame of task {}", task.id))
+                    })
+                })
+                .collect()
+        }
+        other => Err(invalid(format!(
+            "selectAll must be 0 or 1, not {}",
+            other.code()
+        ))),
+    }
 }
