@@ -11,6 +11,7 @@ mod codegen;
 mod gen_cli;
 mod gen_client;
 mod gen_common;
+mod gen_openapi;
 mod gen_types;
 
 pub use codegen::{

@@ -64,3 +64,51 @@ fn the_root_is_found_at_run_time() {
     assert_eq!(render_codegen::find_root(&nested), Some(root()));
     assert_eq!(render_codegen::find_root(&std::env::temp_dir()), None);
 }
+
+/// One OpenAPI 3.1 document per generation: its paths, the signed headers with the
+/// generation's version, request bodies with their required parameters, the typed reply,
+/// enums with their names, secrets marked.
+#[test]
+fn openapi_documents_describe_each_generation() {
+    let files = render_codegen::generate(&root(), &root().join("api-spec.yaml")).unwrap();
+    let doc = |name: &str| -> serde_json::Value {
+        let (_, text) = files
+            .iter()
+            .find(|(p, _)| p.ends_with(format!("openapi/{name}")))
+            .unwrap_or_else(|| panic!("{name} is generated"));
+        serde_json::from_str(text).unwrap()
+    };
+    let v1 = doc("renderbus-v1.json");
+    let v2 = doc("renderbus-v2.json");
+    assert_eq!(v1["openapi"], "3.1.0");
+    assert_eq!(v1["paths"].as_object().unwrap().len(), 35);
+    assert_eq!(v2["paths"].as_object().unwrap().len(), 49);
+    assert_eq!(
+        v1["components"]["parameters"]["version"]["schema"]["const"],
+        "1.0.0"
+    );
+    assert_eq!(
+        v2["components"]["parameters"]["version"]["schema"]["const"],
+        "2.0.0"
+    );
+    let op = &v2["paths"]["/api/render/plugin/querySoftwareDetail"]["post"];
+    assert_eq!(op["operationId"], "querySupportedPlugin");
+    let request = &v2["components"]["schemas"]["QuerySupportedPluginRequest"];
+    assert_eq!(request["required"], serde_json::json!(["cgId", "osName"]));
+    let request_v1 = &v1["components"]["schemas"]["QuerySupportedPluginRequest"];
+    assert_eq!(request_v1["required"], serde_json::json!(["cgId"]));
+    assert!(request_v1["properties"].get("osName").is_none());
+    let status = &v2["components"]["schemas"]["TaskStatus"];
+    let names = status["x-enum-varnames"].as_array().unwrap();
+    let codes = status["enum"].as_array().unwrap();
+    let at = names.iter().position(|n| n == "Rendering").unwrap();
+    assert_eq!(codes[at], 5);
+    assert_eq!(
+        v2["components"]["schemas"]["EngineAccount"]["properties"]["password"]["x-secret"],
+        true
+    );
+    assert_eq!(
+        v2["components"]["securitySchemes"]["signature"]["in"],
+        "header"
+    );
+}
