@@ -50,14 +50,14 @@ fn document(spec: &Spec, g: usize) -> Value {
         schemas.insert(e.name.clone(), enum_schema(e));
     }
     for m in &spec.models {
-        schemas.insert(m.name.clone(), model_schema(spec, m));
+        schemas.insert(m.name.clone(), model_schema(m));
     }
     for ep in spec.endpoints.iter().filter(|ep| ep.path_in(g).is_some()) {
         let request = format!(
             "{}Request",
             heck::ToPascalCase::to_pascal_case(ep.name.as_str())
         );
-        schemas.insert(request.clone(), request_schema(spec, ep, g));
+        schemas.insert(request.clone(), request_schema(ep, g));
         let path = ep.path_in(g).unwrap_or_default().to_owned();
         paths.insert(path, json!({ "post": operation(spec, ep, g, &request) }));
     }
@@ -127,7 +127,7 @@ fn operation(spec: &Spec, ep: &Endpoint, g: usize, request: &str) -> Value {
         "content": {"application/json": {"schema": {
             "allOf": [
                 {"$ref": "#/components/schemas/Envelope"},
-                {"type": "object", "properties": {"data": {"anyOf": [schema(spec, &ep.response), {"type": "null"}]}}}
+                {"type": "object", "properties": {"data": {"anyOf": [schema(&ep.response), {"type": "null"}]}}}
             ]
         }}}
     });
@@ -159,7 +159,7 @@ fn operation(spec: &Spec, ep: &Endpoint, g: usize, request: &str) -> Value {
 }
 
 /// The JSON Schema of a type.
-fn schema(spec: &Spec, ty: &Type) -> Value {
+fn schema(ty: &Type) -> Value {
     match ty {
         Type::Int => json!({"type": "integer", "format": "int64"}),
         Type::Str => json!({"type": "string"}),
@@ -173,14 +173,14 @@ fn schema(spec: &Spec, ty: &Type) -> Value {
         }
         Type::Json => json!({}),
         Type::Unit => json!({"type": "null"}),
-        Type::List(inner) => json!({"type": "array", "items": schema(spec, inner)}),
+        Type::List(inner) => json!({"type": "array", "items": schema(inner)}),
         Type::Page(inner) => json!({
             "type": "object",
             "required": ["pageCount", "pageNum", "total", "size"],
             "properties": {
                 "pageCount": {"type": "integer"}, "pageNum": {"type": "integer"},
                 "total": {"type": "integer"}, "size": {"type": "integer"},
-                "items": {"type": "array", "items": schema(spec, inner)}
+                "items": {"type": "array", "items": schema(inner)}
             }
         }),
         Type::Enum(e) => json!({"$ref": format!("#/components/schemas/{}", e.name())}),
@@ -209,11 +209,11 @@ fn enum_schema(e: &Enum) -> Value {
     })
 }
 
-fn model_schema(spec: &Spec, m: &Model) -> Value {
+fn model_schema(m: &Model) -> Value {
     let mut properties = Map::new();
     let mut required = Vec::new();
     for f in &m.fields {
-        let base = schema(spec, &f.ty);
+        let base = schema(&f.ty);
         let mut s = if f.nullable {
             json!({"anyOf": [base, {"type": "null"}]})
         } else {
@@ -235,11 +235,11 @@ fn model_schema(spec: &Spec, m: &Model) -> Value {
     })
 }
 
-fn request_schema(spec: &Spec, ep: &Endpoint, g: usize) -> Value {
+fn request_schema(ep: &Endpoint, g: usize) -> Value {
     let mut properties = Map::new();
     let mut required = Vec::new();
     for p in ep.params.iter().filter(|p| p.exists_in(g)) {
-        let mut s = schema(spec, &p.ty);
+        let mut s = schema(&p.ty);
         if p.always_sent_in(g) {
             required.push(p.wire.clone());
         }
