@@ -11,6 +11,12 @@ usage: cargo xtask <task>
 tasks:
   codegen [--check] [--spec FILE]   regenerate every generated file from api-spec.yaml;
                                     with --check, write nothing and fail when any is stale
+  spec-diff OLD.yaml NEW.yaml       every change between two versions of the spec, each
+                                    classified for users of the generated crates and the CLI;
+                                    the last line is the semver bump: major, minor, patch or
+                                    none. Exit 0 when compatible, 3 when breaking
+  spec-diff --between G1 G2 SPEC   the same between two API generations of one spec (v1 v2):
+                                    what changes for a user moving from G1 to G2
   bench [--json] [--skip-build]     run the benchmarks (release build) and print ratios
   load --url URL [--requests N] [--threads T] [--endpoint NAME]
                                     load any server speaking this API; credentials from
@@ -21,6 +27,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("codegen") => codegen_task(&args[1..]),
+        Some("spec-diff") => spec_diff(&args[1..]),
         Some(task @ ("bench" | "load")) => release_run(task, &args[1..]),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
@@ -74,6 +81,64 @@ fn root() -> Option<PathBuf> {
         );
     }
     found
+}
+
+/// `cargo xtask spec-diff OLD NEW`.
+fn spec_diff(args: &[String]) -> ExitCode {
+    use render_codegen::render_spec::diff::generation_view;
+    let load = |file: &str| {
+        render_codegen::render_spec::load(std::path::Path::new(file)).map_err(|e| eprintln!("{e}"))
+    };
+    let (old, new) = match args {
+        [flag, from, to, file] if flag == "--between" => {
+            let Ok(spec) = load(file) else {
+                return ExitCode::FAILURE;
+            };
+            let (Some(a), Some(b)) = (spec.generation_named(from), spec.generation_named(to))
+            else {
+                eprintln!("error: {file} has no generation `{from}` or `{to}`");
+                return ExitCode::from(2);
+            };
+            (generation_view(&spec, a), generation_view(&spec, b))
+        }
+        [old, new] => {
+            let (Ok(old), Ok(new)) = (load(old), load(new)) else {
+                return ExitCode::FAILURE;
+            };
+            (old, new)
+        }
+        _ => {
+            eprintln!("error: spec-diff takes two spec files, or --between G1 G2 SPEC\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let changes = render_codegen::render_spec::diff::diff(&old, &new);
+    for change in &changes {
+        println!("{change}");
+    }
+    let count = |level| changes.iter().filter(|c| c.level == level).count();
+    use render_codegen::render_spec::diff::Level;
+    println!(
+        "{} changes: {} breaking, {} compatible additions, {} in words",
+        changes.len(),
+        count(Level::Major),
+        count(Level::Minor),
+        count(Level::Patch)
+    );
+    match render_codegen::render_spec::diff::bump(&changes) {
+        Some(Level::Major) => {
+            println!("major");
+            ExitCode::from(3)
+        }
+        Some(level) => {
+            println!("{level}");
+            ExitCode::SUCCESS
+        }
+        None => {
+            println!("none");
+            ExitCode::SUCCESS
+        }
+    }
 }
 
 fn codegen_task(args: &[String]) -> ExitCode {

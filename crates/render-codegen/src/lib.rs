@@ -14,6 +14,8 @@ mod gen_common;
 mod gen_openapi;
 mod gen_types;
 
+pub use render_spec;
+
 pub use codegen::{
     CodegenError, PREAMBLE, REGENERATE, ensure_file_contents, find_root, generate, run,
 };

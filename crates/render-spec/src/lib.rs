@@ -42,6 +42,7 @@
 //! # Ok::<(), render_spec::SpecErrors>(())
 //! ```
 
+pub mod diff;
 mod lint;
 mod model;
 mod raw;
