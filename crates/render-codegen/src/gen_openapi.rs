@@ -13,11 +13,26 @@ pub fn generate(spec: &Spec) -> Vec<(String, String)> {
     (0..spec.generations.len())
         .map(|g| {
             let name = format!("renderbus-{}.json", spec.generations[g].name);
-            let doc = document(spec, g);
+            let doc = sorted(document(spec, g));
             let text = serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n";
             (name, text)
         })
         .collect()
+}
+
+/// The same JSON with every object's keys in sorted order, whether or not `serde_json` keeps
+/// insertion order (its `preserve_order` feature, which another crate of the build may turn
+/// on): the documents must not depend on what else is compiled.
+fn sorted(value: Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(String, Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(sorted).collect()),
+        other => other,
+    }
 }
 
 const SIGNED_HEADERS: [(&str, &str); 6] = [
