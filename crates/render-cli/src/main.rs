@@ -1,6 +1,7 @@
 //! `renderbus`: the Renderbus / Fox Renderfarm API from the terminal.
 
 mod config;
+mod conform;
 #[cfg(feature = "mock")]
 mod demo;
 #[rustfmt::skip]
@@ -29,7 +30,8 @@ Exit codes:
   3  the service answered with an error code
   4  the service could not be reached, or did not answer in time
   5  configuration is missing (credentials, host)
-  6  `task wait`: the task ended without finishing (failed, stopped, abandoned)";
+  6  `task wait`: the task ended without finishing (failed, stopped, abandoned)
+  7  `conform`: the server's replies disagree with the spec";
 
 /// The Renderbus / Fox Renderfarm API from the terminal.
 ///
@@ -135,6 +137,10 @@ enum Top {
     },
     /// Print the string to sign and the signature of a request (for a 611 reply); never the key.
     Sign(SignArgs),
+    /// Check a server speaking this API against the spec: a stateful run through every
+    /// endpoint (reads only with --read-only), each reply checked strictly; exit 0 only when
+    /// clean.
+    Conform(ConformArgs),
     /// The fake farm.
     #[cfg(feature = "mock")]
     Mock {
@@ -161,6 +167,17 @@ struct WaitArgs {
     /// Seconds between polls.
     #[arg(long, default_value_t = 5.0)]
     interval: f64,
+}
+
+#[derive(clap::Args, Debug)]
+struct ConformArgs {
+    /// The server to check (default: --host, RENDERBUS_HOST or the profile's host; with
+    /// --mock, the embedded farm).
+    #[arg(long)]
+    url: Option<String>,
+    /// Call reads only: safe on a production account.
+    #[arg(long)]
+    read_only: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -422,6 +439,27 @@ fn run(cli: Cli) -> Result<u8, Failure> {
     if let Top::Sign(args) = &cli.command {
         return sign(args, resolved);
     }
+    if let Top::Conform(args) = &cli.command {
+        let spec = conform::spec().map_err(|message| Failure { code: 1, message })?;
+        let options = conform::Options {
+            url: args.url.clone().unwrap_or_else(|| resolved.host.clone()),
+            api: resolved.api,
+            read_only: args.read_only,
+            credentials: resolved.credentials.clone(),
+            platform: resolved.platform.clone(),
+            timeout: Duration::from_secs(cli.timeout.max(1)),
+        };
+        let report =
+            conform::run(&spec, &options).map_err(|message| Failure { code: 2, message })?;
+        match format {
+            Format::Json => println!(
+                "{}",
+                serde_json::to_string_pretty(&report).unwrap_or_default()
+            ),
+            Format::Table => print!("{}", report.text()),
+        }
+        return Ok(if report.clean() { 0 } else { 7 });
+    }
     let client = build_client(&cli, resolved)?;
     let output = match cli.command {
         Top::Task {
@@ -459,7 +497,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Top::Transfer { command } => command.run(&client)?,
         Top::Hardware { command } => command.run(&client)?,
         Top::Error { command } => command.run(&client)?,
-        Top::Sign(_) => unreachable!("handled above"),
+        Top::Sign(_) | Top::Conform(_) => unreachable!("handled above"),
         #[cfg(feature = "mock")]
         Top::Mock { .. } | Top::Demo(_) => unreachable!("handled above"),
     };

@@ -418,3 +418,142 @@ fn the_demo_runs_a_whole_render() {
     );
     assert!(text.contains("ended finished (8 done, 0 failed)"), "{text}");
 }
+
+/// A relay to `farm` that changes the replies of some paths, as a server that disagrees with
+/// the spec would answer.
+fn misbehaving_relay(farm: &MockFarm, change: fn(&str, &mut Value)) -> String {
+    use std::io::{Read, Write};
+    use std::net::{TcpListener, TcpStream};
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let upstream = farm.host().to_owned();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let upstream = upstream.clone();
+            std::thread::spawn(move || {
+                let Some(request) = render_api_mock::testing::read_http_request(&mut stream) else {
+                    return;
+                };
+                let head = String::from_utf8_lossy(&request).to_string();
+                let path = head.split(' ').nth(1).unwrap_or("").to_owned();
+                let mut farm = TcpStream::connect(&upstream).unwrap();
+                farm.write_all(&request).unwrap();
+                // The farm's reply: its head, then Content-Length bytes.
+                let mut reply = Vec::new();
+                let mut chunk = [0u8; 8192];
+                let body_start = loop {
+                    let n = farm.read(&mut chunk).unwrap();
+                    assert!(n > 0, "the farm closed early");
+                    reply.extend_from_slice(&chunk[..n]);
+                    if let Some(end) = reply.windows(4).position(|w| w == b"\r\n\r\n") {
+                        break end + 4;
+                    }
+                };
+                let head = String::from_utf8_lossy(&reply[..body_start]).to_ascii_lowercase();
+                let length: usize = head
+                    .lines()
+                    .find_map(|l| {
+                        l.strip_prefix("content-length:")
+                            .map(|v| v.trim().parse().unwrap())
+                    })
+                    .unwrap_or(0);
+                while reply.len() < body_start + length {
+                    let n = farm.read(&mut chunk).unwrap();
+                    reply.extend_from_slice(&chunk[..n]);
+                }
+                let mut body: Value = serde_json::from_slice(&reply[body_start..]).unwrap();
+                change(&path, &mut body);
+                let body = serde_json::to_vec(&body).unwrap();
+                let answer = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(answer.as_bytes());
+                let _ = stream.write_all(&body);
+            });
+        }
+    });
+    url
+}
+
+/// `conform` is clean against the mock farm, and reports each planted disagreement by endpoint
+/// and JSON path: a field of the wrong type, a code the enum does not know, a required field
+/// dropped, a field renamed.
+#[test]
+fn conform_is_clean_on_the_farm_and_catches_planted_faults() {
+    let farm = farm(&[]);
+    for api in ["1", "2"] {
+        let out = renderbus(
+            Some(&farm),
+            &["--output", "json", "--api-version", api, "conform"],
+        );
+        let report = json(&out);
+        assert_eq!(
+            report["findings"],
+            serde_json::json!([]),
+            "API {api}: {report}"
+        );
+        assert_eq!(
+            report["endpoints_called"].as_array().unwrap().len(),
+            report["endpoints_total"].as_u64().unwrap() as usize,
+            "API {api}: every endpoint is called"
+        );
+    }
+    let url = misbehaving_relay(&farm, |path, body| match path {
+        "/api/render/setUp/queryUserProfile" => body["data"]["userId"] = "10001136".into(),
+        "/api/render/handle/getTaskList/v2" => {
+            if let Some(task) = body["data"]["items"].get_mut(0) {
+                task["taskStatus"] = 999.into();
+            }
+        }
+        "/api/render/common/queryPlatforms" => {
+            body["data"][0].as_object_mut().unwrap().remove("platform");
+        }
+        "/api/render/project/getList" => {
+            let list = body["data"]
+                .as_object_mut()
+                .unwrap()
+                .remove("projectNameList")
+                .unwrap();
+            body["data"]["projectNames"] = list;
+        }
+        _ => {}
+    });
+    let out = renderbus(Some(&farm), &["--output", "json", "conform", "--url", &url]);
+    assert_eq!(
+        out.status.code(),
+        Some(7),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    let has = |endpoint: &str, path: &str| {
+        findings
+            .iter()
+            .any(|f| f["endpoint"] == endpoint && f["path"] == path)
+    };
+    assert!(has("queryUserProfile", "$.data.userId"), "{findings:#?}");
+    assert!(
+        has("getTaskList", "$.data.items[0].taskStatus"),
+        "{findings:#?}"
+    );
+    assert!(has("queryPlatforms", "$.data[0].platform"), "{findings:#?}");
+    assert!(has("getLabelList", "$.data.projectNames"), "{findings:#?}");
+    assert!(
+        has("getLabelList", "$.data.projectNameList"),
+        "{findings:#?}"
+    );
+    let unknown = findings
+        .iter()
+        .find(|f| f["path"] == "$.data.items[0].taskStatus")
+        .unwrap();
+    assert_eq!(unknown["got"], "999");
+    assert!(
+        unknown["expected"]
+            .as_str()
+            .unwrap()
+            .starts_with("a code of TaskStatus")
+    );
+}

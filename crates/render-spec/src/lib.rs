@@ -55,7 +55,7 @@ pub use lint::{
 };
 pub use model::*;
 pub use raw::{SpecError, SpecErrors};
-pub use ty::{PAGE_COUNTS, Position, Ref, Type};
+pub use ty::{Checked, Finding, PAGE_COUNTS, Position, Ref, Type};
 
 /// The repository root at or above `start`: the first directory holding both `api-spec.yaml`
 /// and `xtask/Cargo.toml`. Found at run time, so a tool built into a shared target directory

@@ -191,7 +191,8 @@ impl Type {
     }
 
     /// Checks that `value` is of this type (`nullable`: `null` or absent is allowed too),
-    /// recording one message per mismatch, each starting with its JSON path `at`.
+    /// recording one message per mismatch, each starting with its JSON path `at`. Lenient as
+    /// a client reads: a code an enum does not know is accepted.
     pub fn check(
         &self,
         spec: &Spec,
@@ -200,10 +201,79 @@ impl Type {
         at: &str,
         out: &mut Vec<String>,
     ) {
-        if value.is_null() && (nullable || matches!(self, Type::Unit | Type::Json)) {
+        let mut walk = Walk {
+            spec,
+            strict: false,
+            findings: Vec::new(),
+            seen: Vec::new(),
+        };
+        walk.value(self, value, nullable, at);
+        out.extend(walk.findings.into_iter().map(|f| f.message));
+    }
+
+    /// Checks `value` strictly, as a conformance checker does: besides what [`check`] finds,
+    /// codes an enum does not know are findings. Also lists every enum value seen.
+    ///
+    /// [`check`]: Type::check
+    pub fn check_strict(&self, spec: &Spec, value: &Value, nullable: bool, at: &str) -> Checked {
+        let mut walk = Walk {
+            spec,
+            strict: true,
+            findings: Vec::new(),
+            seen: Vec::new(),
+        };
+        walk.value(self, value, nullable, at);
+        Checked {
+            findings: walk.findings,
+            enum_values: walk.seen,
+        }
+    }
+}
+
+/// Where a value differs from its type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The JSON path (`data.items[0].taskStatus`).
+    pub at: String,
+    /// What the spec says belongs there.
+    pub expected: String,
+    /// What was there.
+    pub got: String,
+    /// The whole message.
+    pub message: String,
+}
+
+/// What a strict check found.
+#[derive(Debug, Clone, Default)]
+pub struct Checked {
+    /// Every mismatch.
+    pub findings: Vec<Finding>,
+    /// Every enum value met: the enum's name and the code as text.
+    pub enum_values: Vec<(String, String)>,
+}
+
+struct Walk<'s> {
+    spec: &'s Spec,
+    strict: bool,
+    findings: Vec<Finding>,
+    seen: Vec<(String, String)>,
+}
+
+impl Walk<'_> {
+    fn find(&mut self, at: String, expected: String, got: String, message: String) {
+        self.findings.push(Finding {
+            at,
+            expected,
+            got,
+            message,
+        });
+    }
+
+    fn value(&mut self, ty: &Type, value: &Value, nullable: bool, at: &str) {
+        if value.is_null() && (nullable || matches!(ty, Type::Unit | Type::Json)) {
             return;
         }
-        let ok = match self {
+        let ok = match ty {
             Type::Int | Type::EpochMs => value.is_i64() || value.is_u64(),
             Type::Str => value.is_string(),
             Type::Text => value.is_string() || value.is_number(),
@@ -214,7 +284,7 @@ impl Type {
             Type::List(inner) => match value {
                 Value::Array(items) => {
                     for (i, item) in items.iter().enumerate() {
-                        inner.check(spec, item, false, &format!("{at}[{i}]"), out);
+                        self.value(inner, item, false, &format!("{at}[{i}]"));
                     }
                     true
                 }
@@ -224,53 +294,97 @@ impl Type {
                 Value::Object(map) => {
                     for key in PAGE_COUNTS {
                         if !map.get(key).is_some_and(|n| n.is_i64() || n.is_u64()) {
-                            out.push(format!("{at}.{key}: a page needs an integer `{key}`"));
+                            let got = map.get(key).map_or("nothing".into(), ToString::to_string);
+                            self.find(
+                                format!("{at}.{key}"),
+                                "an integer".into(),
+                                got,
+                                format!("{at}.{key}: a page needs an integer `{key}`"),
+                            );
                         }
                     }
-                    for key in map.keys() {
+                    for (key, v) in map {
                         if key != "items" && !PAGE_COUNTS.contains(&key.as_str()) {
-                            out.push(format!("{at}.{key}: not a field of a page"));
+                            self.find(
+                                format!("{at}.{key}"),
+                                "no such field".into(),
+                                v.to_string(),
+                                format!("{at}.{key}: not a field of a page"),
+                            );
                         }
                     }
                     let items = map.get("items").unwrap_or(&Value::Null);
-                    Type::List(inner.clone()).check(
-                        spec,
+                    self.value(
+                        &Type::List(inner.clone()),
                         items,
                         false,
                         &format!("{at}.items"),
-                        out,
                     );
                     true
                 }
                 _ => false,
             },
-            Type::Enum(e) => match spec.enum_(e).repr {
-                // The service takes numeric strings for integer codes.
-                Repr::Integer => {
-                    value.is_i64() || value.as_str().is_some_and(|s| s.parse::<i64>().is_ok())
+            Type::Enum(e) => {
+                let en = self.spec.enum_(e);
+                let fits = match en.repr {
+                    // The service takes numeric strings for integer codes.
+                    Repr::Integer => {
+                        value.is_i64() || value.as_str().is_some_and(|s| s.parse::<i64>().is_ok())
+                    }
+                    Repr::String => value.is_string(),
+                };
+                if fits {
+                    let text = value
+                        .as_str()
+                        .map_or_else(|| value.to_string(), str::to_owned);
+                    let known = en.values.iter().any(|v| v.code.to_string() == text);
+                    self.seen.push((en.name.clone(), text.clone()));
+                    if self.strict && !known {
+                        let codes: Vec<String> =
+                            en.values.iter().map(|v| v.code.to_string()).collect();
+                        self.find(
+                            at.to_owned(),
+                            format!("a code of {} ({})", en.name, codes.join(", ")),
+                            text.clone(),
+                            format!("{at}: {text} is not a code of {}", en.name),
+                        );
+                    }
                 }
-                Repr::String => value.is_string(),
-            },
+                fits
+            }
             Type::Model(m) => match value {
                 Value::Object(map) => {
-                    let model = spec.model(m);
-                    for key in map.keys() {
+                    let model = self.spec.model(m);
+                    for (key, v) in map {
                         if !model.fields.iter().any(|f| &f.wire == key) {
-                            out.push(format!(
-                                "{at}.{key}: the model `{}` has no field `{key}`",
-                                model.name
-                            ));
+                            self.find(
+                                format!("{at}.{key}"),
+                                format!("no such field in {}", model.name),
+                                v.to_string(),
+                                format!(
+                                    "{at}.{key}: the model `{}` has no field `{key}`",
+                                    model.name
+                                ),
+                            );
                         }
                     }
                     for f in &model.fields {
                         let path = format!("{at}.{}", f.wire);
                         match map.get(&f.wire) {
-                            None if !f.nullable => out.push(format!(
-                                "{path}: the model `{}` requires this field",
-                                model.name
-                            )),
+                            None if !f.nullable => {
+                                let message = format!(
+                                    "{path}: the model `{}` requires this field",
+                                    model.name
+                                );
+                                self.find(
+                                    path,
+                                    format!("{} (required)", f.ty),
+                                    "nothing".into(),
+                                    message,
+                                );
+                            }
                             None => {}
-                            Some(v) => f.ty.check(spec, v, f.nullable, &path, out),
+                            Some(v) => self.value(&f.ty, v, f.nullable, &path),
                         }
                     }
                     true
@@ -279,7 +393,17 @@ impl Type {
             },
         };
         if !ok {
-            out.push(format!("{at}: expected {self}, found {value}"));
+            let expected = if nullable {
+                format!("{ty} or null")
+            } else {
+                ty.to_string()
+            };
+            self.find(
+                at.to_owned(),
+                expected,
+                value.to_string(),
+                format!("{at}: expected {ty}, found {value}"),
+            );
         }
     }
 }
