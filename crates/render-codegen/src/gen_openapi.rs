@@ -168,7 +168,13 @@ fn operation(spec: &Spec, ep: &Endpoint, g: usize, request: &str) -> Value {
         "tags": [ep.cli.group],
         "parameters": headers,
         "requestBody": body,
-        "responses": {"200": reply},
+        "responses": {
+            "200": reply,
+            "default": {
+                "description": "A request refused before the call: a body that is not a JSON object, too large or not JSON at all (400, 413, 415), another method (405), a client too slow (408). An error envelope.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Envelope"}}}
+            }
+        },
         "x-idempotent": ep.idempotent,
     })
 }
