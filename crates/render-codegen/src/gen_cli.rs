@@ -284,7 +284,7 @@ fn help(spec: &Spec, ep: &Endpoint, p: &Param) -> String {
         text.push_str(&format!(" [required in API {}]", gens.join(", ")));
     }
     if let Some(unit) = &p.unit {
-        text.push_str(&format!(" [{unit}]"));
+        text.push_str(&format!(" — in {unit}"));
     }
     if let Type::Enum(e) = p.ty.list_item().unwrap_or(&p.ty) {
         let values: Vec<String> = spec

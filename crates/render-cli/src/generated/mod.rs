@@ -1573,7 +1573,7 @@ pub struct SetOverTimeStopArgs {
         value_delimiter = ','
     )]
     pub task_ids: Vec<i64>,
-    /// Time limit (超时时间) [seconds]
+    /// Time limit (超时时间) — in seconds
     #[arg(long = "over-time")]
     pub over_time: i64,
 }
@@ -2003,7 +2003,7 @@ impl QueryUserSettingArgs {
 /// Arguments of `renderbus user set-timeout`.
 #[derive(clap::Args, Debug)]
 pub struct UpdateUserSettingArgs {
-    /// Task time limit (任务超时时间设置（秒）) [seconds]
+    /// Task time limit (任务超时时间设置（秒）) — in seconds
     #[arg(long = "task-over-time-sec")]
     pub task_over_time_sec: i64,
 }
