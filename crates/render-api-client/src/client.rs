@@ -155,11 +155,17 @@ impl<G: Generation> ClientBuilder<G> {
     }
 
     /// Credentials from `RENDERBUS_ACCESS_ID` and `RENDERBUS_ACCESS_KEY`.
+    ///
+    /// An empty variable counts as unset.
     pub fn credentials_from_env(mut self) -> Result<Self, Error> {
-        let id = std::env::var(ENV_ACCESS_ID)
-            .map_err(|_| Error::Config(format!("{ENV_ACCESS_ID} is not set")))?;
-        let key = std::env::var(ENV_ACCESS_KEY)
-            .map_err(|_| Error::Config(format!("{ENV_ACCESS_KEY} is not set")))?;
+        let var = |name: &str| {
+            std::env::var(name)
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+                .ok_or_else(|| Error::Config(format!("{name} is not set (or is empty)")))
+        };
+        let id = var(ENV_ACCESS_ID)?;
+        let key = var(ENV_ACCESS_KEY)?;
         self.credentials = Some(Credentials::new(id, key));
         Ok(self)
     }

@@ -297,13 +297,15 @@ fn resolve(cli: &Cli) -> Result<Resolved, Failure> {
                 .unwrap_or_else(|| "~/.config/renderbus/config.toml".into())
         )
     };
-    let access_id = cli.access_id.clone().or(profile.access_id).ok_or_else(|| {
-        config_failure(where_from("access id", "access-id", "RENDERBUS_ACCESS_ID"))
-    })?;
-    let access_key = cli
-        .access_key
-        .clone()
-        .or(profile.access_key)
+    // An empty value (`RENDERBUS_ACCESS_KEY=` in a pipeline) is as good as none.
+    let given = |value: &Option<String>| value.clone().filter(|v| !v.trim().is_empty());
+    let access_id = given(&cli.access_id)
+        .or(given(&profile.access_id))
+        .ok_or_else(|| {
+            config_failure(where_from("access id", "access-id", "RENDERBUS_ACCESS_ID"))
+        })?;
+    let access_key = given(&cli.access_key)
+        .or(given(&profile.access_key))
         .ok_or_else(|| {
             config_failure(where_from(
                 "access key",

@@ -261,6 +261,19 @@ fn exit_codes_and_messages_tell_what_went_wrong() {
             && err.contains("--access-id"),
         "{err}"
     );
+    // An empty variable is a missing one: 5, not a call signed with an empty key.
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_renderbus"));
+    let out = cmd
+        .env_clear()
+        .env("HOME", std::env::temp_dir())
+        .env("RENDERBUS_HOST", farm.url())
+        .env("RENDERBUS_ACCESS_ID", farm.access_id())
+        .env("RENDERBUS_ACCESS_KEY", "")
+        .args(["user", "profile"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert!(stderr(&out).contains("no access key"), "{}", stderr(&out));
     // The wrong key: 3, with advice, and the key is not echoed.
     let out = renderbus(
         None,
