@@ -69,6 +69,14 @@ fn a_task_from_create_to_finished_with_a_failed_frame_restarted() {
         &json!({"taskId": id}).to_string(),
     );
     assert_eq!(again.code(), 600, "a task is submitted once");
+    // Restarting failed frames while it is still analysing (none failed yet) changes nothing
+    // and is no error, as the official client expects.
+    ok(
+        &farm,
+        "/api/render/task/restartFailedFrames",
+        &json!({"taskIds": [id]}).to_string(),
+    );
+    assert_eq!(task_info(&farm, id)["taskStatus"], 50, "still analysing");
 
     // Analysis (30 s) is over; two nodes render frames 1 and 2.
     farm.farm().advance(Duration::from_secs(31));

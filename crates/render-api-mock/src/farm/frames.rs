@@ -53,6 +53,11 @@ impl Farm {
                     )
                 })
                 .collect();
+            // Nothing failed (a task still analysing, or one that rendered cleanly): nothing
+            // to do, and no error, as the official client expects.
+            if failed.is_empty() {
+                return Ok(());
+            }
             restart(cfg, task, &failed, now)
         })
     }
