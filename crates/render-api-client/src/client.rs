@@ -5,7 +5,7 @@ use std::marker::PhantomData;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use render_api_types::{Endpoint, Envelope, EpochMillis, ErrorCode, Generation, Paginated, V2};
 use render_sign::{Credentials, HeaderSet, Nonce, Request as SignRequest};
@@ -88,6 +88,7 @@ pub struct ClientBuilder<G = V2> {
     platform: String,
     connect_timeout: Duration,
     timeout: Duration,
+    call_timeout: Option<Duration>,
     retry: RetryPolicy,
     agent: Option<ureq::Agent>,
     clock: Option<Arc<ClockFn>>,
@@ -116,6 +117,7 @@ impl Default for ClientBuilder<V2> {
             platform: "2".to_owned(),
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(30),
+            call_timeout: None,
             retry: RetryPolicy::default(),
             agent: None,
             clock: None,
@@ -134,6 +136,7 @@ impl<G: Generation> ClientBuilder<G> {
             platform: self.platform,
             connect_timeout: self.connect_timeout,
             timeout: self.timeout,
+            call_timeout: self.call_timeout,
             retry: self.retry,
             agent: self.agent,
             clock: self.clock,
@@ -190,6 +193,14 @@ impl<G: Generation> ClientBuilder<G> {
         self
     }
 
+    /// How long a whole call may take, every attempt and the waits between them included
+    /// (default: no limit beyond each attempt's `timeout`). When it runs out, the call ends
+    /// with [`Error::Timeout`] saying how long it waited and how many attempts it made.
+    pub fn call_timeout(mut self, timeout: Duration) -> Self {
+        self.call_timeout = Some(timeout);
+        self
+    }
+
     /// When calls are retried (default: reads up to 3 attempts, writes once).
     pub fn retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
@@ -238,6 +249,7 @@ impl<G: Generation> ClientBuilder<G> {
                 platform: self.platform,
                 connect_timeout: self.connect_timeout,
                 timeout: self.timeout,
+                call_timeout: self.call_timeout,
                 retry: self.retry,
                 clock: self.clock,
                 offset_ms: AtomicI64::new(0),
@@ -339,6 +351,7 @@ struct Inner {
     platform: String,
     connect_timeout: Duration,
     timeout: Duration,
+    call_timeout: Option<Duration>,
     retry: RetryPolicy,
     clock: Option<Arc<ClockFn>>,
     /// What the service's clock is ahead of ours, learned from a 610 reply.
@@ -472,11 +485,14 @@ impl<G: Generation> Client<G> {
             source,
         })?;
         let retries_allowed = E::IDEMPOTENT || self.inner.retry.retry_writes;
+        let started = Instant::now();
+        let deadline = self.inner.call_timeout.map(|t| started + t);
         let mut attempt = 0u32;
         let mut skew_retried = false;
         loop {
             attempt += 1;
-            match self.attempt::<E>(path, &body, &bytes, !skew_retried) {
+            let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+            match self.attempt::<E>(path, &body, &bytes, !skew_retried, left) {
                 Attempt::Done(data) => {
                     tracing::debug!(attempt, outcome = "ok", "call succeeded");
                     return Ok(data);
@@ -494,6 +510,18 @@ impl<G: Generation> Client<G> {
                     let _ = err;
                 }
                 Attempt::SkewCorrected(err) | Attempt::Failed(err) => {
+                    // Timeouts say how long the whole call waited, and how many attempts.
+                    let err = match err {
+                        Error::Timeout {
+                            endpoint, source, ..
+                        } => Error::Timeout {
+                            endpoint,
+                            after: started.elapsed(),
+                            attempts: attempt,
+                            source,
+                        },
+                        other => other,
+                    };
                     let retry = retries_allowed
                         && err.is_transient()
                         && attempt < self.inner.retry.max_attempts;
@@ -501,7 +529,20 @@ impl<G: Generation> Client<G> {
                     if !retry {
                         return Err(err);
                     }
-                    std::thread::sleep(self.inner.retry.delay(attempt));
+                    let delay = self.inner.retry.delay(attempt);
+                    if let Some(deadline) = deadline
+                        && Instant::now() + delay >= deadline
+                    {
+                        // No time for another attempt: the call's time is up.
+                        tracing::debug!(attempt, outcome = "call_timeout", "no time left to retry");
+                        return Err(Error::Timeout {
+                            endpoint: E::NAME,
+                            after: started.elapsed(),
+                            attempts: attempt,
+                            source: Box::new(err),
+                        });
+                    }
+                    std::thread::sleep(delay);
                 }
             }
         }
@@ -514,6 +555,7 @@ impl<G: Generation> Client<G> {
         body: &Value,
         bytes: &[u8],
         may_correct_skew: bool,
+        left: Option<Duration>,
     ) -> Attempt<E::Response> {
         let inner = &*self.inner;
         let nonce = match Nonce::random() {
@@ -544,13 +586,15 @@ impl<G: Generation> Client<G> {
             };
         let url = format!("{}{}", inner.base_url, path);
         let req = inner.agent.post(&url);
-        let req = if inner.own_agent {
+        // An attempt gets its timeout, or what is left of the call's if that is less.
+        let attempt_timeout = left.map_or(inner.timeout, |l| l.min(inner.timeout));
+        let req = if inner.own_agent && attempt_timeout == inner.timeout {
             req
         } else {
             req.config()
                 .http_status_as_error(false)
                 .timeout_connect(Some(inner.connect_timeout))
-                .timeout_global(Some(inner.timeout))
+                .timeout_global(Some(attempt_timeout))
                 .build()
         };
         let mut req = req.content_type("application/json");
@@ -602,7 +646,8 @@ impl<G: Generation> Client<G> {
             ureq::Error::Timeout(_) => Error::Timeout {
                 endpoint,
                 after: self.inner.timeout,
-                source,
+                attempts: 1,
+                source: Box::new(source),
             },
             ureq::Error::Io(ref e)
                 if matches!(
@@ -613,13 +658,14 @@ impl<G: Generation> Client<G> {
                 Error::Timeout {
                     endpoint,
                     after: self.inner.timeout,
-                    source,
+                    attempts: 1,
+                    source: Box::new(source),
                 }
             }
             source => Error::Transport {
                 endpoint,
                 url,
-                source,
+                source: Box::new(source),
             },
         }
     }

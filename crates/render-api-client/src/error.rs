@@ -53,22 +53,26 @@ pub enum Error {
         endpoint: &'static str,
         /// The URL called.
         url: String,
-        /// What failed.
+        /// What failed (the HTTP stack's error).
         #[source]
-        source: ureq::Error,
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
-    /// The call took longer than the client's timeout.
+    /// No complete answer in time: an attempt ran over the client's timeout, or the whole
+    /// call (retries and their waits included) ran over its call timeout.
     #[error(
-        "{endpoint}: no complete answer within {after:?} (raise the timeout, or check the network)"
+        "{endpoint}: no complete answer within {after:.1?} ({attempts} attempt{s}; raise the timeout, or check the network)",
+        s = if *attempts == 1 { "" } else { "s" }
     )]
     Timeout {
         /// The endpoint called.
         endpoint: &'static str,
-        /// The timeout that expired.
+        /// How long the call waited, all attempts together.
         after: Duration,
+        /// How many attempts were made.
+        attempts: u32,
         /// What timed out.
         #[source]
-        source: ureq::Error,
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// The reply was not the JSON the spec describes.
     #[error("{endpoint}: the reply could not be read: {source}; the reply began: {body_excerpt}")]

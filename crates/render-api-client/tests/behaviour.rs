@@ -287,6 +287,41 @@ fn transport_timeout_and_decode_errors_are_typed() {
         started.elapsed()
     );
 
+    // With retries, the call timeout bounds the whole call, and the error says how long it
+    // waited and how many attempts it made.
+    let client = Client::builder()
+        .host(&relay.url)
+        .credentials(farm.credentials())
+        .timeout(Duration::from_millis(300))
+        .call_timeout(Duration::from_millis(800))
+        .retry(RetryPolicy {
+            max_attempts: 10,
+            base_delay: Duration::from_millis(10),
+            ..RetryPolicy::default()
+        })
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = client.query_user_profile().send().unwrap_err();
+    let elapsed = started.elapsed();
+    let Error::Timeout {
+        after, attempts, ..
+    } = &err
+    else {
+        panic!("{err:?}")
+    };
+    assert!(*attempts >= 2 && *attempts < 10, "{attempts} attempts");
+    assert!(
+        *after >= Duration::from_millis(600) && *after <= elapsed,
+        "{after:?}"
+    );
+    assert!(
+        elapsed < Duration::from_millis(800) + Duration::from_millis(600),
+        "{elapsed:?}"
+    );
+    let text = err.to_string();
+    assert!(text.contains(&format!("({attempts} attempts;")), "{text}");
+
     // 200 with data of the wrong shape: a decode error naming the endpoint and quoting the body.
     let body = r#"{"version":"1.0.0","result":true,"message":"success","code":200,"serverTime":1,"data":{"userId":"ten"}}"#;
     let relay = Relay::start(

@@ -66,7 +66,7 @@ struct Cli {
     /// The profile of the config file to use (default: `default`).
     #[arg(long, global = true, env = "RENDERBUS_PROFILE")]
     profile: Option<String>,
-    /// Seconds one call may take.
+    /// Seconds one call may take, retries and their waits included.
     #[arg(long, global = true, default_value_t = 30)]
     timeout: u64,
     /// How often a read is retried after a transient failure (writes are never retried).
@@ -347,6 +347,7 @@ fn build_client(cli: &Cli, resolved: Resolved) -> Result<Clients, Failure> {
         .platform(resolved.platform)
         .credentials(resolved.credentials)
         .timeout(Duration::from_secs(cli.timeout.max(1)))
+        .call_timeout(Duration::from_secs(cli.timeout.max(1)))
         .retry(RetryPolicy {
             max_attempts: cli.retries.saturating_add(1),
             ..RetryPolicy::default()

@@ -251,6 +251,40 @@ fn exit_codes_and_messages_tell_what_went_wrong() {
         &["--host", &url, "--retries", "0", "user", "profile"],
     );
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    // A server that never answers: --timeout bounds the whole call, retries included, and
+    // the message says how long it waited and how many attempts it made.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", silent.local_addr().unwrap());
+    let held = std::thread::spawn(move || {
+        let mut open = Vec::new();
+        for stream in silent.incoming().take(20).flatten() {
+            open.push(stream);
+        }
+    });
+    let started = std::time::Instant::now();
+    let out = renderbus(
+        Some(&farm),
+        &[
+            "--host",
+            &url,
+            "--timeout",
+            "1",
+            "--retries",
+            "5",
+            "user",
+            "profile",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    let err = stderr(&out);
+    assert!(err.contains("no complete answer within 1."), "{err}");
+    assert!(err.contains("attempt"), "{err}");
+    drop(held);
     // No credentials: 5, saying where they may come from.
     let out = renderbus(None, &["user", "profile"]);
     assert_eq!(out.status.code(), Some(5));
