@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use render_api_types::{ApiVersion, CodedEnum, EpochMillis, ErrorCode};
+use render_api_types::{ApiVersion, CodedEnum, EpochMillis, ErrorCode, TaskStatus};
 
 /// What went wrong with a call. `Display` says what happened and, where it can, what to do.
 ///
@@ -103,6 +103,16 @@ pub enum Error {
         #[source]
         source: serde_json::Error,
     },
+    /// A wait for a task ran over its timeout before the task ended.
+    #[error("task {task_id} did not end within {after:.0?}{status}", status = last_status.as_ref().map(|s| format!(" (it is {s})")).unwrap_or_default())]
+    WaitTimeout {
+        /// The task waited for.
+        task_id: i64,
+        /// How long the wait lasted.
+        after: Duration,
+        /// The task's status at the last poll that answered.
+        last_status: Option<TaskStatus>,
+    },
     /// The client is not configured well enough to call (credentials, host).
     #[error("the client is not configured: {0}")]
     Config(String),
@@ -130,6 +140,7 @@ impl Error {
             Error::Encode { .. } => "encode".into(),
             Error::Config(_) => "config".into(),
             Error::Unsupported { .. } => "unsupported".into(),
+            Error::WaitTimeout { .. } => "wait_timeout".into(),
         }
     }
 

@@ -43,6 +43,7 @@ mod client;
 mod error;
 #[rustfmt::skip]
 mod generated;
+mod wait;
 
 pub use call::Call;
 pub use client::{
@@ -53,3 +54,4 @@ pub use error::Error;
 pub use render_api_types as types;
 pub use render_api_types::{ApiVersion, V1, V2};
 pub use render_sign::Credentials;
+pub use wait::{Outcome, WaitOptions};

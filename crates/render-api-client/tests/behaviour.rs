@@ -411,3 +411,65 @@ fn client_is_send_sync_clone_and_shares_connections_across_threads() {
     });
     assert_eq!(farm.attempts("queryPlatforms"), 40);
 }
+
+/// The waiter rides out an outage (5xx while polling, with the client's own retries off) and
+/// ends when the task does; it reports progress on the way; its timeout ends a wait for a
+/// task that does not move.
+#[test]
+fn wait_for_task_rides_out_outages_and_keeps_its_timeout() {
+    use render_api_client::{Outcome, WaitOptions};
+    use render_api_mock::FarmConfig;
+    let farm = MockFarm::builder()
+        .farm(FarmConfig {
+            frames_per_task: 2,
+            analyse_seconds: 1,
+            frame_seconds: 1,
+            speed: 20.0,
+            ..FarmConfig::default()
+        })
+        .start()
+        .unwrap();
+    let info_path = path::<QueryTaskInfo>();
+    let relay = Relay::start(
+        farm.host().to_owned(),
+        Arc::new(move |p, n| {
+            if p == info_path && n < 3 {
+                Act::Reply(http_reply("503 Service Unavailable", "text/plain", "down"))
+            } else {
+                Act::Forward
+            }
+        }),
+    );
+    let client = Client::builder()
+        .host(&relay.url)
+        .credentials(farm.credentials())
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let id = client.create_task(1).send().unwrap().task_id_list[0];
+    client.submit_task(id).send().unwrap();
+    let mut polls = 0;
+    let options = WaitOptions {
+        interval: Duration::from_millis(1),
+        timeout: Some(Duration::from_secs(30)),
+    };
+    let task = client.wait_for_task(id, &options, |_| polls += 1).unwrap();
+    assert_eq!(Outcome::of(&task.task_status), Some(Outcome::Finished));
+    assert!(relay.count(info_path) >= 4, "three outages, then answers");
+    assert!(polls >= 1);
+
+    // A farm whose clock stands still: the task never ends, and the timeout says so.
+    let still = MockFarm::start().unwrap();
+    let client = client_for(&still, still.url());
+    let id = client.create_task(1).send().unwrap().task_id_list[0];
+    client.submit_task(id).send().unwrap();
+    let started = Instant::now();
+    let options = WaitOptions {
+        interval: Duration::from_millis(500),
+        timeout: Some(Duration::from_secs(1)),
+    };
+    let err = client.wait_for_task(id, &options, |_| {}).unwrap_err();
+    assert!(matches!(err, Error::WaitTimeout { .. }), "{err:?}");
+    assert!(err.to_string().contains("(it is analyse)"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(3));
+}

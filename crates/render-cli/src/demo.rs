@@ -26,7 +26,7 @@ pub fn farm(speed: f64) -> std::io::Result<MockFarm> {
 
 /// Waits for the task and says how it ended.
 fn watch(client: &Client, id: i64, interval: Duration, show_bar: bool) -> Result<(), Error> {
-    let task = wait(client, id, interval, show_bar)?;
+    let task = wait(client, id, interval, None, show_bar)?;
     println!(
         "task {id} ended {} ({} done, {} failed)",
         task.task_status,

@@ -17,7 +17,7 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 use generated::*;
 use render_api_client::types::TaskStatus;
-use render_api_client::{ApiVersion, Client, Credentials, Error, RetryPolicy, V1, V2};
+use render_api_client::{ApiVersion, Client, Credentials, Error, Outcome, RetryPolicy, V1, V2};
 use render_sign::{HeaderSet, Nonce, Request as SignRequest};
 
 use crate::output::{Format, Output};
@@ -30,8 +30,11 @@ Exit codes:
   3  the service answered with an error code
   4  the service could not be reached, or did not answer in time
   5  configuration is missing (credentials, host)
-  6  `task wait`: the task ended without finishing (failed, stopped, abandoned)
-  7  `conform`: the server's replies disagree with the spec";
+  6  `task wait`: the task finished with failed or stopped frames
+  7  `conform`: the server's replies disagree with the spec
+  8  `task wait`: the task was stopped (startTask resumes it)
+  9  `task wait`: the task was abandoned or failed
+  10 `task wait`: --wait-timeout ran out before the task ended";
 
 /// The Renderbus / Fox Renderfarm API from the terminal.
 ///
@@ -164,9 +167,13 @@ enum TaskCli {
 struct WaitArgs {
     /// The task.
     task_id: i64,
-    /// Seconds between polls.
+    /// Seconds between polls (at least 0.5).
     #[arg(long, default_value_t = 5.0)]
     interval: f64,
+    /// Seconds to wait in all (default: as long as the task takes). Outages on the way
+    /// (connection refused or reset, timeouts, 5xx) are ridden out until then.
+    #[arg(long, value_name = "SECONDS")]
+    wait_timeout: Option<f64>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -468,12 +475,26 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Top::Task {
             command: TaskCli::Wait(args),
         } => {
-            let interval = Duration::from_secs_f64(args.interval.clamp(0.05, 3600.0));
-            let task = match &client {
-                Clients::V1(c) => wait::wait(c, args.task_id, interval, show_bar)?,
-                Clients::V2(c) => wait::wait(c, args.task_id, interval, show_bar)?,
+            let interval = Duration::from_secs_f64(args.interval.clamp(0.5, 3600.0));
+            let timeout = args
+                .wait_timeout
+                .map(|s| Duration::from_secs_f64(s.clamp(0.0, 1e9)));
+            let waited = match &client {
+                Clients::V1(c) => wait::wait(c, args.task_id, interval, timeout, show_bar),
+                Clients::V2(c) => wait::wait(c, args.task_id, interval, timeout, show_bar),
             };
-            let ok = wait::succeeded(task.task_status);
+            let task = match waited {
+                Ok(task) => task,
+                Err(e @ Error::WaitTimeout { .. }) => {
+                    return Err(Failure {
+                        code: 10,
+                        message: e.to_string(),
+                    });
+                }
+                Err(e) => return Err(e.into()),
+            };
+            let outcome = Outcome::of(&task.task_status).unwrap_or(Outcome::Failed);
+            let ok = outcome == Outcome::Finished;
             if !ok {
                 eprintln!(
                     "task {} ended {} ({}): {} of {} frames done, {} failed",
@@ -486,7 +507,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 );
             }
             println!("{}", Output::new(&task).render(format));
-            return Ok(if ok { 0 } else { 6 });
+            return Ok(wait::exit_code(outcome));
         }
         Top::Task {
             command: TaskCli::Api(c),

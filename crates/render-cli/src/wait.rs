@@ -1,21 +1,33 @@
-//! `renderbus task wait`: polls a task and shows its frames as a progress bar.
+//! `renderbus task wait`: the library's waiter, with the task's frames as a progress bar.
 
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use render_api_client::types::{
-    Generation, QueryTaskInfo, QueryTaskInfoRequest, TaskInfo, TaskStatus,
-};
-use render_api_client::{Client, Error};
+use render_api_client::types::{Generation, TaskInfo};
+use render_api_client::{Client, Error, Outcome, WaitOptions};
 
-/// Polls `task_id` every `interval` until it reaches a final state; returns its last info.
+/// The exit code of each way a wait ends (`renderbus --help` lists them).
+pub fn exit_code(outcome: Outcome) -> u8 {
+    match outcome {
+        Outcome::Finished => 0,
+        Outcome::FinishedWithFailures => 6,
+        Outcome::Stopped => 8,
+        // An outcome a later version adds counts as a failure until it has its own code.
+        _ => 9,
+    }
+}
+
+/// Waits for `task_id` (see [`Client::wait_for_task`]: outages are ridden out until
+/// `timeout`); returns its last info.
 ///
-/// The bar shows frames done and failed against the total, with elapsed time and an estimate.
-/// Interrupting (Ctrl-C) only stops the watching: the task is left alone.
+/// The bar shows frames done and failed against the total, with elapsed time and an estimate;
+/// while the task is analysed (no frames yet) it says so. Interrupting (Ctrl-C) only stops the
+/// watching: the task is left alone.
 pub fn wait<G: Generation>(
     client: &Client<G>,
     task_id: i64,
     interval: Duration,
+    timeout: Option<Duration>,
     show_bar: bool,
 ) -> Result<TaskInfo, Error> {
     let bar = if show_bar {
@@ -23,62 +35,46 @@ pub fn wait<G: Generation>(
     } else {
         ProgressBar::hidden()
     };
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} task {prefix} [{elapsed_precise}] {wide_bar} {pos}/{len} frames · {msg} · eta {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
+    let frames_style = ProgressStyle::with_template(
+        "{spinner} task {prefix} [{elapsed_precise}] {wide_bar} {pos}/{len} frames · {msg} · eta {eta}",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar())
+    .progress_chars("=> ");
+    let waiting_style =
+        ProgressStyle::with_template("{spinner} task {prefix} [{elapsed_precise}] {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner());
     bar.set_prefix(task_id.to_string());
+    bar.set_style(waiting_style.clone());
     let started = Instant::now();
-    loop {
-        // The generic form: the same call in every generation.
-        let page = client.call::<QueryTaskInfo>(&QueryTaskInfoRequest::new([task_id]))?;
-        let Some(task) = page.items.into_iter().next() else {
-            bar.abandon();
-            return Err(Error::Api {
-                endpoint: "queryTaskInfo",
-                code: render_api_client::types::ErrorCode::ResourceNotFound,
-                message: format!("task {task_id} was not in the reply"),
-                server_time: None,
-                request_id: None,
-            });
-        };
+    let options = WaitOptions { interval, timeout };
+    let result = client.wait_for_task(task_id, &options, |task| {
         let total = task.total_frames.unwrap_or(0).max(0) as u64;
         let done = task.done_frames.unwrap_or(0).max(0) as u64;
         let failed = task.failed_frames.unwrap_or(0).max(0) as u64;
-        bar.set_length(total);
-        bar.set_position(done + failed);
-        bar.set_message(format!(
-            "{} · {done} done · {failed} failed",
-            task.task_status
-        ));
-        bar.tick();
-        if ends_wait(&task.task_status) {
-            bar.finish_with_message(format!(
-                "{} · {done} done · {failed} failed · {:.0?}",
-                task.task_status,
-                started.elapsed()
+        if total == 0 {
+            // Analysis (or submission): no frames to count yet.
+            bar.set_style(waiting_style.clone());
+            bar.set_message(format!("{}: no frames yet", task.task_status));
+        } else {
+            bar.set_style(frames_style.clone());
+            bar.set_length(total);
+            bar.set_position(done + failed);
+            bar.set_message(format!(
+                "{} · {done} done · {failed} failed",
+                task.task_status
             ));
-            return Ok(task);
         }
-        std::thread::sleep(interval);
+        bar.tick();
+    });
+    match &result {
+        Ok(task) => bar.finish_with_message(format!(
+            "{} · {} done · {} failed · {:.0?}",
+            task.task_status,
+            task.done_frames.unwrap_or(0),
+            task.failed_frames.unwrap_or(0),
+            started.elapsed()
+        )),
+        Err(_) => bar.abandon(),
     }
-}
-
-/// Whether watching ends at this state: a final one, or a stopped one (a stopped task waits
-/// for someone to start it again, which watching will not do).
-fn ends_wait(status: &TaskStatus) -> bool {
-    status.is_terminal()
-        || matches!(
-            status,
-            TaskStatus::Stop
-                | TaskStatus::UserStop
-                | TaskStatus::ArrearageStop
-                | TaskStatus::TimeOutStop
-        )
-}
-
-/// Whether a final state means the render succeeded.
-pub fn succeeded(status: TaskStatus) -> bool {
-    matches!(status, TaskStatus::Finished | TaskStatus::FinishedTest)
+    result
 }

@@ -221,6 +221,59 @@ fn task_wait_exits_0_when_a_task_finishes_and_6_when_it_fails() {
         err.contains("finished-has-failed") && err.contains("3 of 4 frames done, 1 failed"),
         "{err}"
     );
+
+    // Stopped: 8; abandoned: 9 (`renderbus --help` lists every code).
+    let created = json(&renderbus(
+        Some(&ok_farm),
+        &["task", "create", "--count", "2"],
+    ));
+    let ids: Vec<String> = created["taskIdList"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_i64().unwrap().to_string())
+        .collect();
+    for id in &ids {
+        json(&renderbus(Some(&ok_farm), &["task", "submit", id]));
+    }
+    json(&renderbus(Some(&ok_farm), &["task", "stop", &ids[0]]));
+    let out = renderbus(
+        Some(&ok_farm),
+        &["task", "wait", &ids[0], "--interval", "0.5"],
+    );
+    assert_eq!(out.status.code(), Some(8), "{}", stderr(&out));
+    json(&renderbus(Some(&ok_farm), &["task", "abort", &ids[1]]));
+    let out = renderbus(
+        Some(&ok_farm),
+        &["task", "wait", &ids[1], "--interval", "0.5"],
+    );
+    assert_eq!(out.status.code(), Some(9), "{}", stderr(&out));
+
+    // A task that does not move: --wait-timeout ends the wait with 10.
+    let still = MockFarm::start().unwrap();
+    let created = json(&renderbus(
+        Some(&still),
+        &["task", "create", "--count", "1"],
+    ));
+    let id = created["taskIdList"][0].as_i64().unwrap().to_string();
+    let out = renderbus(
+        Some(&still),
+        &[
+            "task",
+            "wait",
+            &id,
+            "--interval",
+            "0.5",
+            "--wait-timeout",
+            "1",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(10), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("did not end within"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

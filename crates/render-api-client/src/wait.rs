@@ -1,0 +1,120 @@
+//! Waiting for a task to end: [`Client::wait_for_task`].
+
+use std::time::{Duration, Instant};
+
+use render_api_types::{Generation, QueryTaskInfo, QueryTaskInfoRequest, TaskInfo, TaskStatus};
+
+use crate::{Client, Error};
+
+/// How a task's wait ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Outcome {
+    /// Finished, every frame rendered (or a test render finished).
+    Finished,
+    /// Finished, with failed or stopped frames.
+    FinishedWithFailures,
+    /// Stopped (by the user, for arrears, or over its time limit): `startTask` resumes it.
+    Stopped,
+    /// Abandoned, failed, or its submission failed.
+    Failed,
+}
+
+impl Outcome {
+    /// The outcome a status means; `None` while the task is still on its way.
+    pub fn of(status: &TaskStatus) -> Option<Outcome> {
+        match status {
+            TaskStatus::Finished | TaskStatus::FinishedTest => Some(Outcome::Finished),
+            TaskStatus::FinishedHasFailed | TaskStatus::FinishedHasStopped => {
+                Some(Outcome::FinishedWithFailures)
+            }
+            TaskStatus::Stop
+            | TaskStatus::UserStop
+            | TaskStatus::ArrearageStop
+            | TaskStatus::TimeOutStop => Some(Outcome::Stopped),
+            TaskStatus::Abandon | TaskStatus::Failed | TaskStatus::SubmitFailed => {
+                Some(Outcome::Failed)
+            }
+            // Waiting, rendering, analysing, submitting, updating, and codes this SDK does
+            // not know: still on the way (or not ours to judge).
+            _ => None,
+        }
+    }
+}
+
+/// How to wait.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaitOptions {
+    /// Time between polls (at least [`WaitOptions::MIN_INTERVAL`]).
+    pub interval: Duration,
+    /// How long to wait in all; `None` waits as long as the task takes.
+    pub timeout: Option<Duration>,
+}
+
+impl WaitOptions {
+    /// The shortest interval between polls: a wait must not hammer the service.
+    pub const MIN_INTERVAL: Duration = Duration::from_millis(500);
+}
+
+impl Default for WaitOptions {
+    fn default() -> Self {
+        WaitOptions {
+            interval: Duration::from_secs(5),
+            timeout: None,
+        }
+    }
+}
+
+impl<G: Generation> Client<G> {
+    /// Polls a task until it ends (finished, stopped, abandoned or failed), calling
+    /// `progress` with each poll's task; answers the last one.
+    ///
+    /// It rides out outages: a connection refused or reset, a timeout or a 5xx while polling
+    /// is retried at the interval until `options.timeout`. Only an error code from the
+    /// service ([`Error::Api`], e.g. the task does not exist) or the timeout
+    /// ([`Error::WaitTimeout`]) ends it early. Classify the end with [`Outcome::of`].
+    pub fn wait_for_task(
+        &self,
+        task_id: i64,
+        options: &WaitOptions,
+        mut progress: impl FnMut(&TaskInfo),
+    ) -> Result<TaskInfo, Error> {
+        let interval = options.interval.max(WaitOptions::MIN_INTERVAL);
+        let started = Instant::now();
+        let mut last_status = None;
+        loop {
+            match self.call::<QueryTaskInfo>(&QueryTaskInfoRequest::new([task_id])) {
+                Ok(page) => {
+                    let Some(task) = page.items.into_iter().find(|t| t.id == task_id) else {
+                        return Err(Error::Api {
+                            endpoint: "queryTaskInfo",
+                            code: render_api_types::ErrorCode::ResourceNotFound,
+                            message: format!("task {task_id} was not in the reply"),
+                            server_time: None,
+                            request_id: None,
+                        });
+                    };
+                    progress(&task);
+                    if Outcome::of(&task.task_status).is_some() {
+                        return Ok(task);
+                    }
+                    last_status = Some(task.task_status);
+                }
+                Err(e) if e.is_transient() => {
+                    tracing::info!(task_id, outcome = %e.kind(), "the service did not answer; waiting on");
+                }
+                Err(e) => return Err(e),
+            }
+            if let Some(timeout) = options.timeout
+                && started.elapsed() + interval > timeout
+            {
+                return Err(Error::WaitTimeout {
+                    task_id,
+                    after: started.elapsed(),
+                    last_status,
+                });
+            }
+            std::thread::sleep(interval);
+        }
+    }
+}
