@@ -459,7 +459,10 @@ fn wait_for_task_rides_out_outages_and_keeps_its_timeout() {
     assert!(polls >= 1);
 
     // A farm whose clock stands still: the task never ends, and the timeout says so.
-    let still = MockFarm::start().unwrap();
+    let still = MockFarm::builder()
+        .farm(FarmConfig::frozen())
+        .start()
+        .unwrap();
     let client = client_for(&still, still.url());
     let id = client.create_task(1).send().unwrap().task_id_list[0];
     client.submit_task(id).send().unwrap();

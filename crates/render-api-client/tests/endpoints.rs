@@ -15,7 +15,7 @@ fn every_endpoint_answers_typed_data() {
         .farm(FarmConfig {
             frames_per_task: 4,
             failing_frames: vec![2],
-            ..FarmConfig::default()
+            ..FarmConfig::frozen()
         })
         .start()
         .unwrap();

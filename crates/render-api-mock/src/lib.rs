@@ -202,7 +202,10 @@ impl std::fmt::Debug for MockFarm {
 }
 
 impl MockFarm {
-    /// A farm with made-up credentials on a port the OS chooses.
+    /// A farm with made-up credentials on a port the OS chooses, its clock running at 60×
+    /// real time (a default task is analysed and rendered within seconds, so a poll loop
+    /// ends). For exact tests, build one with [`FarmConfig::frozen`] and move its clock with
+    /// [`Farm::advance`].
     pub fn start() -> std::io::Result<MockFarm> {
         Builder::default().start()
     }

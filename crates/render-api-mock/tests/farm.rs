@@ -490,3 +490,29 @@ fn many_threads_many_requests_nothing_lost() {
     );
     assert_eq!(farm.requests() as usize, threads * per_thread + 1);
 }
+
+/// `MockFarm::start()` runs its clock: a default task submitted to it finishes on its own, so
+/// a user's poll loop ends.
+#[test]
+fn the_default_farm_clock_runs() {
+    let farm = MockFarm::start().unwrap();
+    let created = ok(&farm, "/api/render/task/createTask", r#"{"count": 1}"#);
+    let id = created["taskIdList"][0].as_i64().unwrap();
+    ok(
+        &farm,
+        "/api/render/task/submitTask",
+        &json!({"taskId": id}).to_string(),
+    );
+    let started = std::time::Instant::now();
+    loop {
+        let status = task_info(&farm, id)["taskStatus"].as_i64().unwrap();
+        if status == 25 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "still {status} after 20 s"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}

@@ -250,7 +250,10 @@ fn task_wait_exits_0_when_a_task_finishes_and_6_when_it_fails() {
     assert_eq!(out.status.code(), Some(9), "{}", stderr(&out));
 
     // A task that does not move: --wait-timeout ends the wait with 10.
-    let still = MockFarm::start().unwrap();
+    let still = MockFarm::builder()
+        .farm(FarmConfig::frozen())
+        .start()
+        .unwrap();
     let created = json(&renderbus(
         Some(&still),
         &["task", "create", "--count", "1"],

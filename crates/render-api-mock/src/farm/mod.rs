@@ -47,7 +47,8 @@ pub struct FarmConfig {
     pub analyse_seconds: i64,
     /// Frames of one task rendered at once (all of them at full speed).
     pub nodes: usize,
-    /// Farm time per real time: 0 freezes the clock (move it with [`Farm::advance`]).
+    /// Farm time per real time (default 60: a farm minute each second, so a default task
+    /// finishes in a few seconds); 0 freezes the clock (move it with [`Farm::advance`]).
     pub speed: f64,
     /// Frame numbers (1-based) that fail on their first attempt in every task, so that
     /// restarting them has a real effect.
@@ -61,8 +62,19 @@ impl Default for FarmConfig {
             frame_seconds: 60,
             analyse_seconds: 30,
             nodes: 4,
-            speed: 0.0,
+            speed: 60.0,
             failing_frames: Vec::new(),
+        }
+    }
+}
+
+impl FarmConfig {
+    /// The default farm with its clock stopped: nothing happens until [`Farm::advance`]
+    /// moves it, so a test can be exact.
+    pub fn frozen() -> Self {
+        FarmConfig {
+            speed: 0.0,
+            ..FarmConfig::default()
         }
     }
 }
