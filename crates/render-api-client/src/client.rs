@@ -127,6 +127,27 @@ impl Default for ClientBuilder<V2> {
 }
 
 impl<G: Generation> ClientBuilder<G> {
+    /// Host, platform and credentials found as the `renderbus` CLI finds them: the
+    /// `RENDERBUS_*` variables, then the profile (`RENDERBUS_PROFILE`, else `default`) of
+    /// the config file; see [`Settings`](crate::Settings). An API version said there that
+    /// is not this builder's is an error.
+    pub fn from_env(self) -> Result<Self, Error> {
+        let found = crate::Settings::resolve(crate::Settings::default(), None)?;
+        if let Some(api) = found.api
+            && api != G::API
+        {
+            return Err(Error::Config(format!(
+                "the settings ask for API {api}, but this client speaks {}: build it with `.api::<V{}>()`",
+                G::API,
+                api.name().trim_start_matches('v')
+            )));
+        }
+        Ok(self
+            .host(found.host)
+            .platform(found.platform)
+            .credentials(found.credentials))
+    }
+
     /// The API generation to speak: `Client::builder().api::<V1>()` builds a `Client<V1>`,
     /// which has the calls and parameters of API 1.0.0 (and sends `version: 1.0.0`).
     pub fn api<H: Generation>(self) -> ClientBuilder<H> {
@@ -414,6 +435,12 @@ impl Client<V2> {
     /// unless told otherwise (`.api::<V1>()`).
     pub fn builder() -> ClientBuilder<V2> {
         ClientBuilder::default()
+    }
+
+    /// A client of the newest generation configured as the `renderbus` CLI is: the
+    /// `RENDERBUS_*` variables, then the config file's profile ([`ClientBuilder::from_env`]).
+    pub fn from_env() -> Result<Client<V2>, Error> {
+        Client::builder().from_env()?.build()
     }
 }
 

@@ -40,6 +40,7 @@
 
 mod call;
 mod client;
+mod config;
 mod error;
 #[rustfmt::skip]
 mod generated;
@@ -50,6 +51,7 @@ pub use client::{
     Client, ClientBuilder, ENV_ACCESS_ID, ENV_ACCESS_KEY, HOST_CHINA, HOST_OVERSEAS, Pages,
     RetryPolicy, default_agent, interpret_reply,
 };
+pub use config::{Resolved, Settings, config_path};
 pub use error::Error;
 pub use render_api_types as types;
 pub use render_api_types::{ApiVersion, V1, V2};

@@ -1,6 +1,5 @@
 //! `renderbus`: the Renderbus / Fox Renderfarm API from the terminal.
 
-mod config;
 mod conform;
 #[cfg(feature = "mock")]
 mod demo;
@@ -269,10 +268,6 @@ impl From<Error> for Failure {
     }
 }
 
-fn config_failure(message: String) -> Failure {
-    Failure { code: 5, message }
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
@@ -292,60 +287,29 @@ struct Resolved {
     api: ApiVersion,
 }
 
+/// Flags (clap also reads their `RENDERBUS_*` variables), then the environment, then the
+/// profile: the library's one resolution, [`Settings::resolve`].
 fn resolve(cli: &Cli) -> Result<Resolved, Failure> {
-    let profile = config::load(cli.profile.as_deref()).map_err(config_failure)?;
-    let where_from = |what: &str, flag: &str, env: &str| {
-        format!(
-            "no {what}: pass --{flag}, set {env}, or add `{}` to [profile.{}] in {}",
-            flag.replace('-', "_"),
-            cli.profile.as_deref().unwrap_or("default"),
-            config::path()
-                .map(|p| p.display().to_string())
-                .unwrap_or_else(|| "~/.config/renderbus/config.toml".into())
-        )
-    };
-    // An empty value (`RENDERBUS_ACCESS_KEY=` in a pipeline) is as good as none.
-    let given = |value: &Option<String>| value.clone().filter(|v| !v.trim().is_empty());
-    let access_id = given(&cli.access_id)
-        .or(given(&profile.access_id))
-        .ok_or_else(|| {
-            config_failure(where_from("access id", "access-id", "RENDERBUS_ACCESS_ID"))
-        })?;
-    let access_key = given(&cli.access_key)
-        .or(given(&profile.access_key))
-        .ok_or_else(|| {
-            config_failure(where_from(
-                "access key",
-                "access-key",
-                "RENDERBUS_ACCESS_KEY",
-            ))
-        })?;
+    let flags = render_api_client::Settings::new(
+        cli.access_id.clone(),
+        cli.access_key.clone(),
+        cli.host.clone(),
+        cli.platform.clone(),
+        cli.api_version.map(|v| v.header().to_owned()),
+    );
+    let found = render_api_client::Settings::resolve(flags, cli.profile.as_deref())?;
     Ok(Resolved {
-        host: cli
-            .host
-            .clone()
-            .or(profile.host)
-            .unwrap_or_else(|| render_api_client::HOST_CHINA.to_owned()),
-        platform: cli
-            .platform
-            .clone()
-            .or(profile.platform)
-            .unwrap_or_else(|| "2".to_owned()),
-        credentials: Credentials::new(access_id, access_key),
-        api: api_version(cli, profile.api_version.as_deref())?,
+        host: found.host,
+        platform: found.platform,
+        credentials: found.credentials,
+        api: found.api.unwrap_or(ApiVersion::LATEST),
     })
 }
 
 /// The generation from the flag or `RENDERBUS_API_VERSION` (clap reads both), else the
-/// profile, else the newest.
-fn api_version(cli: &Cli, profile: Option<&str>) -> Result<ApiVersion, Failure> {
-    match (cli.api_version, profile) {
-        (Some(api), _) => Ok(api),
-        (None, Some(text)) => text
-            .parse()
-            .map_err(|e: String| config_failure(format!("the profile's api_version: {e}"))),
-        (None, None) => Ok(ApiVersion::LATEST),
-    }
+/// newest (for the embedded farm, whose settings are its own).
+fn api_version(cli: &Cli) -> ApiVersion {
+    cli.api_version.unwrap_or(ApiVersion::LATEST)
 }
 
 fn build_client(cli: &Cli, resolved: Resolved) -> Result<Clients, Failure> {
@@ -439,7 +403,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             host: farm.url().to_owned(),
             platform: "2".into(),
             credentials: farm.credentials(),
-            api: api_version(&cli, None)?,
+            api: api_version(&cli),
         },
         None => resolve(&cli)?,
     };
