@@ -75,7 +75,7 @@ struct Cli {
     #[arg(long, global = true, default_value_t = 2)]
     retries: u32,
     /// Output format (default: table on a terminal, JSON otherwise).
-    #[arg(long, global = true, value_enum)]
+    #[arg(long, short = 'o', global = true, value_enum)]
     output: Option<Format>,
     /// Run against a fresh embedded fake farm instead of the service.
     #[cfg(feature = "mock")]
@@ -288,7 +288,7 @@ struct Resolved {
 }
 
 /// Flags (clap also reads their `RENDERBUS_*` variables), then the environment, then the
-/// profile: the library's one resolution, [`Settings::resolve`].
+/// profile: the library's one resolution, [`Settings::resolve`](render_api_client::Settings::resolve).
 fn resolve(cli: &Cli) -> Result<Resolved, Failure> {
     let flags = render_api_client::Settings::new(
         cli.access_id.clone(),
@@ -430,6 +430,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 "{}",
                 serde_json::to_string_pretty(&report).unwrap_or_default()
             ),
+            Format::Yaml => print!("{}", serde_yaml::to_string(&report).unwrap_or_default()),
             Format::Table => print!("{}", report.text()),
         }
         return Ok(if report.clean() { 0 } else { 7 });

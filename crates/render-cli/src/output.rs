@@ -15,6 +15,8 @@ use serde_json::Value;
 pub enum Format {
     /// Pretty JSON: the call's data exactly (the default when stdout is not a terminal).
     Json,
+    /// YAML: the same data.
+    Yaml,
     /// A table (the default on a terminal).
     Table,
 }
@@ -102,12 +104,34 @@ impl Output {
         }
     }
 
+    /// What a call without data did: `{"ok": true, "call": NAME, …its request}`, so a script
+    /// sees the affected ids rather than `null`.
+    pub fn done(call: &str, request: Value) -> Self {
+        let mut json = serde_json::Map::new();
+        json.insert("ok".into(), Value::Bool(true));
+        json.insert("call".into(), Value::from(call));
+        let mut table = format!("done: {call}");
+        if let Value::Object(fields) = request {
+            for (k, v) in fields {
+                table.push_str(&format!(" {k}={v}"));
+                json.insert(k, v);
+            }
+        }
+        Output {
+            json: Value::Object(json),
+            table,
+        }
+    }
+
     /// The text to print in `format`.
     pub fn render(&self, format: Format) -> String {
         match format {
             Format::Json => {
                 serde_json::to_string_pretty(&self.json).unwrap_or_else(|_| "null".into())
             }
+            Format::Yaml => serde_yaml::to_string(&self.json)
+                .map(|y| y.trim_end().to_owned())
+                .unwrap_or_else(|_| "null".into()),
             Format::Table => self.table.clone(),
         }
     }

@@ -67,7 +67,11 @@ fn groups_run_their_calls_and_print_json() {
 
     let created = json(&renderbus(f, &["task", "create", "--count", "2"]));
     let id = created["taskIdList"][0].as_i64().unwrap().to_string();
-    assert_eq!(json(&renderbus(f, &["task", "submit", &id])), Value::Null);
+    // A write prints what it did, for scripts: not `null`.
+    let submitted = json(&renderbus(f, &["task", "submit", &id]));
+    assert_eq!(submitted["ok"], true);
+    assert_eq!(submitted["call"], "submitTask");
+    assert_eq!(submitted["taskId"].to_string(), id);
     let listed = json(&renderbus(
         f,
         &["task", "list", "--status", "analyse,rendering"],
@@ -78,8 +82,8 @@ fn groups_run_their_calls_and_print_json() {
     assert_eq!(info["items"][0]["id"].to_string(), id);
 
     assert_eq!(
-        json(&renderbus(f, &["label", "add", "myLabel", "--status", "0"])),
-        Value::Null
+        json(&renderbus(f, &["label", "add", "myLabel", "--status", "0"]))["newName"],
+        "myLabel"
     );
     assert_eq!(
         json(&renderbus(f, &["label", "list"]))["projectNameList"][0]["projectName"],
@@ -236,13 +240,14 @@ fn task_wait_exits_0_when_a_task_finishes_and_6_when_it_fails() {
     for id in &ids {
         json(&renderbus(Some(&ok_farm), &["task", "submit", id]));
     }
+    // Stopped and abandoned at once, before the (fast) farm finishes them.
     json(&renderbus(Some(&ok_farm), &["task", "stop", &ids[0]]));
+    json(&renderbus(Some(&ok_farm), &["task", "abort", &ids[1]]));
     let out = renderbus(
         Some(&ok_farm),
         &["task", "wait", &ids[0], "--interval", "0.5"],
     );
     assert_eq!(out.status.code(), Some(8), "{}", stderr(&out));
-    json(&renderbus(Some(&ok_farm), &["task", "abort", &ids[1]]));
     let out = renderbus(
         Some(&ok_farm),
         &["task", "wait", &ids[1], "--interval", "0.5"],
@@ -658,5 +663,33 @@ fn conform_is_clean_on_the_farm_and_catches_planted_faults() {
             .as_str()
             .unwrap()
             .starts_with("a code of TaskStatus")
+    );
+}
+
+/// Comma-separated ids where help says so, and a write's result (not `null`) as YAML with -o.
+#[test]
+fn lists_take_commas_and_writes_print_what_they_did() {
+    let farm = farm(&[]);
+    let f = Some(&farm);
+    // Comma-separated ids, and a write's result as YAML with -o.
+    let more = json(&renderbus(f, &["task", "create", "--count", "2"]));
+    let more: Vec<String> = more["taskIdList"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    for id in &more {
+        json(&renderbus(f, &["task", "submit", id]));
+    }
+    let stopped = renderbus(f, &["-o", "yaml", "task", "stop", &more.join(",")]);
+    let text = String::from_utf8_lossy(&stopped.stdout);
+    assert!(
+        text.contains("ok: true") && text.contains("call: stopTask"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("- {}\n- {}", more[0], more[1])),
+        "{text}"
     );
 }

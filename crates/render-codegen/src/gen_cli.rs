@@ -243,12 +243,22 @@ fn arm(ep: &Endpoint, g: usize, marker: &Ident) -> TokenStream {
     } else {
         quote!(let mut call)
     };
+    // A call without data (a write) prints what it did, for scripts: the call and its request.
+    let finish = if ep.response == render_spec::Type::Unit {
+        let name = &ep.name;
+        quote! {
+            let request = serde_json::to_value(call.request()).unwrap_or_default();
+            call.send().map(|()| Output::done(#name, request))
+        }
+    } else {
+        quote!(call.send().map(|data| Output::new(&data)))
+    };
     quote! {
         Clients::#marker(client) => {
             #(#checks)*
             #binding = client.#method(#(#args),*);
             #(#setters)*
-            call.send().map(|data| Output::new(&data))
+            #finish
         }
     }
 }

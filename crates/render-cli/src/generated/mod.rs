@@ -157,7 +157,8 @@ impl UpdateRenderEnvArgs {
                         self.render_system,
                         self.plugin_ids,
                     );
-                call.send().map(|data| Output::new(&data))
+                let request = serde_json::to_value(call.request()).unwrap_or_default();
+                call.send().map(|()| Output::done("updateRenderEnv", request))
             }
             Clients::V2(client) => {
                 let call = client
@@ -170,7 +171,8 @@ impl UpdateRenderEnvArgs {
                         self.render_system,
                         self.plugin_ids,
                     );
-                call.send().map(|data| Output::new(&data))
+                let request = serde_json::to_value(call.request()).unwrap_or_default();
+                call.send().map(|()| Output::done("updateRenderEnv", request))
             }
         }
     }
@@ -188,11 +190,13 @@ impl DeleteRenderEnvArgs {
         match client {
             Clients::V1(client) => {
                 let call = client.delete_render_env(self.edit_name);
-                call.send().map(|data| Output::new(&data))
+                let request = serde_json::to_value(call.request()).unwrap_or_default();
+                call.send().map(|()| Output::done("deleteRenderEnv", request))
             }
             Clients::V2(client) => {
                 let call = client.delete_render_env(self.edit_name);
-                call.send().map(|data| Output::new(&data))
+                let request = serde_json::to_value(call.request()).unwrap_or_default();
+                call.send().map(|()| Output::done("deleteRenderEnv", request))
             }
         }
     }
@@ -210,11 +214,13 @@ impl SetDefaultRenderEnvArgs {
         match client {
             Clients::V1(client) => {
                 let call = client.set_default_render_env(self.edit_name);
-                call.send().map(|data| Output::new(&data))
+                let request = serde_json::to_value(call.request()).unwrap_or_default();
+                call.send().map(|()| Output::done("setDefaultRenderEnv", request))
             }
             Clients::V2(client) => {
                 let call = client.set_default_render_env(self.edit_name);
-                call.send().map(|data| Output::new(&data))
+                let request = serde_json::to_value(call.request()).unwrap_or_default();
+                call.send().map(|()| Output::done("setDefaultRenderEnv", request))
             }
         }
     }
@@ -500,14 +506,16 @@ impl RestartFailedFramesArgs {
                     });
                 }
                 let call = client.restart_failed_frames(self.task_ids);
-                call.send().map(|data| Output::new(&data))
+                let request = serde_json::to_value(call.request()).unwrap_or_default();
+                call.send().map(|()| Output::done("restartFailedFrames", request))
             }
             Clients::V2(client) => {
                 let mut call = client.restart_failed_frames(self.task_ids);
                 if !self.status.is_empty() {
                     call = call.status(self.status);
                 }
-                call.send().map(|data| Output::new(&data))
+                let request = serde_json::to_value(call.request()).unwrap_or_default();
+                call.send().map(|()| Output::done("restartFailedFrames", request))
             }
         }
     }
@@ -545,7 +553,8 @@ impl RestartFrameArgs {
                 if !self.ids.is_empty() {
                     call = call.ids(self.ids);
                 }
-                call.send().map(|data| Output::new(&data))
+                let request = serde_json::to_value(call.request()).unwrap_or_default();
+                call.send().map(|()| Output::done("restartFrame", request))
             }
             Clients::V2(client) => {
                 let mut call = client.restart_frame(self.task_id, self.select_all);
@@ -555,7 +564,8 @@ impl RestartFrameArgs {
                 if !self.status.is_empty() {
                     call = call.status(self.status);
                 }
-                call.send().map(|data| Output::new(&data))
+                let request = serde_json::to_value(call.request()).unwrap_or_default();
+                call.send().map(|()| Output::done("restartFrame", request))
             }
         }
     }
@@ -620,7 +630,8 @@ impl StopTaskFramesArgs {
                 if !self.status.is_empty() {
                     call = call.status(self.status);
                 }
-                call.send().map(|data| Output::new(&data))
+                let request = serde_json::to_value(call.request()).unwrap_or_default();
+                call.send().map(|()| Output::done("stopTaskFrames", request))
             }
         }
     }
@@ -763,7 +774,8 @@ impl EditTaskHardwareConfigArgs {
                         self.gpu_num,
                         self.ram,
                     );
-                call.send().map(|data| Output::new(&data))
+                let request = serde_json::to_value(call.request()).unwrap_or_default();
+                call.send().map(|()| Output::done("editTaskHardwareConfig", request))
             }
         }
     }
@@ -823,11 +835,13 @@ impl AddLabelArgs {
         match client {
             Clients::V1(client) => {
                 let call = client.add_label(self.new_name, self.status);
-                call.send().map(|data| Output::new(&data))
+                let request = serde_json::to_value(call.request()).unwrap_or_default();
+                call.send().map(|()| Output::done("addLabel", request))
             }
             Clients::V2(client) => {
                 let call = client.add_label(self.new_name, self.status);
-                call.send().map(|data| Output::new(&data))
+                let request = serde_json::to_value(call.request()).unwrap_or_default();
+                call.send().map(|()| Output::done("addLabel", request))
             }
         }
     }
@@ -845,11 +859,13 @@ impl DeleteLabelArgs {
         match client {
             Clients::V1(client) => {
                 let call = client.delete_label(self.del_name);
-                call.send().map(|data| Output::new(&data))
+                let request = serde_json::to_value(call.request()).unwrap_or_default();
+                call.send().map(|()| Output::done("deleteLabel", request))
             }
             Clients::V2(client) => {
                 let call = client.delete_label(self.del_name);
-                call.send().map(|data| Output::new(&data))
+                let request = serde_json::to_value(call.request()).unwrap_or_default();
+                call.send().map(|()| Output::done("deleteLabel", request))
             }
         }
     }
@@ -1257,7 +1273,8 @@ impl SubmitTaskArgs {
                 if let Some(value) = self.out_user_id {
                     call = call.out_user_id(value);
                 }
-                call.send().map(|data| Output::new(&data))
+                let request = serde_json::to_value(call.request()).unwrap_or_default();
+                call.send().map(|()| Output::done("submitTask", request))
             }
             Clients::V2(client) => {
                 if self.asset_isolation_model.is_some() {
@@ -1280,7 +1297,8 @@ impl SubmitTaskArgs {
                 if let Some(value) = self.producer {
                     call = call.producer(value);
                 }
-                call.send().map(|data| Output::new(&data))
+                let request = serde_json::to_value(call.request()).unwrap_or_default();
+                call.send().map(|()| Output::done("submitTask", request))
             }
         }
     }
@@ -1387,11 +1405,13 @@ impl StopTaskArgs {
         match client {
             Clients::V1(client) => {
                 let call = client.stop_task(self.task_ids);
-                call.send().map(|data| Output::new(&data))
+                let request = serde_json::to_value(call.request()).unwrap_or_default();
+                call.send().map(|()| Output::done("stopTask", request))
             }
             Clients::V2(client) => {
                 let call = client.stop_task(self.task_ids);
-                call.send().map(|data| Output::new(&data))
+                let request = serde_json::to_value(call.request()).unwrap_or_default();
+                call.send().map(|()| Output::done("stopTask", request))
             }
         }
     }
@@ -1414,11 +1434,13 @@ impl StartTaskArgs {
         match client {
             Clients::V1(client) => {
                 let call = client.start_task(self.task_ids);
-                call.send().map(|data| Output::new(&data))
+                let request = serde_json::to_value(call.request()).unwrap_or_default();
+                call.send().map(|()| Output::done("startTask", request))
             }
             Clients::V2(client) => {
                 let call = client.start_task(self.task_ids);
-                call.send().map(|data| Output::new(&data))
+                let request = serde_json::to_value(call.request()).unwrap_or_default();
+                call.send().map(|()| Output::done("startTask", request))
             }
         }
     }
@@ -1441,11 +1463,13 @@ impl AbortTaskArgs {
         match client {
             Clients::V1(client) => {
                 let call = client.abort_task(self.task_ids);
-                call.send().map(|data| Output::new(&data))
+                let request = serde_json::to_value(call.request()).unwrap_or_default();
+                call.send().map(|()| Output::done("abortTask", request))
             }
             Clients::V2(client) => {
                 let call = client.abort_task(self.task_ids);
-                call.send().map(|data| Output::new(&data))
+                let request = serde_json::to_value(call.request()).unwrap_or_default();
+                call.send().map(|()| Output::done("abortTask", request))
             }
         }
     }
@@ -1468,11 +1492,13 @@ impl DeleteTaskArgs {
         match client {
             Clients::V1(client) => {
                 let call = client.delete_task(self.task_ids);
-                call.send().map(|data| Output::new(&data))
+                let request = serde_json::to_value(call.request()).unwrap_or_default();
+                call.send().map(|()| Output::done("deleteTask", request))
             }
             Clients::V2(client) => {
                 let call = client.delete_task(self.task_ids);
-                call.send().map(|data| Output::new(&data))
+                let request = serde_json::to_value(call.request()).unwrap_or_default();
+                call.send().map(|()| Output::done("deleteTask", request))
             }
         }
     }
@@ -1552,12 +1578,14 @@ impl UpdateTaskUserLevelArgs {
             Clients::V1(client) => {
                 let call = client
                     .update_task_user_level(self.task_id, self.task_user_level);
-                call.send().map(|data| Output::new(&data))
+                let request = serde_json::to_value(call.request()).unwrap_or_default();
+                call.send().map(|()| Output::done("updateTaskUserLevel", request))
             }
             Clients::V2(client) => {
                 let call = client
                     .update_task_user_level(self.task_id, self.task_user_level);
-                call.send().map(|data| Output::new(&data))
+                let request = serde_json::to_value(call.request()).unwrap_or_default();
+                call.send().map(|()| Output::done("updateTaskUserLevel", request))
             }
         }
     }
@@ -1583,11 +1611,13 @@ impl SetOverTimeStopArgs {
         match client {
             Clients::V1(client) => {
                 let call = client.set_over_time_stop(self.task_ids, self.over_time);
-                call.send().map(|data| Output::new(&data))
+                let request = serde_json::to_value(call.request()).unwrap_or_default();
+                call.send().map(|()| Output::done("setOverTimeStop", request))
             }
             Clients::V2(client) => {
                 let call = client.set_over_time_stop(self.task_ids, self.over_time);
-                call.send().map(|data| Output::new(&data))
+                let request = serde_json::to_value(call.request()).unwrap_or_default();
+                call.send().map(|()| Output::done("setOverTimeStop", request))
             }
         }
     }
@@ -1610,11 +1640,13 @@ impl FullSpeedArgs {
         match client {
             Clients::V1(client) => {
                 let call = client.full_speed(self.task_ids);
-                call.send().map(|data| Output::new(&data))
+                let request = serde_json::to_value(call.request()).unwrap_or_default();
+                call.send().map(|()| Output::done("fullSpeed", request))
             }
             Clients::V2(client) => {
                 let call = client.full_speed(self.task_ids);
-                call.send().map(|data| Output::new(&data))
+                let request = serde_json::to_value(call.request()).unwrap_or_default();
+                call.send().map(|()| Output::done("fullSpeed", request))
             }
         }
     }
@@ -1646,7 +1678,8 @@ impl TaskJsonFileArgs {
             Clients::V2(client) => {
                 let call = client
                     .task_json_file(self.task_id, self.file_name, self.content);
-                call.send().map(|data| Output::new(&data))
+                let request = serde_json::to_value(call.request()).unwrap_or_default();
+                call.send().map(|()| Output::done("taskJsonFile", request))
             }
         }
     }
@@ -1679,7 +1712,8 @@ impl AddTaskLabelArgs {
             }
             Clients::V2(client) => {
                 let call = client.add_task_label(self.label, self.task_ids);
-                call.send().map(|data| Output::new(&data))
+                let request = serde_json::to_value(call.request()).unwrap_or_default();
+                call.send().map(|()| Output::done("addTaskLabel", request))
             }
         }
     }
@@ -1721,7 +1755,8 @@ impl DeleteTaskLabelArgs {
                 if !self.label_ids.is_empty() {
                     call = call.label_ids(self.label_ids);
                 }
-                call.send().map(|data| Output::new(&data))
+                let request = serde_json::to_value(call.request()).unwrap_or_default();
+                call.send().map(|()| Output::done("deleteTaskLabel", request))
             }
         }
     }
@@ -1749,7 +1784,8 @@ impl UpdateTaskLimitArgs {
             }
             Clients::V2(client) => {
                 let call = client.update_task_limit(self.task_id, self.task_limit);
-                call.send().map(|data| Output::new(&data))
+                let request = serde_json::to_value(call.request()).unwrap_or_default();
+                call.send().map(|()| Output::done("updateTaskLimit", request))
             }
         }
     }
@@ -2013,11 +2049,13 @@ impl UpdateUserSettingArgs {
         match client {
             Clients::V1(client) => {
                 let call = client.update_user_setting(self.task_over_time_sec);
-                call.send().map(|data| Output::new(&data))
+                let request = serde_json::to_value(call.request()).unwrap_or_default();
+                call.send().map(|()| Output::done("updateUserSetting", request))
             }
             Clients::V2(client) => {
                 let call = client.update_user_setting(self.task_over_time_sec);
-                call.send().map(|data| Output::new(&data))
+                let request = serde_json::to_value(call.request()).unwrap_or_default();
+                call.send().map(|()| Output::done("updateUserSetting", request))
             }
         }
     }
