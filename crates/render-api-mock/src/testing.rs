@@ -3,8 +3,8 @@
 use std::io::Read;
 use std::net::TcpStream;
 
-/// Reads one whole HTTP request (its head and a `Content-Length` body) from a connection, as
-/// raw bytes; `None` when the peer closes first.
+/// Reads one whole HTTP/1.1 message (its head and a `Content-Length` body: a request, or a
+/// reply so framed) from a connection, as raw bytes; `None` when the peer closes first.
 pub fn read_http_request(stream: &mut TcpStream) -> Option<Vec<u8>> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 8192];

@@ -530,7 +530,7 @@ fn the_demo_runs_a_whole_render() {
 /// A relay to `farm` that changes the replies of some paths, as a server that disagrees with
 /// the spec would answer.
 fn misbehaving_relay(farm: &MockFarm, change: fn(&str, &mut Value)) -> String {
-    use std::io::{Read, Write};
+    use std::io::Write;
     use std::net::{TcpListener, TcpStream};
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
@@ -547,29 +547,11 @@ fn misbehaving_relay(farm: &MockFarm, change: fn(&str, &mut Value)) -> String {
                 let path = head.split(' ').nth(1).unwrap_or("").to_owned();
                 let mut farm = TcpStream::connect(&upstream).unwrap();
                 farm.write_all(&request).unwrap();
-                // The farm's reply: its head, then Content-Length bytes.
-                let mut reply = Vec::new();
-                let mut chunk = [0u8; 8192];
-                let body_start = loop {
-                    let n = farm.read(&mut chunk).unwrap();
-                    assert!(n > 0, "the farm closed early");
-                    reply.extend_from_slice(&chunk[..n]);
-                    if let Some(end) = reply.windows(4).position(|w| w == b"\r\n\r\n") {
-                        break end + 4;
-                    }
-                };
-                let head = String::from_utf8_lossy(&reply[..body_start]).to_ascii_lowercase();
-                let length: usize = head
-                    .lines()
-                    .find_map(|l| {
-                        l.strip_prefix("content-length:")
-                            .map(|v| v.trim().parse().unwrap())
-                    })
-                    .unwrap_or(0);
-                while reply.len() < body_start + length {
-                    let n = farm.read(&mut chunk).unwrap();
-                    reply.extend_from_slice(&chunk[..n]);
-                }
+                // The farm's reply: its head, then Content-Length bytes (the helper reads any
+                // HTTP/1.1 message so framed).
+                let reply = render_api_mock::testing::read_http_request(&mut farm)
+                    .expect("the farm answers");
+                let body_start = reply.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
                 let mut body: Value = serde_json::from_slice(&reply[body_start..]).unwrap();
                 change(&path, &mut body);
                 let body = serde_json::to_vec(&body).unwrap();
