@@ -4,9 +4,11 @@ use std::fmt;
 
 use render_api_types::{Endpoint, Generation, Paginated};
 
+use crate::transport::Blocking;
 use crate::{Client, Error, Pages};
 
-/// A call of endpoint `E`, made by a client's method and sent with [`send`](Call::send).
+/// A call of endpoint `E`, made by a client's method and sent with `send()` (blocking
+/// [`Client`]) or `send().await` (`AsyncClient` (feature `async`)).
 ///
 /// Every generated method takes the endpoint's required parameters and answers a `Call`; the
 /// endpoint's other parameters are setters on it. So a method's shape depends only on the
@@ -52,6 +54,14 @@ impl<'c, E: Endpoint, C> Call<'c, E, C> {
     pub fn into_request(self) -> E::Request {
         self.request
     }
+
+    pub(crate) fn client(&self) -> &'c C {
+        self.client
+    }
+
+    pub(crate) fn into_parts(self) -> (&'c C, E::Request) {
+        (self.client, self.request)
+    }
 }
 
 impl<E: Endpoint, C> fmt::Debug for Call<'_, E, C> {
@@ -63,18 +73,19 @@ impl<E: Endpoint, C> fmt::Debug for Call<'_, E, C> {
     }
 }
 
-impl<'c, E: Endpoint, G: Generation> Call<'c, E, Client<G>> {
+impl<'c, E: Endpoint, G: Generation> Call<'c, E, Client<G, Blocking>> {
     /// Makes the call: signs, sends (retrying what is safe to retry), and reads the reply.
     pub fn send(self) -> Result<E::Response, Error> {
-        self.client.call::<E>(&self.request)
+        self.client().call::<E>(self.request())
     }
 }
 
-impl<'c, E: Paginated, G: Generation> Call<'c, E, Client<G>> {
+impl<'c, E: Paginated, G: Generation> Call<'c, E, Client<G, Blocking>> {
     /// Every item of every page, from the request's page on, fetched as the iterator
     /// advances; it ends after the last page, and yields an error (then ends) if a page
     /// cannot be fetched.
     pub fn pages(self) -> Pages<'c, E, G> {
-        self.client.all_pages::<E>(self.request)
+        let (client, request) = self.into_parts();
+        client.all_pages::<E>(request)
     }
 }

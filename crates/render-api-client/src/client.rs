@@ -1,20 +1,22 @@
-//! The hand-written core: configuration, the attempt loop, signing, retries, clock skew.
+//! The client: its builder, the type users hold, and the blocking transport on ureq.
 
 use std::fmt;
 use std::marker::PhantomData;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
-use render_api_types::{Endpoint, Envelope, EpochMillis, ErrorCode, Generation, Paginated, V2};
-use render_sign::{Credentials, HeaderSet, Nonce, Request as SignRequest};
-use serde_json::Value;
+use render_api_types::{Endpoint, Envelope, Generation, Paginated, V2};
+use render_sign::Credentials;
 use serde_json::value::RawValue;
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
 use crate::error::{Error, excerpt};
+use crate::sans_io::{
+    ClockFn, Core, HttpRequest, PageCursor, Settings as CoreSettings, Step, TransportFailure,
+};
+use crate::transport::{Blocking, Transport};
 
 /// The China zone's host.
 pub const HOST_CHINA: &str = "task.renderbus.com";
@@ -64,7 +66,7 @@ impl RetryPolicy {
     }
 
     /// The delay before retry number `retry` (1-based): a random time up to the backoff.
-    fn delay(&self, retry: u32) -> Duration {
+    pub(crate) fn delay(&self, retry: u32) -> Duration {
         let exp = self
             .base_delay
             .saturating_mul(2u32.saturating_pow(retry.saturating_sub(1)));
@@ -78,10 +80,9 @@ impl RetryPolicy {
     }
 }
 
-type ClockFn = dyn Fn() -> SystemTime + Send + Sync;
-
-/// Builds a [`Client`]. Every setting has a sensible default except the credentials; the
-/// API generation is the newest ([`V2`]) unless [`api`](ClientBuilder::api) says otherwise.
+/// Builds a [`Client`] (or an `AsyncClient` (feature `async`), or the transport-free
+/// [`Core`]). Every setting has a sensible default except the credentials; the API generation
+/// is the newest ([`V2`]) unless [`api`](ClientBuilder::api) says otherwise.
 pub struct ClientBuilder<G = V2> {
     host: String,
     credentials: Option<Credentials>,
@@ -91,6 +92,8 @@ pub struct ClientBuilder<G = V2> {
     call_timeout: Option<Duration>,
     retry: RetryPolicy,
     agent: Option<ureq::Agent>,
+    #[cfg(feature = "async")]
+    http: Option<reqwest::Client>,
     clock: Option<Arc<ClockFn>>,
     generation: PhantomData<fn() -> G>,
 }
@@ -120,6 +123,8 @@ impl Default for ClientBuilder<V2> {
             call_timeout: None,
             retry: RetryPolicy::default(),
             agent: None,
+            #[cfg(feature = "async")]
+            http: None,
             clock: None,
             generation: PhantomData,
         }
@@ -160,6 +165,8 @@ impl<G: Generation> ClientBuilder<G> {
             call_timeout: self.call_timeout,
             retry: self.retry,
             agent: self.agent,
+            #[cfg(feature = "async")]
+            http: self.http,
             clock: self.clock,
             generation: PhantomData,
         }
@@ -228,10 +235,20 @@ impl<G: Generation> ClientBuilder<G> {
         self
     }
 
-    /// A `ureq::Agent` of your own, for proxies or TLS settings. The client's timeouts still
-    /// apply to each call.
-    pub fn agent(mut self, agent: ureq::Agent) -> Self {
+    /// Escape hatch: the blocking client sends through this `ureq::Agent` (for proxies or
+    /// TLS settings of your own). The client's timeouts still apply to each call. It ties
+    /// your code to ureq's major version; everything else in this crate's API is free of it.
+    pub fn ureq_agent(mut self, agent: ureq::Agent) -> Self {
         self.agent = Some(agent);
+        self
+    }
+
+    /// Escape hatch: the async client sends through this `reqwest::Client` (for proxies or
+    /// TLS settings of your own). The client's timeouts still apply to each call. It ties
+    /// your code to reqwest's major version.
+    #[cfg(feature = "async")]
+    pub fn reqwest_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
         self
     }
 
@@ -241,8 +258,45 @@ impl<G: Generation> ClientBuilder<G> {
         self
     }
 
-    /// The client.
+    /// The transport-free core, to drive from an HTTP stack of your own (see
+    /// [`sans_io`](crate::sans_io)).
+    pub fn build_core(self) -> Result<Core<G>, Error> {
+        self.split().map(|(core, _)| core)
+    }
+
+    /// The blocking client.
     pub fn build(self) -> Result<Client<G>, Error> {
+        let connect_timeout = self.connect_timeout;
+        let timeout = self.timeout;
+        let (core, rest) = self.split()?;
+        // Our own agent carries the timeouts; a caller's agent gets them per request (which
+        // costs a config per call, so it is only done there).
+        let own_agent = rest.agent.is_none();
+        let agent = rest
+            .agent
+            .unwrap_or_else(|| default_agent(connect_timeout, timeout));
+        Ok(Client::assemble(core, Blocking { agent, own_agent }))
+    }
+
+    /// The async client, on tokio (feature `async`): the same methods, each call's `send`
+    /// an `async fn`. Build it anywhere; use it within a tokio runtime.
+    #[cfg(feature = "async")]
+    pub fn build_async(self) -> Result<crate::AsyncClient<G>, Error> {
+        let connect_timeout = self.connect_timeout;
+        let (core, rest) = self.split()?;
+        let http = match rest.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .connect_timeout(connect_timeout)
+                .tcp_nodelay(true)
+                .build()
+                .map_err(|e| Error::Config(format!("the HTTP client could not be built: {e}")))?,
+        };
+        Ok(Client::assemble(core, crate::transport::Tokio { http }))
+    }
+
+    /// Checks the settings and splits off what only a transport needs.
+    fn split(self) -> Result<(Core<G>, Leftover), Error> {
         let credentials = self.credentials.ok_or_else(|| {
             Error::Config(format!(
                 "no credentials: pass them to `credentials`, or set {ENV_ACCESS_ID} and {ENV_ACCESS_KEY} and call `credentials_from_env`"
@@ -254,30 +308,33 @@ impl<G: Generation> ClientBuilder<G> {
                 "retry.max_attempts must be at least 1".into(),
             ));
         }
-        // Our own agent carries the timeouts; a caller's agent gets them per request (which
-        // costs a config per call, so it is only done there).
-        let own_agent = self.agent.is_none();
-        let agent = self
-            .agent
-            .unwrap_or_else(|| default_agent(self.connect_timeout, self.timeout));
-        Ok(Client {
-            inner: Arc::new(Inner {
-                agent,
-                own_agent,
-                base_url,
-                host,
-                credentials,
-                platform: self.platform,
-                connect_timeout: self.connect_timeout,
-                timeout: self.timeout,
-                call_timeout: self.call_timeout,
-                retry: self.retry,
-                clock: self.clock,
-                offset_ms: AtomicI64::new(0),
-            }),
-            generation: PhantomData,
-        })
+        let core = Core::new(CoreSettings {
+            base_url,
+            host,
+            credentials,
+            platform: self.platform,
+            connect_timeout: self.connect_timeout,
+            timeout: self.timeout,
+            call_timeout: self.call_timeout,
+            retry: self.retry,
+            clock: self.clock,
+        });
+        Ok((
+            core,
+            Leftover {
+                agent: self.agent,
+                #[cfg(feature = "async")]
+                http: self.http,
+            },
+        ))
     }
+}
+
+/// The transports' own settings.
+struct Leftover {
+    agent: Option<ureq::Agent>,
+    #[cfg(feature = "async")]
+    http: Option<reqwest::Client>,
 }
 
 #[doc(hidden)]
@@ -363,26 +420,13 @@ fn parse_host(setting: &str) -> Result<(String, String), Error> {
     Ok((format!("{scheme}://{host}"), host))
 }
 
-struct Inner {
-    agent: ureq::Agent,
-    own_agent: bool,
-    base_url: String,
-    host: String,
-    credentials: Credentials,
-    platform: String,
-    connect_timeout: Duration,
-    timeout: Duration,
-    call_timeout: Option<Duration>,
-    retry: RetryPolicy,
-    clock: Option<Arc<ClockFn>>,
-    /// What the service's clock is ahead of ours, learned from a 610 reply.
-    offset_ms: AtomicI64,
-}
-
-/// A blocking client for the Renderbus / Fox Renderfarm API.
+/// A client for the Renderbus / Fox Renderfarm API: blocking ([`Client`], the default) or
+/// async (`AsyncClient` (feature `async`), feature `async`).
 ///
-/// Cheap to clone (clones share one connection pool and one learned clock offset); `Send` and
-/// `Sync`. Two clients built separately share nothing.
+/// The generated methods (one per endpoint of the generation `G`) are the same for both
+/// transports; only a call's `send` differs (`send()` or `send().await`). Cheap to clone
+/// (clones share one connection pool and one learned clock offset); `Send` and `Sync`. Two
+/// clients built separately share nothing.
 ///
 /// ```no_run
 /// use render_api_client::{Client, Credentials};
@@ -396,38 +440,27 @@ struct Inner {
 /// }
 /// # Ok::<(), render_api_client::Error>(())
 /// ```
-pub struct Client<G = V2> {
-    inner: Arc<Inner>,
-    generation: PhantomData<fn() -> G>,
+pub struct Client<G = V2, T = Blocking> {
+    core: Core<G>,
+    transport: Arc<T>,
 }
 
-impl<G> Clone for Client<G> {
+impl<G, T> Clone for Client<G, T> {
     fn clone(&self) -> Self {
         Client {
-            inner: Arc::clone(&self.inner),
-            generation: PhantomData,
+            core: self.core.clone(),
+            transport: Arc::clone(&self.transport),
         }
     }
 }
 
-impl<G: Generation> fmt::Debug for Client<G> {
+impl<G: Generation, T: Transport> fmt::Debug for Client<G, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("api", &G::API)
-            .field("base_url", &self.inner.base_url)
-            .field("credentials", &self.inner.credentials)
-            .field("platform", &self.inner.platform)
-            .field("timeout", &self.inner.timeout)
-            .field("retry", &self.inner.retry)
-            .finish_non_exhaustive()
+            .field("transport", &T::NAME)
+            .field("core", &self.core)
+            .finish()
     }
-}
-
-/// How one attempt ended, for the retry decision.
-enum Attempt<T> {
-    Done(T),
-    Failed(Error),
-    SkewCorrected(Error),
 }
 
 impl Client<V2> {
@@ -444,7 +477,19 @@ impl Client<V2> {
     }
 }
 
-impl<G: Generation> Client<G> {
+impl<G: Generation, T: Transport> Client<G, T> {
+    fn assemble(core: Core<G>, transport: T) -> Self {
+        Client {
+            core,
+            transport: Arc::new(transport),
+        }
+    }
+
+    /// The transport-free core this client drives.
+    pub fn core(&self) -> &Core<G> {
+        &self.core
+    }
+
     /// The API generation this client speaks.
     pub fn api_version(&self) -> render_api_types::ApiVersion {
         G::API
@@ -452,33 +497,25 @@ impl<G: Generation> Client<G> {
 
     /// The base URL calls go to.
     pub fn base_url(&self) -> &str {
-        &self.inner.base_url
+        self.core.base_url()
     }
 
     /// The host as sent in the `Host` header and signed.
     pub fn host(&self) -> &str {
-        &self.inner.host
+        self.core.host()
     }
 
     /// How far the service's clock is ahead of this machine's, as learned from a 610 reply.
     pub fn clock_offset(&self) -> Duration {
-        Duration::from_millis(self.inner.offset_ms.load(Ordering::Relaxed).unsigned_abs())
+        self.core.clock_offset()
     }
 
-    fn now(&self) -> SystemTime {
-        match &self.inner.clock {
-            Some(clock) => clock(),
-            None => SystemTime::now(),
-        }
+    pub(crate) fn transport(&self) -> &T {
+        &self.transport
     }
+}
 
-    /// Unix seconds by this machine's clock corrected with the learned offset.
-    fn timestamp(&self) -> u64 {
-        let local = EpochMillis::from_system_time(self.now()).as_millis();
-        let corrected = local + self.inner.offset_ms.load(Ordering::Relaxed);
-        u64::try_from(corrected.div_euclid(1000)).unwrap_or(0)
-    }
-
+impl<G: Generation> Client<G, Blocking> {
     /// Calls endpoint `E` with `request`: the generic form of every generated method.
     ///
     /// Unlike the generated methods, it takes any endpoint: one this client's generation lacks,
@@ -487,213 +524,18 @@ impl<G: Generation> Client<G> {
     pub fn call<E: Endpoint>(&self, request: &E::Request) -> Result<E::Response, Error> {
         let span = tracing::info_span!("renderbus_call", endpoint = E::NAME, api = G::API.header());
         let _entered = span.enter();
-        let path = E::path(G::API).ok_or_else(|| Error::Unsupported {
-            endpoint: E::NAME,
-            api: G::API,
-            what: "this generation has no such call".into(),
-        })?;
-        // Serialized once: exactly these values are signed, and these bytes sent.
-        let body = serde_json::to_value(request).map_err(|source| Error::Encode {
-            endpoint: E::NAME,
-            source,
-        })?;
-        if let Some((name, only)) = E::LIMITED
-            .iter()
-            .find(|(name, only)| *only != G::API && body.get(*name).is_some())
-        {
-            return Err(Error::Unsupported {
-                endpoint: E::NAME,
-                api: G::API,
-                what: format!("`{name}` is a parameter of API {} only", only.header()),
-            });
-        }
-        let bytes = serde_json::to_vec(&body).map_err(|source| Error::Encode {
-            endpoint: E::NAME,
-            source,
-        })?;
-        let retries_allowed = E::IDEMPOTENT || self.inner.retry.retry_writes;
-        let started = Instant::now();
-        let deadline = self.inner.call_timeout.map(|t| started + t);
-        let mut attempt = 0u32;
-        let mut skew_retried = false;
+        let mut exchange = self.core.exchange::<E>(request)?;
         loop {
-            attempt += 1;
-            let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
-            match self.attempt::<E>(path, &body, &bytes, !skew_retried, left) {
-                Attempt::Done(data) => {
-                    tracing::debug!(attempt, outcome = "ok", "call succeeded");
-                    return Ok(data);
-                }
-                Attempt::SkewCorrected(err) if !skew_retried => {
-                    // A 610 is answered before anything happens, so even a write is safe to
-                    // send again, once, with the corrected timestamp.
-                    skew_retried = true;
-                    attempt -= 1;
-                    tracing::info!(
-                        outcome = "clock_skew",
-                        offset_ms = self.inner.offset_ms.load(Ordering::Relaxed),
-                        "retrying with the service's clock"
-                    );
-                    let _ = err;
-                }
-                Attempt::SkewCorrected(err) | Attempt::Failed(err) => {
-                    // Timeouts say how long the whole call waited, and how many attempts.
-                    let err = match err {
-                        Error::Timeout {
-                            endpoint, source, ..
-                        } => Error::Timeout {
-                            endpoint,
-                            after: started.elapsed(),
-                            attempts: attempt,
-                            source,
-                        },
-                        other => other,
-                    };
-                    let retry = retries_allowed
-                        && err.is_transient()
-                        && attempt < self.inner.retry.max_attempts;
-                    tracing::debug!(attempt, outcome = %err.kind(), retry, "call failed");
-                    if !retry {
-                        return Err(err);
-                    }
-                    let delay = self.inner.retry.delay(attempt);
-                    if let Some(deadline) = deadline
-                        && Instant::now() + delay >= deadline
-                    {
-                        // No time for another attempt: the call's time is up.
-                        tracing::debug!(attempt, outcome = "call_timeout", "no time left to retry");
-                        return Err(Error::Timeout {
-                            endpoint: E::NAME,
-                            after: started.elapsed(),
-                            attempts: attempt,
-                            source: Box::new(err),
-                        });
-                    }
-                    std::thread::sleep(delay);
-                }
-            }
-        }
-    }
-
-    /// One signed attempt.
-    fn attempt<E: Endpoint>(
-        &self,
-        path: &'static str,
-        body: &Value,
-        bytes: &[u8],
-        may_correct_skew: bool,
-        left: Option<Duration>,
-    ) -> Attempt<E::Response> {
-        let inner = &*self.inner;
-        let nonce = match Nonce::random() {
-            Ok(n) => n,
-            Err(source) => {
-                return Attempt::Failed(Error::Sign {
-                    endpoint: E::NAME,
-                    source,
-                });
-            }
-        };
-        let mut headers = HeaderSet::new(
-            inner.credentials.access_id(),
-            &inner.platform,
-            self.timestamp(),
-            nonce,
-        );
-        G::API.header().clone_into(&mut headers.version);
-        let signed =
-            match SignRequest::new(&inner.host, path, &headers, body).sign(&inner.credentials) {
-                Ok(s) => s,
-                Err(source) => {
-                    return Attempt::Failed(Error::Sign {
-                        endpoint: E::NAME,
-                        source,
-                    });
-                }
+            let request = exchange.request()?;
+            let step = match self.transport().send(&request, self.core.timeout()) {
+                Ok((status, body)) => exchange.on_reply(status, &body),
+                Err(failure) => exchange.on_failure(failure),
             };
-        let url = format!("{}{}", inner.base_url, path);
-        let req = inner.agent.post(&url);
-        // An attempt gets its timeout, or what is left of the call's if that is less.
-        let attempt_timeout = left.map_or(inner.timeout, |l| l.min(inner.timeout));
-        let req = if inner.own_agent && attempt_timeout == inner.timeout {
-            req
-        } else {
-            req.config()
-                .http_status_as_error(false)
-                .timeout_connect(Some(inner.connect_timeout))
-                .timeout_global(Some(attempt_timeout))
-                .build()
-        };
-        let mut req = req.content_type("application/json");
-        for (name, value) in signed.iter() {
-            req = req.header(name, value);
-        }
-        let response = req.send(bytes);
-        let mut response = match response {
-            Ok(r) => r,
-            Err(source) => return Attempt::Failed(self.transport_error(E::NAME, url, source)),
-        };
-        let status = response.status().as_u16();
-        let reply = match response
-            .body_mut()
-            .with_config()
-            .limit(64 << 20)
-            .read_to_vec()
-        {
-            Ok(b) => b,
-            Err(source) => return Attempt::Failed(self.transport_error(E::NAME, url, source)),
-        };
-        match interpret_reply::<E>(status, &reply) {
-            Ok(data) => Attempt::Done(data),
-            Err(Error::Api {
-                code: ErrorCode::SignatureExpired,
-                server_time: Some(server),
-                endpoint,
-                message,
-                request_id,
-            }) if may_correct_skew => {
-                let local = EpochMillis::from_system_time(self.now()).as_millis();
-                inner
-                    .offset_ms
-                    .store(server.as_millis() - local, Ordering::Relaxed);
-                Attempt::SkewCorrected(Error::Api {
-                    endpoint,
-                    code: ErrorCode::SignatureExpired,
-                    message,
-                    server_time: Some(server),
-                    request_id,
-                })
+            match step {
+                Step::Done(data) => return Ok(data),
+                Step::Failed(error) => return Err(error),
+                Step::Retry(delay) => std::thread::sleep(delay),
             }
-            Err(e) => Attempt::Failed(e),
-        }
-    }
-
-    fn transport_error(&self, endpoint: &'static str, url: String, source: ureq::Error) -> Error {
-        match source {
-            ureq::Error::Timeout(_) => Error::Timeout {
-                endpoint,
-                after: self.inner.timeout,
-                attempts: 1,
-                source: Box::new(source),
-            },
-            ureq::Error::Io(ref e)
-                if matches!(
-                    e.kind(),
-                    std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
-                ) =>
-            {
-                Error::Timeout {
-                    endpoint,
-                    after: self.inner.timeout,
-                    attempts: 1,
-                    source: Box::new(source),
-                }
-            }
-            source => Error::Transport {
-                endpoint,
-                url,
-                source: Box::new(source),
-            },
         }
     }
 
@@ -702,10 +544,62 @@ impl<G: Generation> Client<G> {
     pub(crate) fn all_pages<E: Paginated>(&self, request: E::Request) -> Pages<'_, E, G> {
         Pages {
             client: self,
-            request,
+            cursor: self.core.pages::<E>(request),
             buffer: Vec::new().into_iter(),
-            done: false,
         }
+    }
+}
+
+impl Blocking {
+    /// One POST: the status and body of the reply, or why there was none.
+    fn send(
+        &self,
+        request: &HttpRequest,
+        agent_timeout: Duration,
+    ) -> Result<(u16, Vec<u8>), TransportFailure> {
+        let req = self.agent.post(&request.url);
+        let req = if self.own_agent && request.timeout == agent_timeout {
+            req
+        } else {
+            req.config()
+                .http_status_as_error(false)
+                .timeout_connect(Some(request.connect_timeout))
+                .timeout_global(Some(request.timeout))
+                .build()
+        };
+        let mut req = req.content_type(HttpRequest::CONTENT_TYPE);
+        for (name, value) in &request.headers {
+            req = req.header(*name, value);
+        }
+        let mut response = req.send(&request.body[..]).map_err(failure)?;
+        let status = response.status().as_u16();
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_REPLY)
+            .read_to_vec()
+            .map_err(failure)?;
+        Ok((status, body))
+    }
+}
+
+/// The largest reply read (a bigger one is a transport failure).
+pub(crate) const MAX_REPLY: u64 = 64 << 20;
+
+/// What a ureq failure means to the core.
+fn failure(source: ureq::Error) -> TransportFailure {
+    let timed_out = match &source {
+        ureq::Error::Timeout(_) => true,
+        ureq::Error::Io(e) => matches!(
+            e.kind(),
+            std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+        ),
+        _ => false,
+    };
+    if timed_out {
+        TransportFailure::timeout(source)
+    } else {
+        TransportFailure::other(source)
     }
 }
 
@@ -779,9 +673,8 @@ pub fn interpret_reply<E: Endpoint>(status: u16, reply: &[u8]) -> Result<E::Resp
 /// The items of all pages of a paginated endpoint; see [`Call::pages`](crate::Call::pages).
 pub struct Pages<'c, E: Paginated, G = V2> {
     client: &'c Client<G>,
-    request: E::Request,
+    cursor: PageCursor<E>,
     buffer: std::vec::IntoIter<E::Item>,
-    done: bool,
 }
 
 impl<E: Paginated, G: Generation> Iterator for Pages<'_, E, G> {
@@ -792,20 +685,13 @@ impl<E: Paginated, G: Generation> Iterator for Pages<'_, E, G> {
             if let Some(item) = self.buffer.next() {
                 return Some(Ok(item));
             }
-            if self.done {
-                return None;
-            }
-            match self.client.call::<E>(&self.request) {
+            let request = self.cursor.next_request()?;
+            match self.client.call::<E>(request) {
                 Err(e) => {
-                    self.done = true;
+                    self.cursor.stop();
                     return Some(Err(e));
                 }
-                Ok(page) => {
-                    self.done = page.is_last();
-                    let next = E::page_num(&self.request) + 1;
-                    E::set_page_num(&mut self.request, next);
-                    self.buffer = page.items.into_iter();
-                }
+                Ok(page) => self.buffer = self.cursor.on_page(page).into_iter(),
             }
         }
     }

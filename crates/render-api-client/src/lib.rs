@@ -38,14 +38,20 @@
 //! - a `tracing` span per call records the endpoint, attempts and outcome, never the key, the
 //!   signature or a secret-bearing reply.
 
+#[cfg(feature = "async")]
+mod asynchronous;
 mod call;
 mod client;
 mod config;
 mod error;
 #[rustfmt::skip]
 mod generated;
+pub mod sans_io;
+pub mod transport;
 mod wait;
 
+#[cfg(feature = "async")]
+pub use asynchronous::AsyncClient;
 pub use call::Call;
 pub use client::{
     Client, ClientBuilder, ENV_ACCESS_ID, ENV_ACCESS_KEY, HOST_CHINA, HOST_OVERSEAS, Pages,

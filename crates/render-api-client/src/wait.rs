@@ -1,9 +1,10 @@
 //! Waiting for a task to end: [`Client::wait_for_task`].
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use render_api_types::{Generation, QueryTaskInfo, QueryTaskInfoRequest, TaskInfo, TaskStatus};
+use render_api_types::{Generation, QueryTaskInfo, TaskInfo, TaskStatus};
 
+use crate::sans_io::WaitStep;
 use crate::{Client, Error};
 
 /// How a task's wait ended.
@@ -79,42 +80,14 @@ impl<G: Generation> Client<G> {
         options: &WaitOptions,
         mut progress: impl FnMut(&TaskInfo),
     ) -> Result<TaskInfo, Error> {
-        let interval = options.interval.max(WaitOptions::MIN_INTERVAL);
-        let started = Instant::now();
-        let mut last_status = None;
+        let mut waiter = self.core().wait(task_id, options);
         loop {
-            match self.call::<QueryTaskInfo>(&QueryTaskInfoRequest::new([task_id])) {
-                Ok(page) => {
-                    let Some(task) = page.items.into_iter().find(|t| t.id == task_id) else {
-                        return Err(Error::Api {
-                            endpoint: "queryTaskInfo",
-                            code: render_api_types::ErrorCode::ResourceNotFound,
-                            message: format!("task {task_id} was not in the reply"),
-                            server_time: None,
-                            request_id: None,
-                        });
-                    };
-                    progress(&task);
-                    if Outcome::of(&task.task_status).is_some() {
-                        return Ok(task);
-                    }
-                    last_status = Some(task.task_status);
-                }
-                Err(e) if e.is_transient() => {
-                    tracing::info!(task_id, outcome = %e.kind(), "the service did not answer; waiting on");
-                }
-                Err(e) => return Err(e),
+            let result = self.call::<QueryTaskInfo>(&waiter.request());
+            match waiter.on_poll(result, &mut progress) {
+                WaitStep::Ended(task) => return Ok(*task),
+                WaitStep::Failed(error) => return Err(error),
+                WaitStep::Poll(delay) => std::thread::sleep(delay),
             }
-            if let Some(timeout) = options.timeout
-                && started.elapsed() + interval > timeout
-            {
-                return Err(Error::WaitTimeout {
-                    task_id,
-                    after: started.elapsed(),
-                    last_status,
-                });
-            }
-            std::thread::sleep(interval);
         }
     }
 }

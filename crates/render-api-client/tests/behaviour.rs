@@ -1,478 +1,153 @@
-//! What users rely on: safe retries, fresh signatures, clock-skew recovery, typed errors.
+//! The client's behaviour tests, run against both transports: every test in `shared/` runs
+//! once on the blocking client (ureq) and once on the async client (tokio, reqwest), through
+//! the same test body. The bodies call `.sent()`, `.paged()`, `.called()`, `.waited()` and
+//! `.built()`, which each module below maps to its transport's `send()`, `pages()`, `call()`,
+//! `wait_for_task()` and `build()` (the async ones driven to completion on one runtime).
 
 mod common;
 
-use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+/// The blocking client.
+mod blocking {
+    use render_api_client::transport::Blocking;
+    use render_api_client::types::{Endpoint, Generation, Paginated, TaskInfo};
+    use render_api_client::{Call, Client, ClientBuilder, Error, WaitOptions};
 
-use common::*;
-use render_api_client::types::*;
-use render_api_client::{Client, Credentials, Error, RetryPolicy};
-use render_api_mock::MockFarm;
+    type C = Client;
 
-/// The paths the client (of the newest generation) calls.
-fn path<E: render_api_client::types::Endpoint>() -> &'static str {
-    E::path(render_api_client::ApiVersion::LATEST).expect("in the newest generation")
-}
-fn profile_path() -> &'static str {
-    path::<render_api_client::types::QueryUserProfile>()
-}
-fn create_path() -> &'static str {
-    path::<render_api_client::types::CreateTask>()
-}
-
-fn failing_twice_with_502(path: &'static str) -> Script {
-    Arc::new(move |p, n| {
-        if p == path && n < 2 {
-            Act::Reply(http_reply(
-                "502 Bad Gateway",
-                "text/html",
-                "<html><body>502 Bad Gateway</body></html>",
-            ))
-        } else {
-            Act::Forward
-        }
-    })
-}
-
-#[test]
-fn a_read_is_retried_after_transient_failures_with_fresh_nonces() {
-    let farm = MockFarm::start().unwrap();
-    let relay = Relay::start(
-        farm.host().to_owned(),
-        failing_twice_with_502(profile_path()),
-    );
-    let client = client_for(&farm, &relay.url);
-    let profile = client.query_user_profile().send().unwrap();
-    assert_eq!(profile.user_id, 10001136);
-    assert_eq!(relay.count(profile_path()), 3, "two failures, then success");
-    let nonces = relay.nonces(profile_path());
-    let distinct: std::collections::HashSet<_> = nonces.iter().collect();
-    assert_eq!(
-        distinct.len(),
-        3,
-        "each attempt is signed afresh: {nonces:?}"
-    );
-}
-
-#[test]
-fn a_write_is_sent_exactly_once_unless_opted_in() {
-    let farm = MockFarm::start().unwrap();
-    let relay = Relay::start(
-        farm.host().to_owned(),
-        failing_twice_with_502(create_path()),
-    );
-    let client = client_for(&farm, &relay.url);
-    let err = client.create_task(1).send().unwrap_err();
-    assert!(matches!(err, Error::Http { status: 502, .. }), "{err}");
-    assert!(err.to_string().contains("HTTP 502"), "{err}");
-    assert_eq!(relay.count(create_path()), 1, "a write is not retried");
-    assert_eq!(farm.attempts("createTask"), 0, "and the farm never saw it");
-
-    // Opting in retries writes too.
-    let relay = Relay::start(
-        farm.host().to_owned(),
-        failing_twice_with_502(create_path()),
-    );
-    let client = Client::builder()
-        .host(&relay.url)
-        .credentials(farm.credentials())
-        .retry(RetryPolicy {
-            retry_writes: true,
-            base_delay: Duration::from_millis(5),
-            ..RetryPolicy::default()
-        })
-        .build()
-        .unwrap();
-    client.create_task(1).send().unwrap();
-    assert_eq!(relay.count(create_path()), 3);
-    assert_eq!(farm.attempts("createTask"), 1);
-}
-
-#[test]
-fn a_client_whose_clock_is_hours_off_recovers_on_the_first_call() {
-    let farm = MockFarm::start().unwrap();
-    let client = Client::builder()
-        .host(farm.url())
-        .credentials(farm.credentials())
-        .clock(|| SystemTime::now() - Duration::from_secs(3 * 3600))
-        .build()
-        .unwrap();
-    let created = client.create_task(1).send().unwrap();
-    assert_eq!(created.task_id_list.len(), 1);
-    assert_eq!(
-        farm.attempts("createTask"),
-        2,
-        "one 610, then one corrected attempt"
-    );
-    let offset = client.clock_offset();
-    assert!(
-        offset > Duration::from_secs(3 * 3600 - 60) && offset < Duration::from_secs(3 * 3600 + 60),
-        "{offset:?}"
-    );
-    // Later calls use the learned offset: one attempt each.
-    client.query_user_profile().send().unwrap();
-    assert_eq!(farm.attempts("queryUserProfile"), 1);
-    // Clones share the offset; a separately built client does not.
-    let clone = client.clone();
-    assert_eq!(clone.clock_offset(), offset);
-}
-
-/// The generic form takes any endpoint; one the client's generation lacks, or a parameter of
-/// another generation, is a typed error before anything is sent.
-#[test]
-fn another_generations_call_or_parameter_is_refused_before_sending() {
-    use render_api_client::types::{
-        CreateTask, CreateTaskRequest, TaskFileName, TaskJsonFile, TaskJsonFileRequest,
-    };
-    let farm = MockFarm::start().unwrap();
-    let v1 = Client::builder()
-        .host(farm.url())
-        .credentials(farm.credentials())
-        .api::<render_api_client::V1>()
-        .build()
-        .unwrap();
-    let request = TaskJsonFileRequest::new(1, TaskFileName::Task, "{}");
-    let err = v1.call::<TaskJsonFile>(&request).unwrap_err();
-    assert!(matches!(err, Error::Unsupported { .. }), "{err:?}");
-    assert_eq!(
-        err.to_string(),
-        "taskJsonFile: this generation has no such call (API 1.0.0)"
-    );
-    let request = CreateTaskRequest::new(1).artist("someone");
-    let err = v1.call::<CreateTask>(&request).unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "createTask: `artist` is a parameter of API 2.0.0 only (API 1.0.0)"
-    );
-    assert_eq!(farm.requests(), 0, "nothing was sent");
-    // The same request without it goes through, on the v1 path with the v1 header.
-    v1.call::<CreateTask>(&CreateTaskRequest::new(1)).unwrap();
-    assert_eq!(farm.attempts("createTask"), 1);
-}
-
-/// API 2.0.0 replies carry the service's request id (the v2 document's examples); an error
-/// keeps it, and says it, for the service's support staff.
-#[test]
-fn a_version_2_error_carries_the_request_id() {
-    let farm = MockFarm::start().unwrap();
-    let body = r#"{"version":"2.0.0","result":false,"message":"parameter_invalid","code":600,"data":null,"serverTime":1581074257712,"requestId":"vTKMmj-UHJlLVNlcnZpY2UwNg-1581074257467"}"#;
-    let relay = Relay::start(
-        farm.host().to_owned(),
-        Arc::new(move |_, _| Act::Reply(http_reply("200 OK", "application/json", body))),
-    );
-    let err = client_for(&farm, &relay.url)
-        .query_user_profile()
-        .send()
-        .unwrap_err();
-    let Error::Api { request_id, .. } = &err else {
-        panic!("{err:?}")
-    };
-    assert_eq!(
-        request_id.as_deref(),
-        Some("vTKMmj-UHJlLVNlcnZpY2UwNg-1581074257467")
-    );
-    assert!(
-        err.to_string()
-            .ends_with("(request id vTKMmj-UHJlLVNlcnZpY2UwNg-1581074257467)"),
-        "{err}"
-    );
-}
-
-#[test]
-fn a_signature_expired_without_server_time_is_reported() {
-    let farm = MockFarm::start().unwrap();
-    let body = r#"{"version":"1.0.0","result":false,"message":"signature_expired","code":610,"data":null}"#;
-    let relay = Relay::start(
-        farm.host().to_owned(),
-        Arc::new(move |_, _| Act::Reply(http_reply("200 OK", "application/json", body))),
-    );
-    let err = client_for(&farm, &relay.url)
-        .query_user_profile()
-        .send()
-        .unwrap_err();
-    assert_eq!(err.code(), Some(ErrorCode::SignatureExpired));
-    assert!(
-        err.to_string().contains("check this machine's clock"),
-        "{err}"
-    );
-    assert_eq!(relay.count(profile_path()), 1);
-}
-
-#[test]
-fn api_errors_carry_code_message_endpoint_and_advice() {
-    let farm = MockFarm::start().unwrap();
-    // 611: the wrong key.
-    let client = Client::builder()
-        .host(farm.url())
-        .credentials(Credentials::new(farm.access_id(), "not-the-key"))
-        .build()
-        .unwrap();
-    let err = client.query_user_profile().send().unwrap_err();
-    let Error::Api {
-        endpoint,
-        code,
-        server_time,
-        ..
-    } = &err
-    else {
-        panic!("{err:?}")
-    };
-    assert_eq!(
-        (*endpoint, *code),
-        ("queryUserProfile", ErrorCode::SignatureInvalid)
-    );
-    assert!(server_time.is_some());
-    let text = err.to_string();
-    assert!(
-        text.starts_with("queryUserProfile: the service answered 611 SIGNATURE_INVALID"),
-        "{text}"
-    );
-    assert!(text.contains("check the access key"), "{text}");
-    // 403: an access id the service does not know.
-    let client = Client::builder()
-        .host(farm.url())
-        .credentials(Credentials::new("AKIDnobody", farm.access_key()))
-        .build()
-        .unwrap();
-    let err = client.query_user_profile().send().unwrap_err();
-    assert_eq!(err.code(), Some(ErrorCode::Forbidden));
-    assert!(err.to_string().contains("check the account"), "{err}");
-    // 404 from the farm's state.
-    let client = client_for(&farm, farm.url());
-    let err = client.delete_label("no-such-label").send().unwrap_err();
-    assert_eq!(err.code(), Some(ErrorCode::ResourceNotFound));
-    assert!(err.to_string().contains("no-such-label"), "{err}");
-    assert!(!err.is_transient());
-}
-
-#[test]
-fn transport_timeout_and_decode_errors_are_typed() {
-    let farm = MockFarm::start().unwrap();
-    // Nothing listens: a transport error, retried for a read, then reported.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", closed.local_addr().unwrap());
-    drop(closed);
-    let started = Instant::now();
-    let err = client_for(&farm, &url)
-        .query_user_profile()
-        .send()
-        .unwrap_err();
-    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
-    assert!(
-        err.to_string().contains("could not reach the service"),
-        "{err}"
-    );
-    assert!(
-        std::error::Error::source(&err).is_some(),
-        "the cause is chained"
-    );
-    assert!(started.elapsed() < Duration::from_secs(5));
-
-    // A server that never answers: a timeout within the timeout plus a margin.
-    let relay = Relay::start(farm.host().to_owned(), Arc::new(|_, _| Act::Hang));
-    let client = Client::builder()
-        .host(&relay.url)
-        .credentials(farm.credentials())
-        .timeout(Duration::from_millis(300))
-        .retry(RetryPolicy::none())
-        .build()
-        .unwrap();
-    let started = Instant::now();
-    let err = client.query_user_profile().send().unwrap_err();
-    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
-    assert!(
-        started.elapsed() < Duration::from_secs(2),
-        "{:?}",
-        started.elapsed()
-    );
-
-    // With retries, the call timeout bounds the whole call, and the error says how long it
-    // waited and how many attempts it made.
-    let client = Client::builder()
-        .host(&relay.url)
-        .credentials(farm.credentials())
-        .timeout(Duration::from_millis(300))
-        .call_timeout(Duration::from_millis(800))
-        .retry(RetryPolicy {
-            max_attempts: 10,
-            base_delay: Duration::from_millis(10),
-            ..RetryPolicy::default()
-        })
-        .build()
-        .unwrap();
-    let started = Instant::now();
-    let err = client.query_user_profile().send().unwrap_err();
-    let elapsed = started.elapsed();
-    let Error::Timeout {
-        after, attempts, ..
-    } = &err
-    else {
-        panic!("{err:?}")
-    };
-    assert!(*attempts >= 2 && *attempts < 10, "{attempts} attempts");
-    assert!(
-        *after >= Duration::from_millis(600) && *after <= elapsed,
-        "{after:?}"
-    );
-    assert!(
-        elapsed < Duration::from_millis(800) + Duration::from_millis(600),
-        "{elapsed:?}"
-    );
-    let text = err.to_string();
-    assert!(text.contains(&format!("({attempts} attempts;")), "{text}");
-
-    // 200 with data of the wrong shape: a decode error naming the endpoint and quoting the body.
-    let body = r#"{"version":"1.0.0","result":true,"message":"success","code":200,"serverTime":1,"data":{"userId":"ten"}}"#;
-    let relay = Relay::start(
-        farm.host().to_owned(),
-        Arc::new(move |_, _| Act::Reply(http_reply("200 OK", "application/json", body))),
-    );
-    let err = client_for(&farm, &relay.url)
-        .query_user_profile()
-        .send()
-        .unwrap_err();
-    assert!(matches!(err, Error::Decode { .. }), "{err:?}");
-    let text = err.to_string();
-    assert!(
-        text.starts_with("queryUserProfile: the reply could not be read"),
-        "{text}"
-    );
-    assert!(text.contains(r#""userId":"ten""#), "{text}");
-
-    // A secret-bearing reply is never quoted.
-    let body = r#"{"code":200,"data":{"raySyncUserKey":42,"note":"8ccb94d67c1e"}}"#;
-    let relay = Relay::start(
-        farm.host().to_owned(),
-        Arc::new(move |_, _| Act::Reply(http_reply("200 OK", "application/json", body))),
-    );
-    let err = client_for(&farm, &relay.url)
-        .get_ray_sync_user_key()
-        .send()
-        .unwrap_err();
-    assert!(!err.to_string().contains("8ccb94d67c1e"), "{err}");
-}
-
-#[test]
-fn debug_never_shows_the_key() {
-    let farm = MockFarm::start().unwrap();
-    let key = farm.access_key().to_owned();
-    let client = client_for(&farm, farm.url());
-    let err = Client::builder()
-        .host(farm.url())
-        .credentials(Credentials::new(farm.access_id(), "wrong"))
-        .build()
-        .unwrap()
-        .query_platforms(Zone::China)
-        .send()
-        .unwrap_err();
-    for text in [
-        format!("{client:?}"),
-        format!("{err:?}"),
-        format!("{err}"),
-        format!("{:?}", Client::builder().credentials(farm.credentials())),
-    ] {
-        assert!(!text.contains(&key), "{text}");
-        assert!(!text.contains("wrong\""), "{text}");
+    trait Sent<E: Endpoint> {
+        fn sent(self) -> Result<E::Response, Error>;
     }
-    assert!(format!("{client:?}").contains("** redacted **"));
-    let secret = client.get_ray_sync_user_key().send().unwrap();
-    assert!(!format!("{secret:?}").contains("8ccb94d6"));
-}
-
-#[test]
-fn configuration_errors_say_what_is_missing() {
-    let err = Client::builder().build().unwrap_err();
-    assert!(err.to_string().contains("no credentials"), "{err}");
-    assert!(err.to_string().contains("RENDERBUS_ACCESS_ID"), "{err}");
-    let err = Client::builder()
-        .credentials(Credentials::new("a", "b"))
-        .host("ftp://farm")
-        .build()
-        .unwrap_err();
-    assert!(err.to_string().contains("scheme"), "{err}");
-}
-
-#[test]
-fn client_is_send_sync_clone_and_shares_connections_across_threads() {
-    fn assert_traits<T: Send + Sync + Clone + 'static>() {}
-    assert_traits::<Client>();
-    let farm = MockFarm::start().unwrap();
-    let client = client_for(&farm, farm.url());
-    std::thread::scope(|s| {
-        for _ in 0..4 {
-            let c = client.clone();
-            s.spawn(move || {
-                for _ in 0..10 {
-                    c.query_platforms(Zone::Overseas).send().unwrap();
-                }
-            });
+    impl<E: Endpoint, G: Generation> Sent<E> for Call<'_, E, Client<G, Blocking>> {
+        fn sent(self) -> Result<E::Response, Error> {
+            self.send()
         }
-    });
-    assert_eq!(farm.attempts("queryPlatforms"), 40);
+    }
+    trait Paged<E: Paginated> {
+        fn paged(self) -> std::vec::IntoIter<Result<E::Item, Error>>;
+    }
+    impl<E: Paginated, G: Generation> Paged<E> for Call<'_, E, Client<G, Blocking>> {
+        fn paged(self) -> std::vec::IntoIter<Result<E::Item, Error>> {
+            self.pages().collect::<Vec<_>>().into_iter()
+        }
+    }
+    trait Drive {
+        fn called<E: Endpoint>(&self, request: &E::Request) -> Result<E::Response, Error>;
+        fn waited(
+            &self,
+            task_id: i64,
+            options: &WaitOptions,
+            progress: impl FnMut(&TaskInfo),
+        ) -> Result<TaskInfo, Error>;
+    }
+    impl<G: Generation> Drive for Client<G, Blocking> {
+        fn called<E: Endpoint>(&self, request: &E::Request) -> Result<E::Response, Error> {
+            self.call::<E>(request)
+        }
+        fn waited(
+            &self,
+            task_id: i64,
+            options: &WaitOptions,
+            progress: impl FnMut(&TaskInfo),
+        ) -> Result<TaskInfo, Error> {
+            self.wait_for_task(task_id, options, progress)
+        }
+    }
+    trait Built<G> {
+        fn built(self) -> Result<Client<G, Blocking>, Error>;
+    }
+    impl<G: Generation> Built<G> for ClientBuilder<G> {
+        fn built(self) -> Result<Client<G, Blocking>, Error> {
+            self.build()
+        }
+    }
+    fn client_for(farm: &render_api_mock::MockFarm, url: &str) -> C {
+        crate::common::builder_for(farm, url).build().unwrap()
+    }
+
+    mod behaviour {
+        use super::*;
+        include!("shared/behaviour.rs");
+    }
+    mod endpoints {
+        use super::*;
+        include!("shared/endpoints.rs");
+    }
 }
 
-/// The waiter rides out an outage (5xx while polling, with the client's own retries off) and
-/// ends when the task does; it reports progress on the way; its timeout ends a wait for a
-/// task that does not move.
-#[test]
-fn wait_for_task_rides_out_outages_and_keeps_its_timeout() {
-    use render_api_client::{Outcome, WaitOptions};
-    use render_api_mock::FarmConfig;
-    let farm = MockFarm::builder()
-        .farm(FarmConfig {
-            frames_per_task: 2,
-            analyse_seconds: 1,
-            frame_seconds: 1,
-            speed: 20.0,
-            ..FarmConfig::default()
-        })
-        .start()
-        .unwrap();
-    let info_path = path::<QueryTaskInfo>();
-    let relay = Relay::start(
-        farm.host().to_owned(),
-        Arc::new(move |p, n| {
-            if p == info_path && n < 3 {
-                Act::Reply(http_reply("503 Service Unavailable", "text/plain", "down"))
-            } else {
-                Act::Forward
-            }
-        }),
-    );
-    let client = Client::builder()
-        .host(&relay.url)
-        .credentials(farm.credentials())
-        .retry(RetryPolicy::none())
-        .build()
-        .unwrap();
-    let id = client.create_task(1).send().unwrap().task_id_list[0];
-    client.submit_task(id).send().unwrap();
-    let mut polls = 0;
-    let options = WaitOptions {
-        interval: Duration::from_millis(1),
-        timeout: Some(Duration::from_secs(30)),
-    };
-    let task = client.wait_for_task(id, &options, |_| polls += 1).unwrap();
-    assert_eq!(Outcome::of(&task.task_status), Some(Outcome::Finished));
-    assert!(relay.count(info_path) >= 4, "three outages, then answers");
-    assert!(polls >= 1);
+/// The async client, each call driven to completion on one shared tokio runtime.
+mod tokio {
+    use futures_util::StreamExt;
+    use render_api_client::transport::Tokio;
+    use render_api_client::types::{Endpoint, Generation, Paginated, TaskInfo};
+    use render_api_client::{AsyncClient, Call, Client, ClientBuilder, Error, WaitOptions};
 
-    // A farm whose clock stands still: the task never ends, and the timeout says so.
-    let still = MockFarm::builder()
-        .farm(FarmConfig::frozen())
-        .start()
-        .unwrap();
-    let client = client_for(&still, still.url());
-    let id = client.create_task(1).send().unwrap().task_id_list[0];
-    client.submit_task(id).send().unwrap();
-    let started = Instant::now();
-    let options = WaitOptions {
-        interval: Duration::from_millis(500),
-        timeout: Some(Duration::from_secs(1)),
-    };
-    let err = client.wait_for_task(id, &options, |_| {}).unwrap_err();
-    assert!(matches!(err, Error::WaitTimeout { .. }), "{err:?}");
-    assert!(err.to_string().contains("(it is analyse)"), "{err}");
-    assert!(started.elapsed() < Duration::from_secs(3));
+    use crate::common::runtime;
+
+    type C = AsyncClient;
+
+    trait Sent<E: Endpoint> {
+        fn sent(self) -> Result<E::Response, Error>;
+    }
+    impl<E: Endpoint, G: Generation> Sent<E> for Call<'_, E, Client<G, Tokio>> {
+        fn sent(self) -> Result<E::Response, Error> {
+            runtime().block_on(self.send())
+        }
+    }
+    trait Paged<E: Paginated> {
+        fn paged(self) -> std::vec::IntoIter<Result<E::Item, Error>>;
+    }
+    impl<E: Paginated, G: Generation> Paged<E> for Call<'_, E, Client<G, Tokio>>
+    where
+        E::Request: Send + Sync,
+        E::Item: Send,
+        E::Response: Send,
+    {
+        fn paged(self) -> std::vec::IntoIter<Result<E::Item, Error>> {
+            runtime()
+                .block_on(self.pages().collect::<Vec<_>>())
+                .into_iter()
+        }
+    }
+    trait Drive {
+        fn called<E: Endpoint>(&self, request: &E::Request) -> Result<E::Response, Error>;
+        fn waited(
+            &self,
+            task_id: i64,
+            options: &WaitOptions,
+            progress: impl FnMut(&TaskInfo),
+        ) -> Result<TaskInfo, Error>;
+    }
+    impl<G: Generation> Drive for Client<G, Tokio> {
+        fn called<E: Endpoint>(&self, request: &E::Request) -> Result<E::Response, Error> {
+            runtime().block_on(self.call::<E>(request))
+        }
+        fn waited(
+            &self,
+            task_id: i64,
+            options: &WaitOptions,
+            progress: impl FnMut(&TaskInfo),
+        ) -> Result<TaskInfo, Error> {
+            runtime().block_on(self.wait_for_task(task_id, options, progress))
+        }
+    }
+    trait Built<G> {
+        fn built(self) -> Result<Client<G, Tokio>, Error>;
+    }
+    impl<G: Generation> Built<G> for ClientBuilder<G> {
+        fn built(self) -> Result<Client<G, Tokio>, Error> {
+            self.build_async()
+        }
+    }
+    fn client_for(farm: &render_api_mock::MockFarm, url: &str) -> C {
+        crate::common::builder_for(farm, url).build_async().unwrap()
+    }
+
+    mod behaviour {
+        use super::*;
+        include!("shared/behaviour.rs");
+    }
+    mod endpoints {
+        use super::*;
+        include!("shared/endpoints.rs");
+    }
 }

@@ -37,7 +37,7 @@ pub fn generate(spec: &Spec) -> Vec<(&'static str, TokenStream)> {
         ));
         quote! {
             #d
-            impl Client<#marker> {
+            impl<T: Transport> Client<#marker, T> {
                 #(#methods)*
             }
 
@@ -48,9 +48,12 @@ pub fn generate(spec: &Spec) -> Vec<(&'static str, TokenStream)> {
         "mod.rs",
         quote! {
             //! One method per endpoint and API generation, answering a [`Call`]; the call's
-            //! setters are the endpoint's optional parameters, and `send` makes it.
+            //! setters are the endpoint's optional parameters, and `send` makes it. The same
+            //! methods serve every transport: `send()` blocks on a [`Client`], and is awaited
+            //! on an `AsyncClient` (feature `async`).
             use render_api_types::*;
             use crate::{Call, Client};
+            use crate::transport::Transport;
 
             #(#per_generation)*
         },
@@ -84,7 +87,7 @@ fn method(spec: &Spec, ep: &Endpoint, g: usize) -> TokenStream {
     };
     let version = &spec.generations[g].version;
     let d = doc(&format!(
-        "`{}` — {}: {}\n\n`POST {}` (API {version}). {kind}{secret}\n\n`.send()` makes the call.{setters}{pages} See [`{endpoint}`] and [`{request}`].{}",
+        "`{}` — {}: {}\n\n`POST {}` (API {version}). {kind}{secret}\n\n`.send()` makes the call (`.send().await` on an async client).{setters}{pages} See [`{endpoint}`] and [`{request}`].{}",
         ep.name,
         ep.doc.zh,
         ep.doc.en,
@@ -134,7 +137,7 @@ fn setters(ep: &Endpoint, g: usize, marker: &proc_macro2::Ident) -> Option<Token
         .collect();
     (!fns.is_empty()).then(|| {
         quote! {
-            impl Call<'_, #endpoint, Client<#marker>> {
+            impl<T: Transport> Call<'_, #endpoint, Client<#marker, T>> {
                 #(#fns)*
             }
         }

@@ -127,8 +127,29 @@ pub fn http_reply(status: &str, content_type: &str, body: &str) -> String {
     )
 }
 
-/// A client for `url` with the farm's credentials and quick retries.
+/// A blocking client for `url` with the farm's credentials and quick retries.
+#[allow(dead_code)]
 pub fn client_for(farm: &MockFarm, url: &str) -> Client {
+    builder_for(farm, url).build().unwrap()
+}
+
+/// The runtime the async client's tests run on (one for all, so that connection pools
+/// outlive no runtime).
+#[allow(dead_code)]
+pub fn runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("a tokio runtime")
+    })
+}
+
+/// A builder for `url` with the farm's credentials and quick retries.
+#[allow(dead_code)]
+pub fn builder_for(farm: &MockFarm, url: &str) -> render_api_client::ClientBuilder {
     Client::builder()
         .host(url)
         .credentials(farm.credentials())
@@ -139,6 +160,4 @@ pub fn client_for(farm: &MockFarm, url: &str) -> Client {
             max_delay: Duration::from_millis(50),
             retry_writes: false,
         })
-        .build()
-        .unwrap()
 }

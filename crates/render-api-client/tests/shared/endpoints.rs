@@ -1,11 +1,8 @@
-//! Every endpoint, called through its generated method against the mock farm over real HTTP,
-//! returns the typed data.
-
-mod common;
+// Every endpoint, called through its generated method against the mock farm over real HTTP,
+// returns the typed data. Included once per transport by `tests/behaviour.rs`.
 
 use std::time::Duration;
 
-use common::client_for;
 use render_api_client::types::*;
 use render_api_mock::{FarmConfig, MockFarm};
 
@@ -25,32 +22,32 @@ fn every_endpoint_answers_typed_data() {
         called.insert(name.to_owned());
     };
 
-    let platforms = client.query_platforms(Zone::China).send().unwrap();
+    let platforms = client.query_platforms(Zone::China).sent().unwrap();
     assert_eq!(platforms[0].name, "query_platform_w2");
     hit("queryPlatforms");
-    let profile = client.query_user_profile().send().unwrap();
+    let profile = client.query_user_profile().sent().unwrap();
     assert_eq!(
         (profile.user_id, profile.user_name.as_str()),
         (10001136, "rayvision")
     );
     assert_eq!(profile.coupon.unwrap().to_string(), "49.93");
     hit("queryUserProfile");
-    client.update_user_setting(24 * 3600).send().unwrap();
+    client.update_user_setting(24 * 3600).sent().unwrap();
     hit("updateUserSetting");
     assert_eq!(
-        client.query_user_setting().send().unwrap().task_over_time,
+        client.query_user_setting().sent().unwrap().task_over_time,
         Some(24)
     );
     hit("queryUserSetting");
     assert_eq!(
-        client.get_transfer_bid().send().unwrap().config_bid,
+        client.get_transfer_bid().sent().unwrap().config_bid,
         "30201"
     );
     hit("getTransferBid");
     assert_eq!(
         client
             .get_ray_sync_user_key()
-            .send()
+            .sent()
             .unwrap()
             .user_name
             .as_deref(),
@@ -60,7 +57,7 @@ fn every_endpoint_answers_typed_data() {
     assert_eq!(
         client
             .get_transfer_server_msg(Zone::Overseas)
-            .send()
+            .sent()
             .unwrap()
             .raysync_transfer
             .ssl_port,
@@ -71,7 +68,7 @@ fn every_endpoint_answers_typed_data() {
         .query_error_detail()
         .code("15000")
         .language(Language::English)
-        .send()
+        .sent()
         .unwrap();
     assert_eq!(details[0].language_flag, Some(1));
     hit("queryErrorDetail");
@@ -79,33 +76,33 @@ fn every_endpoint_answers_typed_data() {
     let created = client
         .create_task(2)
         .labels(["demo".to_owned()])
-        .send()
+        .sent()
         .unwrap();
     let (id, other) = (created.task_id_list[0], created.task_id_list[1]);
     hit("createTask");
-    client.submit_task(id).send().unwrap();
+    client.submit_task(id).sent().unwrap();
     hit("submitTask");
-    client.update_task_user_level(id, 60).send().unwrap();
+    client.update_task_user_level(id, 60).sent().unwrap();
     hit("updateTaskUserLevel");
-    client.set_over_time_stop([id], 7200).send().unwrap();
+    client.set_over_time_stop([id], 7200).sent().unwrap();
     hit("setOverTimeStop");
     farm.farm().advance(Duration::from_secs(31));
-    let info = client.query_task_info([id]).send().unwrap();
+    let info = client.query_task_info([id]).sent().unwrap();
     assert_eq!(info.items[0].task_status, TaskStatus::Rendering);
     assert_eq!(info.items[0].task_user_level, Some(60));
     hit("queryTaskInfo");
-    client.full_speed([id]).send().unwrap();
+    client.full_speed([id]).sent().unwrap();
     hit("fullSpeed");
     farm.farm().advance(Duration::from_secs(61));
     let list = client
         .get_task_list()
         .page_size(10)
         .status_list([TaskStatus::FinishedHasFailed])
-        .send()
+        .sent()
         .unwrap();
     assert_eq!(list.items.iter().map(|t| t.id).collect::<Vec<_>>(), [id]);
     hit("getTaskList");
-    let frames = client.query_task_frames(id).page_size(10).send().unwrap();
+    let frames = client.query_task_frames(id).page_size(10).sent().unwrap();
     let statuses: Vec<FrameStatus> = frames.items.iter().map(|f| f.frame_status).collect();
     assert_eq!(
         statuses,
@@ -117,52 +114,52 @@ fn every_endpoint_answers_typed_data() {
         ]
     );
     hit("queryTaskFrames");
-    let stats = client.query_all_frame_stats().send().unwrap();
+    let stats = client.query_all_frame_stats().sent().unwrap();
     assert_eq!((stats.done_frames_total, stats.failed_frames_total), (3, 1));
     hit("queryAllFrameStats");
-    client.restart_failed_frames([id]).send().unwrap();
+    client.restart_failed_frames([id]).sent().unwrap();
     hit("restartFailedFrames");
     client
         .restart_frame(id, FrameSelection::Listed)
         .ids([frames.items[0].id])
-        .send()
+        .sent()
         .unwrap();
     hit("restartFrame");
     let img = client
         .load_task_process_img(id)
         .frame_type(FrameType::Main)
-        .send()
+        .sent()
         .unwrap();
     assert_eq!(img.grab_info.unwrap().len(), 4);
     hit("loadTaskProcessImg");
     let thumbs = client
         .loading_frame_thumbnail(frames.items[2].id, FrameStatus::Done)
-        .send()
+        .sent()
         .unwrap();
     assert_eq!(thumbs.len(), 1);
     hit("loadingFrameThumbnail");
 
-    client.submit_task(other).send().unwrap();
-    client.stop_task([other]).send().unwrap();
+    client.submit_task(other).sent().unwrap();
+    client.stop_task([other]).sent().unwrap();
     hit("stopTask");
-    client.start_task([other]).send().unwrap();
+    client.start_task([other]).sent().unwrap();
     hit("startTask");
-    client.abort_task([other]).send().unwrap();
+    client.abort_task([other]).sent().unwrap();
     hit("abortTask");
-    client.delete_task([other]).send().unwrap();
+    client.delete_task([other]).sent().unwrap();
     hit("deleteTask");
 
-    client.add_label("myLabel", 0).send().unwrap();
+    client.add_label("myLabel", 0).sent().unwrap();
     hit("addLabel");
     assert_eq!(
-        client.get_label_list().send().unwrap().project_name_list[0].project_name,
+        client.get_label_list().sent().unwrap().project_name_list[0].project_name,
         "myLabel"
     );
     hit("getLabelList");
-    client.delete_label("myLabel").send().unwrap();
+    client.delete_label("myLabel").sent().unwrap();
     hit("deleteLabel");
 
-    let software = client.query_supported_software().send().unwrap();
+    let software = client.query_supported_software().sent().unwrap();
     assert!(
         software
             .render_info_list
@@ -172,7 +169,7 @@ fn every_endpoint_answers_typed_data() {
     hit("querySupportedSoftware");
     let plugins = client
         .query_supported_plugin(Software::Maya, OsName::Linux)
-        .send()
+        .sent()
         .unwrap();
     let plugin_id = plugins.cg_plugin[0].plugin_versions[0].plugin_id;
     hit("querySupportedPlugin");
@@ -186,7 +183,7 @@ fn every_endpoint_answers_typed_data() {
             RenderSystem::Linux,
             [plugin_id],
         )
-        .send()
+        .sent()
         .unwrap();
     assert_eq!(added.edit_name, "mine");
     hit("addRenderEnv");
@@ -200,56 +197,56 @@ fn every_endpoint_answers_typed_data() {
             RenderSystem::Windows,
             [],
         )
-        .send()
+        .sent()
         .unwrap();
     hit("updateRenderEnv");
-    client.set_default_render_env("mine").send().unwrap();
+    client.set_default_render_env("mine").sent().unwrap();
     hit("setDefaultRenderEnv");
     let envs = client
         .get_render_env()
         .cg_id(Software::Maya)
-        .send()
+        .sent()
         .unwrap();
     let mine = envs.iter().find(|e| e.edit_name == "mine").unwrap();
     assert_eq!((mine.os_name, mine.is_default), (RenderSystem::Windows, 1));
     hit("getRenderEnv");
-    client.delete_render_env("mine").send().unwrap();
+    client.delete_render_env("mine").sent().unwrap();
     hit("deleteRenderEnv");
 
     // The calls of API 2.0.0 only.
-    let created = client.create_task(1).artist("someone").send().unwrap();
+    let created = client.create_task(1).artist("someone").sent().unwrap();
     let third = created.task_id_list[0];
     client
         .task_json_file(third, TaskFileName::Task, r#"{"software_config": {}}"#)
-        .send()
+        .sent()
         .unwrap();
     hit("taskJsonFile");
     let err = client
         .task_json_file(third, TaskFileName::Upload, "not json")
-        .send()
+        .sent()
         .unwrap_err();
     assert_eq!(err.code(), Some(ErrorCode::ParameterInvalid));
-    client.update_task_limit(third, 10).send().unwrap();
+    client.update_task_limit(third, 10).sent().unwrap();
     hit("updateTaskLimit");
-    client.add_task_label("urgent", [third]).send().unwrap();
+    client.add_task_label("urgent", [third]).sent().unwrap();
     hit("addTaskLabel");
     client
         .delete_task_label([third])
         .label_names(["urgent".to_owned()])
-        .send()
+        .sent()
         .unwrap();
     hit("deleteTaskLabel");
-    client.add_label("project-a", 0).send().unwrap();
-    let projects = client.list_projects().flag(1).send().unwrap();
+    client.add_label("project-a", 0).sent().unwrap();
+    let projects = client.list_projects().flag(1).sent().unwrap();
     assert_eq!(projects.project_name_list[0].project_name, "project-a");
     hit("listProjects");
-    let config = client.get_config().send().unwrap();
+    let config = client.get_config().sent().unwrap();
     let engines = config.resq_engines.unwrap();
     assert!(engines.iter().any(|e| e.engine_name == "RaySync"));
     // The engines' passwords are secrets: Debug never shows them.
     assert!(!format!("{engines:?}").contains("mock-farm-aspera-password"));
     hit("getConfig");
-    let files = client.get_output_user_dir_file().send().unwrap();
+    let files = client.get_output_user_dir_file().sent().unwrap();
     assert!(files.iter().all(|f| f.directory), "{files:?}");
     assert!(
         files
@@ -260,11 +257,11 @@ fn every_endpoint_answers_typed_data() {
     let inside = client
         .get_output_user_dir_file()
         .task_id(id)
-        .send()
+        .sent()
         .unwrap();
     assert!(!inside.is_empty() && inside.iter().all(|f| !f.directory));
     hit("getOutputUserDirFile");
-    let log = client.show_log(frames.items[0].id).send().unwrap();
+    let log = client.show_log(frames.items[0].id).sent().unwrap();
     assert!(
         log.items.iter().any(|l| l.contains(&format!("task {id}"))),
         "{log:?}"
@@ -273,7 +270,7 @@ fn every_endpoint_answers_typed_data() {
     let hardware = client
         .list_hardware_configs()
         .task_ids([third.to_string()])
-        .send()
+        .sent()
         .unwrap();
     let other_config = hardware
         .iter()
@@ -289,12 +286,12 @@ fn every_endpoint_answers_typed_data() {
             "",
             "64GB",
         )
-        .send()
+        .sent()
         .unwrap();
     let hardware = client
         .list_hardware_configs()
         .task_ids([third.to_string()])
-        .send()
+        .sent()
         .unwrap();
     assert_eq!(
         hardware
@@ -304,13 +301,13 @@ fn every_endpoint_answers_typed_data() {
         Some(other_config)
     );
     hit("editTaskHardwareConfig");
-    client.submit_task(third).send().unwrap();
+    client.submit_task(third).sent().unwrap();
     farm.farm().advance(Duration::from_secs(31));
     client
         .stop_task_frames(third, FrameSelection::All)
-        .send()
+        .sent()
         .unwrap();
-    let stopped = client.query_task_frames(third).send().unwrap();
+    let stopped = client.query_task_frames(third).sent().unwrap();
     assert!(
         stopped
             .items
@@ -318,13 +315,13 @@ fn every_endpoint_answers_typed_data() {
             .all(|f| f.frame_status == FrameStatus::Stopped)
     );
     hit("stopTaskFrames");
-    let records = client.task_record(2).send().unwrap();
+    let records = client.task_record(2).sent().unwrap();
     assert!(records.total >= 3, "{records:?}");
     hit("taskRecord");
-    let logins = client.login_record().send().unwrap();
+    let logins = client.login_record().sent().unwrap();
     assert_eq!(logins.items.len(), 1);
     hit("loginRecord");
-    assert!(client.get_user_pack_node_info().send().unwrap().is_empty());
+    assert!(client.get_user_pack_node_info().sent().unwrap().is_empty());
     hit("getUserPackNodeInfo");
 
     let all: std::collections::BTreeSet<String> =
@@ -339,11 +336,11 @@ fn every_endpoint_answers_typed_data() {
 fn pages_walks_every_page_and_stops() {
     let farm = MockFarm::start().unwrap();
     let client = client_for(&farm, farm.url());
-    let created = client.create_task(7).send().unwrap();
+    let created = client.create_task(7).sent().unwrap();
     let ids: Vec<i64> = client
         .get_task_list()
         .page_size(3)
-        .pages()
+        .paged()
         .map(|t| t.unwrap().id)
         .collect();
     let mut expected = created.task_id_list.clone();
@@ -351,12 +348,12 @@ fn pages_walks_every_page_and_stops() {
     assert_eq!(ids, expected);
     assert_eq!(farm.attempts("getTaskList"), 3, "three pages of 3, 3 and 1");
     // A page size that divides the total: the last full page ends it, no empty page fetched.
-    let n = client.get_task_list().page_size(7).pages().count();
+    let n = client.get_task_list().page_size(7).paged().count();
     assert_eq!(n, 7);
     assert_eq!(farm.attempts("getTaskList"), 4);
     // Nothing at all: one call, no items.
     let empty = MockFarm::start().unwrap();
     let client = client_for(&empty, empty.url());
-    assert_eq!(client.get_task_list().page_size(5).pages().count(), 0);
+    assert_eq!(client.get_task_list().page_size(5).paged().count(), 0);
     assert_eq!(empty.attempts("getTaskList"), 1);
 }

@@ -1,0 +1,168 @@
+//! The async transport: [`AsyncClient`] on tokio, through reqwest.
+
+use futures_util::stream::{self, Stream, StreamExt, TryStreamExt};
+use render_api_types::{Endpoint, Generation, Paginated, TaskInfo};
+
+use crate::client::MAX_REPLY;
+use crate::sans_io::{HttpRequest, Step, TransportFailure, WaitStep};
+use crate::transport::Tokio;
+use crate::{Call, Client, Error, WaitOptions};
+
+/// The async client: [`Client`] over the [`Tokio`] transport, built with
+/// [`ClientBuilder::build_async`](crate::ClientBuilder::build_async).
+///
+/// It has every generated method of the blocking client, with the same arguments and
+/// setters; a call's `send` is an `async fn`, `pages` a [`Stream`], and
+/// [`wait_for_task`](AsyncClient::wait_for_task) an `async fn`. Retries, their backoff,
+/// clock-skew correction, timeouts and errors are the blocking client's (one core serves
+/// both).
+///
+/// ```no_run
+/// use futures_util::TryStreamExt;
+/// use render_api_client::{Client, Credentials};
+/// use render_api_client::types::TaskStatus;
+///
+/// # async fn run() -> Result<(), render_api_client::Error> {
+/// let client = Client::builder()
+///     .credentials(Credentials::new("AKID…", "key"))
+///     .build_async()?;
+/// let page = client.get_task_list().status_list([TaskStatus::Rendering]).send().await?;
+/// client.stop_task(page.items.iter().map(|t| t.id)).send().await?;
+/// let tasks: Vec<_> = client.get_task_list().pages().try_collect().await?;
+/// # let _ = tasks;
+/// # Ok(())
+/// # }
+/// ```
+pub type AsyncClient<G = render_api_types::V2> = Client<G, Tokio>;
+
+impl<G: Generation> Client<G, Tokio> {
+    /// Calls endpoint `E` with `request`: the generic form of every generated method; see
+    /// [`Client::call`].
+    pub async fn call<E: Endpoint>(&self, request: &E::Request) -> Result<E::Response, Error> {
+        use tracing::Instrument;
+        let span = tracing::info_span!("renderbus_call", endpoint = E::NAME, api = G::API.header());
+        async {
+            let mut exchange = self.core().exchange::<E>(request)?;
+            loop {
+                let request = exchange.request()?;
+                let step = match self.transport().send(request).await {
+                    Ok((status, body)) => exchange.on_reply(status, &body),
+                    Err(failure) => exchange.on_failure(failure),
+                };
+                match step {
+                    Step::Done(data) => return Ok(data),
+                    Step::Failed(error) => return Err(error),
+                    Step::Retry(delay) => tokio::time::sleep(delay).await,
+                }
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Every item of every page, as a stream; see [`Call::pages`].
+    pub(crate) fn all_pages<E: Paginated>(
+        &self,
+        request: E::Request,
+    ) -> impl Stream<Item = Result<E::Item, Error>> + Send + '_
+    where
+        E::Request: Send + Sync,
+        E::Item: Send,
+        E::Response: Send,
+    {
+        let cursor = self.core().pages::<E>(request);
+        stream::try_unfold(cursor, move |mut cursor| async move {
+            let Some(request) = cursor.next_request() else {
+                return Ok(None);
+            };
+            match self.call::<E>(request).await {
+                Ok(page) => {
+                    let items = cursor.on_page(page);
+                    Ok(Some((stream::iter(items.into_iter().map(Ok)), cursor)))
+                }
+                Err(e) => Err(e),
+            }
+        })
+        .try_flatten()
+        .boxed()
+    }
+
+    /// Polls a task until it ends, calling `progress` with each poll's task; answers the last
+    /// one. The async form of [`Client::wait_for_task`], with the same rules: outages are
+    /// ridden out; only a service error code or the timeout ends it early.
+    pub async fn wait_for_task(
+        &self,
+        task_id: i64,
+        options: &WaitOptions,
+        mut progress: impl FnMut(&TaskInfo),
+    ) -> Result<TaskInfo, Error> {
+        let mut waiter = self.core().wait(task_id, options);
+        loop {
+            let result = self
+                .call::<render_api_types::QueryTaskInfo>(&waiter.request())
+                .await;
+            match waiter.on_poll(result, &mut progress) {
+                WaitStep::Ended(task) => return Ok(*task),
+                WaitStep::Failed(error) => return Err(error),
+                WaitStep::Poll(delay) => tokio::time::sleep(delay).await,
+            }
+        }
+    }
+}
+
+impl Tokio {
+    /// One POST: the status and body of the reply, or why there was none.
+    async fn send(&self, request: HttpRequest) -> Result<(u16, Vec<u8>), TransportFailure> {
+        let mut builder = self
+            .http
+            .post(&request.url)
+            .timeout(request.timeout)
+            .header(reqwest::header::CONTENT_TYPE, HttpRequest::CONTENT_TYPE);
+        for (name, value) in &request.headers {
+            builder = builder.header(*name, value);
+        }
+        let mut response = builder.body(request.body).send().await.map_err(failure)?;
+        let status = response.status().as_u16();
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(failure)? {
+            if (body.len() + chunk.len()) as u64 > MAX_REPLY {
+                return Err(TransportFailure::other(format!(
+                    "the reply is larger than {MAX_REPLY} bytes"
+                )));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok((status, body))
+    }
+}
+
+/// What a reqwest failure means to the core.
+fn failure(source: reqwest::Error) -> TransportFailure {
+    if source.is_timeout() {
+        TransportFailure::timeout(source)
+    } else {
+        TransportFailure::other(source)
+    }
+}
+
+impl<'c, E: Endpoint, G: Generation> Call<'c, E, Client<G, Tokio>> {
+    /// Makes the call: signs, sends (retrying what is safe to retry), and reads the reply.
+    pub async fn send(self) -> Result<E::Response, Error> {
+        self.client().call::<E>(self.request()).await
+    }
+}
+
+impl<'c, E: Paginated, G: Generation> Call<'c, E, Client<G, Tokio>>
+where
+    E::Request: Send + Sync,
+    E::Item: Send,
+    E::Response: Send,
+{
+    /// Every item of every page, from the request's page on, fetched as the stream is
+    /// polled; it ends after the last page, and yields an error (then ends) if a page cannot
+    /// be fetched.
+    pub fn pages(self) -> impl Stream<Item = Result<E::Item, Error>> + Send + 'c {
+        let (client, request) = self.into_parts();
+        client.all_pages::<E>(request)
+    }
+}
