@@ -1,15 +1,30 @@
-//! A small HTTP/1.1 server on `std::net`: keep-alive, `Content-Length` bodies, and answers
-//! (never a crash) to abuse: oversized, slow, truncated or malformed requests.
+//! The farm's HTTP layer: hyper 1 (HTTP/1.1) on a tokio runtime of its own.
 //!
-//! tiny_http was the first choice, but it sets no socket timeouts, so a client that drips its
-//! body would hold a handler forever; here every connection has a read deadline.
+//! hyper parses requests (`Content-Length` and chunked bodies alike), keeps connections alive
+//! and answers malformed heads (400) and oversized ones (431) itself; this module adds what a
+//! test farm facing misbehaving clients needs: a read deadline for heads (hyper's
+//! `header_read_timeout`, which also closes idle keep-alive connections) and for bodies (408),
+//! a body limit checked before reading and while reading (413), a cap on connections (503),
+//! and an answer, never a crash. Each connection is a task, not a thread, so thousands of idle
+//! or slow connections cost little memory and do not delay real requests.
 
-use std::io::{self, BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::convert::Infallible;
+use std::io;
+use std::net::{SocketAddr, TcpListener as StdListener};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::io::AsyncWriteExt;
+use tokio::sync::oneshot;
 
 /// A request that arrived whole.
 #[derive(Debug)]
@@ -18,7 +33,7 @@ pub struct Request {
     pub method: String,
     /// The path, without a query string.
     pub path: String,
-    /// Headers in arrival order, names as sent.
+    /// Headers in arrival order, names in lower case.
     pub headers: Vec<(String, String)>,
     /// The body.
     pub body: Vec<u8>,
@@ -50,10 +65,11 @@ pub struct Response {
 pub struct Limits {
     /// The largest body accepted; larger ones get 413.
     pub max_body: usize,
-    /// The largest head (request line and headers) accepted; larger ones get 431.
+    /// The largest head (request line and headers) accepted; larger ones get 431. At least
+    /// 8 KiB (hyper's smallest read buffer).
     pub max_head: usize,
-    /// How long a request may take to arrive once started, and how long an idle keep-alive
-    /// connection is kept.
+    /// How long a request's head may take to arrive (and how long an idle keep-alive
+    /// connection is kept), and how long its body may take once the head is in (408).
     pub read_timeout: Duration,
     /// How many connections are served at once; more get 503.
     pub max_connections: usize,
@@ -65,7 +81,7 @@ impl Default for Limits {
             max_body: 1 << 20,
             max_head: 16 << 10,
             read_timeout: Duration::from_secs(10),
-            max_connections: 512,
+            max_connections: 10_000,
         }
     }
 }
@@ -78,56 +94,47 @@ pub trait Handler: Send + Sync + 'static {
     fn refuse(&self, status: u16, reason: &str) -> Response;
 }
 
-/// A running server; dropping it stops it.
+/// A running server on a runtime of its own (on a background thread, so that synchronous
+/// code can start and stop it); dropping it stops it.
 pub struct Server {
     addr: SocketAddr,
-    stop: Arc<AtomicBool>,
-    acceptor: Option<JoinHandle<()>>,
+    stop: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
 }
 
 impl Server {
     /// Binds `addr` and serves `handler` until dropped.
     pub fn start(addr: SocketAddr, limits: Limits, handler: Arc<dyn Handler>) -> io::Result<Self> {
-        let listener = TcpListener::bind(addr)?;
+        let listener = StdListener::bind(addr)?;
+        listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
-        let stop = Arc::new(AtomicBool::new(false));
-        let live = Arc::new(AtomicUsize::new(0));
-        let acceptor = {
-            let stop = Arc::clone(&stop);
-            std::thread::Builder::new()
-                .name(format!("mock-farm-accept-{}", addr.port()))
-                .spawn(move || {
-                    for stream in listener.incoming() {
-                        if stop.load(Ordering::SeqCst) {
-                            break;
-                        }
-                        let Ok(stream) = stream else { continue };
-                        let handler = Arc::clone(&handler);
-                        let live = Arc::clone(&live);
-                        let stop = Arc::clone(&stop);
-                        if live.fetch_add(1, Ordering::SeqCst) >= limits.max_connections {
-                            live.fetch_sub(1, Ordering::SeqCst);
-                            let reply = handler.refuse(503, "too many connections");
-                            let _ = write_response(&mut &stream, &reply, false);
-                            continue;
-                        }
-                        let spawned = std::thread::Builder::new()
-                            .name("mock-farm-conn".into())
-                            .spawn(move || {
-                                serve_connection(stream, limits, &*handler, &stop);
-                                live.fetch_sub(1, Ordering::SeqCst);
-                            });
-                        if spawned.is_err() {
-                            // Out of threads: the connection is dropped, the server goes on.
-                            continue;
-                        }
+        let workers = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(workers)
+            .thread_name(format!("mock-farm-{}", addr.port()))
+            .enable_io()
+            .enable_time()
+            .build()?;
+        let (stop, stopped) = oneshot::channel();
+        let thread = std::thread::Builder::new()
+            .name(format!("mock-farm-{}", addr.port()))
+            .spawn(move || {
+                runtime.block_on(async move {
+                    let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
+                        return;
+                    };
+                    tokio::select! {
+                        () = accept_loop(listener, limits, handler) => {}
+                        _ = stopped => {}
                     }
-                })?
-        };
+                });
+                // Connections still open are dropped with the runtime.
+                runtime.shutdown_timeout(Duration::from_secs(1));
+            })?;
         Ok(Server {
             addr,
-            stop,
-            acceptor: Some(acceptor),
+            stop: Some(stop),
+            thread: Some(thread),
         })
     }
 
@@ -139,194 +146,141 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        // Wake the blocking accept.
-        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
-        if let Some(acceptor) = self.acceptor.take() {
-            let _ = acceptor.join();
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
         }
     }
 }
 
-enum ReadOutcome {
-    Request(Request, bool),
-    Closed,
-    Refuse(u16, &'static str),
-}
-
-fn serve_connection(stream: TcpStream, limits: Limits, handler: &dyn Handler, stop: &AtomicBool) {
-    let _ = stream.set_read_timeout(Some(limits.read_timeout));
-    let _ = stream.set_write_timeout(Some(limits.read_timeout));
-    let _ = stream.set_nodelay(true);
-    let Ok(write_half) = stream.try_clone() else {
-        return;
-    };
-    let mut writer = write_half;
-    let mut reader = BufReader::new(stream);
+async fn accept_loop(listener: tokio::net::TcpListener, limits: Limits, handler: Arc<dyn Handler>) {
+    let live = Arc::new(AtomicUsize::new(0));
+    let max_head = limits.max_head.max(8 << 10);
     loop {
-        if stop.load(Ordering::SeqCst) {
-            return;
-        }
-        match read_request(&mut reader, &limits) {
-            ReadOutcome::Closed => return,
-            ReadOutcome::Refuse(status, reason) => {
-                let reply = handler.refuse(status, reason);
-                let _ = write_response(&mut writer, &reply, false);
-                return;
+        let (mut stream, _) = match listener.accept().await {
+            Ok(accepted) => accepted,
+            // Out of file descriptors, or a connection reset before it was accepted: go on
+            // (after a breath, so that a full table does not spin the loop).
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                continue;
             }
-            ReadOutcome::Request(request, keep_alive) => {
-                let reply = handler.handle(request);
-                if write_response(&mut writer, &reply, keep_alive).is_err() || !keep_alive {
-                    return;
-                }
-            }
-        }
-    }
-}
-
-fn read_request(reader: &mut BufReader<TcpStream>, limits: &Limits) -> ReadOutcome {
-    // The head: read until the blank line, within the limit.
-    let mut head = Vec::new();
-    loop {
-        let before = head.len();
-        let mut line = Vec::new();
-        let read = reader
-            .by_ref()
-            .take((limits.max_head + 1 - head.len().min(limits.max_head)) as u64)
-            .read_until(b'\n', &mut line);
-        match read {
-            Ok(0) if before == 0 => return ReadOutcome::Closed,
-            Ok(0) => return ReadOutcome::Refuse(400, "the request ended inside its headers"),
-            Ok(_) => head.extend_from_slice(&line),
-            Err(e) if is_timeout(&e) && before == 0 => return ReadOutcome::Closed,
-            Err(e) if is_timeout(&e) => {
-                return ReadOutcome::Refuse(408, "the request's headers did not arrive in time");
-            }
-            Err(_) => return ReadOutcome::Closed,
-        }
-        if head.len() > limits.max_head {
-            return ReadOutcome::Refuse(431, "the request's headers are too large");
-        }
-        if head == b"\r\n" || head == b"\n" {
-            // Tolerate blank lines between keep-alive requests.
-            head.clear();
+        };
+        let handler = Arc::clone(&handler);
+        if live.fetch_add(1, Ordering::SeqCst) >= limits.max_connections {
+            live.fetch_sub(1, Ordering::SeqCst);
+            let reply = handler.refuse(503, "too many connections");
+            tokio::spawn(async move {
+                let _ = stream.write_all(&raw_reply(&reply)).await;
+                let _ = stream.shutdown().await;
+            });
             continue;
         }
-        if head.ends_with(b"\r\n\r\n") || head.ends_with(b"\n\n") {
-            break;
-        }
-        if !line.ends_with(b"\n") {
-            return ReadOutcome::Refuse(400, "the request ended inside its headers");
-        }
+        let _ = stream.set_nodelay(true);
+        let live = Arc::clone(&live);
+        tokio::spawn(async move {
+            let service = service_fn(|request| {
+                let handler = Arc::clone(&handler);
+                async move { Ok::<_, Infallible>(respond(request, limits, &*handler).await) }
+            });
+            let _ = http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(limits.read_timeout)
+                .max_buf_size(max_head)
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+            live.fetch_sub(1, Ordering::SeqCst);
+        });
     }
+}
 
-    let mut slots = [httparse::EMPTY_HEADER; 64];
-    let mut parsed = httparse::Request::new(&mut slots);
-    match parsed.parse(&head) {
-        Ok(httparse::Status::Complete(_)) => {}
-        Ok(httparse::Status::Partial) | Err(_) => {
-            return ReadOutcome::Refuse(400, "the request line or headers are malformed");
+/// Reads the body (within the limits) and asks the handler.
+async fn respond(
+    request: hyper::Request<Incoming>,
+    limits: Limits,
+    handler: &dyn Handler,
+) -> hyper::Response<Full<Bytes>> {
+    match read(request, limits).await {
+        Ok(request) => to_hyper(handler.handle(request)),
+        Err((status, reason)) => to_hyper(handler.refuse(status, reason)),
+    }
+}
+
+async fn read(
+    request: hyper::Request<Incoming>,
+    limits: Limits,
+) -> Result<Request, (u16, &'static str)> {
+    let (parts, body) = request.into_parts();
+    // A declared length over the limit is refused before anything is read.
+    if let Some(length) = parts.headers.get(CONTENT_LENGTH)
+        && length
+            .to_str()
+            .ok()
+            .and_then(|l| l.parse::<usize>().ok())
+            .is_some_and(|l| l > limits.max_body)
+    {
+        return Err((413, "the body is larger than the farm accepts"));
+    }
+    let mut headers = Vec::with_capacity(parts.headers.len());
+    for (name, value) in &parts.headers {
+        match value.to_str() {
+            Ok(v) => headers.push((name.as_str().to_owned(), v.trim().to_owned())),
+            Err(_) => return Err((400, "a header value is not UTF-8")),
         }
     }
-    let method = parsed.method.unwrap_or_default().to_owned();
-    let target = parsed.path.unwrap_or_default();
-    let path = target.split('?').next().unwrap_or_default().to_owned();
-    let http10 = parsed.version == Some(0);
-    let mut headers = Vec::with_capacity(parsed.headers.len());
-    for h in parsed.headers.iter() {
-        match std::str::from_utf8(h.value) {
-            Ok(v) => headers.push((h.name.to_owned(), v.trim().to_owned())),
-            Err(_) => return ReadOutcome::Refuse(400, "a header value is not UTF-8"),
-        }
-    }
-    let find = |name: &str| {
-        headers
-            .iter()
-            .find(|(n, _): &&(String, String)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    };
-    let keep_alive = match find("connection") {
-        Some(v) if v.eq_ignore_ascii_case("close") => false,
-        Some(v) if v.eq_ignore_ascii_case("keep-alive") => true,
-        _ => !http10,
-    };
-    if find("transfer-encoding").is_some() {
-        return ReadOutcome::Refuse(411, "send the body with a Content-Length, not chunked");
-    }
-    let length = match find("content-length") {
-        None => 0,
-        Some(v) => match v.parse::<usize>() {
-            Ok(n) => n,
-            Err(_) => return ReadOutcome::Refuse(400, "the Content-Length is not a number"),
-        },
-    };
-    if length > limits.max_body {
-        return ReadOutcome::Refuse(413, "the body is larger than the farm accepts");
-    }
-    let mut body = vec![0u8; length];
-    let mut filled = 0;
-    while filled < length {
-        match reader.read(&mut body[filled..]) {
-            Ok(0) => return ReadOutcome::Refuse(400, "the body ended before its Content-Length"),
-            Ok(n) => filled += n,
-            Err(e) if is_timeout(&e) => {
-                return ReadOutcome::Refuse(408, "the body did not arrive in time");
-            }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(_) => return ReadOutcome::Closed,
-        }
-    }
-    ReadOutcome::Request(
-        Request {
-            method,
-            path,
-            headers,
-            body,
-        },
-        keep_alive,
+    let collected = tokio::time::timeout(
+        limits.read_timeout,
+        Limited::new(body, limits.max_body).collect(),
     )
+    .await;
+    let body = match collected {
+        Err(_) => return Err((408, "the body did not arrive in time")),
+        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => {
+            return Err((413, "the body is larger than the farm accepts"));
+        }
+        Ok(Err(_)) => return Err((400, "the body ended before it was complete")),
+        Ok(Ok(collected)) => collected.to_bytes().to_vec(),
+    };
+    Ok(Request {
+        method: parts.method.as_str().to_owned(),
+        path: parts.uri.path().to_owned(),
+        headers,
+        body,
+    })
 }
 
-fn is_timeout(e: &io::Error) -> bool {
-    matches!(
-        e.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-    )
-}
-
-fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        400 => "Bad Request",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        408 => "Request Timeout",
-        411 => "Length Required",
-        413 => "Payload Too Large",
-        415 => "Unsupported Media Type",
-        431 => "Request Header Fields Too Large",
-        500 => "Internal Server Error",
-        503 => "Service Unavailable",
-        _ => "Unknown",
-    }
-}
-
-fn write_response<W: Write>(out: &mut W, reply: &Response, keep_alive: bool) -> io::Result<()> {
-    let mut head = format!(
-        "HTTP/1.1 {} {}\r\nContent-Type: application/json;charset=UTF-8\r\nContent-Length: {}\r\nConnection: {}\r\n",
-        reply.status,
-        reason(reply.status),
-        reply.body.len(),
-        if keep_alive { "keep-alive" } else { "close" }
+fn to_hyper(reply: Response) -> hyper::Response<Full<Bytes>> {
+    let mut response = hyper::Response::new(Full::new(Bytes::from(reply.body)));
+    *response.status_mut() = hyper::StatusCode::from_u16(reply.status)
+        .unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = response.headers_mut();
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("application/json;charset=UTF-8"),
     );
-    for (name, value) in &reply.headers {
-        head.push_str(name);
-        head.push_str(": ");
-        head.push_str(value);
-        head.push_str("\r\n");
+    for (name, value) in reply.headers {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            headers.append(name, value);
+        }
     }
-    head.push_str("\r\n");
-    out.write_all(head.as_bytes())?;
-    out.write_all(&reply.body)?;
-    out.flush()
+    response
+}
+
+/// A whole reply as bytes, closing the connection: for the answer to a connection over the cap,
+/// which is written without hyper.
+fn raw_reply(reply: &Response) -> Vec<u8> {
+    let reason = hyper::StatusCode::from_u16(reply.status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("Unknown");
+    let mut bytes = format!(
+        "HTTP/1.1 {} {reason}\r\nContent-Type: application/json;charset=UTF-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        reply.status,
+        reply.body.len(),
+    )
+    .into_bytes();
+    bytes.extend_from_slice(&reply.body);
+    bytes
 }

@@ -282,12 +282,16 @@ fn http_abuse_gets_an_answer() {
     );
     let reply = raw(&farm, bytes.as_bytes());
     assert_eq!(reply.status, 415);
-    // Chunked bodies are not taken.
+    // A chunked body over the limit: refused while it is read (no length to check first).
+    let chunk = "x".repeat(700);
     let bytes = format!(
-        "POST {PLATFORMS} HTTP/1.1\r\nHost: {}\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{{}}\r\n0\r\n\r\n",
-        farm.host()
+        "POST {PLATFORMS} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n{:x}\r\n{chunk}\r\n{:x}\r\n{chunk}\r\n0\r\n\r\n",
+        farm.host(),
+        chunk.len(),
+        chunk.len()
     );
-    assert_eq!(raw(&farm, bytes.as_bytes()).status, 411);
+    let reply = raw(&farm, bytes.as_bytes());
+    assert_eq!((reply.status, reply.code()), (413, 600));
     // Garbage.
     assert_eq!(raw(&farm, b"\x16\x03\x01 hello\r\n\r\n").status, 400);
     // The farm still serves correct requests.
@@ -432,4 +436,112 @@ fn the_official_clients_quirks_are_accepted() {
         "/api/render/task/restartFrame",
         &format!(r#"{{"taskIds": {id}, "selectAll": 1, "ids": []}}"#),
     );
+}
+
+/// Clients in other languages send bodies chunked (no Content-Length): a signed request so
+/// sent, in several chunks, is verified and answered like any other.
+#[test]
+fn a_chunked_body_is_accepted() {
+    let farm = MockFarm::start().unwrap();
+    let h = headers(&farm);
+    let body_text = r#"{"zone": 1}"#;
+    let body: serde_json::Value = serde_json::from_str(body_text).unwrap();
+    let signed = render_sign::Request::new(farm.host(), PLATFORMS, &h, &body)
+        .sign(&farm.credentials())
+        .unwrap();
+    let mut bytes = format!(
+        "POST {PLATFORMS} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n",
+        farm.host()
+    );
+    for (name, value) in signed.iter() {
+        bytes.push_str(&format!("{name}: {value}\r\n"));
+    }
+    bytes.push_str("\r\n");
+    for piece in [&body_text[..3], &body_text[3..7], &body_text[7..]] {
+        bytes.push_str(&format!("{:x}\r\n{piece}\r\n", piece.len()));
+    }
+    bytes.push_str("0\r\n\r\n");
+    let reply = raw(&farm, bytes.as_bytes());
+    assert_eq!((reply.status, reply.code()), (200, 200), "{:?}", reply.body);
+    assert_eq!(reply.body["data"][0]["platform"], 2);
+}
+
+/// How many connections this test may open, both ends in this process: a few thousand, or
+/// what the open-file limit leaves room for.
+fn connections_we_can_hold() -> usize {
+    let limit = std::fs::read_to_string("/proc/self/limits")
+        .ok()
+        .and_then(|text| {
+            text.lines()
+                .find(|l| l.starts_with("Max open files"))
+                .and_then(|l| l.split_whitespace().nth(3)?.parse::<usize>().ok())
+        })
+        .unwrap_or(1024);
+    3000.min(limit.saturating_sub(256) / 2)
+}
+
+/// Thousands of connections that send nothing, or half a head, and wait: the farm holds them
+/// all (a task each, not a thread) and still answers a real signed request at once.
+#[test]
+fn thousands_of_idle_and_half_open_connections_do_not_delay_a_real_request() {
+    // A long read timeout, so that no held connection is closed as idle during the test.
+    let farm = MockFarm::builder()
+        .limits(Limits {
+            read_timeout: Duration::from_secs(120),
+            ..Limits::default()
+        })
+        .start()
+        .unwrap();
+    let n = connections_we_can_hold();
+    assert!(
+        n >= 1000,
+        "the open-file limit leaves room for only {n} connections"
+    );
+    let mut held = Vec::with_capacity(n);
+    for i in 0..n {
+        let mut stream = TcpStream::connect(farm.host()).unwrap();
+        if i % 2 == 1 {
+            // Half a head, then silence.
+            stream
+                .write_all(
+                    b"POST /api/render/common/queryPlatforms HTTP/1.1\r\nHost: x\r\nContent-Le",
+                )
+                .unwrap();
+        }
+        held.push(stream);
+    }
+    // A real request on a fresh connection: answered (the socket gives up after 5 s, so a
+    // farm too busy to answer fails here).
+    let h = headers(&farm);
+    let body_text = r#"{"zone": 1}"#;
+    let body: serde_json::Value = serde_json::from_str(body_text).unwrap();
+    let signed = render_sign::Request::new(farm.host(), PLATFORMS, &h, &body)
+        .sign(&farm.credentials())
+        .unwrap();
+    let pairs: Vec<(&str, String)> = signed.iter().map(|(n, v)| (n, v.to_owned())).collect();
+    let mut stream = TcpStream::connect(farm.host()).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    stream
+        .write_all(&request_bytes(
+            farm.host(),
+            PLATFORMS,
+            &pairs,
+            body_text.as_bytes(),
+        ))
+        .unwrap();
+    let reply = read_reply(&mut stream);
+    assert_eq!((reply.status, reply.code()), (200, 200), "{:?}", reply.body);
+    // Every held connection is still open: none was refused with a 503.
+    for stream in &mut held[..10] {
+        stream.set_nonblocking(true).unwrap();
+        let mut byte = [0u8; 1];
+        let read = std::io::Read::read(stream, &mut byte);
+        assert!(
+            matches!(&read, Err(e) if e.kind() == std::io::ErrorKind::WouldBlock),
+            "a held connection was answered or closed: {read:?}"
+        );
+    }
+    drop(held);
 }
