@@ -13,6 +13,7 @@ use std::io;
 use std::net::{SocketAddr, TcpListener as StdListener};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::Poll;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -108,6 +109,8 @@ impl Server {
         let listener = StdListener::bind(addr)?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
+        // A worker per core (at most 4: the farm's state is one lock, so more do not help); a
+        // task per connection, so thousands of connections cost little.
         let workers = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(workers)
@@ -189,6 +192,7 @@ async fn accept_loop(listener: tokio::net::TcpListener, limits: Limits, handler:
                 .timer(TokioTimer::new())
                 .header_read_timeout(limits.read_timeout)
                 .max_buf_size(max_head)
+                .writev(false)
                 .serve_connection(TokioIo::new(stream), service)
                 .await;
             live.fetch_sub(1, Ordering::SeqCst);
@@ -230,11 +234,14 @@ async fn read(
             Err(_) => return Err((400, "a header value is not UTF-8")),
         }
     }
-    let collected = tokio::time::timeout(
-        limits.read_timeout,
-        Limited::new(body, limits.max_body).collect(),
-    )
-    .await;
+    // A body that is already in (the usual case: it came with the head) is taken without
+    // arming a timer; one still on its way gets the read timeout.
+    let mut collect = std::pin::pin!(Limited::new(body, limits.max_body).collect());
+    let first = std::future::poll_fn(|cx| Poll::Ready(collect.as_mut().poll(cx))).await;
+    let collected = match first {
+        Poll::Ready(done) => Ok(done),
+        Poll::Pending => tokio::time::timeout(limits.read_timeout, collect).await,
+    };
     let body = match collected {
         Err(_) => return Err((408, "the body did not arrive in time")),
         Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => {

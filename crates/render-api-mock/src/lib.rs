@@ -464,6 +464,28 @@ impl MockFarm {
     pub fn remembered_nonces(&self) -> usize {
         self.app.verifier.remembered_nonces()
     }
+
+    /// Not part of the API (the benchmarks put another HTTP layer in front of the farm with
+    /// it): the farm's answer to a whole request, everything above HTTP included
+    /// (verification, state, logging): the status and the body.
+    pub fn answer(
+        &self,
+        method: &str,
+        path: &str,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    ) -> (u16, Vec<u8>) {
+        let reply = http::Handler::handle(
+            &*self.app,
+            http::Request {
+                method: method.to_owned(),
+                path: path.to_owned(),
+                headers,
+                body,
+            },
+        );
+        (reply.status, reply.body)
+    }
 }
 
 #[cfg(test)]

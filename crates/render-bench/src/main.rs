@@ -6,6 +6,7 @@
 //! below 1 is faster than the baseline).
 
 mod load;
+mod thread_http;
 
 use std::hint::black_box;
 use std::path::Path;
@@ -58,6 +59,17 @@ struct Row {
     ours: f64,
     iterations: u64,
     note: String,
+    /// What `baseline` and `ours` measure.
+    unit: Unit,
+}
+
+/// The unit of a row's figures.
+#[derive(Clone, Copy, PartialEq)]
+enum Unit {
+    /// Nanoseconds per operation.
+    Time,
+    /// Bytes per item.
+    Bytes,
 }
 
 fn print_row(row: &Row, json: bool) {
@@ -67,7 +79,7 @@ fn print_row(row: &Row, json: bool) {
             "{}",
             json!({
                 "name": row.name, "baseline": row.baseline, "ours": row.ours, "ratio": ratio,
-                "iterations": row.iterations, "unit": "ns/op",
+                "iterations": row.iterations, "unit": if row.unit == Unit::Bytes { "bytes/item" } else { "ns/op" },
                 "baseline_is": row.baseline_label, "ours_is": row.ours_label, "note": row.note,
             })
         );
@@ -75,8 +87,8 @@ fn print_row(row: &Row, json: bool) {
         println!(
             "{:<34} {:>14} {:>14} {:>8.2}x {:>10}  {} vs {}{}",
             row.name,
-            human(row.baseline),
-            human(row.ours),
+            human(row.baseline, row.unit),
+            human(row.ours, row.unit),
             ratio,
             row.iterations,
             row.ours_label,
@@ -90,7 +102,14 @@ fn print_row(row: &Row, json: bool) {
     }
 }
 
-fn human(ns: f64) -> String {
+fn human(ns: f64, unit: Unit) -> String {
+    if unit == Unit::Bytes {
+        return if ns >= 1024.0 * 1024.0 {
+            format!("{:.1} MiB", ns / (1024.0 * 1024.0))
+        } else {
+            format!("{:.1} KiB", ns / 1024.0)
+        };
+    }
     if ns >= 1e9 {
         format!("{:.2} s", ns / 1e9)
     } else if ns >= 1e6 {
@@ -176,6 +195,7 @@ fn sign_row(name: &str, path: &str, body: &Value) -> Row {
         ours,
         iterations: iters * 15,
         note: String::new(),
+        unit: Unit::Time,
     }
 }
 
@@ -232,6 +252,7 @@ fn parse_row() -> Row {
         ours,
         iterations: 45,
         note: format!("{} KiB with nested layers", body.len() / 1024),
+        unit: Unit::Time,
     }
 }
 
@@ -248,12 +269,16 @@ fn presigned(farm: &MockFarm, n: usize, seed: u64) -> Vec<Vec<(&'static str, Str
     let creds = farm.credentials();
     (0..n)
         .map(|i| {
-            let headers = HeaderSet::new(
+            let mut headers = HeaderSet::new(
                 farm.access_id(),
                 2,
                 now_secs(),
                 Nonce::from(seed * 1_000_000 + i as u64),
             );
+            // The generation the clients speak, so that the farm does the same work for both.
+            render_api_client::ApiVersion::LATEST
+                .header()
+                .clone_into(&mut headers.version);
             let signed = Request::new(
                 farm.host(),
                 "/api/render/common/queryPlatforms",
@@ -336,6 +361,7 @@ fn wire_row(same_transport: bool) -> Row {
         ours: median(&mut ours),
         iterations: (n * rounds) as u64,
         note: "loopback, mock farm, pre-signed baseline".into(),
+        unit: Unit::Time,
     }
 }
 
@@ -384,6 +410,286 @@ fn farm_rows() -> Row {
         ours,
         iterations: (threads * per_thread * 5) as u64,
         note: format!("{:.0} vs {:.0} requests/s", 1e9 / ours, 1e9 / baseline),
+        unit: Unit::Time,
+    }
+}
+
+/// The async client against raw reqwest POSTs of pre-built, pre-signed requests through a
+/// reqwest client configured as the async client's own, on one single-threaded runtime.
+fn async_wire_row() -> Row {
+    let farm = MockFarm::start().expect("farm starts");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let client = Client::builder()
+        .host(farm.url())
+        .credentials(farm.credentials())
+        .retry(RetryPolicy::none())
+        .build_async()
+        .expect("client");
+    let http = reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(10))
+        .tcp_nodelay(true)
+        .build()
+        .expect("reqwest");
+    let url = format!("{}/api/render/common/queryPlatforms", farm.url());
+    let n = 2000usize;
+    let rounds = 5;
+    let mut base = Vec::new();
+    let mut ours = Vec::new();
+    for round in 0..rounds {
+        let requests = presigned(&farm, n, round as u64 + 101);
+        runtime.block_on(async {
+            let t = Instant::now();
+            for headers in &requests {
+                let mut req = http
+                    .post(&url)
+                    .timeout(Duration::from_secs(30))
+                    .header("content-type", "application/json");
+                for (k, v) in headers {
+                    req = req.header(*k, v);
+                }
+                let resp = req
+                    .body(&br#"{"zone":1}"#[..])
+                    .send()
+                    .await
+                    .expect("the farm answers");
+                black_box(resp.bytes().await.expect("a body"));
+            }
+            base.push(t.elapsed().as_nanos() as f64 / n as f64);
+            let t = Instant::now();
+            for _ in 0..n {
+                black_box(
+                    client
+                        .query_platforms(Zone::China)
+                        .send()
+                        .await
+                        .expect("the farm answers"),
+                );
+            }
+            ours.push(t.elapsed().as_nanos() as f64 / n as f64);
+        });
+    }
+    Row {
+        name: "async client on the wire".into(),
+        baseline_label: "raw reqwest, same config",
+        ours_label: "generated async client",
+        baseline: median(&mut base),
+        ours: median(&mut ours),
+        iterations: (n * rounds) as u64,
+        note: "loopback, mock farm, tokio current-thread, pre-signed baseline".into(),
+        unit: Unit::Time,
+    }
+}
+
+/// The farm behind its former HTTP layer (a thread per connection on std::net, in
+/// `thread_http.rs`): the same farm, verification and state, only the HTTP layer differs.
+struct ThreadServed {
+    farm: std::sync::Arc<MockFarm>,
+    server: thread_http::Server,
+}
+
+struct Answer(std::sync::Arc<MockFarm>);
+
+impl thread_http::Handler for Answer {
+    fn handle(&self, request: thread_http::Request) -> thread_http::Response {
+        let (status, body) = self.0.answer(
+            &request.method,
+            &request.path,
+            request.headers,
+            request.body,
+        );
+        thread_http::Response {
+            status,
+            body,
+            headers: Vec::new(),
+        }
+    }
+    fn refuse(&self, status: u16, _reason: &str) -> thread_http::Response {
+        thread_http::Response {
+            status,
+            body: b"{}".to_vec(),
+            headers: Vec::new(),
+        }
+    }
+}
+
+impl ThreadServed {
+    fn start(max_connections: usize) -> ThreadServed {
+        let farm = std::sync::Arc::new(MockFarm::start().expect("farm starts"));
+        let server = thread_http::Server::start(
+            "127.0.0.1:0".parse().expect("an address"),
+            thread_http::Limits {
+                max_connections,
+                ..thread_http::Limits::default()
+            },
+            std::sync::Arc::new(Answer(std::sync::Arc::clone(&farm))),
+        )
+        .expect("the former server starts");
+        ThreadServed { farm, server }
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}", self.server.addr())
+    }
+}
+
+/// `threads` threads each POSTing `batch` pre-signed requests (signed for `host`) to `url`:
+/// ns per request.
+fn four_thread_load(url: &str, batches: &[Vec<Vec<(&'static str, String)>>]) -> f64 {
+    let t = Instant::now();
+    std::thread::scope(|s| {
+        for batch in batches {
+            s.spawn(move || {
+                let agent: ureq::Agent = ureq::Agent::config_builder()
+                    .http_status_as_error(false)
+                    .build()
+                    .into();
+                for headers in batch {
+                    raw_post(&agent, url, headers);
+                }
+            });
+        }
+    });
+    t.elapsed().as_nanos() as f64 / batches.iter().map(Vec::len).sum::<usize>() as f64
+}
+
+/// Pre-signed requests for a farm reached at another address than its own (the host signed
+/// is the one the requests are sent to).
+fn presigned_for(
+    farm: &MockFarm,
+    host: &str,
+    n: usize,
+    seed: u64,
+) -> Vec<Vec<(&'static str, String)>> {
+    let body = json!({"zone": 1});
+    let creds = farm.credentials();
+    (0..n)
+        .map(|i| {
+            let mut headers = HeaderSet::new(
+                farm.access_id(),
+                2,
+                now_secs(),
+                Nonce::from(seed * 1_000_000 + i as u64),
+            );
+            // The generation the clients speak, so that the farm does the same work for both.
+            render_api_client::ApiVersion::LATEST
+                .header()
+                .clone_into(&mut headers.version);
+            let signed = Request::new(host, "/api/render/common/queryPlatforms", &headers, &body)
+                .sign(&creds)
+                .expect("signs");
+            signed.iter().map(|(k, v)| (k, v.to_owned())).collect()
+        })
+        .collect()
+}
+
+/// Verified throughput of the farm on hyper against the same farm behind its former
+/// thread-per-connection layer, under the same 4-thread load.
+fn farm_move_row() -> Row {
+    let threads = 4usize;
+    let per_thread = 1000usize;
+    let before = ThreadServed::start(512);
+    let after = MockFarm::start().expect("farm starts");
+    let before_url = format!("{}/api/render/common/queryPlatforms", before.url());
+    let before_host = before.url().trim_start_matches("http://").to_owned();
+    let after_url = format!("{}/api/render/common/queryPlatforms", after.url());
+    let mut b = Vec::new();
+    let mut o = Vec::new();
+    for round in 0..5u64 {
+        let batches: Vec<_> = (0..threads)
+            .map(|t| {
+                presigned_for(
+                    &before.farm,
+                    &before_host,
+                    per_thread,
+                    round * 100 + t as u64 + 1,
+                )
+            })
+            .collect();
+        b.push(four_thread_load(&before_url, &batches));
+        let batches: Vec<_> = (0..threads)
+            .map(|t| {
+                presigned_for(
+                    &after,
+                    after.host(),
+                    per_thread,
+                    round * 100 + t as u64 + 50,
+                )
+            })
+            .collect();
+        o.push(four_thread_load(&after_url, &batches));
+    }
+    let (baseline, ours) = (median(&mut b), median(&mut o));
+    Row {
+        name: format!("mock farm moved to hyper, {threads} threads"),
+        baseline_label: "former thread-per-connection layer",
+        ours_label: "hyper",
+        baseline,
+        ours,
+        iterations: (threads * per_thread * 5) as u64,
+        note: format!(
+            "verified: {:.0} vs {:.0} requests/s (throughput ratio {:.2}x)",
+            1e9 / ours,
+            1e9 / baseline,
+            baseline / ours
+        ),
+        unit: Unit::Time,
+    }
+}
+
+/// This process's resident memory, in bytes (Linux; 0 elsewhere).
+fn resident_bytes() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kib| kib * 1024.0)
+}
+
+/// What 2,000 idle connections cost in resident memory (the clients' sockets, in this process
+/// too, cost the same in both): the former layer (a thread each) against hyper (a task each).
+fn idle_memory_row() -> Row {
+    const IDLE: usize = 2000;
+    let hold = |host: &str| -> f64 {
+        let before = resident_bytes();
+        let held: Vec<std::net::TcpStream> = (0..IDLE)
+            .map(|_| std::net::TcpStream::connect(host).expect("connects"))
+            .collect();
+        // Let the server take them all in.
+        std::thread::sleep(Duration::from_millis(1500));
+        let grown = (resident_bytes() - before).max(0.0);
+        drop(held);
+        std::thread::sleep(Duration::from_millis(500));
+        grown / IDLE as f64
+    };
+    let baseline = {
+        let before = ThreadServed::start(IDLE + 100);
+        hold(before.url().trim_start_matches("http://"))
+    };
+    let ours = {
+        let after = MockFarm::start().expect("farm starts");
+        hold(after.host())
+    };
+    Row {
+        name: format!("memory, {IDLE} idle connections"),
+        baseline_label: "former thread-per-connection layer",
+        ours_label: "hyper",
+        baseline,
+        ours,
+        iterations: IDLE as u64,
+        note: format!(
+            "resident memory per connection: {:.1} KiB with hyper vs {:.1} KiB former; {:.1} MiB in all with hyper",
+            ours / 1024.0,
+            baseline / 1024.0,
+            ours * IDLE as f64 / (1024.0 * 1024.0)
+        ),
+        unit: Unit::Bytes,
     }
 }
 
@@ -413,6 +719,7 @@ fn codegen_row() -> Row {
             "{lines} generated lines, {} per endpoint",
             lines / endpoints
         ),
+        unit: Unit::Time,
     }
 }
 
@@ -451,7 +758,11 @@ fn build_row(root: &Path) -> Option<Row> {
         baseline: sign,
         ours: generated,
         iterations: 1,
-        note: format!("from clean with dependencies: {}", human(from_clean)),
+        note: format!(
+            "from clean with dependencies: {}",
+            human(from_clean, Unit::Time)
+        ),
+        unit: Unit::Time,
     })
 }
 
@@ -499,7 +810,10 @@ fn main() -> std::process::ExitCode {
                     "client on the wire, same transport",
                     Box::new(|| wire_row(true)),
                 ),
+                ("async client on the wire", Box::new(async_wire_row)),
                 ("mock farm", Box::new(farm_rows)),
+                ("mock farm moved to hyper", Box::new(farm_move_row)),
+                ("memory, idle connections", Box::new(idle_memory_row)),
                 ("regenerate everything", Box::new(codegen_row)),
             ];
             let wanted = |name: &str| only.as_deref().is_none_or(|o| name.contains(o));
