@@ -87,6 +87,14 @@ impl<G: Generation> Client<G, Tokio> {
         .boxed()
     }
 
+    /// The task `task_id` itself: the async form of [`Client::task`].
+    pub async fn task(&self, task_id: i64) -> Result<TaskInfo, Error> {
+        let page = self
+            .call::<render_api_types::QueryTaskInfo>(&crate::sans_io::task_request(task_id))
+            .await?;
+        crate::sans_io::task_in(task_id, page)
+    }
+
     /// Polls a task until it ends, calling `progress` with each poll's task; answers the last
     /// one. The async form of [`Client::wait_for_task`], with the same rules: outages are
     /// ridden out; only a service error code or the timeout ends it early.

@@ -384,7 +384,7 @@ impl<E: Endpoint> Exchange<E> {
         let signed = SignRequest::new(&settings.host, self.path, &headers, &self.body)
             .sign(&settings.credentials)
             .map_err(sign_error)?;
-        Ok(HttpRequest {
+        let request = HttpRequest {
             url: self.url.clone(),
             headers: signed
                 .iter()
@@ -393,14 +393,18 @@ impl<E: Endpoint> Exchange<E> {
             body: self.bytes.clone(),
             timeout: left.map_or(settings.timeout, |l| l.min(settings.timeout)),
             connect_timeout: settings.connect_timeout,
-        })
+        };
+        // The request's Debug shows the headers with the signature redacted; the key is never
+        // in a request at all.
+        tracing::debug!(attempt = self.attempt, ?request, "sending");
+        Ok(request)
     }
 
     /// Reads the reply to the last request: its HTTP status and body.
     pub fn on_reply(&mut self, status: u16, body: &[u8]) -> Step<E::Response> {
         match interpret_reply::<E>(status, body) {
             Ok(data) => {
-                tracing::debug!(attempt = self.attempt, outcome = "ok", "call succeeded");
+                tracing::info!(attempts = self.attempt, "call succeeded");
                 Step::Done(data)
             }
             Err(Error::Api {
@@ -539,7 +543,7 @@ pub enum WaitStep {
 impl Waiter {
     /// The request of every poll (`queryTaskInfo` of the task).
     pub fn request(&self) -> QueryTaskInfoRequest {
-        QueryTaskInfoRequest::new([self.task_id])
+        task_request(self.task_id)
     }
 
     /// Reads a poll's result, calling `progress` with the task when it answered.
@@ -554,14 +558,9 @@ impl Waiter {
         let task_id = self.task_id;
         match result {
             Ok(page) => {
-                let Some(task) = page.items.into_iter().find(|t| t.id == task_id) else {
-                    return WaitStep::Failed(Error::Api {
-                        endpoint: "queryTaskInfo",
-                        code: ErrorCode::ResourceNotFound,
-                        message: format!("task {task_id} was not in the reply"),
-                        server_time: None,
-                        request_id: None,
-                    });
+                let task = match task_in(task_id, page) {
+                    Ok(task) => task,
+                    Err(e) => return WaitStep::Failed(e),
                 };
                 progress(&task);
                 if Outcome::of(&task.task_status).is_some() {
@@ -585,4 +584,27 @@ impl Waiter {
         }
         WaitStep::Poll(self.interval)
     }
+}
+
+/// The request that looks one task up: `queryTaskInfo` of that task alone.
+pub fn task_request(task_id: i64) -> QueryTaskInfoRequest {
+    QueryTaskInfoRequest::new([task_id])
+}
+
+/// The task `task_id` out of a `queryTaskInfo` reply; [`Error::Api`] with
+/// [`ErrorCode::ResourceNotFound`] when the reply does not hold it (the service answers an empty
+/// page for a task that is not the account's).
+pub fn task_in(task_id: i64, page: Page<TaskInfo>) -> Result<TaskInfo, Error> {
+    page.items
+        .into_iter()
+        .find(|t| t.id == task_id)
+        .ok_or_else(|| Error::Api {
+            endpoint: "queryTaskInfo",
+            code: ErrorCode::ResourceNotFound,
+            message: format!(
+                "task {task_id} was not in the reply: it does not exist, or is not this account's"
+            ),
+            server_time: None,
+            request_id: None,
+        })
 }

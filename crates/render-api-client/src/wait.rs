@@ -67,6 +67,23 @@ impl Default for WaitOptions {
 }
 
 impl<G: Generation> Client<G> {
+    /// The task `task_id` itself (`queryTaskInfo` answers a page; this answers the task).
+    ///
+    /// A task that does not exist, or is not this account's, is [`Error::Api`] with
+    /// [`ErrorCode::ResourceNotFound`](render_api_types::ErrorCode::ResourceNotFound).
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), render_api_client::Error> {
+    /// let client = render_api_client::Client::from_env()?;
+    /// let task = client.task(19084)?;
+    /// println!("{}: {} of {:?} frames done", task.scene_name, task.task_status, task.total_frames);
+    /// # Ok(()) }
+    /// ```
+    pub fn task(&self, task_id: i64) -> Result<TaskInfo, Error> {
+        let page = self.call::<QueryTaskInfo>(&crate::sans_io::task_request(task_id))?;
+        crate::sans_io::task_in(task_id, page)
+    }
+
     /// Polls a task until it ends (finished, stopped, abandoned or failed), calling
     /// `progress` with each poll's task; answers the last one.
     ///

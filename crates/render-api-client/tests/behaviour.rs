@@ -1,8 +1,9 @@
 //! The client's behaviour tests, run against both transports: every test in `shared/` runs
 //! once on the blocking client (ureq) and once on the async client (tokio, reqwest), through
-//! the same test body. The bodies call `.sent()`, `.paged()`, `.called()`, `.waited()` and
-//! `.built()`, which each module below maps to its transport's `send()`, `pages()`, `call()`,
-//! `wait_for_task()` and `build()` (the async ones driven to completion on one runtime).
+//! the same test body. The bodies call `.sent()`, `.paged()`, `.called()`, `.waited()`,
+//! `.looked_up()` and `.built()`, which each module below maps to its transport's `send()`,
+//! `pages()`, `call()`, `wait_for_task()`, `task()` and `build()` (the async ones driven to
+//! completion on one runtime).
 
 mod common;
 
@@ -38,6 +39,7 @@ mod blocking {
             options: &WaitOptions,
             progress: impl FnMut(&TaskInfo),
         ) -> Result<TaskInfo, Error>;
+        fn looked_up(&self, task_id: i64) -> Result<TaskInfo, Error>;
     }
     impl<G: Generation> Drive for Client<G, Blocking> {
         fn called<E: Endpoint>(&self, request: &E::Request) -> Result<E::Response, Error> {
@@ -50,6 +52,9 @@ mod blocking {
             progress: impl FnMut(&TaskInfo),
         ) -> Result<TaskInfo, Error> {
             self.wait_for_task(task_id, options, progress)
+        }
+        fn looked_up(&self, task_id: i64) -> Result<TaskInfo, Error> {
+            self.task(task_id)
         }
     }
     trait Built<G> {
@@ -116,6 +121,7 @@ mod tokio {
             options: &WaitOptions,
             progress: impl FnMut(&TaskInfo),
         ) -> Result<TaskInfo, Error>;
+        fn looked_up(&self, task_id: i64) -> Result<TaskInfo, Error>;
     }
     impl<G: Generation> Drive for Client<G, Tokio> {
         fn called<E: Endpoint>(&self, request: &E::Request) -> Result<E::Response, Error> {
@@ -128,6 +134,9 @@ mod tokio {
             progress: impl FnMut(&TaskInfo),
         ) -> Result<TaskInfo, Error> {
             runtime().block_on(self.wait_for_task(task_id, options, progress))
+        }
+        fn looked_up(&self, task_id: i64) -> Result<TaskInfo, Error> {
+            runtime().block_on(self.task(task_id))
         }
     }
     trait Built<G> {

@@ -81,13 +81,24 @@ struct Cli {
     #[cfg(feature = "mock")]
     #[arg(long, global = true)]
     mock: bool,
+    /// Print only the result and errors: no progress bar, no notices.
+    #[arg(long, short = 'q', global = true, conflicts_with_all = ["verbose", "debug"])]
+    quiet: bool,
+    /// Tell what happens on the way on stderr: each call, retries, outages (-vv: each
+    /// attempt too).
+    #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+    /// Trace each attempt on stderr: URL, headers (the signature redacted), outcome. Never a
+    /// key. RUST_LOG, when set, chooses instead of -q/-v/--debug.
+    #[arg(long, global = true)]
+    debug: bool,
     #[command(subcommand)]
     command: Top,
 }
 
 #[derive(Subcommand, Debug)]
 enum Top {
-    /// Tasks: create, submit, list, info, stop, start, abort, delete, wait, …
+    /// Tasks: create, submit, list, get, info, stop, start, abort, delete, wait, …
     Task {
         #[command(subcommand)]
         command: TaskCli,
@@ -143,6 +154,18 @@ enum Top {
     /// endpoint (reads only with --read-only), each reply checked strictly; exit 0 only when
     /// clean.
     Conform(ConformArgs),
+    /// Print a shell completion script (e.g. `renderbus completions bash >
+    /// ~/.local/share/bash-completion/completions/renderbus`).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), or write one page per command into --dir.
+    Man {
+        /// Write renderbus.1, renderbus-task.1, renderbus-task-list.1, … here.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<std::path::PathBuf>,
+    },
     /// The fake farm.
     #[cfg(feature = "mock")]
     Mock {
@@ -160,6 +183,14 @@ enum TaskCli {
     Api(TaskCommand),
     /// Watch a task until it ends, with a progress bar of its frames (Ctrl-C leaves the task alone).
     Wait(WaitArgs),
+    /// One task, looked up by its id (`task info` answers a page of several).
+    Get(GetArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct GetArgs {
+    /// The task.
+    task_id: i64,
 }
 
 #[derive(clap::Args, Debug)]
@@ -270,6 +301,7 @@ impl From<Error> for Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    init_tracing(&cli);
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(f) => {
@@ -277,6 +309,28 @@ fn main() -> ExitCode {
             ExitCode::from(f.code)
         }
     }
+}
+
+/// Diagnostics on stderr: `RUST_LOG` when set, else the level of -q, -v, -vv or --debug
+/// (warnings by default). The client's events carry no secret: requests are logged with the
+/// signature redacted, replies not at all.
+fn init_tracing(cli: &Cli) {
+    use tracing_subscriber::EnvFilter;
+    let filter = match std::env::var("RUST_LOG") {
+        Ok(v) if !v.trim().is_empty() => EnvFilter::new(v),
+        _ => EnvFilter::new(match (cli.quiet, cli.verbose, cli.debug) {
+            (true, _, _) => "error",
+            (_, _, true) | (_, 2.., _) => "warn,render_api_client=debug,renderbus=debug",
+            (_, 1, _) => "warn,render_api_client=info,renderbus=info",
+            _ => "warn",
+        }),
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_target(false)
+        .init();
 }
 
 /// The settings a client is built from, after flags, environment and profile.
@@ -335,7 +389,17 @@ fn run(cli: Cli) -> Result<u8, Failure> {
     } else {
         Format::Json
     });
-    let show_bar = std::io::stderr().is_terminal();
+    let show_bar = std::io::stderr().is_terminal() && !cli.quiet;
+
+    match &cli.command {
+        Top::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut command, "renderbus", &mut std::io::stdout());
+            return Ok(0);
+        }
+        Top::Man { dir } => return man(dir.as_deref()),
+        _ => {}
+    }
 
     // Commands that need no service.
     #[cfg(feature = "mock")]
@@ -460,7 +524,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             };
             let outcome = Outcome::of(&task.task_status).unwrap_or(Outcome::Failed);
             let ok = outcome == Outcome::Finished;
-            if !ok {
+            if !ok && !cli.quiet {
                 eprintln!(
                     "task {} ended {} ({}): {} of {} frames done, {} failed",
                     task.id,
@@ -475,6 +539,12 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             return Ok(wait::exit_code(outcome));
         }
         Top::Task {
+            command: TaskCli::Get(args),
+        } => Output::new(&match &client {
+            Clients::V1(c) => c.task(args.task_id)?,
+            Clients::V2(c) => c.task(args.task_id)?,
+        }),
+        Top::Task {
             command: TaskCli::Api(c),
         } => c.run(&client)?,
         Top::Frames { command } => command.run(&client)?,
@@ -486,11 +556,35 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Top::Transfer { command } => command.run(&client)?,
         Top::Hardware { command } => command.run(&client)?,
         Top::Error { command } => command.run(&client)?,
-        Top::Sign(_) | Top::Conform(_) => unreachable!("handled above"),
+        Top::Sign(_) | Top::Conform(_) | Top::Completions { .. } | Top::Man { .. } => {
+            unreachable!("handled above")
+        }
         #[cfg(feature = "mock")]
         Top::Mock { .. } | Top::Demo(_) => unreachable!("handled above"),
     };
     println!("{}", output.render(format));
+    Ok(0)
+}
+
+/// The man page on stdout, or every command's page written into `dir`.
+fn man(dir: Option<&std::path::Path>) -> Result<u8, Failure> {
+    let command = <Cli as clap::CommandFactory>::command();
+    let failed = |e: std::io::Error| Failure {
+        code: 1,
+        message: match dir {
+            Some(d) => format!("cannot write the man pages into {}: {e}", d.display()),
+            None => format!("cannot write the man page: {e}"),
+        },
+    };
+    match dir {
+        Some(dir) => {
+            std::fs::create_dir_all(dir).map_err(failed)?;
+            clap_mangen::generate_to(command, dir).map_err(failed)?;
+        }
+        None => clap_mangen::Man::new(command)
+            .render(&mut std::io::stdout())
+            .map_err(failed)?,
+    }
     Ok(0)
 }
 

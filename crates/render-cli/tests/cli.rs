@@ -675,3 +675,89 @@ fn lists_take_commas_and_writes_print_what_they_did() {
         "{text}"
     );
 }
+
+#[test]
+fn task_get_prints_the_task_itself() {
+    let farm = farm(&[]);
+    let f = Some(&farm);
+    let created = json(&renderbus(f, &["task", "create", "--count", "1"]));
+    let id = created["taskIdList"][0].to_string();
+    json(&renderbus(f, &["task", "submit", &id]));
+    let task = json(&renderbus(f, &["task", "get", &id]));
+    assert_eq!(task["id"].to_string(), id, "{task}");
+    assert!(task.get("items").is_none(), "a task, not a page: {task}");
+    let missing = renderbus(f, &["task", "get", "424242"]);
+    assert_eq!(missing.status.code(), Some(3), "{}", stderr(&missing));
+    assert!(stderr(&missing).contains("424242"), "{}", stderr(&missing));
+}
+
+#[test]
+fn completions_and_man_pages_cover_the_generated_commands() {
+    let bash = renderbus(None, &["completions", "bash"]);
+    assert!(bash.status.success(), "{}", stderr(&bash));
+    let script = String::from_utf8_lossy(&bash.stdout);
+    assert!(
+        script.contains("complete -F"),
+        "not a bash completion script"
+    );
+    // Generated commands and their flags are completed.
+    assert!(script.contains("restart-failed") && script.contains("--status-list"));
+    let zsh = renderbus(None, &["completions", "zsh"]);
+    assert!(String::from_utf8_lossy(&zsh.stdout).starts_with("#compdef renderbus"));
+    assert_eq!(
+        renderbus(None, &["completions", "tcsh"]).status.code(),
+        Some(2)
+    );
+
+    let page = renderbus(None, &["man"]);
+    let roff = String::from_utf8_lossy(&page.stdout);
+    assert!(roff.contains(".TH renderbus 1"), "{roff}");
+    assert!(
+        roff.contains("RENDERBUS_HOST"),
+        "the environment is documented"
+    );
+    let dir = std::env::temp_dir().join(format!("renderbus-man-{}", std::process::id()));
+    let out = renderbus(None, &["man", "--dir", dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let list = std::fs::read_to_string(dir.join("renderbus-task-list.1")).unwrap();
+    assert!(list.contains("status\\-list"), "{list}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn verbose_and_debug_trace_to_stderr_without_secrets_and_quiet_is_quiet() {
+    let farm = farm(&[]);
+    let f = Some(&farm);
+    let out = renderbus(f, &["--debug", "platform", "list", "--zone", "china"]);
+    let log = stderr(&out);
+    assert!(out.status.success(), "{log}");
+    // stdout stays the result alone.
+    assert_eq!(json(&out)[0]["platform"], 2);
+    assert!(
+        log.contains("sending") && log.contains("queryPlatforms"),
+        "{log}"
+    );
+    assert!(log.contains("call succeeded"), "{log}");
+    assert!(log.contains("\"signature\", \"** redacted **\""), "{log}");
+    assert!(!log.contains(farm.access_key()), "the key leaked: {log}");
+
+    let out = renderbus(f, &["-v", "platform", "list", "--zone", "china"]);
+    let log = stderr(&out);
+    assert!(
+        log.contains("call succeeded") && !log.contains("sending"),
+        "{log}"
+    );
+    // Nothing by default, and RUST_LOG chooses when set.
+    let out = renderbus(f, &["platform", "list", "--zone", "china"]);
+    assert_eq!(stderr(&out), "");
+    let out = Command::new(env!("CARGO_BIN_EXE_renderbus"))
+        .env_clear()
+        .env("RUST_LOG", "render_api_client=debug")
+        .args(["--mock", "platform", "list", "--zone", "china"])
+        .output()
+        .unwrap();
+    assert!(stderr(&out).contains("sending"), "{}", stderr(&out));
+    let out = renderbus(f, &["-q", "platform", "list", "--zone", "china"]);
+    assert_eq!(stderr(&out), "");
+    assert!(renderbus(f, &["-q", "-v", "user", "profile"]).status.code() == Some(2));
+}

@@ -475,3 +475,28 @@ fn wait_for_task_rides_out_outages_and_keeps_its_timeout() {
     assert!(err.to_string().contains("(it is analyse)"), "{err}");
     assert!(started.elapsed() < Duration::from_secs(3));
 }
+
+/// `task(id)` answers the task itself, not a page; a task that is not there is a typed
+/// not-found, not an empty page or a panic.
+#[test]
+fn a_task_is_looked_up_by_its_id() {
+    use render_api_client::types::ErrorCode;
+    let farm = MockFarm::start().unwrap();
+    let client = client_for(&farm, farm.url());
+    let ids = client.create_task(2).sent().unwrap().task_id_list;
+    client.submit_task(ids[1]).sent().unwrap();
+    let task = client.looked_up(ids[1]).unwrap();
+    assert_eq!(task.id, ids[1]);
+    let err = client.looked_up(ids[1] + 1000).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Api {
+                code: ErrorCode::ResourceNotFound,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains(&(ids[1] + 1000).to_string()), "{err}");
+}
