@@ -133,6 +133,11 @@ impl Settings {
         }
     }
 
+    /// Whether these settings hold an access key (which is never shown).
+    pub fn has_access_key(&self) -> bool {
+        self.access_key.is_some()
+    }
+
     /// These settings, with `fallback`'s where these say nothing.
     pub fn or(self, fallback: Settings) -> Self {
         Settings {

@@ -1,5 +1,6 @@
 //! `renderbus`: the Renderbus / Fox Renderfarm API from the terminal.
 
+mod configure;
 mod conform;
 #[cfg(feature = "mock")]
 mod demo;
@@ -154,6 +155,9 @@ enum Top {
     /// endpoint (reads only with --read-only), each reply checked strictly; exit 0 only when
     /// clean.
     Conform(ConformArgs),
+    /// Write a profile of the config file, asking for each value (the key without echo; from
+    /// stdin, one answer a line, when it is not a terminal). `--profile` chooses which.
+    Configure,
     /// Print a shell completion script (e.g. `renderbus completions bash >
     /// ~/.local/share/bash-completion/completions/renderbus`).
     Completions {
@@ -398,6 +402,23 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             return Ok(0);
         }
         Top::Man { dir } => return man(dir.as_deref()),
+        Top::Configure => {
+            let profile = cli
+                .profile
+                .clone()
+                .filter(|p| !p.trim().is_empty())
+                .unwrap_or_else(|| "default".into());
+            let written = configure::run(&profile)?;
+            let done = Output::done(
+                "configure",
+                serde_json::json!({
+                    "profile": written.profile,
+                    "path": written.path.display().to_string(),
+                }),
+            );
+            println!("{}", done.render(format));
+            return Ok(0);
+        }
         _ => {}
     }
 
@@ -556,7 +577,11 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Top::Transfer { command } => command.run(&client)?,
         Top::Hardware { command } => command.run(&client)?,
         Top::Error { command } => command.run(&client)?,
-        Top::Sign(_) | Top::Conform(_) | Top::Completions { .. } | Top::Man { .. } => {
+        Top::Sign(_)
+        | Top::Conform(_)
+        | Top::Completions { .. }
+        | Top::Man { .. }
+        | Top::Configure => {
             unreachable!("handled above")
         }
         #[cfg(feature = "mock")]

@@ -761,3 +761,88 @@ fn verbose_and_debug_trace_to_stderr_without_secrets_and_quiet_is_quiet() {
     assert_eq!(stderr(&out), "");
     assert!(renderbus(f, &["-q", "-v", "user", "profile"]).status.code() == Some(2));
 }
+
+#[test]
+fn configure_writes_a_private_profile_from_stdin_and_keeps_the_rest() {
+    use std::io::Write as _;
+    let farm = farm(&[]);
+    let dir = std::env::temp_dir().join(format!("renderbus-configure-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("sub").join("config.toml");
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(
+        &file,
+        "# my farms\n[profile.other]\naccess_id = \"x\" # keep me\naccess_key = \"y\"\n",
+    )
+    .unwrap();
+    let configure = |profile: &str, answers: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_renderbus"))
+            .env_clear()
+            .env("RENDERBUS_CONFIG", &file)
+            .args(["--profile", profile, "configure"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(answers.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let answers = format!(
+        "{}\n{}\n{}\n\n\n",
+        farm.access_id(),
+        farm.access_key(),
+        farm.url()
+    );
+    let out = configure("ci", &answers);
+    let printed = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
+    assert_eq!(json(&out)["profile"], "ci");
+    assert!(
+        !printed.contains(farm.access_key()),
+        "the key was printed: {printed}"
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.contains("# my farms") && text.contains("\"x\" # keep me"),
+        "{text}"
+    );
+    assert!(
+        text.contains("[profile.ci]") && text.contains("platform = \"2\""),
+        "{text}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "readable by others: {mode:o}");
+    }
+    // The profile works, and an empty answer keeps the current value (the key included).
+    let profile = |name: &str| {
+        Command::new(env!("CARGO_BIN_EXE_renderbus"))
+            .env_clear()
+            .env("RENDERBUS_CONFIG", &file)
+            .args(["--profile", name, "user", "profile"])
+            .output()
+            .unwrap()
+    };
+    assert_eq!(json(&profile("ci"))["userId"], 10001136);
+    let out = configure("ci", "\n\n\n7\n\n");
+    json(&out);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("platform = \"7\""), "{text}");
+    assert!(text.contains(farm.access_key()), "the key was kept");
+    // Bad answers are usage errors, and the file is left alone.
+    let out = configure("ci", "\n\n\nseven\n\n");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("seven"), "{}", stderr(&out));
+    let out = configure("fresh", "AKID\n\n\n\n\n");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("access key is needed"));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+    std::fs::remove_dir_all(&dir).ok();
+}
