@@ -7,6 +7,7 @@ mod demo;
 #[rustfmt::skip]
 #[allow(missing_docs)]
 mod generated;
+mod input;
 mod output;
 mod wait;
 
@@ -226,8 +227,8 @@ struct SignArgs {
     /// The API path.
     #[arg(long, default_value = "/api/render/common/queryPlatforms")]
     path: String,
-    /// The JSON body.
-    #[arg(long, default_value = "{}")]
+    /// The JSON body: JSON text, @FILE to read a file, - to read stdin.
+    #[arg(long, default_value = "{}", value_name = "JSON|@FILE|-", value_parser = input::json_text)]
     body: String,
     /// The UTCTimestamp to sign with (default: now).
     #[arg(long)]

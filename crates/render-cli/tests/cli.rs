@@ -846,3 +846,105 @@ fn configure_writes_a_private_profile_from_stdin_and_keeps_the_rest() {
     assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn all_walks_every_page_of_a_list() {
+    let farm = farm(&[]);
+    let f = Some(&farm);
+    let created = json(&renderbus(f, &["task", "create", "--count", "5"]));
+    for id in created["taskIdList"].as_array().unwrap() {
+        json(&renderbus(f, &["task", "submit", &id.to_string()]));
+    }
+    let page = json(&renderbus(f, &["task", "list", "--page-size", "2"]));
+    let total = page["total"].as_u64().unwrap();
+    assert!(total >= 5, "{page}");
+    assert_eq!(page["items"].as_array().unwrap().len(), 2, "{page}");
+    let all = json(&renderbus(
+        f,
+        &["task", "list", "--page-size", "2", "--all"],
+    ));
+    let all = all.as_array().expect("--all prints one list");
+    assert_eq!(all.len() as u64, total);
+    let mut ids: Vec<i64> = all.iter().map(|t| t["id"].as_i64().unwrap()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len() as u64, total, "no task twice");
+    // Lists that are not paged have no --all.
+    let out = renderbus(f, &["label", "list", "--all"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn json_arguments_come_inline_from_a_file_or_from_stdin() {
+    use std::io::Write as _;
+    let farm = farm(&[]);
+    let f = Some(&farm);
+    let id = json(&renderbus(f, &["task", "create", "--count", "1"]))["taskIdList"][0].to_string();
+    let dir = std::env::temp_dir().join(format!("renderbus-json-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("task.json");
+    std::fs::write(&file, "{\"software_config\": {\"cg_name\": \"Maya\"}}\n").unwrap();
+    let at = format!("@{}", file.display());
+    let args = [
+        "task",
+        "upload-json",
+        &id,
+        "--file-name",
+        "task",
+        "--content",
+    ];
+    let sent = json(&renderbus(f, &[&args[..], &[at.as_str()]].concat()));
+    assert_eq!(sent["ok"], true);
+    assert!(
+        sent["content"]
+            .as_str()
+            .unwrap()
+            .contains("\"cg_name\": \"Maya\""),
+        "{sent}"
+    );
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_renderbus"))
+        .env_clear()
+        .env("RENDERBUS_HOST", farm.url())
+        .env("RENDERBUS_ACCESS_ID", farm.access_id())
+        .env("RENDERBUS_ACCESS_KEY", farm.access_key())
+        .args([&args[..], &["-"]].concat())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"{\"from\": \"stdin\"}")
+        .unwrap();
+    let sent = json(&child.wait_with_output().unwrap());
+    assert_eq!(sent["content"], "{\"from\": \"stdin\"}");
+
+    // Not JSON: a usage error naming the file and the place, and nothing is sent.
+    std::fs::write(&file, "{\n  \"a\": 1,\n  oops\n}\n").unwrap();
+    let before = farm.attempts("taskJsonFile");
+    let out = renderbus(f, &[&args[..], &[at.as_str()]].concat());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("task.json is not JSON: line 3, column 3"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(farm.attempts("taskJsonFile"), before);
+
+    // `sign --body` reads files too.
+    std::fs::write(&file, "{\"zone\": 1}").unwrap();
+    let out = renderbus(
+        f,
+        &["sign", "--body", &at, "--timestamp", "1", "--nonce", "2"],
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("zone=1"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -115,6 +115,12 @@ fn gen_args(spec: &Spec, ep: &Endpoint, name: &Ident) -> TokenStream {
                 // A flag list may be empty (`pluginIds: []` is a valid render environment).
                 attrs.push(quote!(value_delimiter = ',', num_args = 0..));
             }
+            if p.json {
+                attrs.push(quote!(
+                    value_name = "JSON|@FILE|-",
+                    value_parser = crate::input::json_text
+                ));
+            }
             if let Presence::Defaulted(value) = &p.presence {
                 let text = match value {
                     serde_json::Value::String(s) => s.clone(),
@@ -136,6 +142,14 @@ fn gen_args(spec: &Spec, ep: &Endpoint, name: &Ident) -> TokenStream {
             #help
             #[arg(#(#attrs),*)]
             pub #field: #field_ty,
+        });
+    }
+    if ep.pagination.is_some() {
+        fields.push(quote! {
+            /// Every page, one call after another from --page-num on (at --page-size a
+            /// page), printed as one list
+            #[arg(long)]
+            pub all: bool,
         });
     }
     let arms = (0..spec.generations.len()).map(|g| {
@@ -250,11 +264,20 @@ fn arm(ep: &Endpoint, g: usize, marker: &Ident) -> TokenStream {
             let request = serde_json::to_value(call.request()).unwrap_or_default();
             call.send().map(|()| Output::done(#name, request))
         }
+    } else if ep.pagination.is_some() {
+        quote! {
+            if all {
+                return call.pages().collect::<Result<Vec<_>, Error>>().map(|items| Output::new(&items));
+            }
+            call.send().map(|data| Output::new(&data))
+        }
     } else {
         quote!(call.send().map(|data| Output::new(&data)))
     };
+    let all = ep.pagination.is_some().then(|| quote!(let all = self.all;));
     quote! {
         Clients::#marker(client) => {
+            #all
             #(#checks)*
             #binding = client.#method(#(#args),*);
             #(#setters)*
@@ -310,6 +333,9 @@ fn help(spec: &Spec, ep: &Endpoint, p: &Param) -> String {
     }
     if p.ty.list_item().is_some() {
         text.push_str(" [several: comma- or space-separated]");
+    }
+    if p.json {
+        text.push_str(" [JSON text, @FILE to read a file, - to read stdin]");
     }
     text
 }

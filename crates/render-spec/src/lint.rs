@@ -408,6 +408,12 @@ impl<'a> Linter<'a> {
         if only.is_some() && matches!(presence, Presence::Defaulted(_)) {
             self.error(at, "a parameter of one generation cannot have a `default` (it would be sent in every generation)");
         }
+        if p.json && ty != Type::Str {
+            self.error(
+                at,
+                format!("only a `string` parameter can carry JSON text (`json: true`), not `{ty}`"),
+            );
+        }
         Some(Param {
             wire: p.name.clone(),
             rust,
@@ -415,6 +421,7 @@ impl<'a> Linter<'a> {
             presence,
             positional: p.positional,
             unit: p.unit.clone(),
+            json: p.json,
             doc,
             set: set.map(str::to_owned),
             only,

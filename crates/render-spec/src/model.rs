@@ -218,6 +218,9 @@ pub struct Param {
     pub positional: bool,
     /// The unit of a number.
     pub unit: Option<String>,
+    /// A string whose content is JSON text (a file's content): the CLI takes it inline, from
+    /// `@FILE` or from stdin (`-`), and checks that it parses.
+    pub json: bool,
     /// What it is.
     pub doc: Doc,
     /// The parameter set it comes from, if any.

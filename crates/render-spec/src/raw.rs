@@ -172,6 +172,10 @@ pub struct ParamDef {
     pub rust: Option<String>,
     /// The unit of a number.
     pub unit: Option<String>,
+    /// A string whose content is JSON text (a file's content): the CLI takes it inline, from
+    /// `@FILE`, or from stdin with `-`, and checks that it parses before sending it.
+    #[serde(default)]
+    pub json: bool,
     /// Chinese description.
     pub zh: Option<String>,
     /// English reading.

@@ -86,6 +86,10 @@ fn parameter_sets_defaults_and_positionals_are_checked() {
         &errors,
         "broken_params.yaml:49: endpoints[getItem].params[item]: a parameter cannot be the model `Item`: models are responses",
     );
+    assert_has(
+        &errors,
+        "broken_params.yaml:50: endpoints[getItem].params[count]: only a `string` parameter can carry JSON text (`json: true`), not `int`",
+    );
     // Checked once the structure is sound: fix the structural errors and the defaults show.
     let text = std::fs::read_to_string(root().join("tests/specs/broken_params.yaml")).unwrap();
     let fixed = text
@@ -98,7 +102,8 @@ fn parameter_sets_defaults_and_positionals_are_checked() {
         .replace(
             "      - {name: item, type: Item, zh: \"项\", en: \"Item.\"}\n",
             "",
-        );
+        )
+        .replace(", json: true", "");
     let SpecErrors(errors) = render_spec::parse("broken_params.yaml", fixed).unwrap_err();
     let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
     assert_has(

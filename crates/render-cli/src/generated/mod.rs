@@ -433,26 +433,44 @@ pub struct QueryTaskFramesArgs {
     /// Search by frame name (根据一机渲多帧名进行查询,选填)
     #[arg(long = "search-keyword")]
     pub search_keyword: Option<String>,
+    /// Every page, one call after another from --page-num on (at --page-size a
+    /// page), printed as one list
+    #[arg(long)]
+    pub all: bool,
 }
 impl QueryTaskFramesArgs {
     /// Calls `queryTaskFrames` with these arguments.
     pub fn run(self, client: &Clients) -> Result<Output, Error> {
         match client {
             Clients::V1(client) => {
+                let all = self.all;
                 let mut call = client.query_task_frames(self.task_id);
                 call = call.page_num(self.page_num);
                 call = call.page_size(self.page_size);
                 if let Some(value) = self.search_keyword {
                     call = call.search_keyword(value);
                 }
+                if all {
+                    return call
+                        .pages()
+                        .collect::<Result<Vec<_>, Error>>()
+                        .map(|items| Output::new(&items));
+                }
                 call.send().map(|data| Output::new(&data))
             }
             Clients::V2(client) => {
+                let all = self.all;
                 let mut call = client.query_task_frames(self.task_id);
                 call = call.page_num(self.page_num);
                 call = call.page_size(self.page_size);
                 if let Some(value) = self.search_keyword {
                     call = call.search_keyword(value);
+                }
+                if all {
+                    return call
+                        .pages()
+                        .collect::<Result<Vec<_>, Error>>()
+                        .map(|items| Output::new(&items));
                 }
                 call.send().map(|data| Output::new(&data))
             }
@@ -651,6 +669,10 @@ pub struct ShowLogArgs {
     /// The frame (FrameInfo.id) (帧 ID)
     #[arg(value_name = "id")]
     pub id: i64,
+    /// Every page, one call after another from --page-num on (at --page-size a
+    /// page), printed as one list
+    #[arg(long)]
+    pub all: bool,
 }
 impl ShowLogArgs {
     /// Calls `showLog` with these arguments.
@@ -664,10 +686,17 @@ impl ShowLogArgs {
                 })
             }
             Clients::V2(client) => {
+                let all = self.all;
                 let mut call = client.show_log(self.id);
                 call = call.rendering_type(self.rendering_type);
                 call = call.page_num(self.page_num);
                 call = call.page_size(self.page_size);
+                if all {
+                    return call
+                        .pages()
+                        .collect::<Result<Vec<_>, Error>>()
+                        .map(|items| Output::new(&items));
+                }
                 call.send().map(|data| Output::new(&data))
             }
         }
@@ -1332,12 +1361,17 @@ pub struct GetTaskListArgs {
     /// 1: list deleted tasks (the recycle bin) (是否查询已删除任务) [API 2.0.0 only]
     #[arg(long = "recycle-flag")]
     pub recycle_flag: Option<i64>,
+    /// Every page, one call after another from --page-num on (at --page-size a
+    /// page), printed as one list
+    #[arg(long)]
+    pub all: bool,
 }
 impl GetTaskListArgs {
     /// Calls `getTaskList` with these arguments.
     pub fn run(self, client: &Clients) -> Result<Output, Error> {
         match client {
             Clients::V1(client) => {
+                let all = self.all;
                 if self.recycle_flag.is_some() {
                     return Err(Error::Unsupported {
                         endpoint: "getTaskList",
@@ -1361,9 +1395,16 @@ impl GetTaskListArgs {
                 if let Some(value) = self.end_time {
                     call = call.end_time(value);
                 }
+                if all {
+                    return call
+                        .pages()
+                        .collect::<Result<Vec<_>, Error>>()
+                        .map(|items| Output::new(&items));
+                }
                 call.send().map(|data| Output::new(&data))
             }
             Clients::V2(client) => {
+                let all = self.all;
                 let mut call = client.get_task_list();
                 call = call.page_num(self.page_num);
                 call = call.page_size(self.page_size);
@@ -1381,6 +1422,12 @@ impl GetTaskListArgs {
                 }
                 if let Some(value) = self.recycle_flag {
                     call = call.recycle_flag(value);
+                }
+                if all {
+                    return call
+                        .pages()
+                        .collect::<Result<Vec<_>, Error>>()
+                        .map(|items| Output::new(&items));
                 }
                 call.send().map(|data| Output::new(&data))
             }
@@ -1660,8 +1707,12 @@ pub struct TaskJsonFileArgs {
     /// Which file (文件名) [values: task, upload, asset, tips, or a numeric code]
     #[arg(long = "file-name")]
     pub file_name: TaskFileName,
-    /// The file's content (JSON text) (文件内容)
-    #[arg(long = "content")]
+    /// The file's content (JSON text) (文件内容) [JSON text, @FILE to read a file, - to read stdin]
+    #[arg(
+        long = "content",
+        value_name = "JSON|@FILE|-",
+        value_parser = crate::input::json_text
+    )]
     pub content: String,
 }
 impl TaskJsonFileArgs {
@@ -2078,6 +2129,10 @@ pub struct TaskRecordArgs {
     /// Until (结束时间)
     #[arg(long = "end-date")]
     pub end_date: Option<String>,
+    /// Every page, one call after another from --page-num on (at --page-size a
+    /// page), printed as one list
+    #[arg(long)]
+    pub all: bool,
 }
 impl TaskRecordArgs {
     /// Calls `taskRecord` with these arguments.
@@ -2091,6 +2146,7 @@ impl TaskRecordArgs {
                 })
             }
             Clients::V2(client) => {
+                let all = self.all;
                 let mut call = client.task_record(self.platform);
                 call = call.page_num(self.page_num);
                 call = call.page_size(self.page_size);
@@ -2099,6 +2155,12 @@ impl TaskRecordArgs {
                 }
                 if let Some(value) = self.end_date {
                     call = call.end_date(value);
+                }
+                if all {
+                    return call
+                        .pages()
+                        .collect::<Result<Vec<_>, Error>>()
+                        .map(|items| Output::new(&items));
                 }
                 call.send().map(|data| Output::new(&data))
             }
@@ -2120,6 +2182,10 @@ pub struct LoginRecordArgs {
     /// Until (结束时间)
     #[arg(long = "end-date")]
     pub end_date: Option<String>,
+    /// Every page, one call after another from --page-num on (at --page-size a
+    /// page), printed as one list
+    #[arg(long)]
+    pub all: bool,
 }
 impl LoginRecordArgs {
     /// Calls `loginRecord` with these arguments.
@@ -2133,6 +2199,7 @@ impl LoginRecordArgs {
                 })
             }
             Clients::V2(client) => {
+                let all = self.all;
                 let mut call = client.login_record();
                 call = call.page_num(self.page_num);
                 call = call.page_size(self.page_size);
@@ -2141,6 +2208,12 @@ impl LoginRecordArgs {
                 }
                 if let Some(value) = self.end_date {
                     call = call.end_date(value);
+                }
+                if all {
+                    return call
+                        .pages()
+                        .collect::<Result<Vec<_>, Error>>()
+                        .map(|items| Output::new(&items));
                 }
                 call.send().map(|data| Output::new(&data))
             }
