@@ -6,9 +6,10 @@
 
 use std::fmt::Write as _;
 
-use render_api_client::types::Page;
+use render_api_client::types::{EpochMillis, Page};
 use serde::Serialize;
 use serde_json::Value;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// How results are printed.
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,12 +22,47 @@ pub enum Format {
     Table,
 }
 
-/// A model as a table row: its scalar fields (generated from the spec for every model).
+/// A model as a table row (generated from the spec for every model): every field that fits
+/// in a cell, and the columns a table of several shows.
 pub trait Row {
-    /// The column names: the fields' wire names.
+    /// The field names: their wire names.
     fn header() -> &'static [&'static str];
     /// The cells, in the header's order.
     fn cells(&self) -> Vec<String>;
+    /// The columns of a table of several, as indices into the header, in order: the spec's
+    /// `columns` of the model (empty: the first [`MAX_COLUMNS`] fields).
+    const COLUMNS: &'static [usize] = &[];
+}
+
+/// A time as a date for people: `2026-11-24 17:48 UTC` (empty for 0 or less: the service
+/// sends those for "not yet").
+pub fn date(time: EpochMillis) -> String {
+    if time.as_millis() <= 0 {
+        return String::new();
+    }
+    let text = humantime::format_rfc3339_seconds(time.to_system_time()).to_string();
+    // 2026-11-24T17:48:13Z
+    match (text.get(..10), text.get(11..16)) {
+        (Some(day), Some(minute)) => format!("{day} {minute} UTC"),
+        _ => text,
+    }
+}
+
+/// A list of scalars in one cell: `a, b, c`.
+pub fn joined<T: std::fmt::Display>(items: &[T]) -> String {
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A list of objects in one cell: how many.
+pub fn count(n: usize) -> String {
+    match n {
+        1 => "1 item".to_owned(),
+        n => format!("{n} items"),
+    }
 }
 
 /// A call's data as text for people.
@@ -80,9 +116,12 @@ impl<T: Row> Show for Page<T> {
 /// One model as `field  value` lines.
 pub fn record<T: Row>(item: &T) -> String {
     let header = T::header();
-    let width = header.iter().map(|h| h.len()).max().unwrap_or(0);
+    let width = header.iter().map(|h| h.width()).max().unwrap_or(0);
     let mut out = String::new();
     for (k, v) in header.iter().zip(item.cells()) {
+        if v.is_empty() {
+            continue;
+        }
         let _ = writeln!(out, "{k:<width$}  {v}");
     }
     out.trim_end().to_owned()
@@ -137,26 +176,50 @@ impl Output {
     }
 }
 
-/// The longest a cell is shown, in characters.
+/// The widest a cell is shown, in terminal columns.
 const MAX_CELL: usize = 40;
-/// The most columns a table shows.
-const MAX_COLUMNS: usize = 8;
+/// The most columns a table shows when the spec chose none.
+pub const MAX_COLUMNS: usize = 8;
 
-/// A table of items: their first columns, cells cut to a readable width.
+/// `text` cut to `width` terminal columns (wide CJK characters count two), with `…` where cut.
+fn fit(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_owned();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width - 1 {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// A table of items: the model's columns, cells cut to a readable width and padded by their
+/// width on a terminal, so CJK text lines up.
 fn rows<T: Row>(items: &[T]) -> String {
-    let header: Vec<&str> = T::header().iter().copied().take(MAX_COLUMNS).collect();
+    let all = T::header();
+    let columns: Vec<usize> = if T::COLUMNS.is_empty() {
+        (0..all.len().min(MAX_COLUMNS)).collect()
+    } else {
+        T::COLUMNS.to_vec()
+    };
+    let header: Vec<&str> = columns
+        .iter()
+        .filter_map(|&i| all.get(i).copied())
+        .collect();
     let cells: Vec<Vec<String>> = items
         .iter()
         .map(|item| {
-            item.cells()
-                .into_iter()
-                .take(MAX_COLUMNS)
-                .map(|mut s| {
-                    if s.chars().count() > MAX_CELL {
-                        s = s.chars().take(MAX_CELL - 1).collect::<String>() + "…";
-                    }
-                    s
-                })
+            let cells = item.cells();
+            columns
+                .iter()
+                .map(|&i| fit(cells.get(i).map_or("", String::as_str), MAX_CELL))
                 .collect()
         })
         .collect();
@@ -166,8 +229,8 @@ fn rows<T: Row>(items: &[T]) -> String {
         .map(|(i, h)| {
             cells
                 .iter()
-                .map(|r| r.get(i).map_or(0, |c| c.chars().count()))
-                .chain([h.chars().count()])
+                .map(|r| r.get(i).map_or(0, |c| c.width()))
+                .chain([h.width()])
                 .max()
                 .unwrap_or(0)
         })
@@ -177,7 +240,7 @@ fn rows<T: Row>(items: &[T]) -> String {
         let parts: Vec<String> = values
             .iter()
             .zip(&widths)
-            .map(|(v, w)| format!("{v:<w$}"))
+            .map(|(v, w)| format!("{v}{}", " ".repeat(w.saturating_sub(v.width()))))
             .collect();
         let _ = writeln!(out, "{}", parts.join("  ").trim_end());
     };
@@ -227,5 +290,97 @@ mod tests {
         );
         assert!(!table.contains("taskStatus       5"), "{table}");
         assert!(out.render(Format::Json).contains("\"taskStatus\": 5"));
+    }
+
+    /// A task list reads as a user looks for it: the spec's columns in order, statuses by
+    /// name, times as dates; wide CJK names keep the columns aligned (unicode width, not
+    /// characters).
+    #[test]
+    fn task_tables_show_chosen_columns_dates_and_align_cjk() {
+        let tasks: Vec<TaskInfo> = serde_json::from_value(serde_json::json!([
+            {"id": 19084, "sceneName": "城市夜景.max", "taskStatus": 10, "doneFrames": 3,
+             "failedFrames": 1, "totalFrames": 4, "submitDate": 1_764_000_000_000_i64,
+             "statusText": "render_task_status_10", "projectName": "广告"},
+            {"id": 7, "sceneName": "a.ma", "taskStatus": 5, "submitDate": 0}
+        ]))
+        .unwrap();
+        let table = Output::new(&tasks).render(Format::Table);
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(
+            lines[0].split_whitespace().collect::<Vec<_>>(),
+            [
+                "id",
+                "sceneName",
+                "taskStatus",
+                "doneFrames",
+                "failedFrames",
+                "totalFrames",
+                "submitDate",
+                "projectName"
+            ],
+            "{table}"
+        );
+        // Code 10 is `stop` (the document's 任务状态 table).
+        assert_eq!(lines[1].split_whitespace().nth(2), Some("stop"), "{table}");
+        assert!(lines[1].contains("2025-11-24 16:00 UTC"), "{table}");
+        assert!(
+            !table.contains("statusText"),
+            "not a chosen column: {table}"
+        );
+        // The column after the scene name starts at the same terminal column on every line.
+        let status_at = |line: &str, status: &str| line[..line.find(status).unwrap()].width();
+        assert_eq!(
+            status_at(lines[0], "taskStatus"),
+            status_at(lines[1], "stop"),
+            "{table}"
+        );
+        assert_eq!(
+            status_at(lines[1], "stop"),
+            status_at(lines[2], "rendering"),
+            "{table}"
+        );
+        // A time the service sends as 0 ("not yet") is left blank.
+        assert!(!lines[2].contains("1970"), "{table}");
+    }
+
+    /// Nested lists are summarised: scalars joined, objects counted; a record skips what is
+    /// absent.
+    #[test]
+    fn nested_lists_are_summarised() {
+        use render_api_client::types::{CreatedTasks, RenderEnv};
+        let created: CreatedTasks = serde_json::from_value(serde_json::json!({
+            "aliasTaskIdList": ["2W19084"], "taskIdList": [19084, 19085], "userId": 1
+        }))
+        .unwrap();
+        let text = Output::new(&created).render(Format::Table);
+        assert!(text.contains("19084, 19085"), "{text}");
+        let envs: Vec<RenderEnv> = serde_json::from_value(serde_json::json!([{
+            "cgId": 2000, "editName": "默认环境", "cgName": "3ds Max", "cgVersion": "2018",
+            "osName": 1, "isDefault": 1,
+            "respUserPluginInfoVos": [
+                {"pluginId": 1, "pluginName": "vray", "pluginVersion": "3.6"},
+                {"pluginId": 2, "pluginName": "forest", "pluginVersion": "6"}
+            ]
+        }]))
+        .unwrap();
+        let text = Output::new(&envs).render(Format::Table);
+        assert!(
+            text.contains("respUserPluginInfoVos") && text.contains("2 items"),
+            "{text}"
+        );
+        let record = Output::new(&envs[0]).render(Format::Table);
+        assert!(
+            !record.contains("renderLayerType"),
+            "absent: skipped: {record}"
+        );
+    }
+
+    #[test]
+    fn cells_are_cut_by_terminal_width() {
+        let long = "渲".repeat(30);
+        let cut = super::fit(&long, 40);
+        assert_eq!(cut.width(), 39, "{cut}");
+        assert!(cut.ends_with('…'));
+        assert_eq!(super::fit("short", 40), "short");
     }
 }

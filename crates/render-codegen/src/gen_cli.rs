@@ -340,44 +340,56 @@ fn help(spec: &Spec, ep: &Endpoint, p: &Param) -> String {
     text
 }
 
-/// How a field shows in a table cell, or `None` when it has no place in one (lists, nested
-/// objects, free JSON).
+/// How a field shows in a table cell, or `None` when it has no place in one (nested objects,
+/// free JSON): enums by name, times as dates, lists of scalars joined, lists of objects counted.
 fn cell(ty: &Type, nullable: bool, access: TokenStream) -> Option<TokenStream> {
-    match ty {
-        Type::Int
-        | Type::Str
-        | Type::Text
-        | Type::Bool
-        | Type::Decimal
-        | Type::EpochMs
-        | Type::Enum(_) => Some(if nullable {
-            quote!(#access.as_ref().map(ToString::to_string).unwrap_or_default())
-        } else {
-            quote!(#access.to_string())
-        }),
-        Type::Json | Type::Unit | Type::List(_) | Type::Page(_) | Type::Model(_) => None,
-    }
+    // `v` is the value (a reference when nullable); `by_ref` is it as a reference, `copied`
+    // as a value.
+    let show = |v: TokenStream, by_ref: TokenStream, copied: TokenStream| -> Option<TokenStream> {
+        Some(match ty {
+            Type::Int | Type::Str | Type::Text | Type::Bool | Type::Decimal | Type::Enum(_) => {
+                quote!(#v.to_string())
+            }
+            Type::EpochMs => quote!(crate::output::date(#copied)),
+            Type::List(item) if matches!(**item, Type::Model(_) | Type::List(_) | Type::Json) => {
+                quote!(crate::output::count(#v.len()))
+            }
+            Type::List(_) => quote!(crate::output::joined(#by_ref)),
+            Type::Json | Type::Unit | Type::Page(_) | Type::Model(_) => return None,
+        })
+    };
+    Some(if nullable {
+        let inner = show(quote!(v), quote!(v), quote!(*v))?;
+        quote!(#access.as_ref().map(|v| #inner).unwrap_or_default())
+    } else {
+        show(access.clone(), quote!(&#access), access.clone())?
+    })
 }
 
 fn gen_row(m: &Model) -> TokenStream {
     let name = ident(&m.name);
-    let (headers, cells): (Vec<&str>, Vec<TokenStream>) = m
-        .fields
-        .iter()
-        .filter(|f| !f.secret)
-        .filter_map(|f| {
-            let id = ident(&f.rust);
-            cell(&f.ty, f.nullable, quote!(self.#id)).map(|c| (f.wire.as_str(), c))
-        })
-        .unzip();
+    let mut headers = Vec::new();
+    let mut cells = Vec::new();
+    // Where each field landed among the cells, for the spec's columns.
+    let mut position = vec![None; m.fields.len()];
+    for (i, f) in m.fields.iter().enumerate().filter(|(_, f)| !f.secret) {
+        let id = ident(&f.rust);
+        if let Some(c) = cell(&f.ty, f.nullable, quote!(self.#id)) {
+            position[i] = Some(headers.len());
+            headers.push(f.wire.as_str());
+            cells.push(c);
+        }
+    }
+    let columns = m.columns.iter().filter_map(|&i| position[i]);
     quote! {
         impl Row for #name {
             fn header() -> &'static [&'static str] {
                 &[#(#headers),*]
             }
             fn cells(&self) -> Vec<String> {
-                vec![#(#cells),*]
+                Vec::from([#(#cells),*])
             }
+            const COLUMNS: &'static [usize] = &[#(#columns),*];
         }
 
         impl Show for #name {

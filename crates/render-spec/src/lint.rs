@@ -352,11 +352,33 @@ impl<'a> Linter<'a> {
                 notes: f.notes.clone(),
             });
         }
+        let mut columns = Vec::new();
+        for c in &m.columns {
+            let at = [key("models"), named(&m.name), key("columns")];
+            match fields.iter().position(|f| &f.wire == c) {
+                None => self.error(&at, format!("no field `{c}` to show as a column")),
+                Some(_) if m.columns.iter().filter(|d| *d == c).count() > 1 => {
+                    self.error(&at, format!("the column `{c}` is listed twice"));
+                }
+                Some(i) if fields[i].secret => {
+                    self.error(&at, format!("`{c}` is a secret: it is never shown"));
+                }
+                Some(i) if !fields[i].ty.fits_a_cell() => self.error(
+                    &at,
+                    format!(
+                        "`{c}` is `{}`, which does not fit in a table cell",
+                        fields[i].ty
+                    ),
+                ),
+                Some(i) => columns.push(i),
+            }
+        }
         Model {
             name: m.name.clone(),
             doc,
             notes: m.notes.clone(),
             fields,
+            columns,
         }
     }
 

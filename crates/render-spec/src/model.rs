@@ -169,6 +169,9 @@ pub struct Model {
     pub notes: Option<String>,
     /// The fields, in wire order.
     pub fields: Vec<Field>,
+    /// The fields a table of these shows, in order, as indices into `fields` (empty: the
+    /// spec chose none).
+    pub columns: Vec<usize>,
 }
 
 /// A field of a model.

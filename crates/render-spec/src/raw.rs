@@ -117,6 +117,10 @@ pub struct ModelDef {
     pub notes: Option<String>,
     /// The fields, in wire order.
     pub fields: Vec<FieldDef>,
+    /// The fields a table of these shows, in order: what a user looks for first (default: the
+    /// first fields that fit in a cell).
+    #[serde(default)]
+    pub columns: Vec<String>,
 }
 
 /// A field of a model.

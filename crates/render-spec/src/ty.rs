@@ -116,6 +116,14 @@ pub enum Position {
 }
 
 impl Type {
+    /// Whether a value of this type shows in a table cell: scalars, and lists (summarised).
+    pub fn fits_a_cell(&self) -> bool {
+        !matches!(
+            self,
+            Type::Json | Type::Unit | Type::Page(_) | Type::Model(_)
+        )
+    }
+
     /// Why this type cannot be used at `position`, if it cannot.
     pub fn fits(&self, position: Position) -> Result<(), String> {
         match (self, position) {

@@ -2246,8 +2246,9 @@ impl Row for Platform {
         &["platform", "name"]
     }
     fn cells(&self) -> Vec<String> {
-        vec![self.platform.to_string(), self.name.to_string()]
+        Vec::from([self.platform.to_string(), self.name.to_string()])
     }
+    const COLUMNS: &'static [usize] = &[];
 }
 impl Show for Platform {
     fn table(&self) -> String {
@@ -2306,55 +2307,64 @@ impl Row for UserProfile {
         ]
     }
     fn cells(&self) -> Vec<String> {
-        vec![
-            self.user_id.to_string(), self.user_name.to_string(), self.platform.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.phone.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.email.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.company.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.name.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.job.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.communication_number
-            .as_ref().map(ToString::to_string).unwrap_or_default(), self.soft_type
-            .as_ref().map(ToString::to_string).unwrap_or_default(), self.soft_status
-            .as_ref().map(ToString::to_string).unwrap_or_default(), self.business_type
-            .as_ref().map(ToString::to_string).unwrap_or_default(), self.status.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.info_status.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.account_type.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.user_type.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.main_user_id.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.level.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.picture_lever.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.zone.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.rmbbalance.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.usdbalance.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.rmb_cumulative.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.usd_cumulative.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.credit.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.coupon.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.description.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.country.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.city.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.address.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.cpu_price.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.gpu_price.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.share_main_capital
-            .as_ref().map(ToString::to_string).unwrap_or_default(), self.sub_delete_task
-            .as_ref().map(ToString::to_string).unwrap_or_default(), self.use_main_balance
-            .as_ref().map(ToString::to_string).unwrap_or_default(), self.hide_balance
-            .as_ref().map(ToString::to_string).unwrap_or_default(), self.hide_job_charge
-            .as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .use_level_directory.as_ref().map(ToString::to_string).unwrap_or_default(),
-            self.download_disable.as_ref().map(ToString::to_string).unwrap_or_default(),
-            self.display_subaccount.as_ref().map(ToString::to_string)
-            .unwrap_or_default(), self.subaccount_limits.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.houdini_flag.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.c4d_flag.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.blender_flag.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.keyshot_flag.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.student_end_time.as_ref()
-            .map(ToString::to_string).unwrap_or_default()
-        ]
+        Vec::from([
+            self.user_id.to_string(),
+            self.user_name.to_string(),
+            self.platform.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.phone.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.email.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.company.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.name.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.job.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self
+                .communication_number
+                .as_ref()
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+            self.soft_type.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.soft_status.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.business_type.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.status.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.info_status.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.account_type.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.user_type.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.main_user_id.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.level.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.picture_lever.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.zone.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.rmbbalance.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.usdbalance.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.rmb_cumulative.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.usd_cumulative.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.credit.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.coupon.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.description.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.country.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.city.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.address.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.cpu_price.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.gpu_price.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.share_main_capital.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.sub_delete_task.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.use_main_balance.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.hide_balance.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.hide_job_charge.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.use_level_directory.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.download_disable.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.display_subaccount.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.subaccount_limits.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.houdini_flag.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.c4d_flag.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.blender_flag.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.keyshot_flag.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self
+                .student_end_time
+                .as_ref()
+                .map(|v| crate::output::date(*v))
+                .unwrap_or_default(),
+        ])
     }
+    const COLUMNS: &'static [usize] = &[];
 }
 impl Show for UserProfile {
     fn table(&self) -> String {
@@ -2386,31 +2396,49 @@ impl Row for UserSetting {
         ]
     }
     fn cells(&self) -> Vec<String> {
-        vec![
-            self.info_status.as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .account_type.as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .share_main_capital.as_ref().map(ToString::to_string).unwrap_or_default(),
-            self.sub_delete_task.as_ref().map(ToString::to_string).unwrap_or_default(),
-            self.use_main_balance.as_ref().map(ToString::to_string).unwrap_or_default(),
-            self.single_node_render_frames.as_ref().map(ToString::to_string)
-            .unwrap_or_default(), self.max_ignore_map_flag.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.auto_commit.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.separate_account_flag
-            .as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .mifile_switch_flag.as_ref().map(ToString::to_string).unwrap_or_default(),
-            self.assfile_switch_flag.as_ref().map(ToString::to_string)
-            .unwrap_or_default(), self.manually_start_analysis_flag.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.download_disable.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.task_over_time.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.ignore_map_flag.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.is_vray_license.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.just_upload_config_flag
-            .as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .just_upload_cg_flag.as_ref().map(ToString::to_string).unwrap_or_default(),
-            self.mandatory_analyse_all_agent.as_ref().map(ToString::to_string)
-            .unwrap_or_default()
-        ]
+        Vec::from([
+            self.info_status.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.account_type.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.share_main_capital.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.sub_delete_task.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.use_main_balance.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self
+                .single_node_render_frames
+                .as_ref()
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+            self.max_ignore_map_flag.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.auto_commit.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self
+                .separate_account_flag
+                .as_ref()
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+            self.mifile_switch_flag.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.assfile_switch_flag.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self
+                .manually_start_analysis_flag
+                .as_ref()
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+            self.download_disable.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.task_over_time.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.ignore_map_flag.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.is_vray_license.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self
+                .just_upload_config_flag
+                .as_ref()
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+            self.just_upload_cg_flag.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self
+                .mandatory_analyse_all_agent
+                .as_ref()
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+        ])
     }
+    const COLUMNS: &'static [usize] = &[];
 }
 impl Show for UserSetting {
     fn table(&self) -> String {
@@ -2422,11 +2450,13 @@ impl Row for TransferBid {
         &["config_bid", "output_bid", "input_bid"]
     }
     fn cells(&self) -> Vec<String> {
-        vec![
-            self.config_bid.to_string(), self.output_bid.to_string(), self.input_bid
-            .to_string()
-        ]
+        Vec::from([
+            self.config_bid.to_string(),
+            self.output_bid.to_string(),
+            self.input_bid.to_string(),
+        ])
     }
+    const COLUMNS: &'static [usize] = &[];
 }
 impl Show for TransferBid {
     fn table(&self) -> String {
@@ -2435,11 +2465,16 @@ impl Show for TransferBid {
 }
 impl Row for CreatedTasks {
     fn header() -> &'static [&'static str] {
-        &["userId"]
+        &["aliasTaskIdList", "taskIdList", "userId"]
     }
     fn cells(&self) -> Vec<String> {
-        vec![self.user_id.as_ref().map(ToString::to_string).unwrap_or_default()]
+        Vec::from([
+            crate::output::joined(&self.alias_task_id_list),
+            crate::output::joined(&self.task_id_list),
+            self.user_id.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+        ])
     }
+    const COLUMNS: &'static [usize] = &[];
 }
 impl Show for CreatedTasks {
     fn table(&self) -> String {
@@ -2464,21 +2499,26 @@ impl Row for ErrorDetail {
         ]
     }
     fn cells(&self) -> Vec<String> {
-        vec![
-            self.id.as_ref().map(ToString::to_string).unwrap_or_default(), self.code
-            .to_string(), self.severity.as_ref().map(ToString::to_string)
-            .unwrap_or_default(), self.language_flag.as_ref().map(ToString::to_string)
-            .unwrap_or_default(), self.des_description_cn.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.des_solution_cn.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.solution_path.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.is_repair.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.is_delete.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.is_open.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.last_modify_admin
-            .as_ref().map(ToString::to_string).unwrap_or_default(), self.update_time
-            .as_ref().map(ToString::to_string).unwrap_or_default()
-        ]
+        Vec::from([
+            self.id.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.code.to_string(),
+            self.severity.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.language_flag.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.des_description_cn.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.des_solution_cn.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.solution_path.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.is_repair.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.is_delete.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.is_open.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.last_modify_admin.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self
+                .update_time
+                .as_ref()
+                .map(|v| crate::output::date(*v))
+                .unwrap_or_default(),
+        ])
     }
+    const COLUMNS: &'static [usize] = &[1usize, 2usize, 4usize, 5usize];
 }
 impl Show for ErrorDetail {
     fn table(&self) -> String {
@@ -2529,58 +2569,84 @@ impl Row for TaskInfo {
             "cloneOriginalId",
             "shareMainCapital",
             "taskRam",
+            "respRenderingTaskList",
             "layerName",
             "taskTypeText",
             "isDelete",
         ]
     }
     fn cells(&self) -> Vec<String> {
-        vec![
-            self.scene_name.as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .id.to_string(), self.task_alias.as_ref().map(ToString::to_string)
-            .unwrap_or_default(), self.task_status.to_string(), self.status_text.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.pre_task_status.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.pre_status_text.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.total_frames.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.abort_frames.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.executing_frames.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.done_frames.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.failed_frames.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.frames_range.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.project_name.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.render_consume.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.task_arrears.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.submit_date.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.start_time.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.completed_date.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.render_duration.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.user_name.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.producer.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.task_level.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.task_user_level.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.task_limit.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.task_over_time.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.user_id.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.output_file_name.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.munu_task_id.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.layer_parent_id.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.cg_id.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.key_value.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.user_account_consume
-            .as_ref().map(ToString::to_string).unwrap_or_default(), self.coupon_consume
-            .as_ref().map(ToString::to_string).unwrap_or_default(), self.is_open.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.task_type.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.render_camera.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.clone_parent_id.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.clone_original_id
-            .as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .share_main_capital.as_ref().map(ToString::to_string).unwrap_or_default(),
-            self.task_ram.as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .layer_name.as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .task_type_text.as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .is_delete.as_ref().map(ToString::to_string).unwrap_or_default()
-        ]
+        Vec::from([
+            self.scene_name.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.id.to_string(),
+            self.task_alias.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.task_status.to_string(),
+            self.status_text.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.pre_task_status.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.pre_status_text.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.total_frames.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.abort_frames.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.executing_frames.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.done_frames.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.failed_frames.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.frames_range.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.project_name.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.render_consume.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.task_arrears.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self
+                .submit_date
+                .as_ref()
+                .map(|v| crate::output::date(*v))
+                .unwrap_or_default(),
+            self
+                .start_time
+                .as_ref()
+                .map(|v| crate::output::date(*v))
+                .unwrap_or_default(),
+            self
+                .completed_date
+                .as_ref()
+                .map(|v| crate::output::date(*v))
+                .unwrap_or_default(),
+            self.render_duration.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.user_name.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.producer.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.task_level.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.task_user_level.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.task_limit.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.task_over_time.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.user_id.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.output_file_name.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.munu_task_id.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.layer_parent_id.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.cg_id.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.key_value.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self
+                .user_account_consume
+                .as_ref()
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+            self.coupon_consume.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.is_open.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.task_type.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.render_camera.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.clone_parent_id.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.clone_original_id.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.share_main_capital.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.task_ram.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self
+                .resp_rendering_task_list
+                .as_ref()
+                .map(|v| crate::output::count(v.len()))
+                .unwrap_or_default(),
+            self.layer_name.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.task_type_text.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.is_delete.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+        ])
     }
+    const COLUMNS: &'static [usize] = &[
+        1usize, 0usize, 3usize, 10usize, 11usize, 7usize, 16usize, 13usize,
+    ];
 }
 impl Show for TaskInfo {
     fn table(&self) -> String {
@@ -2617,32 +2683,40 @@ impl Row for FrameInfo {
         ]
     }
     fn cells(&self) -> Vec<String> {
-        vec![
-            self.id.to_string(), self.user_id.as_ref().map(ToString::to_string)
-            .unwrap_or_default(), self.frame_price.as_ref().map(ToString::to_string)
-            .unwrap_or_default(), self.fee_type.as_ref().map(ToString::to_string)
-            .unwrap_or_default(), self.platform.as_ref().map(ToString::to_string)
-            .unwrap_or_default(), self.frame_index.as_ref().map(ToString::to_string)
-            .unwrap_or_default(), self.frame_block.as_ref().map(ToString::to_string)
-            .unwrap_or_default(), self.frame_status.to_string(), self.fee_amount.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.coupon_fee.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.start_time.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.end_time.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.frame_execute_time
-            .as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .frame_status_text.as_ref().map(ToString::to_string).unwrap_or_default(),
-            self.arrears_fee.as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .munu_job_id.as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .task_id.as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .munu_task_id.as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .frame_type.as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .recommit_flag.as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .is_copy.as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .task_over_time.as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .gop_name.as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .frame_ram.as_ref().map(ToString::to_string).unwrap_or_default()
-        ]
+        Vec::from([
+            self.id.to_string(),
+            self.user_id.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.frame_price.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.fee_type.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.platform.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.frame_index.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.frame_block.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.frame_status.to_string(),
+            self.fee_amount.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.coupon_fee.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self
+                .start_time
+                .as_ref()
+                .map(|v| crate::output::date(*v))
+                .unwrap_or_default(),
+            self.end_time.as_ref().map(|v| crate::output::date(*v)).unwrap_or_default(),
+            self.frame_execute_time.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.frame_status_text.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.arrears_fee.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.munu_job_id.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.task_id.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.munu_task_id.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.frame_type.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.recommit_flag.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.is_copy.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.task_over_time.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.gop_name.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.frame_ram.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+        ])
     }
+    const COLUMNS: &'static [usize] = &[
+        0usize, 5usize, 7usize, 10usize, 11usize, 12usize, 8usize, 16usize,
+    ];
 }
 impl Show for FrameInfo {
     fn table(&self) -> String {
@@ -2660,12 +2734,15 @@ impl Row for FrameStats {
         ]
     }
     fn cells(&self) -> Vec<String> {
-        vec![
-            self.executing_frames_total.to_string(), self.done_frames_total.to_string(),
-            self.failed_frames_total.to_string(), self.waiting_frames_total.to_string(),
-            self.total_frames.to_string()
-        ]
+        Vec::from([
+            self.executing_frames_total.to_string(),
+            self.done_frames_total.to_string(),
+            self.failed_frames_total.to_string(),
+            self.waiting_frames_total.to_string(),
+            self.total_frames.to_string(),
+        ])
     }
+    const COLUMNS: &'static [usize] = &[];
 }
 impl Show for FrameStats {
     fn table(&self) -> String {
@@ -2677,8 +2754,9 @@ impl Row for Label {
         &["projectName", "projectId"]
     }
     fn cells(&self) -> Vec<String> {
-        vec![self.project_name.to_string(), self.project_id.to_string()]
+        Vec::from([self.project_name.to_string(), self.project_id.to_string()])
     }
+    const COLUMNS: &'static [usize] = &[];
 }
 impl Show for Label {
     fn table(&self) -> String {
@@ -2687,11 +2765,12 @@ impl Show for Label {
 }
 impl Row for LabelList {
     fn header() -> &'static [&'static str] {
-        &[]
+        &["projectNameList"]
     }
     fn cells(&self) -> Vec<String> {
-        vec![]
+        Vec::from([crate::output::count(self.project_name_list.len())])
     }
+    const COLUMNS: &'static [usize] = &[];
 }
 impl Show for LabelList {
     fn table(&self) -> String {
@@ -2711,15 +2790,21 @@ impl Row for SoftwareInfo {
         ]
     }
     fn cells(&self) -> Vec<String> {
-        vec![
-            self.cg_id.to_string(), self.cg_name.to_string(), self.cg_type.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.icon_path.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.is_need_project_path
-            .as_ref().map(ToString::to_string).unwrap_or_default(), self.is_need_analyse
-            .as_ref().map(ToString::to_string).unwrap_or_default(), self.is_support_linux
-            .as_ref().map(ToString::to_string).unwrap_or_default()
-        ]
+        Vec::from([
+            self.cg_id.to_string(),
+            self.cg_name.to_string(),
+            self.cg_type.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.icon_path.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self
+                .is_need_project_path
+                .as_ref()
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+            self.is_need_analyse.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.is_support_linux.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+        ])
     }
+    const COLUMNS: &'static [usize] = &[0usize, 1usize, 2usize, 6usize];
 }
 impl Show for SoftwareInfo {
     fn table(&self) -> String {
@@ -2728,14 +2813,16 @@ impl Show for SoftwareInfo {
 }
 impl Row for SupportedSoftware {
     fn header() -> &'static [&'static str] {
-        &["isAutoCommit", "defaultCgId"]
+        &["isAutoCommit", "renderInfoList", "defaultCgId"]
     }
     fn cells(&self) -> Vec<String> {
-        vec![
-            self.is_auto_commit.as_ref().map(ToString::to_string).unwrap_or_default(),
-            self.default_cg_id.as_ref().map(ToString::to_string).unwrap_or_default()
-        ]
+        Vec::from([
+            self.is_auto_commit.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            crate::output::count(self.render_info_list.len()),
+            self.default_cg_id.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+        ])
     }
+    const COLUMNS: &'static [usize] = &[];
 }
 impl Show for SupportedSoftware {
     fn table(&self) -> String {
@@ -2747,11 +2834,13 @@ impl Row for PluginVersion {
         &["pluginId", "pluginName", "pluginVersion"]
     }
     fn cells(&self) -> Vec<String> {
-        vec![
-            self.plugin_id.to_string(), self.plugin_name.to_string(), self.plugin_version
-            .to_string()
-        ]
+        Vec::from([
+            self.plugin_id.to_string(),
+            self.plugin_name.to_string(),
+            self.plugin_version.to_string(),
+        ])
     }
+    const COLUMNS: &'static [usize] = &[];
 }
 impl Show for PluginVersion {
     fn table(&self) -> String {
@@ -2760,11 +2849,16 @@ impl Show for PluginVersion {
 }
 impl Row for Plugin {
     fn header() -> &'static [&'static str] {
-        &["cvId", "pluginName"]
+        &["cvId", "pluginName", "pluginVersions"]
     }
     fn cells(&self) -> Vec<String> {
-        vec![self.cv_id.to_string(), self.plugin_name.to_string()]
+        Vec::from([
+            self.cv_id.to_string(),
+            self.plugin_name.to_string(),
+            crate::output::count(self.plugin_versions.len()),
+        ])
     }
+    const COLUMNS: &'static [usize] = &[0usize, 1usize, 2usize];
 }
 impl Show for Plugin {
     fn table(&self) -> String {
@@ -2776,11 +2870,14 @@ impl Row for SoftVersion {
         &["id", "cgId", "cgName", "cgVersion"]
     }
     fn cells(&self) -> Vec<String> {
-        vec![
-            self.id.to_string(), self.cg_id.to_string(), self.cg_name.to_string(), self
-            .cg_version.to_string()
-        ]
+        Vec::from([
+            self.id.to_string(),
+            self.cg_id.to_string(),
+            self.cg_name.to_string(),
+            self.cg_version.to_string(),
+        ])
     }
+    const COLUMNS: &'static [usize] = &[];
 }
 impl Show for SoftVersion {
     fn table(&self) -> String {
@@ -2789,11 +2886,15 @@ impl Show for SoftVersion {
 }
 impl Row for SupportedPlugins {
     fn header() -> &'static [&'static str] {
-        &[]
+        &["cgPlugin", "cgVersion"]
     }
     fn cells(&self) -> Vec<String> {
-        vec![]
+        Vec::from([
+            crate::output::count(self.cg_plugin.len()),
+            crate::output::count(self.cg_version.len()),
+        ])
     }
+    const COLUMNS: &'static [usize] = &[];
 }
 impl Show for SupportedPlugins {
     fn table(&self) -> String {
@@ -2805,8 +2906,9 @@ impl Row for RenderEnvName {
         &["editName"]
     }
     fn cells(&self) -> Vec<String> {
-        vec![self.edit_name.to_string()]
+        Vec::from([self.edit_name.to_string()])
     }
+    const COLUMNS: &'static [usize] = &[];
 }
 impl Show for RenderEnvName {
     fn table(&self) -> String {
@@ -2823,16 +2925,26 @@ impl Row for RenderEnv {
             "osName",
             "renderLayerType",
             "isDefault",
+            "respUserPluginInfoVos",
         ]
     }
     fn cells(&self) -> Vec<String> {
-        vec![
-            self.cg_id.to_string(), self.edit_name.to_string(), self.cg_name.to_string(),
-            self.cg_version.to_string(), self.os_name.to_string(), self.render_layer_type
-            .as_ref().map(ToString::to_string).unwrap_or_default(), self.is_default
-            .to_string()
-        ]
+        Vec::from([
+            self.cg_id.to_string(),
+            self.edit_name.to_string(),
+            self.cg_name.to_string(),
+            self.cg_version.to_string(),
+            self.os_name.to_string(),
+            self.render_layer_type.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.is_default.to_string(),
+            self
+                .resp_user_plugin_info_vos
+                .as_ref()
+                .map(|v| crate::output::count(v.len()))
+                .unwrap_or_default(),
+        ])
     }
+    const COLUMNS: &'static [usize] = &[1usize, 2usize, 3usize, 4usize, 6usize, 7usize];
 }
 impl Show for RenderEnv {
     fn table(&self) -> String {
@@ -2858,22 +2970,23 @@ impl Row for GrabInfo {
         ]
     }
     fn cells(&self) -> Vec<String> {
-        vec![
-            self.start_time.as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .end_time.as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .frame_status.as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .is_max_price.as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .fee_amount.as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .coupon_fee.as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .frame_index.as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .frame_block.as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .frame_percent.as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .frame_used.as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .frame_est.as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .render_info.as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .grab_url.as_ref().map(ToString::to_string).unwrap_or_default()
-        ]
+        Vec::from([
+            self.start_time.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.end_time.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.frame_status.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.is_max_price.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.fee_amount.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.coupon_fee.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.frame_index.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.frame_block.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.frame_percent.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.frame_used.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.frame_est.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.render_info.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.grab_url.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+        ])
     }
+    const COLUMNS: &'static [usize] = &[];
 }
 impl Show for GrabInfo {
     fn table(&self) -> String {
@@ -2891,20 +3004,27 @@ impl Row for ProgressImage {
             "sceneName",
             "startTime",
             "endTime",
+            "grabInfo",
         ]
     }
     fn cells(&self) -> Vec<String> {
-        vec![
-            self.width.as_ref().map(ToString::to_string).unwrap_or_default(), self.height
-            .as_ref().map(ToString::to_string).unwrap_or_default(), self.block.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.is_render_photon.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.current_task_type
-            .as_ref().map(ToString::to_string).unwrap_or_default(), self.scene_name
-            .as_ref().map(ToString::to_string).unwrap_or_default(), self.start_time
-            .as_ref().map(ToString::to_string).unwrap_or_default(), self.end_time
-            .as_ref().map(ToString::to_string).unwrap_or_default()
-        ]
+        Vec::from([
+            self.width.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.height.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.block.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.is_render_photon.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.current_task_type.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.scene_name.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.start_time.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.end_time.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self
+                .grab_info
+                .as_ref()
+                .map(|v| crate::output::count(v.len()))
+                .unwrap_or_default(),
+        ])
     }
+    const COLUMNS: &'static [usize] = &[];
 }
 impl Show for ProgressImage {
     fn table(&self) -> String {
@@ -2916,11 +3036,12 @@ impl Row for RaySyncUserKey {
         &["userName", "platform"]
     }
     fn cells(&self) -> Vec<String> {
-        vec![
-            self.user_name.as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .platform.as_ref().map(ToString::to_string).unwrap_or_default()
-        ]
+        Vec::from([
+            self.user_name.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.platform.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+        ])
     }
+    const COLUMNS: &'static [usize] = &[];
 }
 impl Show for RaySyncUserKey {
     fn table(&self) -> String {
@@ -2932,15 +3053,16 @@ impl Row for RaysyncTransfer {
         &["port", "proxyIp", "proxyPort", "serverIp", "serverPort", "sslPort"]
     }
     fn cells(&self) -> Vec<String> {
-        vec![
-            self.port.as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .proxy_ip.as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .proxy_port.as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .server_ip.as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .server_port.as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .ssl_port.as_ref().map(ToString::to_string).unwrap_or_default()
-        ]
+        Vec::from([
+            self.port.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.proxy_ip.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.proxy_port.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.server_ip.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.server_port.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.ssl_port.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+        ])
     }
+    const COLUMNS: &'static [usize] = &[];
 }
 impl Show for RaysyncTransfer {
     fn table(&self) -> String {
@@ -2952,8 +3074,9 @@ impl Row for TransferServerMsg {
         &[]
     }
     fn cells(&self) -> Vec<String> {
-        vec![]
+        Vec::from([])
     }
+    const COLUMNS: &'static [usize] = &[];
 }
 impl Show for TransferServerMsg {
     fn table(&self) -> String {
@@ -2965,8 +3088,9 @@ impl Row for EngineAccount {
         &["bid", "name"]
     }
     fn cells(&self) -> Vec<String> {
-        vec![self.bid.to_string(), self.name.to_string()]
+        Vec::from([self.bid.to_string(), self.name.to_string()])
     }
+    const COLUMNS: &'static [usize] = &[];
 }
 impl Show for EngineAccount {
     fn table(&self) -> String {
@@ -2978,13 +3102,16 @@ impl Row for EngineLine {
         &["name", "server", "port", "isDefault", "lineId", "type"]
     }
     fn cells(&self) -> Vec<String> {
-        vec![
-            self.name.to_string(), self.server.to_string(), self.port.to_string(), self
-            .is_default.as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .line_id.as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .line_type.as_ref().map(ToString::to_string).unwrap_or_default()
-        ]
+        Vec::from([
+            self.name.to_string(),
+            self.server.to_string(),
+            self.port.to_string(),
+            self.is_default.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.line_id.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.line_type.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+        ])
     }
+    const COLUMNS: &'static [usize] = &[];
 }
 impl Show for EngineLine {
     fn table(&self) -> String {
@@ -3001,19 +3128,32 @@ impl Row for TransferEngine {
             "checkExcludType",
             "automaticCheck",
             "isDefault",
+            "resqEngineAccounts",
+            "respTaskEngineLines",
         ]
     }
     fn cells(&self) -> Vec<String> {
-        vec![
-            self.engine_name.to_string(), self.check_server.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.check_port.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.check_enable.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.check_exclud_type
-            .as_ref().map(ToString::to_string).unwrap_or_default(), self.automatic_check
-            .as_ref().map(ToString::to_string).unwrap_or_default(), self.is_default
-            .as_ref().map(ToString::to_string).unwrap_or_default()
-        ]
+        Vec::from([
+            self.engine_name.to_string(),
+            self.check_server.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.check_port.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.check_enable.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.check_exclud_type.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.automatic_check.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.is_default.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self
+                .resq_engine_accounts
+                .as_ref()
+                .map(|v| crate::output::count(v.len()))
+                .unwrap_or_default(),
+            self
+                .resp_task_engine_lines
+                .as_ref()
+                .map(|v| crate::output::count(v.len()))
+                .unwrap_or_default(),
+        ])
     }
+    const COLUMNS: &'static [usize] = &[];
 }
 impl Show for TransferEngine {
     fn table(&self) -> String {
@@ -3025,8 +3165,9 @@ impl Row for SubUserBid {
         &["userId", "outputBid"]
     }
     fn cells(&self) -> Vec<String> {
-        vec![self.user_id.to_string(), self.output_bid.to_string()]
+        Vec::from([self.user_id.to_string(), self.output_bid.to_string()])
     }
+    const COLUMNS: &'static [usize] = &[];
 }
 impl Show for SubUserBid {
     fn table(&self) -> String {
@@ -3035,16 +3176,34 @@ impl Show for SubUserBid {
 }
 impl Row for TransferConfig {
     fn header() -> &'static [&'static str] {
-        &["inputBid", "outputBid", "configBid", "parentInputBid"]
-    }
-    fn cells(&self) -> Vec<String> {
-        vec![
-            self.input_bid.as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .output_bid.as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .config_bid.as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .parent_input_bid.as_ref().map(ToString::to_string).unwrap_or_default()
+        &[
+            "inputBid",
+            "outputBid",
+            "configBid",
+            "parentInputBid",
+            "resqEngines",
+            "subUserOutputBids",
         ]
     }
+    fn cells(&self) -> Vec<String> {
+        Vec::from([
+            self.input_bid.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.output_bid.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.config_bid.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.parent_input_bid.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self
+                .resq_engines
+                .as_ref()
+                .map(|v| crate::output::count(v.len()))
+                .unwrap_or_default(),
+            self
+                .sub_user_output_bids
+                .as_ref()
+                .map(|v| crate::output::count(v.len()))
+                .unwrap_or_default(),
+        ])
+    }
+    const COLUMNS: &'static [usize] = &[];
 }
 impl Show for TransferConfig {
     fn table(&self) -> String {
@@ -3065,15 +3224,18 @@ impl Row for OutputFile {
         ]
     }
     fn cells(&self) -> Vec<String> {
-        vec![
-            self.file_name.to_string(), self.file_size.as_ref().map(ToString::to_string)
-            .unwrap_or_default(), self.icon_path.as_ref().map(ToString::to_string)
-            .unwrap_or_default(), self.last_modify.as_ref().map(ToString::to_string)
-            .unwrap_or_default(), self.file_type.as_ref().map(ToString::to_string)
-            .unwrap_or_default(), self.file_path.to_string(), self.directory.to_string(),
-            self.is_arrears.as_ref().map(ToString::to_string).unwrap_or_default()
-        ]
+        Vec::from([
+            self.file_name.to_string(),
+            self.file_size.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.icon_path.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.last_modify.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.file_type.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.file_path.to_string(),
+            self.directory.to_string(),
+            self.is_arrears.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+        ])
     }
+    const COLUMNS: &'static [usize] = &[0usize, 1usize, 3usize, 6usize, 5usize];
 }
 impl Show for OutputFile {
     fn table(&self) -> String {
@@ -3082,20 +3244,36 @@ impl Show for OutputFile {
 }
 impl Row for HardwareConfig {
     fn header() -> &'static [&'static str] {
-        &["id", "type", "model", "ram", "gpuNum", "platform", "current", "status"]
-    }
-    fn cells(&self) -> Vec<String> {
-        vec![
-            self.id.to_string(), self.kind.as_ref().map(ToString::to_string)
-            .unwrap_or_default(), self.model.as_ref().map(ToString::to_string)
-            .unwrap_or_default(), self.ram.as_ref().map(ToString::to_string)
-            .unwrap_or_default(), self.gpu_num.as_ref().map(ToString::to_string)
-            .unwrap_or_default(), self.platform.as_ref().map(ToString::to_string)
-            .unwrap_or_default(), self.current.as_ref().map(ToString::to_string)
-            .unwrap_or_default(), self.status.as_ref().map(ToString::to_string)
-            .unwrap_or_default()
+        &[
+            "id",
+            "type",
+            "model",
+            "ram",
+            "gpuNum",
+            "platform",
+            "current",
+            "notSupportCgId",
+            "status",
         ]
     }
+    fn cells(&self) -> Vec<String> {
+        Vec::from([
+            self.id.to_string(),
+            self.kind.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.model.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.ram.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.gpu_num.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.platform.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.current.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self
+                .not_support_cg_id
+                .as_ref()
+                .map(|v| crate::output::joined(v))
+                .unwrap_or_default(),
+            self.status.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+        ])
+    }
+    const COLUMNS: &'static [usize] = &[0usize, 2usize, 3usize, 4usize, 6usize, 8usize];
 }
 impl Show for HardwareConfig {
     fn table(&self) -> String {
@@ -3120,21 +3298,22 @@ impl Row for TaskLogEntry {
         ]
     }
     fn cells(&self) -> Vec<String> {
-        vec![
-            self.user_name.as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .task_type.as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .button_name.as_ref().map(ToString::to_string).unwrap_or_default(), self
-            .task_ids.as_ref().map(ToString::to_string).unwrap_or_default(), self.channel
-            .as_ref().map(ToString::to_string).unwrap_or_default(), self.create_time
-            .as_ref().map(ToString::to_string).unwrap_or_default(), self.details.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.operate_source.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.user_id.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.request_ip.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.request_uri.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.request_param.as_ref()
-            .map(ToString::to_string).unwrap_or_default()
-        ]
+        Vec::from([
+            self.user_name.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.task_type.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.button_name.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.task_ids.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.channel.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.create_time.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.details.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.operate_source.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.user_id.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.request_ip.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.request_uri.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.request_param.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+        ])
     }
+    const COLUMNS: &'static [usize] = &[5usize, 2usize, 3usize, 0usize, 6usize];
 }
 impl Show for TaskLogEntry {
     fn table(&self) -> String {
@@ -3159,21 +3338,22 @@ impl Row for LoginLogEntry {
         ]
     }
     fn cells(&self) -> Vec<String> {
-        vec![
-            self.id.as_ref().map(ToString::to_string).unwrap_or_default(), self.user_id
-            .as_ref().map(ToString::to_string).unwrap_or_default(), self.user_name
-            .as_ref().map(ToString::to_string).unwrap_or_default(), self.user_ua.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.trace_id.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.login_type.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.login_status.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.login_sta_desc.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.module_type.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.login_ip.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.ip.as_ref()
-            .map(ToString::to_string).unwrap_or_default(), self.login_time.as_ref()
-            .map(ToString::to_string).unwrap_or_default()
-        ]
+        Vec::from([
+            self.id.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.user_id.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.user_name.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.user_ua.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.trace_id.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.login_type.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.login_status.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.login_sta_desc.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.module_type.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.login_ip.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.ip.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.login_time.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+        ])
     }
+    const COLUMNS: &'static [usize] = &[11usize, 2usize, 9usize, 5usize, 6usize, 7usize];
 }
 impl Show for LoginLogEntry {
     fn table(&self) -> String {
@@ -3185,8 +3365,9 @@ impl Row for PackNode {
         &["packNodeId", "packName"]
     }
     fn cells(&self) -> Vec<String> {
-        vec![self.pack_node_id.to_string(), self.pack_name.to_string()]
+        Vec::from([self.pack_node_id.to_string(), self.pack_name.to_string()])
     }
+    const COLUMNS: &'static [usize] = &[];
 }
 impl Show for PackNode {
     fn table(&self) -> String {
