@@ -404,7 +404,7 @@ impl<E: Endpoint> Exchange<E> {
     pub fn on_reply(&mut self, status: u16, body: &[u8]) -> Step<E::Response> {
         match interpret_reply::<E>(status, body) {
             Ok(data) => {
-                tracing::info!(attempts = self.attempt, "call succeeded");
+                tracing::info!(attempts = self.attempt, outcome = "ok", "call succeeded");
                 Step::Done(data)
             }
             Err(Error::Api {

@@ -76,7 +76,7 @@ impl<G: Generation> Client<G> {
     /// # fn main() -> Result<(), render_api_client::Error> {
     /// let client = render_api_client::Client::from_env()?;
     /// let task = client.task(19084)?;
-    /// println!("{}: {} of {:?} frames done", task.scene_name, task.task_status, task.total_frames);
+    /// println!("{}: {} of {:?} frames done", task.id, task.task_status, task.total_frames);
     /// # Ok(()) }
     /// ```
     pub fn task(&self, task_id: i64) -> Result<TaskInfo, Error> {

@@ -55,4 +55,9 @@ fn traces_name_the_call_and_never_hold_secrets() {
         "the transfer key leaked: {text}"
     );
     assert!(!text.to_lowercase().contains("signature="), "{text}");
+    // Each attempt is traced with its request, the signature redacted.
+    assert!(
+        text.contains("sending") && text.contains("(\"signature\", \"** redacted **\")"),
+        "{text}"
+    );
 }

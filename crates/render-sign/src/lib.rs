@@ -372,3 +372,8 @@ impl<'a> SignedHeaders<'a> {
             .chain(std::iter::once((SIGNATURE, self.signature.as_str())))
     }
 }
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

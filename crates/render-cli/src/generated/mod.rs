@@ -3353,7 +3353,7 @@ impl Row for LoginLogEntry {
             self.login_time.as_ref().map(|v| v.to_string()).unwrap_or_default(),
         ])
     }
-    const COLUMNS: &'static [usize] = &[11usize, 2usize, 9usize, 5usize, 6usize, 7usize];
+    const COLUMNS: &'static [usize] = &[11usize, 2usize, 5usize, 6usize, 7usize];
 }
 impl Show for LoginLogEntry {
     fn table(&self) -> String {

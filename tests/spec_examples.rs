@@ -25,7 +25,7 @@ struct Examples {
 }
 
 fn spec_examples() -> BTreeMap<String, Vec<Examples>> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../api-spec.yaml");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../api-spec.yaml");
     let text = std::fs::read_to_string(path).expect("api-spec.yaml is readable");
     let spec: serde_yaml::Value = serde_yaml::from_str(&text).expect("api-spec.yaml parses");
     let mut out = BTreeMap::new();
