@@ -41,7 +41,8 @@ Exit codes:
 ///
 /// Credentials and host come from flags, then RENDERBUS_* environment variables, then a
 /// profile in ~/.config/renderbus/config.toml ([profile.NAME] with access_id, access_key, host,
-/// platform). `--mock` runs any command against a fresh embedded farm instead.
+/// platform; `renderbus configure` writes one). `--mock` runs any command against a fresh
+/// embedded farm instead.
 #[derive(Parser, Debug)]
 #[command(name = "renderbus", version, after_help = EXIT_CODES)]
 struct Cli {
