@@ -35,6 +35,20 @@ fn renderbus(farm: Option<&MockFarm>, args: &[&str]) -> Output {
     cmd.args(args).output().unwrap()
 }
 
+/// Runs `command` with `input` on its stdin.
+fn with_stdin(mut command: Command, input: &[u8]) -> Output {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
 fn json(out: &Output) -> Value {
     assert!(
         out.status.success(),
@@ -764,7 +778,6 @@ fn verbose_and_debug_trace_to_stderr_without_secrets_and_quiet_is_quiet() {
 
 #[test]
 fn configure_writes_a_private_profile_from_stdin_and_keeps_the_rest() {
-    use std::io::Write as _;
     let farm = farm(&[]);
     let dir = std::env::temp_dir().join(format!("renderbus-configure-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -776,22 +789,13 @@ fn configure_writes_a_private_profile_from_stdin_and_keeps_the_rest() {
     )
     .unwrap();
     let configure = |profile: &str, answers: &str| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_renderbus"))
-            .env_clear()
-            .env("RENDERBUS_CONFIG", &file)
-            .args(["--profile", profile, "configure"])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(answers.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
+        let mut command = Command::new(env!("CARGO_BIN_EXE_renderbus"));
+        command.env_clear().env("RENDERBUS_CONFIG", &file).args([
+            "--profile",
+            profile,
+            "configure",
+        ]);
+        with_stdin(command, answers.as_bytes())
     };
     let answers = format!(
         "{}\n{}\n{}\n\n\n",
@@ -876,7 +880,6 @@ fn all_walks_every_page_of_a_list() {
 
 #[test]
 fn json_arguments_come_inline_from_a_file_or_from_stdin() {
-    use std::io::Write as _;
     let farm = farm(&[]);
     let f = Some(&farm);
     let id = json(&renderbus(f, &["task", "create", "--count", "1"]))["taskIdList"][0].to_string();
@@ -903,24 +906,14 @@ fn json_arguments_come_inline_from_a_file_or_from_stdin() {
         "{sent}"
     );
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_renderbus"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_renderbus"));
+    command
         .env_clear()
         .env("RENDERBUS_HOST", farm.url())
         .env("RENDERBUS_ACCESS_ID", farm.access_id())
         .env("RENDERBUS_ACCESS_KEY", farm.access_key())
-        .args([&args[..], &["-"]].concat())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"{\"from\": \"stdin\"}")
-        .unwrap();
-    let sent = json(&child.wait_with_output().unwrap());
+        .args([&args[..], &["-"]].concat());
+    let sent = json(&with_stdin(command, b"{\"from\": \"stdin\"}"));
     assert_eq!(sent["content"], "{\"from\": \"stdin\"}");
 
     // Not JSON: a usage error naming the file and the place, and nothing is sent.
