@@ -941,3 +941,110 @@ fn json_arguments_come_inline_from_a_file_or_from_stdin() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `mock serve` never takes the user's real credentials (environment or profile) as its own,
+/// and never prints a key it did not make up.
+#[test]
+fn mock_serve_makes_up_its_own_credentials_and_never_prints_a_given_key() {
+    use std::io::{BufRead, BufReader};
+    let dir = std::env::temp_dir().join(format!("renderbus-serve-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("config.toml");
+    std::fs::write(
+        &config,
+        "[profile.default]\naccess_id = \"PROFILE-ID\"\naccess_key = \"profile-secret-key\"\n",
+    )
+    .unwrap();
+    /// The server, stopped when the test ends, passed or not.
+    struct Serving(std::process::Child);
+    impl Drop for Serving {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    // Starts `mock serve`, answers what it printed before serving and the farm's URL.
+    let serve = |extra: &[&str]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_renderbus"))
+            .env_clear()
+            .env("RENDERBUS_CONFIG", &config)
+            .env("RENDERBUS_ACCESS_ID", "REAL-ID")
+            .env("RENDERBUS_ACCESS_KEY", "real-secret-key")
+            .args([&["mock", "serve", "--port", "0"], extra].concat())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut printed = String::new();
+        // Up to its closing "(… press Ctrl-C to stop)" line.
+        for line in lines.by_ref() {
+            let line = line.unwrap();
+            printed.push_str(&line);
+            printed.push('\n');
+            if line.starts_with('(') {
+                break;
+            }
+        }
+        let url = printed
+            .lines()
+            .find_map(|l| l.strip_prefix("RENDERBUS_HOST="))
+            .unwrap()
+            .to_owned();
+        (Serving(child), printed, url)
+    };
+    let call = |url: &str, id: &str, key: &str| {
+        Command::new(env!("CARGO_BIN_EXE_renderbus"))
+            .env_clear()
+            .env("RENDERBUS_CONFIG", "/nonexistent")
+            .env("RENDERBUS_HOST", url)
+            .env("RENDERBUS_ACCESS_ID", id)
+            .env("RENDERBUS_ACCESS_KEY", key)
+            .args(["--retries", "0", "platform", "list", "--zone", "china"])
+            .output()
+            .unwrap()
+    };
+
+    let (served, printed, url) = serve(&[]);
+    for secret in [
+        "REAL-ID",
+        "real-secret-key",
+        "PROFILE-ID",
+        "profile-secret-key",
+    ] {
+        assert!(!printed.contains(secret), "{secret} printed: {printed}");
+    }
+    let id = printed
+        .lines()
+        .find_map(|l| l.strip_prefix("RENDERBUS_ACCESS_ID="))
+        .unwrap();
+    let key = printed
+        .lines()
+        .find_map(|l| l.strip_prefix("RENDERBUS_ACCESS_KEY="))
+        .unwrap();
+    assert!(
+        call(&url, id, key).status.success(),
+        "its own credentials work"
+    );
+    assert_eq!(
+        call(&url, "REAL-ID", "real-secret-key").status.code(),
+        Some(3),
+        "the user's are not its own"
+    );
+    drop(served);
+
+    // Credentials given on its own flags: accepted, the key never printed.
+    let (_served, printed, url) = serve(&[
+        "--farm-access-id",
+        "FARM-ID",
+        "--farm-access-key",
+        "farm-secret-key",
+    ]);
+    assert!(printed.contains("RENDERBUS_ACCESS_ID=FARM-ID"), "{printed}");
+    assert!(
+        !printed.contains("farm-secret-key") && !printed.contains("real-secret-key"),
+        "{printed}"
+    );
+    assert!(call(&url, "FARM-ID", "farm-secret-key").status.success());
+    std::fs::remove_dir_all(&dir).ok();
+}
