@@ -335,7 +335,7 @@ fn help(spec: &Spec, ep: &Endpoint, p: &Param) -> String {
         text.push_str(" [several: comma- or space-separated]");
     }
     if p.json {
-        text.push_str(" [JSON text, @FILE to read a file, - to read stdin]");
+        text.push_str(" (JSON text; @FILE reads a file, - reads stdin)");
     }
     text
 }

@@ -1707,7 +1707,7 @@ pub struct TaskJsonFileArgs {
     /// Which file (文件名) [values: task, upload, asset, tips, or a numeric code]
     #[arg(long = "file-name")]
     pub file_name: TaskFileName,
-    /// The file's content (JSON text) (文件内容) [JSON text, @FILE to read a file, - to read stdin]
+    /// The file's content (JSON text) (文件内容) (JSON text; @FILE reads a file, - reads stdin)
     #[arg(
         long = "content",
         value_name = "JSON|@FILE|-",
