@@ -268,6 +268,10 @@ fn request_schema(ep: &Endpoint, g: usize) -> Value {
             s["default"] = v.clone();
         }
         s["description"] = json!(format!("{} ({})", p.doc.en, p.doc.zh));
+        if p.json {
+            // A string whose content is JSON text (an annotation in JSON Schema 2020-12).
+            s["contentMediaType"] = json!("application/json");
+        }
         properties.insert(p.wire.clone(), s);
     }
     json!({"type": "object", "required": required, "properties": properties})
