@@ -75,13 +75,9 @@ impl<G: Generation> Client<G, Tokio> {
             let Some(request) = cursor.next_request() else {
                 return Ok(None);
             };
-            match self.call::<E>(request).await {
-                Ok(page) => {
-                    let items = cursor.on_page(page);
-                    Ok(Some((stream::iter(items.into_iter().map(Ok)), cursor)))
-                }
-                Err(e) => Err(e),
-            }
+            let page = self.call::<E>(request).await?;
+            let items = cursor.on_page(page);
+            Ok(Some((stream::iter(items.into_iter().map(Ok)), cursor)))
         })
         .try_flatten()
         .boxed()

@@ -421,7 +421,7 @@ fn parse_host(setting: &str) -> Result<(String, String), Error> {
 }
 
 /// A client for the Renderbus / Fox Renderfarm API: blocking ([`Client`], the default) or
-/// async (`AsyncClient` (feature `async`), feature `async`).
+/// async (`AsyncClient`, feature `async`).
 ///
 /// The generated methods (one per endpoint of the generation `G`) are the same for both
 /// transports; only a call's `send` differs (`send()` or `send().await`). Cheap to clone

@@ -248,7 +248,7 @@ async fn read(
             return Err((413, "the body is larger than the farm accepts"));
         }
         Ok(Err(_)) => return Err((400, "the body ended before it was complete")),
-        Ok(Ok(collected)) => collected.to_bytes().to_vec(),
+        Ok(Ok(collected)) => Vec::from(collected.to_bytes()),
     };
     Ok(Request {
         method: parts.method.as_str().to_owned(),

@@ -35,6 +35,10 @@ use serde_json::Value;
 
 pub use farm::{Farm, FarmConfig};
 pub use http::Limits;
+/// The contract between the farm and an HTTP layer; not part of the API (benchmarks measure
+/// another layer against hyper with it).
+#[doc(hidden)]
+pub use http::{Handler, Request, Response};
 
 /// One line per request, for the standalone server's log. It never holds a secret.
 #[derive(Debug, Clone)]
@@ -466,25 +470,9 @@ impl MockFarm {
     }
 
     /// Not part of the API (the benchmarks put another HTTP layer in front of the farm with
-    /// it): the farm's answer to a whole request, everything above HTTP included
-    /// (verification, state, logging): the status and the body.
-    pub fn answer(
-        &self,
-        method: &str,
-        path: &str,
-        headers: Vec<(String, String)>,
-        body: Vec<u8>,
-    ) -> (u16, Vec<u8>) {
-        let reply = http::Handler::handle(
-            &*self.app,
-            http::Request {
-                method: method.to_owned(),
-                path: path.to_owned(),
-                headers,
-                body,
-            },
-        );
-        (reply.status, reply.body)
+    /// it): everything above HTTP (verification, state, logging), as the HTTP layer sees it.
+    pub fn handler(&self) -> Arc<dyn Handler> {
+        Arc::clone(&self.app) as Arc<dyn Handler>
     }
 }
 

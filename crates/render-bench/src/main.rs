@@ -265,31 +265,7 @@ fn now_secs() -> u64 {
 
 /// Pre-built, pre-signed queryPlatforms requests (each its own nonce), as raw parts.
 fn presigned(farm: &MockFarm, n: usize, seed: u64) -> Vec<Vec<(&'static str, String)>> {
-    let body = json!({"zone": 1});
-    let creds = farm.credentials();
-    (0..n)
-        .map(|i| {
-            let mut headers = HeaderSet::new(
-                farm.access_id(),
-                2,
-                now_secs(),
-                Nonce::from(seed * 1_000_000 + i as u64),
-            );
-            // The generation the clients speak, so that the farm does the same work for both.
-            render_api_client::ApiVersion::LATEST
-                .header()
-                .clone_into(&mut headers.version);
-            let signed = Request::new(
-                farm.host(),
-                "/api/render/common/queryPlatforms",
-                &headers,
-                &body,
-            )
-            .sign(&creds)
-            .expect("signs");
-            signed.iter().map(|(k, v)| (k, v.to_owned())).collect()
-        })
-        .collect()
+    presigned_for(farm, farm.host(), n, seed)
 }
 
 fn raw_post(agent: &ureq::Agent, url: &str, headers: &[(&'static str, String)]) {
@@ -373,22 +349,7 @@ fn farm_rows() -> Row {
         let batches: Vec<_> = (0..threads)
             .map(|t| presigned(farm, per_thread, seed * 100 + t as u64))
             .collect();
-        let t = Instant::now();
-        std::thread::scope(|s| {
-            for batch in &batches {
-                let url = &url;
-                s.spawn(move || {
-                    let agent: ureq::Agent = ureq::Agent::config_builder()
-                        .http_status_as_error(false)
-                        .build()
-                        .into();
-                    for headers in batch {
-                        raw_post(&agent, url, headers);
-                    }
-                });
-            }
-        });
-        t.elapsed().as_nanos() as f64 / (threads * per_thread) as f64
+        four_thread_load(&url, &batches)
     };
     let bare = MockFarm::builder()
         .answer_without_verifying()
@@ -490,41 +451,16 @@ struct ThreadServed {
     server: thread_http::Server,
 }
 
-struct Answer(std::sync::Arc<MockFarm>);
-
-impl thread_http::Handler for Answer {
-    fn handle(&self, request: thread_http::Request) -> thread_http::Response {
-        let (status, body) = self.0.answer(
-            &request.method,
-            &request.path,
-            request.headers,
-            request.body,
-        );
-        thread_http::Response {
-            status,
-            body,
-            headers: Vec::new(),
-        }
-    }
-    fn refuse(&self, status: u16, _reason: &str) -> thread_http::Response {
-        thread_http::Response {
-            status,
-            body: b"{}".to_vec(),
-            headers: Vec::new(),
-        }
-    }
-}
-
 impl ThreadServed {
     fn start(max_connections: usize) -> ThreadServed {
         let farm = std::sync::Arc::new(MockFarm::start().expect("farm starts"));
         let server = thread_http::Server::start(
             "127.0.0.1:0".parse().expect("an address"),
-            thread_http::Limits {
+            render_api_mock::Limits {
                 max_connections,
-                ..thread_http::Limits::default()
+                ..render_api_mock::Limits::default()
             },
-            std::sync::Arc::new(Answer(std::sync::Arc::clone(&farm))),
+            farm.handler(),
         )
         .expect("the former server starts");
         ThreadServed { farm, server }
@@ -535,8 +471,8 @@ impl ThreadServed {
     }
 }
 
-/// `threads` threads each POSTing `batch` pre-signed requests (signed for `host`) to `url`:
-/// ns per request.
+/// A thread per batch, each POSTing its pre-signed requests to `url` one after another: ns
+/// per request.
 fn four_thread_load(url: &str, batches: &[Vec<Vec<(&'static str, String)>>]) -> f64 {
     let t = Instant::now();
     std::thread::scope(|s| {

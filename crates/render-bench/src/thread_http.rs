@@ -1,8 +1,8 @@
 //! The mock farm's HTTP layer before it moved to hyper: HTTP/1.1 on `std::net`, a thread per
 //! connection, `Content-Length` bodies only. Kept here, and only here, as the baseline of the
 //! benchmark rows that measure the move (throughput under the same load, memory with idle
-//! connections); the farm itself no longer uses it.
-#![allow(dead_code)]
+//! connections); the farm itself no longer uses it. It serves the farm's own `Handler`, so
+//! only the HTTP layer differs.
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -11,72 +11,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-/// A request that arrived whole.
-#[derive(Debug)]
-pub struct Request {
-    /// The method (`POST`).
-    pub method: String,
-    /// The path, without a query string.
-    pub path: String,
-    /// Headers in arrival order, names as sent.
-    pub headers: Vec<(String, String)>,
-    /// The body.
-    pub body: Vec<u8>,
-}
-
-impl Request {
-    /// The first header with this name, compared without regard to case.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// A reply.
-#[derive(Debug, Clone)]
-pub struct Response {
-    /// The HTTP status.
-    pub status: u16,
-    /// The JSON body.
-    pub body: Vec<u8>,
-    /// Extra headers.
-    pub headers: Vec<(&'static str, String)>,
-}
-
-/// Limits of the HTTP layer.
-#[derive(Debug, Clone, Copy)]
-pub struct Limits {
-    /// The largest body accepted; larger ones get 413.
-    pub max_body: usize,
-    /// The largest head (request line and headers) accepted; larger ones get 431.
-    pub max_head: usize,
-    /// How long a request may take to arrive once started, and how long an idle keep-alive
-    /// connection is kept.
-    pub read_timeout: Duration,
-    /// How many connections are served at once; more get 503.
-    pub max_connections: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            max_body: 1 << 20,
-            max_head: 16 << 10,
-            read_timeout: Duration::from_secs(10),
-            max_connections: 512,
-        }
-    }
-}
-
-/// Produces the reply to a request; may also reject a request early by its head.
-pub trait Handler: Send + Sync + 'static {
-    /// The reply to a whole request.
-    fn handle(&self, request: Request) -> Response;
-    /// The reply for a request the HTTP layer refused (status and reason).
-    fn refuse(&self, status: u16, reason: &str) -> Response;
-}
+use render_api_mock::{Handler, Limits, Request, Response};
 
 /// A running server; dropping it stops it.
 pub struct Server {
