@@ -53,7 +53,7 @@ fn value(spec: &Spec, ty: &Type, rng: &mut TestRng) -> Value {
         Type::Str | Type::Text => json!(text(rng)),
         Type::Bool => json!(rng.random_bool(0.5)),
         Type::Decimal => json!(rng.random_range(0..10_000) as f64 / 100.0),
-        Type::Json | Type::Unit => json!({}),
+        Type::Json | Type::Ack => json!({}),
         Type::List(inner) => Value::Array(
             (0..rng.random_range(0..4))
                 .map(|_| value(spec, inner, rng))

@@ -4,7 +4,7 @@ use futures_util::stream::{self, Stream, StreamExt, TryStreamExt};
 use render_api_types::{Endpoint, Generation, Paginated, TaskInfo};
 
 use crate::client::MAX_REPLY;
-use crate::sans_io::{HttpRequest, Step, TransportFailure, WaitStep};
+use crate::sans_io::{HttpRequest, Replied, Step, TransportFailure, WaitStep};
 use crate::transport::Tokio;
 use crate::{Call, Client, Error, WaitOptions};
 
@@ -39,6 +39,17 @@ impl<G: Generation> Client<G, Tokio> {
     /// Calls endpoint `E` with `request`: the generic form of every generated method; see
     /// [`Client::call`].
     pub async fn call<E: Endpoint>(&self, request: &E::Request) -> Result<E::Response, Error> {
+        self.call_with_reply::<E>(request)
+            .await
+            .map(|replied| replied.value)
+    }
+
+    /// Calls endpoint `E` like [`call`](Self::call), and answers the reply as received too: the
+    /// async form of [`Client::call_with_reply`].
+    pub async fn call_with_reply<E: Endpoint>(
+        &self,
+        request: &E::Request,
+    ) -> Result<Replied<E::Response>, Error> {
         use tracing::Instrument;
         let span = tracing::info_span!("renderbus_call", endpoint = E::NAME, api = G::API.header());
         async {
@@ -46,11 +57,11 @@ impl<G: Generation> Client<G, Tokio> {
             loop {
                 let request = exchange.request()?;
                 let step = match self.transport().send(request).await {
-                    Ok((status, body)) => exchange.on_reply(status, &body),
+                    Ok((status, body)) => exchange.on_reply_kept(status, body),
                     Err(failure) => exchange.on_failure(failure),
                 };
                 match step {
-                    Step::Done(data) => return Ok(data),
+                    Step::Done(replied) => return Ok(replied),
                     Step::Failed(error) => return Err(error),
                     Step::Retry(delay) => tokio::time::sleep(delay).await,
                 }
@@ -153,6 +164,12 @@ impl<'c, E: Endpoint, G: Generation> Call<'c, E, Client<G, Tokio>> {
     /// Makes the call: signs, sends (retrying what is safe to retry), and reads the reply.
     pub async fn send(self) -> Result<E::Response, Error> {
         self.client().call::<E>(self.request()).await
+    }
+
+    /// Makes the call like [`send`](Self::send), and answers the reply as received too
+    /// ([`Replied`]).
+    pub async fn send_with_reply(self) -> Result<Replied<E::Response>, Error> {
+        self.client().call_with_reply::<E>(self.request()).await
     }
 }
 

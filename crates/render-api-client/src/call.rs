@@ -78,6 +78,20 @@ impl<'c, E: Endpoint, G: Generation> Call<'c, E, Client<G, Blocking>> {
     pub fn send(self) -> Result<E::Response, Error> {
         self.client().call::<E>(self.request())
     }
+
+    /// Makes the call like [`send`](Self::send), and answers the reply as received too: the
+    /// typed value and the [`Reply`](crate::Reply) (its bytes, request id and server time).
+    ///
+    /// ```no_run
+    /// # let client = render_api_client::Client::builder()
+    /// #     .credentials(render_api_client::Credentials::new("id", "key")).build()?;
+    /// let replied = client.query_user_setting().send_with_reply()?;
+    /// println!("request {:?}: {}", replied.reply.request_id, replied.reply.data());
+    /// # Ok::<(), render_api_client::Error>(())
+    /// ```
+    pub fn send_with_reply(self) -> Result<crate::Replied<E::Response>, Error> {
+        self.client().call_with_reply::<E>(self.request())
+    }
 }
 
 impl<'c, E: Paginated, G: Generation> Call<'c, E, Client<G, Blocking>> {

@@ -6,15 +6,15 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use render_api_types::{Endpoint, Envelope, Generation, Paginated, V2};
+use render_api_types::{Endpoint, Generation, Paginated, V2};
 use render_sign::Credentials;
-use serde_json::value::RawValue;
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
-use crate::error::{Error, excerpt};
+use crate::error::Error;
 use crate::sans_io::{
-    ClockFn, Core, HttpRequest, PageCursor, Settings as CoreSettings, Step, TransportFailure,
+    ClockFn, Core, HttpRequest, PageCursor, Replied, Settings as CoreSettings, Step,
+    TransportFailure,
 };
 use crate::transport::{Blocking, Transport};
 
@@ -522,17 +522,28 @@ impl<G: Generation> Client<G, Blocking> {
     /// or a parameter of another generation set in `request`, is [`Error::Unsupported`], before
     /// anything is sent.
     pub fn call<E: Endpoint>(&self, request: &E::Request) -> Result<E::Response, Error> {
+        self.call_with_reply::<E>(request)
+            .map(|replied| replied.value)
+    }
+
+    /// Calls endpoint `E` like [`call`](Self::call), and answers the reply as received too
+    /// ([`Replied`]: the typed value and the [`Reply`](crate::Reply)'s bytes, request id and
+    /// server time).
+    pub fn call_with_reply<E: Endpoint>(
+        &self,
+        request: &E::Request,
+    ) -> Result<Replied<E::Response>, Error> {
         let span = tracing::info_span!("renderbus_call", endpoint = E::NAME, api = G::API.header());
         let _entered = span.enter();
         let mut exchange = self.core.exchange::<E>(request)?;
         loop {
             let request = exchange.request()?;
             let step = match self.transport().send(&request, self.core.timeout()) {
-                Ok((status, body)) => exchange.on_reply(status, &body),
+                Ok((status, body)) => exchange.on_reply_kept(status, body),
                 Err(failure) => exchange.on_failure(failure),
             };
             match step {
-                Step::Done(data) => return Ok(data),
+                Step::Done(replied) => return Ok(replied),
                 Step::Failed(error) => return Err(error),
                 Step::Retry(delay) => std::thread::sleep(delay),
             }
@@ -601,73 +612,6 @@ fn failure(source: ureq::Error) -> TransportFailure {
     } else {
         TransportFailure::other(source)
     }
-}
-
-#[doc(hidden)]
-/// Not part of the API (the fuzz target calls it).
-///
-/// What a reply means for endpoint `E`: its data, or the error it carries.
-///
-/// Pure (no I/O), so it is fuzzed directly. A body that is not an envelope is a decode error
-/// (with a 2xx status) or an HTTP error; an envelope with a code other than 200 is an API
-/// error (an HTTP error when the status is 5xx, so that it is retried); data that does not fit
-/// `E::Response` is a decode error. Secret-bearing replies are never quoted.
-pub fn interpret_reply<E: Endpoint>(status: u16, reply: &[u8]) -> Result<E::Response, Error> {
-    let shown = |reply: &[u8]| {
-        if E::SECRET_RESPONSE {
-            "(withheld: the reply carries a secret)".to_owned()
-        } else {
-            excerpt(reply)
-        }
-    };
-    // `data` is kept raw and read once, straight into the typed response.
-    let envelope: Envelope<&RawValue> = match serde_json::from_slice(reply) {
-        Ok(e) => e,
-        Err(source) if (200..300).contains(&status) => {
-            return Err(Error::Decode {
-                endpoint: E::NAME,
-                body_excerpt: shown(reply),
-                source,
-            });
-        }
-        Err(_) => {
-            return Err(Error::Http {
-                endpoint: E::NAME,
-                status,
-                body_excerpt: shown(reply),
-            });
-        }
-    };
-    if status >= 500 {
-        return Err(Error::Http {
-            endpoint: E::NAME,
-            status,
-            body_excerpt: shown(reply),
-        });
-    }
-    if !envelope.code.is_success() {
-        return Err(Error::Api {
-            endpoint: E::NAME,
-            code: envelope.code,
-            message: envelope.message.unwrap_or_default(),
-            server_time: envelope.server_time,
-            request_id: envelope.request_id,
-        });
-    }
-    if status >= 300 {
-        return Err(Error::Http {
-            endpoint: E::NAME,
-            status,
-            body_excerpt: shown(reply),
-        });
-    }
-    serde_json::from_str::<E::Response>(envelope.data.map_or("null", RawValue::get)).map_err(
-        |source| Error::Decode {
-            endpoint: E::NAME,
-            body_excerpt: shown(reply),
-            source,
-        },
-    )
 }
 
 /// The items of all pages of a paginated endpoint; see [`Call::pages`](crate::Call::pages).

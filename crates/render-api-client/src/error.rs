@@ -36,6 +36,25 @@ pub enum Error {
         /// What is missing there.
         what: String,
     },
+    /// No endpoint has this name ([`Client::call_json`](crate::Client::call_json)).
+    #[error("there is no endpoint named `{name}`{}", nearest_names(.nearest))]
+    UnknownEndpoint {
+        /// The name given.
+        name: String,
+        /// The endpoints with the nearest names, nearest first.
+        nearest: Vec<&'static str>,
+    },
+    /// A request given as JSON does not fit the endpoint's typed request: an unknown field,
+    /// or a value of the wrong type. Nothing was sent.
+    #[error("{endpoint}: the request does not fit at {path}: {message}")]
+    Request {
+        /// The endpoint.
+        endpoint: &'static str,
+        /// The JSON path of the fault in the request (`$.taskIds[1]`).
+        path: String,
+        /// What is wrong there.
+        message: String,
+    },
     /// The service answered with an HTTP error status and no envelope.
     #[error("{endpoint}: the service answered HTTP {status}: {body_excerpt}")]
     Http {
@@ -75,10 +94,15 @@ pub enum Error {
         source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// The reply was not the JSON the spec describes.
-    #[error("{endpoint}: the reply could not be read: {source}; the reply began: {body_excerpt}")]
+    #[error(
+        "{endpoint}: the reply could not be read at {path}: {source}; the reply began: {body_excerpt}"
+    )]
     Decode {
         /// The endpoint called.
         endpoint: &'static str,
+        /// Where in the reply it went wrong, as a JSON path (`$.data.items[3].taskStatus`;
+        /// `$` when the reply is not an envelope at all).
+        path: String,
         /// The start of the reply's body (withheld for secret-bearing replies).
         body_excerpt: String,
         /// serde's account of the mismatch.
@@ -140,6 +164,8 @@ impl Error {
             Error::Encode { .. } => "encode".into(),
             Error::Config(_) => "config".into(),
             Error::Unsupported { .. } => "unsupported".into(),
+            Error::UnknownEndpoint { .. } => "unknown_endpoint".into(),
+            Error::Request { .. } => "request".into(),
             Error::WaitTimeout { .. } => "wait_timeout".into(),
         }
     }
@@ -193,6 +219,18 @@ fn hint(code: &ErrorCode) -> &'static str {
 }
 
 /// The start of a body, for error messages: at most 200 characters, on one line.
+/// `: did you mean a, b or c?`, or nothing.
+fn nearest_names(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => format!(": did you mean `{one}`?"),
+        [rest @ .., last] => {
+            let rest: Vec<String> = rest.iter().map(|n| format!("`{n}`")).collect();
+            format!(": did you mean {} or `{last}`?", rest.join(", "))
+        }
+    }
+}
+
 pub(crate) fn excerpt(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
     let mut out: String = text

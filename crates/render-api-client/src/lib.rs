@@ -43,6 +43,7 @@ mod asynchronous;
 mod call;
 mod client;
 mod config;
+pub mod dynamic;
 mod error;
 #[rustfmt::skip]
 mod generated;
@@ -55,13 +56,14 @@ pub use asynchronous::AsyncClient;
 pub use call::Call;
 pub use client::{
     Client, ClientBuilder, ENV_ACCESS_ID, ENV_ACCESS_KEY, HOST_CHINA, HOST_OVERSEAS, Pages,
-    RetryPolicy, default_agent, interpret_reply,
+    RetryPolicy, default_agent,
 };
 pub use config::{Resolved, Settings, config_path};
 pub use error::Error;
 pub use render_api_types as types;
 pub use render_api_types::{ApiVersion, V1, V2};
 pub use render_sign::Credentials;
+pub use sans_io::{Replied, Reply, interpret_reply};
 pub use wait::{Outcome, WaitOptions};
 
 /// The README's examples, compiled and run as doctests.

@@ -49,14 +49,15 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use render_api_types::{
-    Endpoint, EpochMillis, ErrorCode, Generation, Page, Paginated, QueryTaskInfoRequest, TaskInfo,
-    TaskStatus, V2,
+    Endpoint, Envelope, EpochMillis, ErrorCode, Generation, Page, Paginated, QueryTaskInfoRequest,
+    TaskInfo, TaskStatus, V2,
 };
 use render_sign::{Credentials, HeaderSet, Nonce, Request as SignRequest};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
-use crate::client::{RetryPolicy, interpret_reply};
-use crate::error::Error;
+use crate::client::RetryPolicy;
+use crate::error::{Error, excerpt};
 use crate::wait::{Outcome, WaitOptions};
 
 pub(crate) type ClockFn = dyn Fn() -> SystemTime + Send + Sync;
@@ -287,6 +288,81 @@ impl fmt::Debug for HttpRequest {
     }
 }
 
+/// A reply as it was received, kept next to the typed value read from it
+/// ([`Call::send_with_reply`](crate::Call::send_with_reply)).
+///
+/// `Debug` shows the body's length, never the body: some replies carry secrets.
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct Reply {
+    /// The endpoint called.
+    pub endpoint: &'static str,
+    /// The HTTP status.
+    pub status: u16,
+    /// The body, byte for byte as received.
+    pub body: Vec<u8>,
+    /// The envelope's code (success, for a reply that was read into a value).
+    pub code: ErrorCode,
+    /// The envelope's message (`success`).
+    pub message: Option<String>,
+    /// The service's id of the request (API 2), for its support staff.
+    pub request_id: Option<String>,
+    /// The service's clock when it answered.
+    pub server_time: Option<EpochMillis>,
+    /// How many attempts the call took.
+    pub attempts: u32,
+    secret: bool,
+}
+
+impl Reply {
+    /// The envelope's `data` exactly as the service sent it (every field, in its names, `null`s
+    /// included); `null` when the reply had none.
+    pub fn data(&self) -> Value {
+        serde_json::from_slice::<Envelope<Value>>(&self.body)
+            .ok()
+            .and_then(|e| e.data)
+            .unwrap_or(Value::Null)
+    }
+
+    /// Whether the reply carries a secret (transfer passwords, keys): never print or log
+    /// its body.
+    pub fn is_secret(&self) -> bool {
+        self.secret
+    }
+}
+
+impl fmt::Debug for Reply {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Reply")
+            .field("endpoint", &self.endpoint)
+            .field("status", &self.status)
+            .field("code", &self.code)
+            .field("request_id", &self.request_id)
+            .field("server_time", &self.server_time)
+            .field("attempts", &self.attempts)
+            .field("body_len", &self.body.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A call's typed value, and the reply it was read from.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Replied<T> {
+    /// The typed value (fields the spec does not know are kept in the models' `extra`).
+    pub value: T,
+    /// The reply as received.
+    pub reply: Reply,
+}
+
+/// The envelope's fields besides `data`, of a reply that was read.
+struct Head {
+    code: ErrorCode,
+    message: Option<String>,
+    request_id: Option<String>,
+    server_time: Option<EpochMillis>,
+}
+
 /// Why an attempt got no reply, as the transport saw it.
 #[derive(Debug)]
 pub struct TransportFailure {
@@ -402,7 +478,35 @@ impl<E: Endpoint> Exchange<E> {
 
     /// Reads the reply to the last request: its HTTP status and body.
     pub fn on_reply(&mut self, status: u16, body: &[u8]) -> Step<E::Response> {
-        match interpret_reply::<E>(status, body) {
+        let read = read_reply::<E>(status, body);
+        self.step(read.map(|(value, _)| value))
+    }
+
+    /// Reads the reply to the last request like [`on_reply`](Self::on_reply), and keeps the
+    /// reply as received ([`Reply`]: its bytes, request id, server time) next to the typed
+    /// value.
+    pub fn on_reply_kept(&mut self, status: u16, body: Vec<u8>) -> Step<Replied<E::Response>> {
+        let read = read_reply::<E>(status, &body);
+        let attempts = self.attempt;
+        self.step(read.map(|(value, head)| Replied {
+            value,
+            reply: Reply {
+                endpoint: E::NAME,
+                status,
+                code: head.code,
+                message: head.message,
+                request_id: head.request_id,
+                server_time: head.server_time,
+                attempts,
+                secret: E::SECRET_RESPONSE,
+                body,
+            },
+        }))
+    }
+
+    /// What a read reply means: done, retried with the service's clock after a 610, or failed.
+    fn step<T>(&mut self, read: Result<T, Error>) -> Step<T> {
+        match read {
             Ok(data) => {
                 tracing::info!(attempts = self.attempt, outcome = "ok", "call succeeded");
                 Step::Done(data)
@@ -431,7 +535,7 @@ impl<E: Endpoint> Exchange<E> {
     }
 
     /// Reads a failure to get any reply to the last request.
-    pub fn on_failure(&mut self, failure: TransportFailure) -> Step<E::Response> {
+    pub fn on_failure<T>(&mut self, failure: TransportFailure) -> Step<T> {
         let error = if failure.timed_out {
             Error::Timeout {
                 endpoint: E::NAME,
@@ -450,7 +554,7 @@ impl<E: Endpoint> Exchange<E> {
     }
 
     /// Retry (with backoff, within the call's deadline) or give up.
-    fn failed(&mut self, error: Error) -> Step<E::Response> {
+    fn failed<T>(&mut self, error: Error) -> Step<T> {
         let policy = &self.shared.settings.retry;
         let retry =
             self.retries_allowed && error.is_transient() && self.attempt < policy.max_attempts;
@@ -607,4 +711,111 @@ pub fn task_in(task_id: i64, page: Page<TaskInfo>) -> Result<TaskInfo, Error> {
             server_time: None,
             request_id: None,
         })
+}
+
+#[doc(hidden)]
+/// Not part of the API (the fuzz target calls it).
+///
+/// What a reply means for endpoint `E`: its data, or the error it carries.
+///
+/// Pure (no I/O), so it is fuzzed directly. A body that is not an envelope is a decode error
+/// (with a 2xx status) or an HTTP error; an envelope with a code other than 200 is an API
+/// error (an HTTP error when the status is 5xx, so that it is retried); data that does not fit
+/// `E::Response` is a decode error. Secret-bearing replies are never quoted.
+pub fn interpret_reply<E: Endpoint>(status: u16, reply: &[u8]) -> Result<E::Response, Error> {
+    read_reply::<E>(status, reply).map(|(value, _)| value)
+}
+
+/// [`interpret_reply`], with the envelope's other fields.
+fn read_reply<E: Endpoint>(status: u16, reply: &[u8]) -> Result<(E::Response, Head), Error> {
+    let shown = |reply: &[u8]| {
+        if E::SECRET_RESPONSE {
+            "(withheld: the reply carries a secret)".to_owned()
+        } else {
+            excerpt(reply)
+        }
+    };
+    // `data` is kept raw and read once, straight into the typed response.
+    let envelope: Envelope<&RawValue> = match serde_json::from_slice(reply) {
+        Ok(e) => e,
+        Err(source) if (200..300).contains(&status) => {
+            return Err(Error::Decode {
+                endpoint: E::NAME,
+                path: "$".into(),
+                body_excerpt: shown(reply),
+                source,
+            });
+        }
+        Err(_) => {
+            return Err(Error::Http {
+                endpoint: E::NAME,
+                status,
+                body_excerpt: shown(reply),
+            });
+        }
+    };
+    if status >= 500 {
+        return Err(Error::Http {
+            endpoint: E::NAME,
+            status,
+            body_excerpt: shown(reply),
+        });
+    }
+    if !envelope.code.is_success() {
+        return Err(Error::Api {
+            endpoint: E::NAME,
+            code: envelope.code,
+            message: envelope.message.unwrap_or_default(),
+            server_time: envelope.server_time,
+            request_id: envelope.request_id,
+        });
+    }
+    if status >= 300 {
+        return Err(Error::Http {
+            endpoint: E::NAME,
+            status,
+            body_excerpt: shown(reply),
+        });
+    }
+    let data = envelope.data.map_or("null", RawValue::get);
+    let value = serde_json::from_str::<E::Response>(data).map_err(|source| {
+        // Read again, tracking the path, only to say where it went wrong.
+        let mut de = serde_json::Deserializer::from_str(data);
+        let path = match serde_path_to_error::deserialize::<_, E::Response>(&mut de) {
+            Err(e) => json_path(e.path()),
+            Ok(_) => String::new(),
+        };
+        Error::Decode {
+            endpoint: E::NAME,
+            path: format!("$.data{path}"),
+            body_excerpt: shown(reply),
+            source,
+        }
+    })?;
+    Ok((
+        value,
+        Head {
+            code: envelope.code,
+            message: envelope.message,
+            request_id: envelope.request_id,
+            server_time: envelope.server_time,
+        },
+    ))
+}
+
+/// A serde path as a JSON path suffix: `.items[3].taskStatus`.
+fn json_path(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                out.push('.');
+                out.push_str(key);
+            }
+            Segment::Unknown => out.push_str(".?"),
+        }
+    }
+    out
 }

@@ -94,9 +94,13 @@ pub trait Endpoint: 'static {
     const LIMITED: &'static [(&'static str, ApiVersion)];
     /// Other wire names servers accept for a parameter: `(alias, wire name)`.
     const ALIASES: &'static [(&'static str, &'static str)];
+    /// For a write answered with an [`Ack`]: the `data` the sources show it acknowledged with
+    /// in each generation (JSON text, such as `"SUCCESS"`); the server side ([`dispatch`])
+    /// answers the same when a [`Service`] acknowledges with `null`. Empty for other calls.
+    const ACK_DATA: &'static [(ApiVersion, &'static str)];
     /// The request body.
     type Request: Serialize + DeserializeOwned + fmt::Debug + Clone + Send + Sync + 'static;
-    /// The envelope's `data` (`()` for calls that answer `null`).
+    /// The envelope's `data` ([`Ack`] for writes, which accept whatever data comes).
     type Response: Serialize + DeserializeOwned + fmt::Debug + Clone + Send + Sync + 'static;
 
     /// The wire names of the parameters every request of generation `api` carries (the
@@ -242,6 +246,120 @@ impl ErrorCode {
     }
 }
 
+/// The fields of a reply object that the spec does not know, kept as the service sent them
+/// (in its names, `null`s included), so nothing it sends is lost.
+///
+/// Every response model has one (`extra`), and so does [`Page`]. Serializing a model writes them
+/// back out after its known fields. When the spec learns a field, it moves from here to a typed
+/// field of its own. `Debug` hides the values of fields whose names suggest a secret
+/// (`password`, `key`, `secret`, `token`, `signature`).
+///
+/// ```
+/// use render_api_types::Platform;
+///
+/// let platform: Platform = serde_json::from_str(
+///     r#"{"platform": 6, "name": "W6", "gpuModel": "RTX 4090", "beta": null}"#,
+/// ).unwrap();
+/// assert_eq!(platform.extra.get("gpuModel"), Some(&serde_json::json!("RTX 4090")));
+/// assert_eq!(platform.extra.get("beta"), Some(&serde_json::Value::Null));
+/// let written = serde_json::to_value(&platform).unwrap();
+/// assert_eq!(written["gpuModel"], "RTX 4090");
+/// ```
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Extra(serde_json::Map<String, serde_json::Value>);
+
+impl Extra {
+    /// The value of the unknown field `name`, as sent.
+    pub fn get(&self, name: &str) -> Option<&serde_json::Value> {
+        self.0.get(name)
+    }
+
+    /// Whether the service sent nothing the spec does not know.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// How many unknown fields there are.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// The unknown fields' names and values.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &serde_json::Value)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// Adds (or replaces) a field, as a test double answering a field the spec lacks would.
+    pub fn insert(
+        &mut self,
+        name: impl Into<String>,
+        value: serde_json::Value,
+    ) -> Option<serde_json::Value> {
+        self.0.insert(name.into(), value)
+    }
+
+    /// The fields as a JSON map.
+    pub fn into_map(self) -> serde_json::Map<String, serde_json::Value> {
+        self.0
+    }
+}
+
+impl From<serde_json::Map<String, serde_json::Value>> for Extra {
+    fn from(map: serde_json::Map<String, serde_json::Value>) -> Self {
+        Extra(map)
+    }
+}
+
+/// Whether a field's name suggests it holds a secret, so `Debug` must not show its value.
+fn looks_secret(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    ["password", "passwd", "key", "secret", "token", "signature"]
+        .iter()
+        .any(|s| lower.contains(s))
+}
+
+impl fmt::Debug for Extra {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut map = f.debug_map();
+        for (k, v) in &self.0 {
+            if looks_secret(k) {
+                map.entry(k, &format_args!("{REDACTED}"));
+            } else {
+                map.entry(k, v);
+            }
+        }
+        map.finish()
+    }
+}
+
+/// A write's acknowledgement: whatever `data` the service sent with its success code, kept as
+/// received.
+///
+/// The service acknowledges writes differently from call to call and from one version of its
+/// documents to the next (`null`, `"SUCCESS"`, `"成功"`, sometimes an object): the success
+/// code is what says the write happened, and any `data` is accepted, so a write that took effect
+/// is never reported as a failure.
+///
+/// ```
+/// use render_api_types::Ack;
+///
+/// let ack: Ack = serde_json::from_str(r#""SUCCESS""#).unwrap();
+/// assert_eq!(ack.data(), &serde_json::json!("SUCCESS"));
+/// let ack: Ack = serde_json::from_str("null").unwrap();
+/// assert!(ack.data().is_null());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Ack(pub serde_json::Value);
+
+impl Ack {
+    /// The `data` the service sent with the acknowledgement (`null` when it sent none).
+    pub fn data(&self) -> &serde_json::Value {
+        &self.0
+    }
+}
+
 /// A page of items: `{pageCount, pageNum, total, size, items}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -257,6 +375,9 @@ pub struct Page<T> {
     /// This page's items.
     #[serde(default = "Vec::new")]
     pub items: Vec<T>,
+    /// Fields of the page the spec does not know, as sent.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 impl<T> Page<T> {

@@ -60,10 +60,19 @@ pub(crate) fn serve<E: Endpoint>(
         .and_then(|()| decode::<E>(api, body))
         .and_then(handler);
     let (code, body) = match result {
-        Ok(data) => (
-            ErrorCode::Success,
-            encode(&Envelope::success(Some(&data), server_time).of(api)),
-        ),
+        Ok(data) => {
+            // A write acknowledged with nothing is answered as the sources show it (`"SUCCESS"`).
+            let documented = E::ACK_DATA
+                .iter()
+                .find(|(v, _)| *v == api)
+                .filter(|_| serde_json::to_value(&data).is_ok_and(|d| d.is_null()))
+                .and_then(|(_, text)| serde_json::from_str::<Value>(text).ok());
+            let body = match documented {
+                Some(ack) => encode(&Envelope::success(Some(&ack), server_time).of(api)),
+                None => encode(&Envelope::success(Some(&data), server_time).of(api)),
+            };
+            (ErrorCode::Success, body)
+        }
         Err(e) => (
             e.code,
             encode(&Envelope::<()>::error(e.code, e.message, server_time).of(api)),

@@ -151,6 +151,14 @@ enum Top {
         #[command(subcommand)]
         command: ErrorCommand,
     },
+    /// Call any endpoint by its wire name (getTaskList) with a JSON body, for a call or a
+    /// parameter no other command offers.
+    ///
+    /// The body is read into the endpoint's typed request of the chosen --api-version: a field
+    /// it does not have, or a value of the wrong type, is refused (exit 2, naming its JSON
+    /// path) and nothing is sent. The reply's data is printed as the service sent it, once it
+    /// has been read into the typed response; --raw prints the reply's bytes as received.
+    Api(ApiArgs),
     /// Print the string to sign and the signature of a request (for a 611 reply); never the key.
     Sign(SignArgs),
     /// Check a server speaking this API against the spec: a stateful run through every
@@ -221,6 +229,18 @@ struct ConformArgs {
     /// Call reads only: safe on a production account.
     #[arg(long)]
     read_only: bool,
+}
+
+#[derive(clap::Args, Debug)]
+struct ApiArgs {
+    /// The endpoint's wire name, as in the API documents (getTaskList, stopTask, …).
+    name: String,
+    /// The request body: JSON text, @FILE to read a file, - to read stdin.
+    #[arg(long, default_value = "{}", value_name = "JSON|@FILE|-", value_parser = input::json_text)]
+    body: String,
+    /// Print the reply's bytes exactly as received instead of its data.
+    #[arg(long)]
+    raw: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -295,7 +315,7 @@ impl From<Error> for Failure {
             Error::Api { .. } => 3,
             Error::Http { .. } | Error::Transport { .. } | Error::Timeout { .. } => 4,
             Error::Config(_) => 5,
-            Error::Unsupported { .. } => 2,
+            Error::Unsupported { .. } | Error::UnknownEndpoint { .. } | Error::Request { .. } => 2,
             _ => 1,
         };
         Failure {
@@ -417,6 +437,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                     "profile": written.profile,
                     "path": written.path.display().to_string(),
                 }),
+                None,
             );
             println!("{}", done.render(format));
             return Ok(0);
@@ -523,6 +544,9 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         return Ok(if report.clean() { 0 } else { 7 });
     }
     let client = build_client(&cli, resolved)?;
+    if let Top::Api(args) = &cli.command {
+        return api(&client, args, format);
+    }
     let output = match cli.command {
         Top::Task {
             command: TaskCli::Wait(args),
@@ -580,6 +604,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Top::Hardware { command } => command.run(&client)?,
         Top::Error { command } => command.run(&client)?,
         Top::Sign(_)
+        | Top::Api(_)
         | Top::Conform(_)
         | Top::Completions { .. }
         | Top::Man { .. }
@@ -590,6 +615,31 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Top::Mock { .. } | Top::Demo(_) => unreachable!("handled above"),
     };
     println!("{}", output.render(format));
+    Ok(0)
+}
+
+/// `renderbus api NAME --body JSON [--raw]`.
+fn api(client: &Clients, args: &ApiArgs, format: Format) -> Result<u8, Failure> {
+    let body: serde_json::Value = serde_json::from_str(&args.body).map_err(|e| Failure {
+        code: 2,
+        message: format!("--body is not JSON: {e}"),
+    })?;
+    let replied = match client {
+        Clients::V1(c) => c.call_json(&args.name, &body)?,
+        Clients::V2(c) => c.call_json(&args.name, &body)?,
+    };
+    if args.raw {
+        use std::io::Write as _;
+        let mut out = std::io::stdout().lock();
+        out.write_all(&replied.reply.body)
+            .and_then(|()| out.write_all(b"\n"))
+            .map_err(|e| Failure {
+                code: 1,
+                message: format!("cannot write the reply: {e}"),
+            })?;
+        return Ok(0);
+    }
+    println!("{}", Output::data(replied.reply.data()).render(format));
     Ok(0)
 }
 

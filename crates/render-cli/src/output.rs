@@ -6,6 +6,7 @@
 
 use std::fmt::Write as _;
 
+use render_api_client::Replied;
 use render_api_client::types::{EpochMillis, Page};
 use serde::Serialize;
 use serde_json::Value;
@@ -143,9 +144,26 @@ impl Output {
         }
     }
 
-    /// What a call without data did: `{"ok": true, "call": NAME, …its request}`, so a script
-    /// sees the affected ids rather than `null`.
-    pub fn done(call: &str, request: Value) -> Self {
+    /// The output of a call's reply: its `data` exactly as the service sent it (every field,
+    /// in the service's names, `null`s included) and tables from the typed value.
+    pub fn replied<T: Show>(replied: &Replied<T>) -> Self {
+        Output {
+            json: replied.reply.data(),
+            table: replied.value.table(),
+        }
+    }
+
+    /// The output of data no typed value describes (`renderbus api`): JSON, YAML, and for a
+    /// table the JSON itself.
+    pub fn data(json: Value) -> Self {
+        let table = serde_json::to_string_pretty(&json).unwrap_or_default();
+        Output { json, table }
+    }
+
+    /// What a write did: `{"ok": true, "call": NAME, …its request, "ack": DATA}`, so a script
+    /// sees the affected ids and the service's acknowledgement (`"SUCCESS"`, `null`, …; no
+    /// `ack` for something done here rather than by the service).
+    pub fn done(call: &str, request: Value, ack: Option<Value>) -> Self {
         let mut json = serde_json::Map::new();
         json.insert("ok".into(), Value::Bool(true));
         json.insert("call".into(), Value::from(call));
@@ -155,6 +173,12 @@ impl Output {
                 table.push_str(&format!(" {k}={v}"));
                 json.insert(k, v);
             }
+        }
+        if let Some(ack) = ack {
+            if !ack.is_null() {
+                table.push_str(&format!(" (the service answered {ack})"));
+            }
+            json.insert("ack".into(), ack);
         }
         Output {
             json: Value::Object(json),

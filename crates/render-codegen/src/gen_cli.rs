@@ -257,22 +257,25 @@ fn arm(ep: &Endpoint, g: usize, marker: &Ident) -> TokenStream {
     } else {
         quote!(let mut call)
     };
-    // A call without data (a write) prints what it did, for scripts: the call and its request.
-    let finish = if ep.response == render_spec::Type::Unit {
+    // A write prints what it did, for scripts: the call, its request and the service's
+    // acknowledgement. A read prints the reply's data as the service sent it (read into its
+    // typed response first, so a reply that does not fit is an error) and tables from the
+    // typed value.
+    let finish = if ep.response == render_spec::Type::Ack {
         let name = &ep.name;
         quote! {
             let request = serde_json::to_value(call.request()).unwrap_or_default();
-            call.send().map(|()| Output::done(#name, request))
+            call.send_with_reply().map(|r| Output::done(#name, request, Some(r.reply.data())))
         }
     } else if ep.pagination.is_some() {
         quote! {
             if all {
                 return call.pages().collect::<Result<Vec<_>, Error>>().map(|items| Output::new(&items));
             }
-            call.send().map(|data| Output::new(&data))
+            call.send_with_reply().map(|r| Output::replied(&r))
         }
     } else {
-        quote!(call.send().map(|data| Output::new(&data)))
+        quote!(call.send_with_reply().map(|r| Output::replied(&r)))
     };
     let all = ep.pagination.is_some().then(|| quote!(let all = self.all;));
     quote! {
@@ -355,7 +358,7 @@ fn cell(ty: &Type, nullable: bool, access: TokenStream) -> Option<TokenStream> {
                 quote!(crate::output::count(#v.len()))
             }
             Type::List(_) => quote!(crate::output::joined(#by_ref)),
-            Type::Json | Type::Unit | Type::Page(_) | Type::Model(_) => return None,
+            Type::Json | Type::Ack | Type::Page(_) | Type::Model(_) => return None,
         })
     };
     Some(if nullable {

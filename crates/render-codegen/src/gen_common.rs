@@ -62,7 +62,7 @@ pub fn rust_ty(ty: &Type, hand: Hand) -> TokenStream {
         Type::Decimal => quote!(#prefix Money),
         Type::EpochMs => quote!(#prefix EpochMillis),
         Type::Json => quote!(serde_json::Value),
-        Type::Unit => quote!(()),
+        Type::Ack => quote!(#prefix Ack),
         Type::List(inner) => {
             let inner = rust_ty(inner, hand);
             quote!(Vec<#inner>)

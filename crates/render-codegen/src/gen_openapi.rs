@@ -193,7 +193,7 @@ fn schema(ty: &Type) -> Value {
             json!({"type": "integer", "format": "int64", "description": "Milliseconds since the Unix epoch."})
         }
         Type::Json => json!({}),
-        Type::Unit => json!({"type": "null"}),
+        Type::Ack => json!({"type": "null"}),
         Type::List(inner) => json!({"type": "array", "items": schema(inner)}),
         Type::Page(inner) => json!({
             "type": "object",

@@ -292,6 +292,7 @@ fn gen_model(m: &Model) -> TokenStream {
             quote! { .field(#label, &self.#fid) }
         });
     }
+    debug_fields.push(quote! { .field("extra", &self.extra) });
     let derive_debug = if has_secret { quote!() } else { quote!(Debug,) };
     let debug_impl = has_secret.then(|| {
         let type_name = &m.name;
@@ -309,6 +310,9 @@ fn gen_model(m: &Model) -> TokenStream {
         #[serde(rename_all = "camelCase")]
         pub struct #name {
             #(#fields)*
+            /// The fields the service sent that the spec does not know, as sent.
+            #[serde(flatten)]
+            pub extra: crate::Extra,
         }
         #debug_impl
     }
@@ -540,6 +544,21 @@ fn gen_endpoints(spec: &Spec) -> TokenStream {
                 p.aliases.iter().map(move |a| quote!((#a, #wire)))
             })
             .collect();
+        // What the examples show a write acknowledged with, per generation: the server side
+        // answers the same.
+        let acks: Vec<TokenStream> = if ep.response == Type::Ack {
+            ep.examples
+                .iter()
+                .filter_map(|x| {
+                    let data = x.reply_data().filter(|d| !d.is_null())?;
+                    let version = generation_ident(spec, x.generation);
+                    let text = data.to_string();
+                    Some(quote!((crate::ApiVersion::#version, #text)))
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         let d = doc(&endpoint_doc(spec, ep));
         items.push(quote! {
             #d
@@ -553,6 +572,7 @@ fn gen_endpoints(spec: &Spec) -> TokenStream {
                 const SECRET_RESPONSE: bool = #secret;
                 const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[#(#limited),*];
                 const ALIASES: &'static [(&'static str, &'static str)] = &[#(#aliases),*];
+                const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[#(#acks),*];
                 type Request = #request;
                 type Response = #response;
 

@@ -34,11 +34,11 @@
 //!     idempotent: true
 //!     zh: "探测"
 //!     en: "Checks the service answers."
-//!     response: unit
+//!     response: ack
 //!     examples: {data: 'null'}
 //! "#,
 //! )?;
-//! assert_eq!(spec.endpoints[0].response, render_spec::Type::Unit);
+//! assert_eq!(spec.endpoints[0].response, render_spec::Type::Ack);
 //! # Ok::<(), render_spec::SpecErrors>(())
 //! ```
 

@@ -302,7 +302,7 @@ impl<'a> Linter<'a> {
             Syntax::Decimal => Type::Decimal,
             Syntax::EpochMs => Type::EpochMs,
             Syntax::Json => Type::Json,
-            Syntax::Unit => Type::Unit,
+            Syntax::Ack => Type::Ack,
             Syntax::List(inner) => Type::List(Box::new(self.resolve_syntax(inner)?)),
             Syntax::Page(inner) => Type::Page(Box::new(self.resolve_syntax(inner)?)),
             Syntax::Named(name) => {
@@ -525,11 +525,14 @@ impl<'a> Linter<'a> {
         let rat = [key("endpoints"), named(&ep.name), key("response")];
         let response = match self.resolve(&rat, &ep.response, Position::Response) {
             Some((_, true)) => {
-                self.error(&rat, "a response is not nullable: use `unit` for no data");
-                Type::Unit
+                self.error(
+                    &rat,
+                    "a response is not nullable: use `ack` for a write's acknowledgement",
+                );
+                Type::Ack
             }
             Some((ty, false)) => ty,
-            None => Type::Unit,
+            None => Type::Ack,
         };
         let pagination = match &response {
             Type::Page(item) => {

@@ -18,7 +18,7 @@ pub(crate) enum Syntax {
     Decimal,
     EpochMs,
     Json,
-    Unit,
+    Ack,
     List(Box<Syntax>),
     Page(Box<Syntax>),
     Named(String),
@@ -41,7 +41,7 @@ const KEYWORDS: &[(&str, Syntax)] = &[
     ("decimal", Syntax::Decimal),
     ("epoch_ms", Syntax::EpochMs),
     ("json", Syntax::Json),
-    ("unit", Syntax::Unit),
+    ("ack", Syntax::Ack),
 ];
 
 fn parse_syntax(text: &str) -> Result<Syntax, String> {
@@ -92,8 +92,9 @@ pub enum Type {
     EpochMs,
     /// Any JSON.
     Json,
-    /// No data (`null`); a response only.
-    Unit,
+    /// A write's acknowledgement: whatever `data` the service sends with its success code
+    /// (`null`, `"SUCCESS"`, `"成功"`, an object), kept as received; a response only.
+    Ack,
     /// A list.
     List(Box<Type>),
     /// A page of items (`{pageCount, pageNum, total, size, items}`); a response only.
@@ -120,14 +121,14 @@ impl Type {
     pub fn fits_a_cell(&self) -> bool {
         !matches!(
             self,
-            Type::Json | Type::Unit | Type::Page(_) | Type::Model(_)
+            Type::Json | Type::Ack | Type::Page(_) | Type::Model(_)
         )
     }
 
     /// Why this type cannot be used at `position`, if it cannot.
     pub fn fits(&self, position: Position) -> Result<(), String> {
         match (self, position) {
-            (Type::Unit | Type::Page(_), Position::Param | Position::Field) => {
+            (Type::Ack | Type::Page(_), Position::Param | Position::Field) => {
                 Err(format!("`{self}` can only be a response type"))
             }
             (Type::Model(m), Position::Param) => Err(format!(
@@ -146,7 +147,7 @@ impl Type {
                 | Type::Decimal
                 | Type::EpochMs
                 | Type::Json
-                | Type::Unit
+                | Type::Ack
                 | Type::Page(_)
                 | Type::Enum(_)
                 | Type::Model(_),
@@ -165,7 +166,7 @@ impl Type {
             | Type::Str
             | Type::Bool
             | Type::Json
-            | Type::Unit
+            | Type::Ack
             | Type::List(_)
             | Type::Page(_)
             | Type::Enum(_)
@@ -194,7 +195,7 @@ impl Type {
             | Type::Decimal
             | Type::EpochMs
             | Type::Json
-            | Type::Unit => Vec::new(),
+            | Type::Ack => Vec::new(),
         }
     }
 
@@ -278,7 +279,7 @@ impl Walk<'_> {
     }
 
     fn value(&mut self, ty: &Type, value: &Value, nullable: bool, at: &str) {
-        if value.is_null() && (nullable || matches!(ty, Type::Unit | Type::Json)) {
+        if value.is_null() && (nullable || matches!(ty, Type::Ack | Type::Json)) {
             return;
         }
         let ok = match ty {
@@ -288,7 +289,7 @@ impl Walk<'_> {
             Type::Bool => value.is_boolean(),
             Type::Decimal => value.is_number(),
             Type::Json => true,
-            Type::Unit => value.is_null(),
+            Type::Ack => true,
             Type::List(inner) => match value {
                 Value::Array(items) => {
                     for (i, item) in items.iter().enumerate() {
@@ -439,7 +440,7 @@ impl fmt::Display for Type {
             Type::Decimal => f.write_str("decimal"),
             Type::EpochMs => f.write_str("epoch_ms"),
             Type::Json => f.write_str("json"),
-            Type::Unit => f.write_str("unit"),
+            Type::Ack => f.write_str("ack"),
             Type::List(inner) => write!(f, "list<{inner}>"),
             Type::Page(inner) => write!(f, "page<{inner}>"),
             Type::Enum(e) => f.write_str(e.name()),

@@ -10,15 +10,18 @@ impl Farm {
                 Platform {
                     platform: 2,
                     name: "query_platform_w2".into(),
+                    extra: Default::default(),
                 },
                 Platform {
                     platform: 3,
                     name: "query_platform_w3".into(),
+                    extra: Default::default(),
                 },
             ]),
             Zone::Overseas => Ok(vec![Platform {
                 platform: 9,
                 name: "query_platform_w9".into(),
+                extra: Default::default(),
             }]),
             other => Err(invalid(format!("unknown zone {}", other.code()))),
         }
@@ -53,6 +56,7 @@ impl Farm {
             config_bid: "30201".into(),
             output_bid: "20201".into(),
             input_bid: "10201".into(),
+            extra: Default::default(),
         })
     }
 
@@ -66,6 +70,7 @@ impl Farm {
             ray_sync_user_key: "8ccb94d67c1e4c17fd0691c02ab7f753cea64e3d".into(),
             user_name: Some(state.profile.user_name.clone()),
             platform: state.profile.platform,
+            extra: Default::default(),
         })
     }
 
@@ -87,7 +92,9 @@ impl Farm {
                 server_ip: Some("127.0.0.1".into()),
                 server_port: Some(2121),
                 ssl_port: Some(2543),
+                extra: Default::default(),
             },
+            extra: Default::default(),
         })
     }
 
@@ -111,6 +118,7 @@ impl Farm {
             is_default: Some(1),
             line_id: Some(id),
             line_type: Some(0),
+            extra: Default::default(),
         };
         Ok(TransferConfig {
             input_bid: Some("10202".into()),
@@ -128,6 +136,7 @@ impl Farm {
                     is_default: Some(1),
                     resq_engine_accounts: None,
                     resp_task_engine_lines: Some(vec![line("raysync_main", "10200", 121)]),
+                    extra: Default::default(),
                 },
                 TransferEngine {
                     engine_name: "Aspera".into(),
@@ -141,11 +150,14 @@ impl Farm {
                         bid: "30201".into(),
                         name: "30201".into(),
                         password: "mock-farm-aspera-password".into(),
+                        extra: Default::default(),
                     }]),
                     resp_task_engine_lines: Some(vec![line("Aspera_main", "10221", 123)]),
+                    extra: Default::default(),
                 },
             ]),
             sub_user_output_bids: Some(Vec::new()),
+            extra: Default::default(),
         })
     }
 
@@ -186,6 +198,7 @@ impl Farm {
             file_path: path,
             directory,
             is_arrears: Some(0),
+            extra: Default::default(),
         };
         match req.task_id {
             Some(id) => {

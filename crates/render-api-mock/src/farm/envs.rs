@@ -40,7 +40,10 @@ impl Farm {
         }
         let name = env.edit_name.clone();
         state.envs.push(env);
-        Ok(RenderEnvName { edit_name: name })
+        Ok(RenderEnvName {
+            edit_name: name,
+            extra: Default::default(),
+        })
     }
 
     /// `updateRenderEnv`.
@@ -166,5 +169,6 @@ pub(super) fn render_env(
         render_layer_type: Some(render_layer_type),
         is_default: 0,
         resp_user_plugin_info_vos: Some(chosen),
+        extra: Default::default(),
     })
 }

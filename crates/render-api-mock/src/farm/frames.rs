@@ -28,6 +28,7 @@ impl Farm {
             failed_frames_total: 0,
             waiting_frames_total: 0,
             total_frames: 0,
+            extra: Default::default(),
         };
         for frame in state.tasks.values().flat_map(|t| &t.frames) {
             stats.total_frames += 1;
@@ -172,6 +173,7 @@ impl Farm {
                     ),
                     render_info: Some(String::new()),
                     grab_url: (f.status == FrameStatus::Done).then(|| thumbnail(task.id, f)),
+                    extra: Default::default(),
                 }]
             })
             .collect();
@@ -185,6 +187,7 @@ impl Farm {
             start_time: stamp(task.render_start),
             end_time: stamp(task.completed),
             grab_info: Some(grab),
+            extra: Default::default(),
         })
     }
 
@@ -307,6 +310,7 @@ pub(super) fn frame_info(task: &Task, f: &Frame) -> FrameInfo {
         task_over_time: task.over_time_s.map(|s| s * SECOND),
         gop_name: None,
         frame_ram: None,
+        extra: Default::default(),
     }
 }
 

@@ -20,6 +20,7 @@ fn configs() -> Vec<HardwareConfig> {
         current: Some(false),
         not_support_cg_id: Some(Vec::new()),
         status: Some(1),
+        extra: Default::default(),
     })
     .collect()
 }

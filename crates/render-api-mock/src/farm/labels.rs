@@ -21,6 +21,7 @@ impl Farm {
         state.labels.push(Label {
             project_name: name.to_owned(),
             project_id: id,
+            extra: Default::default(),
         });
         Ok(())
     }
@@ -39,6 +40,7 @@ impl Farm {
     pub(crate) fn get_label_list(&self, _: GetLabelListRequest) -> Reply<LabelList> {
         Ok(LabelList {
             project_name_list: self.lock().labels.clone(),
+            extra: Default::default(),
         })
     }
 
@@ -49,6 +51,7 @@ impl Farm {
         }
         Ok(LabelList {
             project_name_list: self.lock().labels.clone(),
+            extra: Default::default(),
         })
     }
 }

@@ -252,6 +252,7 @@ fn page<T, U>(items: &[T], page_num: i64, page_size: i64, map: impl Fn(&T) -> U)
         total,
         size: page_size,
         items: slice.map(map).collect(),
+        extra: Default::default(),
     })
 }
 

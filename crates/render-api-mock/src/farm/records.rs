@@ -17,6 +17,7 @@ pub(super) fn entry(state: &State, button: &str, ids: &[i64], now: i64) -> TaskL
         request_ip: Some("127.0.0.1".into()),
         request_uri: None,
         request_param: None,
+        extra: Default::default(),
     }
 }
 
@@ -47,6 +48,7 @@ impl Farm {
             login_ip: Some("127.0.0.1".into()),
             ip: Some("127.0.0.1".into()),
             login_time: Some(state.clock.farm_start_ms.to_string()),
+            extra: Default::default(),
         };
         page(&[login], req.page_num, req.page_size, Clone::clone)
     }

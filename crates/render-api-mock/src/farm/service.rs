@@ -27,8 +27,8 @@ impl Service for Farm {
         self.query_user_setting(request)
     }
 
-    fn update_user_setting(&self, request: UpdateUserSettingRequest) -> Result<(), ServiceError> {
-        self.update_user_setting(request)
+    fn update_user_setting(&self, request: UpdateUserSettingRequest) -> Result<Ack, ServiceError> {
+        self.update_user_setting(request).map(|()| Ack::default())
     }
 
     fn get_transfer_bid(
@@ -42,8 +42,8 @@ impl Service for Farm {
         self.create_task(request)
     }
 
-    fn submit_task(&self, request: SubmitTaskRequest) -> Result<(), ServiceError> {
-        self.submit_task(request)
+    fn submit_task(&self, request: SubmitTaskRequest) -> Result<Ack, ServiceError> {
+        self.submit_task(request).map(|()| Ack::default())
     }
 
     fn query_error_detail(
@@ -57,20 +57,20 @@ impl Service for Farm {
         self.get_task_list(request)
     }
 
-    fn stop_task(&self, request: StopTaskRequest) -> Result<(), ServiceError> {
-        self.stop_task(request)
+    fn stop_task(&self, request: StopTaskRequest) -> Result<Ack, ServiceError> {
+        self.stop_task(request).map(|()| Ack::default())
     }
 
-    fn start_task(&self, request: StartTaskRequest) -> Result<(), ServiceError> {
-        self.start_task(request)
+    fn start_task(&self, request: StartTaskRequest) -> Result<Ack, ServiceError> {
+        self.start_task(request).map(|()| Ack::default())
     }
 
-    fn abort_task(&self, request: AbortTaskRequest) -> Result<(), ServiceError> {
-        self.abort_task(request)
+    fn abort_task(&self, request: AbortTaskRequest) -> Result<Ack, ServiceError> {
+        self.abort_task(request).map(|()| Ack::default())
     }
 
-    fn delete_task(&self, request: DeleteTaskRequest) -> Result<(), ServiceError> {
-        self.delete_task(request)
+    fn delete_task(&self, request: DeleteTaskRequest) -> Result<Ack, ServiceError> {
+        self.delete_task(request).map(|()| Ack::default())
     }
 
     fn query_task_frames(
@@ -90,12 +90,12 @@ impl Service for Farm {
     fn restart_failed_frames(
         &self,
         request: RestartFailedFramesRequest,
-    ) -> Result<(), ServiceError> {
-        self.restart_failed_frames(request)
+    ) -> Result<Ack, ServiceError> {
+        self.restart_failed_frames(request).map(|()| Ack::default())
     }
 
-    fn restart_frame(&self, request: RestartFrameRequest) -> Result<(), ServiceError> {
-        self.restart_frame(request)
+    fn restart_frame(&self, request: RestartFrameRequest) -> Result<Ack, ServiceError> {
+        self.restart_frame(request).map(|()| Ack::default())
     }
 
     fn query_task_info(
@@ -105,12 +105,12 @@ impl Service for Farm {
         self.query_task_info(request)
     }
 
-    fn add_label(&self, request: AddLabelRequest) -> Result<(), ServiceError> {
-        self.add_label(request)
+    fn add_label(&self, request: AddLabelRequest) -> Result<Ack, ServiceError> {
+        self.add_label(request).map(|()| Ack::default())
     }
 
-    fn delete_label(&self, request: DeleteLabelRequest) -> Result<(), ServiceError> {
-        self.delete_label(request)
+    fn delete_label(&self, request: DeleteLabelRequest) -> Result<Ack, ServiceError> {
+        self.delete_label(request).map(|()| Ack::default())
     }
 
     fn get_label_list(&self, request: GetLabelListRequest) -> Result<LabelList, ServiceError> {
@@ -135,19 +135,20 @@ impl Service for Farm {
         self.add_render_env(request)
     }
 
-    fn update_render_env(&self, request: UpdateRenderEnvRequest) -> Result<(), ServiceError> {
-        self.update_render_env(request)
+    fn update_render_env(&self, request: UpdateRenderEnvRequest) -> Result<Ack, ServiceError> {
+        self.update_render_env(request).map(|()| Ack::default())
     }
 
-    fn delete_render_env(&self, request: DeleteRenderEnvRequest) -> Result<(), ServiceError> {
-        self.delete_render_env(request)
+    fn delete_render_env(&self, request: DeleteRenderEnvRequest) -> Result<Ack, ServiceError> {
+        self.delete_render_env(request).map(|()| Ack::default())
     }
 
     fn set_default_render_env(
         &self,
         request: SetDefaultRenderEnvRequest,
-    ) -> Result<(), ServiceError> {
+    ) -> Result<Ack, ServiceError> {
         self.set_default_render_env(request)
+            .map(|()| Ack::default())
     }
 
     fn get_render_env(&self, request: GetRenderEnvRequest) -> Result<Vec<RenderEnv>, ServiceError> {
@@ -164,8 +165,9 @@ impl Service for Farm {
     fn update_task_user_level(
         &self,
         request: UpdateTaskUserLevelRequest,
-    ) -> Result<(), ServiceError> {
+    ) -> Result<Ack, ServiceError> {
         self.update_task_user_level(request)
+            .map(|()| Ack::default())
     }
 
     fn get_ray_sync_user_key(
@@ -182,8 +184,8 @@ impl Service for Farm {
         self.get_transfer_server_msg(request)
     }
 
-    fn set_over_time_stop(&self, request: SetOverTimeStopRequest) -> Result<(), ServiceError> {
-        self.set_over_time_stop(request)
+    fn set_over_time_stop(&self, request: SetOverTimeStopRequest) -> Result<Ack, ServiceError> {
+        self.set_over_time_stop(request).map(|()| Ack::default())
     }
 
     fn loading_frame_thumbnail(
@@ -193,23 +195,23 @@ impl Service for Farm {
         self.loading_frame_thumbnail(request)
     }
 
-    fn full_speed(&self, request: FullSpeedRequest) -> Result<(), ServiceError> {
-        self.full_speed(request)
+    fn full_speed(&self, request: FullSpeedRequest) -> Result<Ack, ServiceError> {
+        self.full_speed(request).map(|()| Ack::default())
     }
-    fn task_json_file(&self, request: TaskJsonFileRequest) -> Result<(), ServiceError> {
-        self.task_json_file(request)
+    fn task_json_file(&self, request: TaskJsonFileRequest) -> Result<Ack, ServiceError> {
+        self.task_json_file(request).map(|()| Ack::default())
     }
 
     fn get_config(&self, request: GetConfigRequest) -> Result<TransferConfig, ServiceError> {
         self.get_config(request)
     }
 
-    fn add_task_label(&self, request: AddTaskLabelRequest) -> Result<(), ServiceError> {
-        self.add_task_label(request)
+    fn add_task_label(&self, request: AddTaskLabelRequest) -> Result<Ack, ServiceError> {
+        self.add_task_label(request).map(|()| Ack::default())
     }
 
-    fn delete_task_label(&self, request: DeleteTaskLabelRequest) -> Result<(), ServiceError> {
-        self.delete_task_label(request)
+    fn delete_task_label(&self, request: DeleteTaskLabelRequest) -> Result<Ack, ServiceError> {
+        self.delete_task_label(request).map(|()| Ack::default())
     }
 
     fn list_projects(&self, request: ListProjectsRequest) -> Result<LabelList, ServiceError> {
@@ -223,8 +225,8 @@ impl Service for Farm {
         self.get_output_user_dir_file(request)
     }
 
-    fn stop_task_frames(&self, request: StopTaskFramesRequest) -> Result<(), ServiceError> {
-        self.stop_task_frames(request)
+    fn stop_task_frames(&self, request: StopTaskFramesRequest) -> Result<Ack, ServiceError> {
+        self.stop_task_frames(request).map(|()| Ack::default())
     }
 
     fn list_hardware_configs(
@@ -238,8 +240,8 @@ impl Service for Farm {
         self.show_log(request)
     }
 
-    fn update_task_limit(&self, request: UpdateTaskLimitRequest) -> Result<(), ServiceError> {
-        self.update_task_limit(request)
+    fn update_task_limit(&self, request: UpdateTaskLimitRequest) -> Result<Ack, ServiceError> {
+        self.update_task_limit(request).map(|()| Ack::default())
     }
 
     fn task_record(&self, request: TaskRecordRequest) -> Result<Page<TaskLogEntry>, ServiceError> {
@@ -263,7 +265,8 @@ impl Service for Farm {
     fn edit_task_hardware_config(
         &self,
         request: EditTaskHardwareConfigRequest,
-    ) -> Result<(), ServiceError> {
+    ) -> Result<Ack, ServiceError> {
         self.edit_task_hardware_config(request)
+            .map(|()| Ack::default())
     }
 }

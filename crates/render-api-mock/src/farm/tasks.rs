@@ -45,6 +45,7 @@ impl Farm {
             alias_task_id_list: ids.iter().map(|id| format!("P{id}")).collect(),
             task_id_list: ids,
             user_id: Some(state.profile.user_id),
+            extra: Default::default(),
         })
     }
 
@@ -115,6 +116,7 @@ impl Farm {
             total,
             size: 100,
             items,
+            extra: Default::default(),
         })
     }
 
@@ -461,6 +463,6 @@ pub(super) fn task_summary(task: &Task, id: i64, frames: &[Frame]) -> TaskInfo {
         resp_rendering_task_list: None,
         layer_name: None,
         task_type_text: None,
-        is_delete: Some(1),
+        is_delete: Some(1), extra: Default::default(),
     }
 }

@@ -18,6 +18,7 @@ impl crate::Endpoint for QueryPlatforms {
     const SECRET_RESPONSE: bool = false;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = QueryPlatformsRequest;
     type Response = Vec<Platform>;
     #[allow(unreachable_patterns)]
@@ -44,6 +45,7 @@ impl crate::Endpoint for QueryUserProfile {
     const SECRET_RESPONSE: bool = false;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = QueryUserProfileRequest;
     type Response = UserProfile;
     #[allow(unreachable_patterns)]
@@ -70,6 +72,7 @@ impl crate::Endpoint for QueryUserSetting {
     const SECRET_RESPONSE: bool = false;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = QueryUserSettingRequest;
     type Response = UserSetting;
     #[allow(unreachable_patterns)]
@@ -96,8 +99,9 @@ impl crate::Endpoint for UpdateUserSetting {
     const SECRET_RESPONSE: bool = false;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = UpdateUserSettingRequest;
-    type Response = ();
+    type Response = crate::Ack;
     #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
@@ -122,6 +126,7 @@ impl crate::Endpoint for GetTransferBid {
     const SECRET_RESPONSE: bool = false;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = GetTransferBidRequest;
     type Response = TransferBid;
     #[allow(unreachable_patterns)]
@@ -151,6 +156,7 @@ impl crate::Endpoint for CreateTask {
         ("artist", crate::ApiVersion::V2),
     ];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = CreateTaskRequest;
     type Response = CreatedTasks;
     #[allow(unreachable_patterns)]
@@ -181,8 +187,9 @@ impl crate::Endpoint for SubmitTask {
         ("producer", crate::ApiVersion::V2),
     ];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = SubmitTaskRequest;
-    type Response = ();
+    type Response = crate::Ack;
     #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
@@ -209,6 +216,7 @@ impl crate::Endpoint for QueryErrorDetail {
         ("codes", crate::ApiVersion::V2),
     ];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = QueryErrorDetailRequest;
     type Response = Vec<ErrorDetail>;
     #[allow(unreachable_patterns)]
@@ -239,6 +247,7 @@ impl crate::Endpoint for GetTaskList {
         ("recycleFlag", crate::ApiVersion::V2),
     ];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = GetTaskListRequest;
     type Response = crate::Page<TaskInfo>;
     #[allow(unreachable_patterns)]
@@ -277,8 +286,9 @@ impl crate::Endpoint for StopTask {
     const SECRET_RESPONSE: bool = false;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = StopTaskRequest;
-    type Response = ();
+    type Response = crate::Ack;
     #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
@@ -303,8 +313,9 @@ impl crate::Endpoint for StartTask {
     const SECRET_RESPONSE: bool = false;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = StartTaskRequest;
-    type Response = ();
+    type Response = crate::Ack;
     #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
@@ -329,8 +340,9 @@ impl crate::Endpoint for AbortTask {
     const SECRET_RESPONSE: bool = false;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = AbortTaskRequest;
-    type Response = ();
+    type Response = crate::Ack;
     #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
@@ -355,8 +367,9 @@ impl crate::Endpoint for DeleteTask {
     const SECRET_RESPONSE: bool = false;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = DeleteTaskRequest;
-    type Response = ();
+    type Response = crate::Ack;
     #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
@@ -381,6 +394,7 @@ impl crate::Endpoint for QueryTaskFrames {
     const SECRET_RESPONSE: bool = false;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = QueryTaskFramesRequest;
     type Response = crate::Page<FrameInfo>;
     #[allow(unreachable_patterns)]
@@ -419,6 +433,7 @@ impl crate::Endpoint for QueryAllFrameStats {
     const SECRET_RESPONSE: bool = false;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = QueryAllFrameStatsRequest;
     type Response = FrameStats;
     #[allow(unreachable_patterns)]
@@ -447,8 +462,9 @@ impl crate::Endpoint for RestartFailedFrames {
         ("status", crate::ApiVersion::V2),
     ];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = RestartFailedFramesRequest;
-    type Response = ();
+    type Response = crate::Ack;
     #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
@@ -475,8 +491,9 @@ impl crate::Endpoint for RestartFrame {
         ("status", crate::ApiVersion::V2),
     ];
     const ALIASES: &'static [(&'static str, &'static str)] = &[("taskIds", "taskId")];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = RestartFrameRequest;
-    type Response = ();
+    type Response = crate::Ack;
     #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
@@ -501,6 +518,7 @@ impl crate::Endpoint for QueryTaskInfo {
     const SECRET_RESPONSE: bool = false;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = QueryTaskInfoRequest;
     type Response = crate::Page<TaskInfo>;
     #[allow(unreachable_patterns)]
@@ -527,8 +545,9 @@ impl crate::Endpoint for AddLabel {
     const SECRET_RESPONSE: bool = false;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = AddLabelRequest;
-    type Response = ();
+    type Response = crate::Ack;
     #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
@@ -553,8 +572,9 @@ impl crate::Endpoint for DeleteLabel {
     const SECRET_RESPONSE: bool = false;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = DeleteLabelRequest;
-    type Response = ();
+    type Response = crate::Ack;
     #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
@@ -579,6 +599,7 @@ impl crate::Endpoint for GetLabelList {
     const SECRET_RESPONSE: bool = false;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = GetLabelListRequest;
     type Response = LabelList;
     #[allow(unreachable_patterns)]
@@ -605,6 +626,7 @@ impl crate::Endpoint for QuerySupportedSoftware {
     const SECRET_RESPONSE: bool = false;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = QuerySupportedSoftwareRequest;
     type Response = SupportedSoftware;
     #[allow(unreachable_patterns)]
@@ -633,6 +655,7 @@ impl crate::Endpoint for QuerySupportedPlugin {
         ("osName", crate::ApiVersion::V2),
     ];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = QuerySupportedPluginRequest;
     type Response = SupportedPlugins;
     #[allow(unreachable_patterns)]
@@ -659,6 +682,7 @@ impl crate::Endpoint for AddRenderEnv {
     const SECRET_RESPONSE: bool = false;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = AddRenderEnvRequest;
     type Response = RenderEnvName;
     #[allow(unreachable_patterns)]
@@ -705,8 +729,9 @@ impl crate::Endpoint for UpdateRenderEnv {
     const SECRET_RESPONSE: bool = false;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = UpdateRenderEnvRequest;
-    type Response = ();
+    type Response = crate::Ack;
     #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
@@ -751,8 +776,9 @@ impl crate::Endpoint for DeleteRenderEnv {
     const SECRET_RESPONSE: bool = false;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = DeleteRenderEnvRequest;
-    type Response = ();
+    type Response = crate::Ack;
     #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
@@ -777,8 +803,9 @@ impl crate::Endpoint for SetDefaultRenderEnv {
     const SECRET_RESPONSE: bool = false;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = SetDefaultRenderEnvRequest;
-    type Response = ();
+    type Response = crate::Ack;
     #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
@@ -806,6 +833,7 @@ impl crate::Endpoint for GetRenderEnv {
         ("osName", crate::ApiVersion::V2),
     ];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = GetRenderEnvRequest;
     type Response = Vec<RenderEnv>;
     #[allow(unreachable_patterns)]
@@ -832,6 +860,7 @@ impl crate::Endpoint for LoadTaskProcessImg {
     const SECRET_RESPONSE: bool = false;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = LoadTaskProcessImgRequest;
     type Response = ProgressImage;
     #[allow(unreachable_patterns)]
@@ -860,8 +889,9 @@ impl crate::Endpoint for UpdateTaskUserLevel {
     const SECRET_RESPONSE: bool = false;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = UpdateTaskUserLevelRequest;
-    type Response = ();
+    type Response = crate::Ack;
     #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
@@ -890,6 +920,7 @@ impl crate::Endpoint for GetRaySyncUserKey {
     const SECRET_RESPONSE: bool = true;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = GetRaySyncUserKeyRequest;
     type Response = RaySyncUserKey;
     #[allow(unreachable_patterns)]
@@ -918,6 +949,7 @@ impl crate::Endpoint for GetTransferServerMsg {
     const SECRET_RESPONSE: bool = false;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = GetTransferServerMsgRequest;
     type Response = TransferServerMsg;
     #[allow(unreachable_patterns)]
@@ -946,8 +978,9 @@ impl crate::Endpoint for SetOverTimeStop {
     const SECRET_RESPONSE: bool = false;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = SetOverTimeStopRequest;
-    type Response = ();
+    type Response = crate::Ack;
     #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
@@ -974,6 +1007,7 @@ impl crate::Endpoint for LoadingFrameThumbnail {
     const SECRET_RESPONSE: bool = false;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = LoadingFrameThumbnailRequest;
     type Response = Vec<String>;
     #[allow(unreachable_patterns)]
@@ -1002,8 +1036,9 @@ impl crate::Endpoint for FullSpeed {
     const SECRET_RESPONSE: bool = false;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = FullSpeedRequest;
-    type Response = ();
+    type Response = crate::Ack;
     #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
@@ -1029,8 +1064,9 @@ impl crate::Endpoint for TaskJsonFile {
     const SECRET_RESPONSE: bool = false;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = TaskJsonFileRequest;
-    type Response = ();
+    type Response = crate::Ack;
     #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
@@ -1057,6 +1093,7 @@ impl crate::Endpoint for GetConfig {
     const SECRET_RESPONSE: bool = true;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = GetConfigRequest;
     type Response = TransferConfig;
     #[allow(unreachable_patterns)]
@@ -1083,8 +1120,9 @@ impl crate::Endpoint for AddTaskLabel {
     const SECRET_RESPONSE: bool = false;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = AddTaskLabelRequest;
-    type Response = ();
+    type Response = crate::Ack;
     #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
@@ -1109,8 +1147,9 @@ impl crate::Endpoint for DeleteTaskLabel {
     const SECRET_RESPONSE: bool = false;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = DeleteTaskLabelRequest;
-    type Response = ();
+    type Response = crate::Ack;
     #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
@@ -1135,6 +1174,7 @@ impl crate::Endpoint for ListProjects {
     const SECRET_RESPONSE: bool = false;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = ListProjectsRequest;
     type Response = LabelList;
     #[allow(unreachable_patterns)]
@@ -1161,6 +1201,7 @@ impl crate::Endpoint for GetOutputUserDirFile {
     const SECRET_RESPONSE: bool = false;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = GetOutputUserDirFileRequest;
     type Response = Vec<OutputFile>;
     #[allow(unreachable_patterns)]
@@ -1187,8 +1228,9 @@ impl crate::Endpoint for StopTaskFrames {
     const SECRET_RESPONSE: bool = false;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = StopTaskFramesRequest;
-    type Response = ();
+    type Response = crate::Ack;
     #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
@@ -1213,6 +1255,7 @@ impl crate::Endpoint for ListHardwareConfigs {
     const SECRET_RESPONSE: bool = false;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = ListHardwareConfigsRequest;
     type Response = Vec<HardwareConfig>;
     #[allow(unreachable_patterns)]
@@ -1239,6 +1282,7 @@ impl crate::Endpoint for ShowLog {
     const SECRET_RESPONSE: bool = false;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = ShowLogRequest;
     type Response = crate::Page<String>;
     #[allow(unreachable_patterns)]
@@ -1277,8 +1321,9 @@ impl crate::Endpoint for UpdateTaskLimit {
     const SECRET_RESPONSE: bool = false;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = UpdateTaskLimitRequest;
-    type Response = ();
+    type Response = crate::Ack;
     #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
@@ -1305,6 +1350,7 @@ impl crate::Endpoint for TaskRecord {
     const SECRET_RESPONSE: bool = false;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = TaskRecordRequest;
     type Response = crate::Page<TaskLogEntry>;
     #[allow(unreachable_patterns)]
@@ -1343,6 +1389,7 @@ impl crate::Endpoint for LoginRecord {
     const SECRET_RESPONSE: bool = false;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = LoginRecordRequest;
     type Response = crate::Page<LoginLogEntry>;
     #[allow(unreachable_patterns)]
@@ -1381,6 +1428,7 @@ impl crate::Endpoint for GetUserPackNodeInfo {
     const SECRET_RESPONSE: bool = false;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = GetUserPackNodeInfoRequest;
     type Response = Vec<PackNode>;
     #[allow(unreachable_patterns)]
@@ -1407,8 +1455,9 @@ impl crate::Endpoint for EditTaskHardwareConfig {
     const SECRET_RESPONSE: bool = false;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = EditTaskHardwareConfigRequest;
-    type Response = ();
+    type Response = crate::Ack;
     #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {

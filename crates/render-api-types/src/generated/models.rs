@@ -17,6 +17,9 @@ pub struct Platform {
     ///
     /// Wire name: `name`.
     pub name: String,
+    /// The fields the service sent that the spec does not know, as sent.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
 }
 /// 用户详情
 ///
@@ -252,6 +255,9 @@ pub struct UserProfile {
     /// Wire name: `studentEndTime`. Milliseconds since the Unix epoch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub student_end_time: Option<crate::EpochMillis>,
+    /// The fields the service sent that the spec does not know, as sent.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
 }
 /// 用户设置
 ///
@@ -354,6 +360,9 @@ pub struct UserSetting {
     /// Wire name: `mandatoryAnalyseAllAgent`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mandatory_analyse_all_agent: Option<i64>,
+    /// The fields the service sent that the spec does not know, as sent.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
 }
 /// 用户传输 BID
 ///
@@ -376,6 +385,9 @@ pub struct TransferBid {
     /// Wire name: `input_bid`.
     #[serde(rename = "input_bid")]
     pub input_bid: String,
+    /// The fields the service sent that the spec does not know, as sent.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
 }
 /// 创建的任务号
 ///
@@ -396,6 +408,9 @@ pub struct CreatedTasks {
     /// Wire name: `userId`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
+    /// The fields the service sent that the spec does not know, as sent.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
 }
 /// 分析错误码详情
 ///
@@ -463,6 +478,9 @@ pub struct ErrorDetail {
     /// Wire name: `updateTime`. Milliseconds since the Unix epoch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<crate::EpochMillis>,
+    /// The fields the service sent that the spec does not know, as sent.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
 }
 /// 任务信息
 ///
@@ -693,6 +711,9 @@ pub struct TaskInfo {
     /// Wire name: `isDelete`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_delete: Option<i64>,
+    /// The fields the service sent that the spec does not know, as sent.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
 }
 /// 渲染帧详情
 ///
@@ -818,6 +839,9 @@ pub struct FrameInfo {
     /// Wire name: `frameRam`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub frame_ram: Option<i64>,
+    /// The fields the service sent that the spec does not know, as sent.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
 }
 /// 任务总渲染帧概况
 ///
@@ -845,6 +869,9 @@ pub struct FrameStats {
     ///
     /// Wire name: `totalFrames`.
     pub total_frames: i64,
+    /// The fields the service sent that the spec does not know, as sent.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
 }
 /// 自定义标签 (项目)
 ///
@@ -860,6 +887,9 @@ pub struct Label {
     ///
     /// Wire name: `projectId`.
     pub project_id: i64,
+    /// The fields the service sent that the spec does not know, as sent.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
 }
 /// 自定义标签列表
 ///
@@ -871,6 +901,9 @@ pub struct LabelList {
     ///
     /// Wire name: `projectNameList`.
     pub project_name_list: Vec<Label>,
+    /// The fields the service sent that the spec does not know, as sent.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
 }
 /// 渲染软件
 ///
@@ -911,6 +944,9 @@ pub struct SoftwareInfo {
     /// Wire name: `isSupportLinux`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_support_linux: Option<i64>,
+    /// The fields the service sent that the spec does not know, as sent.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
 }
 /// 支持的渲染软件
 ///
@@ -932,6 +968,9 @@ pub struct SupportedSoftware {
     /// Wire name: `defaultCgId`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_cg_id: Option<Software>,
+    /// The fields the service sent that the spec does not know, as sent.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
 }
 /// 插件版本
 ///
@@ -951,6 +990,9 @@ pub struct PluginVersion {
     ///
     /// Wire name: `pluginVersion`.
     pub plugin_version: String,
+    /// The fields the service sent that the spec does not know, as sent.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
 }
 /// 插件
 ///
@@ -970,6 +1012,9 @@ pub struct Plugin {
     ///
     /// Wire name: `pluginVersions`.
     pub plugin_versions: Vec<PluginVersion>,
+    /// The fields the service sent that the spec does not know, as sent.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
 }
 /// 渲染软件版本
 ///
@@ -993,6 +1038,9 @@ pub struct SoftVersion {
     ///
     /// Wire name: `cgVersion`.
     pub cg_version: String,
+    /// The fields the service sent that the spec does not know, as sent.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
 }
 /// 支持的渲染软件插件
 ///
@@ -1008,6 +1056,9 @@ pub struct SupportedPlugins {
     ///
     /// Wire name: `cgVersion`.
     pub cg_version: Vec<SoftVersion>,
+    /// The fields the service sent that the spec does not know, as sent.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
 }
 /// 渲染环境名
 ///
@@ -1019,6 +1070,9 @@ pub struct RenderEnvName {
     ///
     /// Wire name: `editName`.
     pub edit_name: String,
+    /// The fields the service sent that the spec does not know, as sent.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
 }
 /// 用户渲染环境配置
 ///
@@ -1060,6 +1114,9 @@ pub struct RenderEnv {
     /// Wire name: `respUserPluginInfoVos`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resp_user_plugin_info_vos: Option<Vec<PluginVersion>>,
+    /// The fields the service sent that the spec does not know, as sent.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
 }
 /// 分块帧详情
 ///
@@ -1132,6 +1189,9 @@ pub struct GrabInfo {
     /// Wire name: `grabUrl`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grab_url: Option<String>,
+    /// The fields the service sent that the spec does not know, as sent.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
 }
 /// 任务进度图
 ///
@@ -1184,6 +1244,9 @@ pub struct ProgressImage {
     /// Wire name: `grabInfo`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grab_info: Option<Vec<Vec<GrabInfo>>>,
+    /// The fields the service sent that the spec does not know, as sent.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
 }
 /// Raysync 传输用户凭证
 ///
@@ -1205,6 +1268,9 @@ pub struct RaySyncUserKey {
     /// Wire name: `platform`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<i64>,
+    /// The fields the service sent that the spec does not know, as sent.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
 }
 impl std::fmt::Debug for RaySyncUserKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -1212,6 +1278,7 @@ impl std::fmt::Debug for RaySyncUserKey {
             .field("ray_sync_user_key", &format_args!("{}", crate ::REDACTED))
             .field("user_name", &self.user_name)
             .field("platform", &self.platform)
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -1251,6 +1318,9 @@ pub struct RaysyncTransfer {
     /// Wire name: `sslPort`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_port: Option<i64>,
+    /// The fields the service sent that the spec does not know, as sent.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
 }
 /// 传输服务器信息
 ///
@@ -1262,6 +1332,9 @@ pub struct TransferServerMsg {
     ///
     /// Wire name: `raysyncTransfer`.
     pub raysync_transfer: RaysyncTransfer,
+    /// The fields the service sent that the spec does not know, as sent.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
 }
 /// 传输引擎账户 (Aspera)
 ///
@@ -1281,6 +1354,9 @@ pub struct EngineAccount {
     ///
     /// Wire name: `password`. Secret: `Debug` does not show it.
     pub password: String,
+    /// The fields the service sent that the spec does not know, as sent.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
 }
 impl std::fmt::Debug for EngineAccount {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -1288,6 +1364,7 @@ impl std::fmt::Debug for EngineAccount {
             .field("bid", &self.bid)
             .field("name", &self.name)
             .field("password", &format_args!("{}", crate ::REDACTED))
+            .field("extra", &self.extra)
             .finish()
     }
 }
@@ -1325,6 +1402,9 @@ pub struct EngineLine {
     /// Wire name: `type`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub line_type: Option<i64>,
+    /// The fields the service sent that the spec does not know, as sent.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
 }
 /// 传输引擎配置
 ///
@@ -1384,6 +1464,9 @@ pub struct TransferEngine {
     /// Wire name: `respTaskEngineLines`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resp_task_engine_lines: Option<Vec<EngineLine>>,
+    /// The fields the service sent that the spec does not know, as sent.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
 }
 /// 子账号 output bid
 ///
@@ -1401,6 +1484,9 @@ pub struct SubUserBid {
     /// Wire name: `outputBid`. Sent by the service as a string or a number.
     #[serde(deserialize_with = "crate::wire::string_or_number")]
     pub output_bid: String,
+    /// The fields the service sent that the spec does not know, as sent.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
 }
 /// 传输配置
 ///
@@ -1454,6 +1540,9 @@ pub struct TransferConfig {
     /// Wire name: `subUserOutputBids`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_user_output_bids: Option<Vec<SubUserBid>>,
+    /// The fields the service sent that the spec does not know, as sent.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
 }
 /// 用户存储文件
 ///
@@ -1498,6 +1587,9 @@ pub struct OutputFile {
     /// Wire name: `isArrears`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_arrears: Option<i64>,
+    /// The fields the service sent that the spec does not know, as sent.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
 }
 /// 硬件配置
 ///
@@ -1557,6 +1649,9 @@ pub struct HardwareConfig {
     /// Wire name: `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
+    /// The fields the service sent that the spec does not know, as sent.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
 }
 /// 任务操作日志
 ///
@@ -1636,6 +1731,9 @@ pub struct TaskLogEntry {
     /// Wire name: `requestParam`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_param: Option<String>,
+    /// The fields the service sent that the spec does not know, as sent.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
 }
 /// 登录日志
 ///
@@ -1721,6 +1819,9 @@ pub struct LoginLogEntry {
         deserialize_with = "crate::wire::option_string_or_number"
     )]
     pub login_time: Option<String>,
+    /// The fields the service sent that the spec does not know, as sent.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
 }
 /// 包机
 ///
@@ -1736,4 +1837,7 @@ pub struct PackNode {
     ///
     /// Wire name: `packName`.
     pub pack_name: String,
+    /// The fields the service sent that the spec does not know, as sent.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
 }

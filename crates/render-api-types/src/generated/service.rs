@@ -36,7 +36,7 @@ pub trait Service {
     fn update_user_setting(
         &self,
         request: UpdateUserSettingRequest,
-    ) -> Result<(), crate::ServiceError>;
+    ) -> Result<crate::Ack, crate::ServiceError>;
     /// `getTransferBid` — 获取用户传输 BID: Get the account's transfer ids.
     ///
     /// `POST /api/render/task/getTransferBid` (v1), `POST /api/render/transfer/getBid` (v2): a read: safe to retry.
@@ -54,7 +54,10 @@ pub trait Service {
     /// `submitTask` — 提交任务: Submit a created task for analysis and rendering.
     ///
     /// `POST /api/render/task/submitTask` (v1), `POST /api/render/submit/task` (v2): a write: not retried unless the caller opts in.
-    fn submit_task(&self, request: SubmitTaskRequest) -> Result<(), crate::ServiceError>;
+    fn submit_task(
+        &self,
+        request: SubmitTaskRequest,
+    ) -> Result<crate::Ack, crate::ServiceError>;
     /// `queryErrorDetail` — 获取分析错误码: Explain an analysis error code.
     ///
     /// `POST /api/render/common/queryErrorDetail` (v1), `POST /api/render/submit/queryAnalyseErrorDetail` (v2): a read: safe to retry.
@@ -74,19 +77,31 @@ pub trait Service {
     /// `stopTask` — 停止任务: Stop tasks (they can be started again).
     ///
     /// `POST /api/render/task/stopTask` (v1), `POST /api/rendering/task/renderingTask/stopTask` (v2): a write: not retried unless the caller opts in.
-    fn stop_task(&self, request: StopTaskRequest) -> Result<(), crate::ServiceError>;
+    fn stop_task(
+        &self,
+        request: StopTaskRequest,
+    ) -> Result<crate::Ack, crate::ServiceError>;
     /// `startTask` — 开始任务: Start stopped tasks again.
     ///
     /// `POST /api/render/task/startTask` (v1), `POST /api/rendering/task/renderingTask/startTask` (v2): a write: not retried unless the caller opts in.
-    fn start_task(&self, request: StartTaskRequest) -> Result<(), crate::ServiceError>;
+    fn start_task(
+        &self,
+        request: StartTaskRequest,
+    ) -> Result<crate::Ack, crate::ServiceError>;
     /// `abortTask` — 放弃任务: Abandon tasks for good.
     ///
     /// `POST /api/render/task/abortTask` (v1), `POST /api/render/handle/abandonTask` (v2): a write: not retried unless the caller opts in.
-    fn abort_task(&self, request: AbortTaskRequest) -> Result<(), crate::ServiceError>;
+    fn abort_task(
+        &self,
+        request: AbortTaskRequest,
+    ) -> Result<crate::Ack, crate::ServiceError>;
     /// `deleteTask` — 删除任务: Delete tasks.
     ///
     /// `POST /api/render/task/deleteTask` (v1), `POST /api/render/handle/deleteTask` (v2): a write: not retried unless the caller opts in.
-    fn delete_task(&self, request: DeleteTaskRequest) -> Result<(), crate::ServiceError>;
+    fn delete_task(
+        &self,
+        request: DeleteTaskRequest,
+    ) -> Result<crate::Ack, crate::ServiceError>;
     /// `queryTaskFrames` — 获取任务渲染帧详情: List a task's frames, a page at a time.
     ///
     /// `POST /api/render/task/queryTaskFrames` (v1), `POST /api/render/handle/queryTaskFrames` (v2): a read: safe to retry.
@@ -107,14 +122,14 @@ pub trait Service {
     fn restart_failed_frames(
         &self,
         request: RestartFailedFramesRequest,
-    ) -> Result<(), crate::ServiceError>;
+    ) -> Result<crate::Ack, crate::ServiceError>;
     /// `restartFrame` — 重提任务指定帧: Render chosen frames of a task (or all of them) again.
     ///
     /// `POST /api/render/task/restartFrame` (v1), `POST /api/render/handle/recommitTaskFrames` (v2): a write: not retried unless the caller opts in.
     fn restart_frame(
         &self,
         request: RestartFrameRequest,
-    ) -> Result<(), crate::ServiceError>;
+    ) -> Result<crate::Ack, crate::ServiceError>;
     /// `queryTaskInfo` — 获取任务详情: Get tasks by id, with their layers (sub-tasks).
     ///
     /// `POST /api/render/task/queryTaskInfo` (v1), `POST /api/render/handle/queryTaskInfo/v2` (v2): a read: safe to retry.
@@ -125,14 +140,17 @@ pub trait Service {
     /// `addLabel` — 添加自定义标签: Add a custom label.
     ///
     /// `POST /api/render/common/addLabel` (v1), `POST /api/render/project/add` (v2): a write: not retried unless the caller opts in.
-    fn add_label(&self, request: AddLabelRequest) -> Result<(), crate::ServiceError>;
+    fn add_label(
+        &self,
+        request: AddLabelRequest,
+    ) -> Result<crate::Ack, crate::ServiceError>;
     /// `deleteLabel` — 删除自定义标签: Delete a custom label.
     ///
     /// `POST /api/render/common/deleteLabel` (v1), `POST /api/render/project/delete` (v2): a write: not retried unless the caller opts in.
     fn delete_label(
         &self,
         request: DeleteLabelRequest,
-    ) -> Result<(), crate::ServiceError>;
+    ) -> Result<crate::Ack, crate::ServiceError>;
     /// `getLabelList` — 获取自定义标签: List the custom labels.
     ///
     /// `POST /api/render/common/getLabelList` (v1), `POST /api/render/project/getList` (v2): a read: safe to retry.
@@ -167,21 +185,21 @@ pub trait Service {
     fn update_render_env(
         &self,
         request: UpdateRenderEnvRequest,
-    ) -> Result<(), crate::ServiceError>;
+    ) -> Result<crate::Ack, crate::ServiceError>;
     /// `deleteRenderEnv` — 删除用户渲染环境配置: Delete a render environment.
     ///
     /// `POST /api/render/common/deleteRenderEnv` (v1), `POST /api/render/plugin/deleteUserPluginConfig` (v2): a write: not retried unless the caller opts in.
     fn delete_render_env(
         &self,
         request: DeleteRenderEnvRequest,
-    ) -> Result<(), crate::ServiceError>;
+    ) -> Result<crate::Ack, crate::ServiceError>;
     /// `setDefaultRenderEnv` — 设置默认渲染环境配置: Make a render environment the default.
     ///
     /// `POST /api/render/common/setDefaultRenderEnv` (v1), `POST /api/render/plugin/setDefaultUserPluginConfig` (v2): a write: not retried unless the caller opts in.
     fn set_default_render_env(
         &self,
         request: SetDefaultRenderEnvRequest,
-    ) -> Result<(), crate::ServiceError>;
+    ) -> Result<crate::Ack, crate::ServiceError>;
     /// `getRenderEnv` — 获取用户渲染环境配置: List the render environments of a software.
     ///
     /// `POST /api/render/common/getRenderEnv` (v1), `POST /api/render/plugin/getUserPluginConfig` (v2): a read: safe to retry.
@@ -204,7 +222,7 @@ pub trait Service {
     fn update_task_user_level(
         &self,
         request: UpdateTaskUserLevelRequest,
-    ) -> Result<(), crate::ServiceError>;
+    ) -> Result<crate::Ack, crate::ServiceError>;
     /// `getRaySyncUserKey` — 获取 Raysync 传输用户凭证: Get the account's Raysync transfer credential (secret: the SDK never logs the reply).
     ///
     /// `POST /api/render/user/getRaySyncUserKey` (v1), `POST /api/render/transfer/getRaySyncUserKey` (v2): a read: safe to retry.
@@ -233,7 +251,7 @@ pub trait Service {
     fn set_over_time_stop(
         &self,
         request: SetOverTimeStopRequest,
-    ) -> Result<(), crate::ServiceError>;
+    ) -> Result<crate::Ack, crate::ServiceError>;
     /// `loadingFrameThumbnail` — 获取帧缩略图: Get the thumbnail paths of a finished frame.
     ///
     /// `POST /api/render/task/loadingFrameThumbnail` (v1), `POST /api/render/handle/loadingFrameThumbnail` (v2): a read: safe to retry.
@@ -248,7 +266,10 @@ pub trait Service {
     /// `POST /api/render/task/fullSpeed` (v1), `POST /api/render/handle/fullSpeedRendering` (v2): a write: not retried unless the caller opts in.
     ///
     /// Not in the API document; described by rayvision-api 0.4.4.
-    fn full_speed(&self, request: FullSpeedRequest) -> Result<(), crate::ServiceError>;
+    fn full_speed(
+        &self,
+        request: FullSpeedRequest,
+    ) -> Result<crate::Ack, crate::ServiceError>;
     /// `taskJsonFile` — 上传任务配置文件: Upload one of a task's configuration files (task.json, upload.json, asset.json, tips.json).
     ///
     /// `POST /api/render/submit/taskJsonFile` (v2): a write: not retried unless the caller opts in.
@@ -257,7 +278,7 @@ pub trait Service {
     fn task_json_file(
         &self,
         request: TaskJsonFileRequest,
-    ) -> Result<(), crate::ServiceError>;
+    ) -> Result<crate::Ack, crate::ServiceError>;
     /// `getConfig` — 获取传输配置: Get the transfer configuration: bids, engines, lines and the engines' accounts (with their passwords).
     ///
     /// `POST /api/render/transfer/getConfig` (v2): a read: safe to retry.
@@ -277,7 +298,7 @@ pub trait Service {
     fn add_task_label(
         &self,
         request: AddTaskLabelRequest,
-    ) -> Result<(), crate::ServiceError>;
+    ) -> Result<crate::Ack, crate::ServiceError>;
     /// `deleteTaskLabel` — 删除任务标签: Remove labels from tasks.
     ///
     /// `POST /api/render/handle/deleteTaskLabel` (v2): a write: not retried unless the caller opts in.
@@ -286,7 +307,7 @@ pub trait Service {
     fn delete_task_label(
         &self,
         request: DeleteTaskLabelRequest,
-    ) -> Result<(), crate::ServiceError>;
+    ) -> Result<crate::Ack, crate::ServiceError>;
     /// `listProjects` — 获取项目名(根据 flag 控制): List project names, of this account or related ones.
     ///
     /// `POST /api/render/project/list` (v2): a read: safe to retry.
@@ -313,7 +334,7 @@ pub trait Service {
     fn stop_task_frames(
         &self,
         request: StopTaskFramesRequest,
-    ) -> Result<(), crate::ServiceError>;
+    ) -> Result<crate::Ack, crate::ServiceError>;
     /// `listHardwareConfigs` — 获取平台硬件配置信息: List the platform's hardware configurations (with taskIds: which one each task uses).
     ///
     /// `POST /api/render/hardwareConfig/list` (v2): a read: safe to retry.
@@ -340,7 +361,7 @@ pub trait Service {
     fn update_task_limit(
         &self,
         request: UpdateTaskLimitRequest,
-    ) -> Result<(), crate::ServiceError>;
+    ) -> Result<crate::Ack, crate::ServiceError>;
     /// `taskRecord` — 获取任务操作日志: Read the account's task operation log, a page at a time.
     ///
     /// `POST /api/render/handle/operate/sdk/taskRecord` (v2): a read: safe to retry.
@@ -378,7 +399,7 @@ pub trait Service {
     fn edit_task_hardware_config(
         &self,
         request: EditTaskHardwareConfigRequest,
-    ) -> Result<(), crate::ServiceError>;
+    ) -> Result<crate::Ack, crate::ServiceError>;
 }
 /// Answers a request that has passed verification, spoken in API generation `api`
 /// (its `version` header): decodes the body as the request of the endpoint at `path`

@@ -99,7 +99,7 @@ impl AddRenderEnvArgs {
                         self.render_system,
                         self.plugin_ids,
                     );
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
             Clients::V2(client) => {
                 let call = client
@@ -112,7 +112,7 @@ impl AddRenderEnvArgs {
                         self.render_system,
                         self.plugin_ids,
                     );
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
         }
     }
@@ -158,7 +158,12 @@ impl UpdateRenderEnvArgs {
                         self.plugin_ids,
                     );
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
-                call.send().map(|()| Output::done("updateRenderEnv", request))
+                call.send_with_reply()
+                    .map(|r| Output::done(
+                        "updateRenderEnv",
+                        request,
+                        Some(r.reply.data()),
+                    ))
             }
             Clients::V2(client) => {
                 let call = client
@@ -172,7 +177,12 @@ impl UpdateRenderEnvArgs {
                         self.plugin_ids,
                     );
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
-                call.send().map(|()| Output::done("updateRenderEnv", request))
+                call.send_with_reply()
+                    .map(|r| Output::done(
+                        "updateRenderEnv",
+                        request,
+                        Some(r.reply.data()),
+                    ))
             }
         }
     }
@@ -191,12 +201,22 @@ impl DeleteRenderEnvArgs {
             Clients::V1(client) => {
                 let call = client.delete_render_env(self.edit_name);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
-                call.send().map(|()| Output::done("deleteRenderEnv", request))
+                call.send_with_reply()
+                    .map(|r| Output::done(
+                        "deleteRenderEnv",
+                        request,
+                        Some(r.reply.data()),
+                    ))
             }
             Clients::V2(client) => {
                 let call = client.delete_render_env(self.edit_name);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
-                call.send().map(|()| Output::done("deleteRenderEnv", request))
+                call.send_with_reply()
+                    .map(|r| Output::done(
+                        "deleteRenderEnv",
+                        request,
+                        Some(r.reply.data()),
+                    ))
             }
         }
     }
@@ -215,12 +235,22 @@ impl SetDefaultRenderEnvArgs {
             Clients::V1(client) => {
                 let call = client.set_default_render_env(self.edit_name);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
-                call.send().map(|()| Output::done("setDefaultRenderEnv", request))
+                call.send_with_reply()
+                    .map(|r| Output::done(
+                        "setDefaultRenderEnv",
+                        request,
+                        Some(r.reply.data()),
+                    ))
             }
             Clients::V2(client) => {
                 let call = client.set_default_render_env(self.edit_name);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
-                call.send().map(|()| Output::done("setDefaultRenderEnv", request))
+                call.send_with_reply()
+                    .map(|r| Output::done(
+                        "setDefaultRenderEnv",
+                        request,
+                        Some(r.reply.data()),
+                    ))
             }
         }
     }
@@ -267,7 +297,7 @@ impl GetRenderEnvArgs {
                     });
                 }
                 let call = client.get_render_env(cg_id);
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
             Clients::V2(client) => {
                 let mut call = client.get_render_env();
@@ -280,7 +310,7 @@ impl GetRenderEnvArgs {
                 if let Some(value) = self.os_name {
                     call = call.os_name(value);
                 }
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
         }
     }
@@ -340,7 +370,7 @@ impl QueryErrorDetailArgs {
                 if let Some(value) = self.language {
                     call = call.language(value);
                 }
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
             Clients::V2(client) => {
                 let mut call = client.query_error_detail();
@@ -353,7 +383,7 @@ impl QueryErrorDetailArgs {
                 if let Some(value) = self.language {
                     call = call.language(value);
                 }
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
         }
     }
@@ -456,7 +486,7 @@ impl QueryTaskFramesArgs {
                         .collect::<Result<Vec<_>, Error>>()
                         .map(|items| Output::new(&items));
                 }
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
             Clients::V2(client) => {
                 let all = self.all;
@@ -472,7 +502,7 @@ impl QueryTaskFramesArgs {
                         .collect::<Result<Vec<_>, Error>>()
                         .map(|items| Output::new(&items));
                 }
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
         }
     }
@@ -486,11 +516,11 @@ impl QueryAllFrameStatsArgs {
         match client {
             Clients::V1(client) => {
                 let call = client.query_all_frame_stats();
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
             Clients::V2(client) => {
                 let call = client.query_all_frame_stats();
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
         }
     }
@@ -525,7 +555,12 @@ impl RestartFailedFramesArgs {
                 }
                 let call = client.restart_failed_frames(self.task_ids);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
-                call.send().map(|()| Output::done("restartFailedFrames", request))
+                call.send_with_reply()
+                    .map(|r| Output::done(
+                        "restartFailedFrames",
+                        request,
+                        Some(r.reply.data()),
+                    ))
             }
             Clients::V2(client) => {
                 let mut call = client.restart_failed_frames(self.task_ids);
@@ -533,7 +568,12 @@ impl RestartFailedFramesArgs {
                     call = call.status(self.status);
                 }
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
-                call.send().map(|()| Output::done("restartFailedFrames", request))
+                call.send_with_reply()
+                    .map(|r| Output::done(
+                        "restartFailedFrames",
+                        request,
+                        Some(r.reply.data()),
+                    ))
             }
         }
     }
@@ -572,7 +612,8 @@ impl RestartFrameArgs {
                     call = call.ids(self.ids);
                 }
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
-                call.send().map(|()| Output::done("restartFrame", request))
+                call.send_with_reply()
+                    .map(|r| Output::done("restartFrame", request, Some(r.reply.data())))
             }
             Clients::V2(client) => {
                 let mut call = client.restart_frame(self.task_id, self.select_all);
@@ -583,7 +624,8 @@ impl RestartFrameArgs {
                     call = call.status(self.status);
                 }
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
-                call.send().map(|()| Output::done("restartFrame", request))
+                call.send_with_reply()
+                    .map(|r| Output::done("restartFrame", request, Some(r.reply.data())))
             }
         }
     }
@@ -604,11 +646,11 @@ impl LoadingFrameThumbnailArgs {
         match client {
             Clients::V1(client) => {
                 let call = client.loading_frame_thumbnail(self.id, self.frame_status);
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
             Clients::V2(client) => {
                 let call = client.loading_frame_thumbnail(self.id, self.frame_status);
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
         }
     }
@@ -649,7 +691,12 @@ impl StopTaskFramesArgs {
                     call = call.status(self.status);
                 }
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
-                call.send().map(|()| Output::done("stopTaskFrames", request))
+                call.send_with_reply()
+                    .map(|r| Output::done(
+                        "stopTaskFrames",
+                        request,
+                        Some(r.reply.data()),
+                    ))
             }
         }
     }
@@ -697,7 +744,7 @@ impl ShowLogArgs {
                         .collect::<Result<Vec<_>, Error>>()
                         .map(|items| Output::new(&items));
                 }
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
         }
     }
@@ -754,7 +801,7 @@ impl ListHardwareConfigsArgs {
                 if !self.task_ids.is_empty() {
                     call = call.task_ids(self.task_ids);
                 }
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
         }
     }
@@ -804,7 +851,12 @@ impl EditTaskHardwareConfigArgs {
                         self.ram,
                     );
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
-                call.send().map(|()| Output::done("editTaskHardwareConfig", request))
+                call.send_with_reply()
+                    .map(|r| Output::done(
+                        "editTaskHardwareConfig",
+                        request,
+                        Some(r.reply.data()),
+                    ))
             }
         }
     }
@@ -865,12 +917,14 @@ impl AddLabelArgs {
             Clients::V1(client) => {
                 let call = client.add_label(self.new_name, self.status);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
-                call.send().map(|()| Output::done("addLabel", request))
+                call.send_with_reply()
+                    .map(|r| Output::done("addLabel", request, Some(r.reply.data())))
             }
             Clients::V2(client) => {
                 let call = client.add_label(self.new_name, self.status);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
-                call.send().map(|()| Output::done("addLabel", request))
+                call.send_with_reply()
+                    .map(|r| Output::done("addLabel", request, Some(r.reply.data())))
             }
         }
     }
@@ -889,12 +943,14 @@ impl DeleteLabelArgs {
             Clients::V1(client) => {
                 let call = client.delete_label(self.del_name);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
-                call.send().map(|()| Output::done("deleteLabel", request))
+                call.send_with_reply()
+                    .map(|r| Output::done("deleteLabel", request, Some(r.reply.data())))
             }
             Clients::V2(client) => {
                 let call = client.delete_label(self.del_name);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
-                call.send().map(|()| Output::done("deleteLabel", request))
+                call.send_with_reply()
+                    .map(|r| Output::done("deleteLabel", request, Some(r.reply.data())))
             }
         }
     }
@@ -908,11 +964,11 @@ impl GetLabelListArgs {
         match client {
             Clients::V1(client) => {
                 let call = client.get_label_list();
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
             Clients::V2(client) => {
                 let call = client.get_label_list();
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
         }
     }
@@ -938,7 +994,7 @@ impl ListProjectsArgs {
             Clients::V2(client) => {
                 let mut call = client.list_projects();
                 call = call.flag(self.flag);
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
         }
     }
@@ -974,11 +1030,11 @@ impl QueryPlatformsArgs {
         match client {
             Clients::V1(client) => {
                 let call = client.query_platforms(self.zone);
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
             Clients::V2(client) => {
                 let call = client.query_platforms(self.zone);
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
         }
     }
@@ -1017,11 +1073,11 @@ impl QuerySupportedSoftwareArgs {
         match client {
             Clients::V1(client) => {
                 let call = client.query_supported_software();
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
             Clients::V2(client) => {
                 let call = client.query_supported_software();
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
         }
     }
@@ -1050,7 +1106,7 @@ impl QuerySupportedPluginArgs {
                     });
                 }
                 let call = client.query_supported_plugin(self.cg_id);
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
             Clients::V2(client) => {
                 let Some(os_name) = self.os_name else {
@@ -1061,7 +1117,7 @@ impl QuerySupportedPluginArgs {
                     });
                 };
                 let call = client.query_supported_plugin(self.cg_id, os_name);
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
         }
     }
@@ -1242,7 +1298,7 @@ impl CreateTaskArgs {
                 if !self.labels.is_empty() {
                     call = call.labels(self.labels);
                 }
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
             Clients::V2(client) => {
                 let mut call = client.create_task(self.count);
@@ -1261,7 +1317,7 @@ impl CreateTaskArgs {
                 if let Some(value) = self.artist {
                     call = call.artist(value);
                 }
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
         }
     }
@@ -1303,7 +1359,8 @@ impl SubmitTaskArgs {
                     call = call.out_user_id(value);
                 }
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
-                call.send().map(|()| Output::done("submitTask", request))
+                call.send_with_reply()
+                    .map(|r| Output::done("submitTask", request, Some(r.reply.data())))
             }
             Clients::V2(client) => {
                 if self.asset_isolation_model.is_some() {
@@ -1327,7 +1384,8 @@ impl SubmitTaskArgs {
                     call = call.producer(value);
                 }
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
-                call.send().map(|()| Output::done("submitTask", request))
+                call.send_with_reply()
+                    .map(|r| Output::done("submitTask", request, Some(r.reply.data())))
             }
         }
     }
@@ -1401,7 +1459,7 @@ impl GetTaskListArgs {
                         .collect::<Result<Vec<_>, Error>>()
                         .map(|items| Output::new(&items));
                 }
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
             Clients::V2(client) => {
                 let all = self.all;
@@ -1429,7 +1487,7 @@ impl GetTaskListArgs {
                         .collect::<Result<Vec<_>, Error>>()
                         .map(|items| Output::new(&items));
                 }
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
         }
     }
@@ -1453,12 +1511,14 @@ impl StopTaskArgs {
             Clients::V1(client) => {
                 let call = client.stop_task(self.task_ids);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
-                call.send().map(|()| Output::done("stopTask", request))
+                call.send_with_reply()
+                    .map(|r| Output::done("stopTask", request, Some(r.reply.data())))
             }
             Clients::V2(client) => {
                 let call = client.stop_task(self.task_ids);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
-                call.send().map(|()| Output::done("stopTask", request))
+                call.send_with_reply()
+                    .map(|r| Output::done("stopTask", request, Some(r.reply.data())))
             }
         }
     }
@@ -1482,12 +1542,14 @@ impl StartTaskArgs {
             Clients::V1(client) => {
                 let call = client.start_task(self.task_ids);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
-                call.send().map(|()| Output::done("startTask", request))
+                call.send_with_reply()
+                    .map(|r| Output::done("startTask", request, Some(r.reply.data())))
             }
             Clients::V2(client) => {
                 let call = client.start_task(self.task_ids);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
-                call.send().map(|()| Output::done("startTask", request))
+                call.send_with_reply()
+                    .map(|r| Output::done("startTask", request, Some(r.reply.data())))
             }
         }
     }
@@ -1511,12 +1573,14 @@ impl AbortTaskArgs {
             Clients::V1(client) => {
                 let call = client.abort_task(self.task_ids);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
-                call.send().map(|()| Output::done("abortTask", request))
+                call.send_with_reply()
+                    .map(|r| Output::done("abortTask", request, Some(r.reply.data())))
             }
             Clients::V2(client) => {
                 let call = client.abort_task(self.task_ids);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
-                call.send().map(|()| Output::done("abortTask", request))
+                call.send_with_reply()
+                    .map(|r| Output::done("abortTask", request, Some(r.reply.data())))
             }
         }
     }
@@ -1540,12 +1604,14 @@ impl DeleteTaskArgs {
             Clients::V1(client) => {
                 let call = client.delete_task(self.task_ids);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
-                call.send().map(|()| Output::done("deleteTask", request))
+                call.send_with_reply()
+                    .map(|r| Output::done("deleteTask", request, Some(r.reply.data())))
             }
             Clients::V2(client) => {
                 let call = client.delete_task(self.task_ids);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
-                call.send().map(|()| Output::done("deleteTask", request))
+                call.send_with_reply()
+                    .map(|r| Output::done("deleteTask", request, Some(r.reply.data())))
             }
         }
     }
@@ -1568,11 +1634,11 @@ impl QueryTaskInfoArgs {
         match client {
             Clients::V1(client) => {
                 let call = client.query_task_info(self.task_ids);
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
             Clients::V2(client) => {
                 let call = client.query_task_info(self.task_ids);
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
         }
     }
@@ -1596,14 +1662,14 @@ impl LoadTaskProcessImgArgs {
                 if let Some(value) = self.frame_type {
                     call = call.frame_type(value);
                 }
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
             Clients::V2(client) => {
                 let mut call = client.load_task_process_img(self.task_id);
                 if let Some(value) = self.frame_type {
                     call = call.frame_type(value);
                 }
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
         }
     }
@@ -1626,13 +1692,23 @@ impl UpdateTaskUserLevelArgs {
                 let call = client
                     .update_task_user_level(self.task_id, self.task_user_level);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
-                call.send().map(|()| Output::done("updateTaskUserLevel", request))
+                call.send_with_reply()
+                    .map(|r| Output::done(
+                        "updateTaskUserLevel",
+                        request,
+                        Some(r.reply.data()),
+                    ))
             }
             Clients::V2(client) => {
                 let call = client
                     .update_task_user_level(self.task_id, self.task_user_level);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
-                call.send().map(|()| Output::done("updateTaskUserLevel", request))
+                call.send_with_reply()
+                    .map(|r| Output::done(
+                        "updateTaskUserLevel",
+                        request,
+                        Some(r.reply.data()),
+                    ))
             }
         }
     }
@@ -1659,12 +1735,22 @@ impl SetOverTimeStopArgs {
             Clients::V1(client) => {
                 let call = client.set_over_time_stop(self.task_ids, self.over_time);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
-                call.send().map(|()| Output::done("setOverTimeStop", request))
+                call.send_with_reply()
+                    .map(|r| Output::done(
+                        "setOverTimeStop",
+                        request,
+                        Some(r.reply.data()),
+                    ))
             }
             Clients::V2(client) => {
                 let call = client.set_over_time_stop(self.task_ids, self.over_time);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
-                call.send().map(|()| Output::done("setOverTimeStop", request))
+                call.send_with_reply()
+                    .map(|r| Output::done(
+                        "setOverTimeStop",
+                        request,
+                        Some(r.reply.data()),
+                    ))
             }
         }
     }
@@ -1688,12 +1774,14 @@ impl FullSpeedArgs {
             Clients::V1(client) => {
                 let call = client.full_speed(self.task_ids);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
-                call.send().map(|()| Output::done("fullSpeed", request))
+                call.send_with_reply()
+                    .map(|r| Output::done("fullSpeed", request, Some(r.reply.data())))
             }
             Clients::V2(client) => {
                 let call = client.full_speed(self.task_ids);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
-                call.send().map(|()| Output::done("fullSpeed", request))
+                call.send_with_reply()
+                    .map(|r| Output::done("fullSpeed", request, Some(r.reply.data())))
             }
         }
     }
@@ -1730,7 +1818,8 @@ impl TaskJsonFileArgs {
                 let call = client
                     .task_json_file(self.task_id, self.file_name, self.content);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
-                call.send().map(|()| Output::done("taskJsonFile", request))
+                call.send_with_reply()
+                    .map(|r| Output::done("taskJsonFile", request, Some(r.reply.data())))
             }
         }
     }
@@ -1764,7 +1853,8 @@ impl AddTaskLabelArgs {
             Clients::V2(client) => {
                 let call = client.add_task_label(self.label, self.task_ids);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
-                call.send().map(|()| Output::done("addTaskLabel", request))
+                call.send_with_reply()
+                    .map(|r| Output::done("addTaskLabel", request, Some(r.reply.data())))
             }
         }
     }
@@ -1807,7 +1897,12 @@ impl DeleteTaskLabelArgs {
                     call = call.label_ids(self.label_ids);
                 }
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
-                call.send().map(|()| Output::done("deleteTaskLabel", request))
+                call.send_with_reply()
+                    .map(|r| Output::done(
+                        "deleteTaskLabel",
+                        request,
+                        Some(r.reply.data()),
+                    ))
             }
         }
     }
@@ -1836,7 +1931,12 @@ impl UpdateTaskLimitArgs {
             Clients::V2(client) => {
                 let call = client.update_task_limit(self.task_id, self.task_limit);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
-                call.send().map(|()| Output::done("updateTaskLimit", request))
+                call.send_with_reply()
+                    .map(|r| Output::done(
+                        "updateTaskLimit",
+                        request,
+                        Some(r.reply.data()),
+                    ))
             }
         }
     }
@@ -1896,11 +1996,11 @@ impl GetTransferBidArgs {
         match client {
             Clients::V1(client) => {
                 let call = client.get_transfer_bid();
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
             Clients::V2(client) => {
                 let call = client.get_transfer_bid();
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
         }
     }
@@ -1914,11 +2014,11 @@ impl GetRaySyncUserKeyArgs {
         match client {
             Clients::V1(client) => {
                 let call = client.get_ray_sync_user_key();
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
             Clients::V2(client) => {
                 let call = client.get_ray_sync_user_key();
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
         }
     }
@@ -1936,11 +2036,11 @@ impl GetTransferServerMsgArgs {
         match client {
             Clients::V1(client) => {
                 let call = client.get_transfer_server_msg(self.zone);
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
             Clients::V2(client) => {
                 let call = client.get_transfer_server_msg(self.zone);
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
         }
     }
@@ -1961,7 +2061,7 @@ impl GetConfigArgs {
             }
             Clients::V2(client) => {
                 let call = client.get_config();
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
         }
     }
@@ -1993,7 +2093,7 @@ impl GetOutputUserDirFileArgs {
                     call = call.task_id(value);
                 }
                 call = call.tree_path(self.tree_path);
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
         }
     }
@@ -2060,11 +2160,11 @@ impl QueryUserProfileArgs {
         match client {
             Clients::V1(client) => {
                 let call = client.query_user_profile();
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
             Clients::V2(client) => {
                 let call = client.query_user_profile();
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
         }
     }
@@ -2078,11 +2178,11 @@ impl QueryUserSettingArgs {
         match client {
             Clients::V1(client) => {
                 let call = client.query_user_setting();
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
             Clients::V2(client) => {
                 let call = client.query_user_setting();
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
         }
     }
@@ -2101,12 +2201,22 @@ impl UpdateUserSettingArgs {
             Clients::V1(client) => {
                 let call = client.update_user_setting(self.task_over_time_sec);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
-                call.send().map(|()| Output::done("updateUserSetting", request))
+                call.send_with_reply()
+                    .map(|r| Output::done(
+                        "updateUserSetting",
+                        request,
+                        Some(r.reply.data()),
+                    ))
             }
             Clients::V2(client) => {
                 let call = client.update_user_setting(self.task_over_time_sec);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
-                call.send().map(|()| Output::done("updateUserSetting", request))
+                call.send_with_reply()
+                    .map(|r| Output::done(
+                        "updateUserSetting",
+                        request,
+                        Some(r.reply.data()),
+                    ))
             }
         }
     }
@@ -2162,7 +2272,7 @@ impl TaskRecordArgs {
                         .collect::<Result<Vec<_>, Error>>()
                         .map(|items| Output::new(&items));
                 }
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
         }
     }
@@ -2215,7 +2325,7 @@ impl LoginRecordArgs {
                         .collect::<Result<Vec<_>, Error>>()
                         .map(|items| Output::new(&items));
                 }
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
         }
     }
@@ -2236,7 +2346,7 @@ impl GetUserPackNodeInfoArgs {
             }
             Clients::V2(client) => {
                 let call = client.get_user_pack_node_info();
-                call.send().map(|data| Output::new(&data))
+                call.send_with_reply().map(|r| Output::replied(&r))
             }
         }
     }

@@ -1,0 +1,150 @@
+//! Calls by wire name with a JSON request: `renderbus api NAME --body JSON`, `conform`, and
+//! any tool that reads its calls from data. The JSON is read into the endpoint's typed request
+//! (strictly: an unknown field or a wrong type is an error naming its JSON path, and nothing is
+//! sent), and the reply is read into its typed response as every call's is.
+
+use render_api_types::{ApiVersion, ENDPOINTS, Endpoint, EndpointVisitor, Generation};
+use serde_json::Value;
+
+use crate::client::Client;
+use crate::error::Error;
+use crate::sans_io::Replied;
+
+/// Reads `body` into endpoint `E`'s typed request, strictly: a field the request does not have
+/// (in generation `api`) or a value that does not fit is [`Error::Request`] with its JSON path.
+/// Other names servers accept for a parameter (its aliases) are read as that parameter.
+pub fn request_from_json<E: Endpoint>(api: ApiVersion, body: &Value) -> Result<E::Request, Error> {
+    let fault = |path: String, message: String| Error::Request {
+        endpoint: E::NAME,
+        path,
+        message,
+    };
+    let Value::Object(map) = body else {
+        return Err(fault(
+            "$".into(),
+            format!("expected a JSON object, got {body}"),
+        ));
+    };
+    let mut map = map.clone();
+    for (alias, wire) in E::ALIASES {
+        if !map.contains_key(*wire)
+            && let Some(value) = map.remove(*alias)
+        {
+            map.insert((*wire).to_owned(), value);
+        }
+    }
+    if let Some((name, only)) = E::LIMITED
+        .iter()
+        .find(|(name, only)| *only != api && map.contains_key(*name))
+    {
+        return Err(fault(
+            format!("$.{name}"),
+            format!("a parameter of API {} only", only.header()),
+        ));
+    }
+    let mut unknown = Vec::new();
+    let value = Value::Object(map);
+    let request: E::Request = serde_ignored::deserialize(
+        serde_path_to_error::Deserializer::new(&value, &mut serde_path_to_error::Track::new()),
+        |path| unknown.push(path.to_string()),
+    )
+    .or_else(|_| {
+        // Read again, tracking the path, only to say where it went wrong.
+        serde_path_to_error::deserialize::<_, E::Request>(&value)
+            .map_err(|e| fault(format!("$.{}", e.path()), e.into_inner().to_string()))
+    })?;
+    match unknown.first() {
+        Some(path) => Err(fault(
+            format!("$.{path}"),
+            "no such parameter in this endpoint's request".into(),
+        )),
+        None => Ok(request),
+    }
+}
+
+/// The endpoint names nearest to `name`, nearest first (at most three, and only near ones).
+pub fn nearest_endpoints(name: &str) -> Vec<&'static str> {
+    let wanted = name.to_ascii_lowercase();
+    let mut scored: Vec<(usize, &'static str)> = ENDPOINTS
+        .iter()
+        .map(|e| {
+            (
+                strsim::levenshtein(&wanted, &e.name.to_ascii_lowercase()),
+                e.name,
+            )
+        })
+        .filter(|(d, n)| *d <= n.len().max(3) / 2 || n.to_ascii_lowercase().contains(&wanted))
+        .collect();
+    scored.sort();
+    scored.into_iter().take(3).map(|(_, n)| n).collect()
+}
+
+impl<G: Generation> Client<G> {
+    /// Calls the endpoint named `name` (its wire name, `getTaskList`) with `body` read into its
+    /// typed request ([`request_from_json`]), and answers its typed response as JSON with the
+    /// reply as received.
+    ///
+    /// An unknown name is [`Error::UnknownEndpoint`] (with the nearest names), a call of
+    /// another generation [`Error::Unsupported`], a body that does not fit
+    /// [`Error::Request`]: all before anything is sent.
+    ///
+    /// ```no_run
+    /// # let client = render_api_client::Client::builder()
+    /// #     .credentials(render_api_client::Credentials::new("id", "key")).build()?;
+    /// let body = serde_json::json!({"pageNum": 1, "pageSize": 5});
+    /// let replied = client.call_json("getTaskList", &body)?;
+    /// println!("{}", replied.value["total"]);
+    /// # Ok::<(), render_api_client::Error>(())
+    /// ```
+    pub fn call_json(&self, name: &str, body: &Value) -> Result<Replied<Value>, Error> {
+        struct ByName<'a, G: Generation> {
+            client: &'a Client<G>,
+            name: &'a str,
+            body: &'a Value,
+            result: Option<Result<Replied<Value>, Error>>,
+        }
+        impl<G: Generation> EndpointVisitor for ByName<'_, G> {
+            fn visit<E: Endpoint>(&mut self) {
+                if E::NAME != self.name || self.result.is_some() {
+                    return;
+                }
+                self.result = Some(self.call::<E>());
+            }
+        }
+        impl<G: Generation> ByName<'_, G> {
+            fn call<E: Endpoint>(&self) -> Result<Replied<Value>, Error> {
+                if E::path(G::API).is_none() {
+                    return Err(Error::Unsupported {
+                        endpoint: E::NAME,
+                        api: G::API,
+                        what: "this generation has no such call".into(),
+                    });
+                }
+                let request = request_from_json::<E>(G::API, self.body)?;
+                let replied = self.client.call_with_reply::<E>(&request)?;
+                let value =
+                    serde_json::to_value(&replied.value).map_err(|source| Error::Encode {
+                        endpoint: E::NAME,
+                        source,
+                    })?;
+                Ok(Replied {
+                    value,
+                    reply: replied.reply,
+                })
+            }
+        }
+        let mut visitor = ByName {
+            client: self,
+            name,
+            body,
+            result: None,
+        };
+        render_api_types::visit_endpoints(&mut visitor);
+        visitor.result.unwrap_or_else(|| {
+            Err(Error::UnknownEndpoint {
+                name: name.to_owned(),
+                nearest: nearest_endpoints(name),
+            })
+        })
+    }
+}
