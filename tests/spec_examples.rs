@@ -12,6 +12,7 @@
 
 use std::collections::BTreeMap;
 
+use render_api_tests::same;
 use render_api_types::{Endpoint, EndpointVisitor, Envelope, visit_endpoints};
 use serde_json::Value;
 
@@ -48,39 +49,6 @@ fn spec_examples() -> BTreeMap<String, Vec<Examples>> {
         out.insert(name, sets);
     }
     out
-}
-
-/// Whether `back` (what we serialize) says the same as `original` (the example).
-fn same(original: &Value, back: &Value, at: &str, diffs: &mut Vec<String>) {
-    match (original, back) {
-        (Value::Object(a), Value::Object(b)) => {
-            for (k, v) in a {
-                match (v, b.get(k)) {
-                    (Value::Null, None | Some(Value::Null)) => {}
-                    (v, Some(w)) => same(v, w, &format!("{at}.{k}"), diffs),
-                    (_, None) => diffs.push(format!("{at}.{k}: lost on the way back")),
-                }
-            }
-            for k in b.keys() {
-                if !a.contains_key(k) {
-                    diffs.push(format!("{at}.{k}: added on the way back"));
-                }
-            }
-        }
-        (Value::Array(a), Value::Array(b)) => {
-            if a.len() != b.len() {
-                diffs.push(format!("{at}: {} items became {}", a.len(), b.len()));
-            }
-            for (i, (v, w)) in a.iter().zip(b).enumerate() {
-                same(v, w, &format!("{at}[{i}]"), diffs);
-            }
-        }
-        (Value::Number(a), Value::Number(b)) if a.as_f64() == b.as_f64() => {}
-        (Value::String(s), Value::Number(n)) if s.parse::<f64>().ok() == n.as_f64() => {}
-        (Value::Number(n), Value::String(s)) if s.parse::<f64>().ok() == n.as_f64() => {}
-        (a, b) if a == b => {}
-        (a, b) => diffs.push(format!("{at}: {a} became {b}")),
-    }
 }
 
 struct Check {

@@ -11,6 +11,9 @@ usage: cargo xtask <task>
 tasks:
   codegen [--check] [--spec FILE]   regenerate every generated file from api-spec.yaml;
                                     with --check, write nothing and fail when any is stale
+  examples [--check] [--shared DIR] extract every request and reply example of the two API
+                                    documents (in DIR, default ../shared) into
+                                    tests/examples/*.json; with --check, fail when stale
   spec-diff OLD.yaml NEW.yaml       every change between two versions of the spec, each
                                     classified for users of the generated crates and the CLI;
                                     the last line is the semver bump: major, minor, patch or
@@ -28,6 +31,7 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("codegen") => codegen_task(&args[1..]),
         Some("spec-diff") => spec_diff(&args[1..]),
+        Some("examples") => examples_task(&args[1..]),
         Some(task @ ("bench" | "load")) => release_run(task, &args[1..]),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
@@ -81,6 +85,85 @@ fn root() -> Option<PathBuf> {
         );
     }
     found
+}
+
+/// The API documents, as found under the shared directory: `(fixture name, path under it,
+/// generation)`.
+const DOCUMENTS: &[(&str, &str, &str)] = &[
+    ("v1-document", "seed/000_bc2b05c1bb8d3623.txt", "v1"),
+    ("v2-document", "reference/renderbus-api-v2-doc-zh.md", "v2"),
+];
+
+/// `cargo xtask examples [--check] [--shared DIR]`.
+fn examples_task(args: &[String]) -> ExitCode {
+    let Some(root) = root() else {
+        return ExitCode::FAILURE;
+    };
+    let mut check = false;
+    let mut shared = root.join("../shared");
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match (arg.as_str(), it.clone().next()) {
+            ("--check", _) => check = true,
+            ("--shared", Some(dir)) => {
+                shared = PathBuf::from(dir);
+                it.next();
+            }
+            (other, _) => {
+                eprintln!("error: unknown argument `{other}`\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let spec = match render_codegen::render_spec::load(&root.join("api-spec.yaml")) {
+        Ok(spec) => spec,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut stale = Vec::new();
+    for (name, relative, generation) in DOCUMENTS {
+        let path = shared.join(relative);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) => {
+                eprintln!("error: cannot read {}: {e}", path.display());
+                return ExitCode::FAILURE;
+            }
+        };
+        let doc = render_codegen::examples::Document {
+            name,
+            source: &format!("shared/{relative}"),
+            generation,
+            text: &text,
+        };
+        let extracted = render_codegen::examples::extract(&spec, &doc);
+        println!("{}", extracted.summary(&doc));
+        let json =
+            serde_json::to_string_pretty(&extracted.to_json(&doc)).unwrap_or_default() + "\n";
+        let out = root.join(format!("tests/examples/{name}.json"));
+        match codegen::ensure_file_contents(&out, &json, check) {
+            Ok(true) => stale.push(out),
+            Ok(false) => {}
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    for path in &stale {
+        println!(
+            "{} {}",
+            if check { "stale:" } else { "wrote" },
+            path.display()
+        );
+    }
+    if check && !stale.is_empty() {
+        eprintln!("error: the examples are stale: run `cargo xtask examples`");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
 }
 
 /// `cargo xtask spec-diff OLD NEW`.

@@ -50,8 +50,15 @@ pub fn request_from_json<E: Endpoint>(api: ApiVersion, body: &Value) -> Result<E
     )
     .or_else(|_| {
         // Read again, tracking the path, only to say where it went wrong.
-        serde_path_to_error::deserialize::<_, E::Request>(&value)
-            .map_err(|e| fault(format!("$.{}", e.path()), e.into_inner().to_string()))
+        serde_path_to_error::deserialize::<_, E::Request>(&value).map_err(|e| {
+            let path = e.path().to_string();
+            let at = if path == "." {
+                "$".to_owned()
+            } else {
+                format!("$.{path}")
+            };
+            fault(at, e.into_inner().to_string())
+        })
     })?;
     match unknown.first() {
         Some(path) => Err(fault(

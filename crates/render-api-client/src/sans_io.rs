@@ -62,6 +62,20 @@ use crate::wait::{Outcome, WaitOptions};
 
 pub(crate) type ClockFn = dyn Fn() -> SystemTime + Send + Sync;
 
+/// The header rayvision-api 3.0.4.3 adds to every API 2 request after signing it (so it is
+/// not signed): `0` for a renderbus host (Chinese replies), `1` otherwise (connect.py:94).
+pub const LANGUAGE_FLAG: &str = "languageFlag";
+
+/// The `languageFlag` of a request to `host` in generation `api`: API 2 only, as the official
+/// clients send it.
+fn language_flag(api: render_api_types::ApiVersion, host: &str) -> Option<&'static str> {
+    (api == render_api_types::ApiVersion::V2).then_some(if host.contains("renderbus") {
+        "0"
+    } else {
+        "1"
+    })
+}
+
 /// The settings a core is built from ([`ClientBuilder`](crate::ClientBuilder) checks them).
 pub(crate) struct Settings {
     pub base_url: String,
@@ -199,6 +213,7 @@ impl<G: Generation> Core<G> {
             deadline: settings.call_timeout.map(|t| started + t),
             attempt: 0,
             skew_retried: false,
+            language_flag: language_flag(G::API, &settings.host),
             endpoint: PhantomData,
         })
     }
@@ -248,7 +263,8 @@ impl Shared {
 pub struct HttpRequest {
     /// The URL to post to.
     pub url: String,
-    /// The signed headers, the signature last. Send them as they are.
+    /// The signed headers, the signature last, then in API 2 the unsigned `languageFlag`. Send
+    /// them as they are.
     pub headers: Vec<(&'static str, String)>,
     /// The JSON body: exactly the bytes that were signed.
     pub body: Vec<u8>,
@@ -414,6 +430,7 @@ pub struct Exchange<E: Endpoint> {
     deadline: Option<Instant>,
     attempt: u32,
     skew_retried: bool,
+    language_flag: Option<&'static str>,
     endpoint: PhantomData<fn() -> E>,
 }
 
@@ -460,12 +477,16 @@ impl<E: Endpoint> Exchange<E> {
         let signed = SignRequest::new(&settings.host, self.path, &headers, &self.body)
             .sign(&settings.credentials)
             .map_err(sign_error)?;
+        let mut headers: Vec<(&'static str, String)> = signed
+            .iter()
+            .map(|(name, value)| (name, value.to_owned()))
+            .collect();
+        if let Some(flag) = self.language_flag {
+            headers.push((LANGUAGE_FLAG, flag.to_owned()));
+        }
         let request = HttpRequest {
             url: self.url.clone(),
-            headers: signed
-                .iter()
-                .map(|(name, value)| (name, value.to_owned()))
-                .collect(),
+            headers,
             body: self.bytes.clone(),
             timeout: left.map_or(settings.timeout, |l| l.min(settings.timeout)),
             connect_timeout: settings.connect_timeout,
@@ -818,4 +839,41 @@ fn json_path(path: &serde_path_to_error::Path) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use render_api_types::{QueryPlatforms, QueryPlatformsRequest, V1, Zone};
+
+    use super::LANGUAGE_FLAG;
+    use crate::{Client, Credentials};
+
+    fn flag_of<G: render_api_types::Generation>(host: &str) -> Option<String> {
+        let core = Client::builder()
+            .host(host)
+            .credentials(Credentials::new("AKID", "key"))
+            .api::<G>()
+            .build_core()
+            .unwrap();
+        let mut exchange = core
+            .exchange::<QueryPlatforms>(&QueryPlatformsRequest::new(Zone::China))
+            .unwrap();
+        let request = exchange.request().unwrap();
+        request
+            .headers
+            .iter()
+            .find(|(name, _)| *name == LANGUAGE_FLAG)
+            .map(|(_, v)| v.clone())
+    }
+
+    #[test]
+    fn api_2_requests_carry_the_language_flag_of_their_host_as_the_official_client_does() {
+        use render_api_types::V2;
+        assert_eq!(flag_of::<V2>("task.renderbus.com").as_deref(), Some("0"));
+        assert_eq!(
+            flag_of::<V2>("task.foxrenderfarm.com").as_deref(),
+            Some("1")
+        );
+        assert_eq!(flag_of::<V1>("task.renderbus.com"), None);
+    }
 }

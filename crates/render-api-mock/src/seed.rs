@@ -36,7 +36,7 @@ pub fn settings() -> UserSetting {
         "useMainBalance": 0, "singleNodeRenderFrames": "1", "maxIgnoreMapFlag": "1",
         "autoCommit": "2", "separateAccountFlag": 0, "mifileSwitchFlag": 0,
         "assfileSwitchFlag": 0, "manuallyStartAnalysisFlag": 0, "downloadDisable": 0,
-        "taskOverTime": 12
+        "taskOverTime": 12, "taskOverTimeSec": 43200
     }"#,
     )
 }

@@ -294,7 +294,10 @@ fn task_list_pages_and_filters() {
         (page1["total"].as_i64(), page1["pageCount"].as_i64()),
         (Some(5), Some(3))
     );
-    assert_eq!(page1["items"][0]["id"], ids[4], "newest first");
+    assert_eq!(
+        page1["items"][0]["id"], ids[0],
+        "oldest first, as both official clients' docstrings say"
+    );
     let page3 = ok(
         &farm,
         "/api/render/task/getTaskList",

@@ -3,15 +3,17 @@
 //! unknown fields, codes an enum does not know, missing required fields, wrong types, nulls
 //! where the spec says non-null, and service codes other than success.
 //!
-//! It sees the wire itself (raw reply bytes), so it signs and sends with `render_sign` and
-//! `ureq` rather than through the typed client, which reads leniently by design.
+//! It calls through the typed client by wire name (`Client::call_json`), which signs, sends
+//! and reads like every other call, and keeps each reply as received: the strict walk is over
+//! those bytes, while the client itself reads leniently by design.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
-use render_api_client::ApiVersion;
-use render_sign::{Credentials, HeaderSet, Nonce, Request as SignRequest};
+use render_api_client::{ApiVersion, Error, Replied};
 use render_spec::{ENVELOPE_FIELDS, Spec};
+
+use crate::generated::Clients;
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -23,20 +25,12 @@ pub fn spec() -> Result<Spec, String> {
     render_spec::parse("api-spec.yaml", SPEC).map_err(|e| e.to_string())
 }
 
-/// Where and how to check.
+/// What to check.
 pub struct Options {
-    /// The server: a URL (`http://127.0.0.1:8080`) or a bare host (https).
-    pub url: String,
     /// The generation to speak.
     pub api: ApiVersion,
     /// Call only reads (safe on a production account).
     pub read_only: bool,
-    /// The credentials to sign with.
-    pub credentials: Credentials,
-    /// The platform header.
-    pub platform: String,
-    /// How long one call may take.
-    pub timeout: Duration,
 }
 
 /// One disagreement between a reply and the spec.
@@ -125,35 +119,21 @@ struct Run<'a> {
     spec: &'a Spec,
     g: usize,
     options: &'a Options,
-    agent: ureq::Agent,
-    base: String,
-    host: String,
+    client: &'a Clients,
     report: Report,
 }
 
-/// Runs the sequence and returns the report; `Err` only when the run cannot start (a bad URL).
-pub fn run(spec: &Spec, options: &Options) -> Result<Report, String> {
+/// Runs the sequence through `client` and returns the report; `Err` only when the run cannot
+/// start.
+pub fn run(spec: &Spec, client: &Clients, options: &Options) -> Result<Report, String> {
     let g = spec
         .generation_named(options.api.name())
         .ok_or_else(|| format!("the spec has no generation {}", options.api.name()))?;
-    let url = options.url.trim_end_matches('/');
-    let base = if url.contains("://") {
-        url.to_owned()
-    } else {
-        format!("https://{url}")
-    };
-    let host = base.split_once("://").map_or("", |(_, h)| h).to_owned();
-    let config = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(options.timeout))
-        .build();
     let mut run = Run {
         spec,
         g,
         options,
-        agent: config.into(),
-        base,
-        host,
+        client,
         report: Report {
             api_version: options.api.header().to_owned(),
             endpoints_total: spec
@@ -183,7 +163,7 @@ impl Run<'_> {
     fn call(&mut self, name: &str, body: Value) -> Option<Value> {
         let spec = self.spec;
         let ep = spec.endpoint(name)?;
-        let path = ep.path_in(self.g)?.to_owned();
+        ep.path_in(self.g)?;
         if self.options.read_only && !ep.idempotent {
             return None;
         }
@@ -194,15 +174,37 @@ impl Run<'_> {
             expected: expected.to_owned(),
             got,
         };
-        let reply = match self.send(&path, &body) {
+        let reply = match self.send(name, &body) {
             Ok(reply) => reply,
+            Err(Error::Api { code, message, .. }) => {
+                *self.report.codes_seen.entry(code.code()).or_default() += 1;
+                self.report.findings.push(found(
+                    "$.code",
+                    "200 (success)",
+                    format!("{} {message}", code.code()),
+                ));
+                return None;
+            }
+            Err(Error::Decode { path, source, .. }) => {
+                self.report.findings.push(found(
+                    &path,
+                    "what the spec describes",
+                    source.to_string(),
+                ));
+                return None;
+            }
             Err(e) => {
-                self.report.findings.push(found("$", "a reply", e));
+                self.report
+                    .findings
+                    .push(found("$", "a reply", e.to_string()));
                 return None;
             }
         };
-        let Ok(envelope) = serde_json::from_slice::<Value>(&reply) else {
-            let text: String = String::from_utf8_lossy(&reply).chars().take(120).collect();
+        let Ok(envelope) = serde_json::from_slice::<Value>(&reply.reply.body) else {
+            let text: String = String::from_utf8_lossy(&reply.reply.body)
+                .chars()
+                .take(120)
+                .collect();
             self.report
                 .findings
                 .push(found("$", "a JSON envelope", text));
@@ -259,37 +261,12 @@ impl Run<'_> {
         Some(data)
     }
 
-    fn send(&self, path: &str, body: &Value) -> Result<Vec<u8>, String> {
-        let stamp = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
-        let nonce = Nonce::random().map_err(|e| e.to_string())?;
-        let mut headers = HeaderSet::new(
-            self.options.credentials.access_id(),
-            &self.options.platform,
-            stamp,
-            nonce,
-        );
-        self.options.api.header().clone_into(&mut headers.version);
-        let signed = SignRequest::new(&self.host, path, &headers, body)
-            .sign(&self.options.credentials)
-            .map_err(|e| e.to_string())?;
-        let mut request = self
-            .agent
-            .post(&format!("{}{path}", self.base))
-            .content_type("application/json");
-        for (name, value) in signed.iter() {
-            request = request.header(name, value);
+    /// One call by wire name through the client: signed, sent and read like every other.
+    fn send(&self, name: &str, body: &Value) -> Result<Replied<Value>, Error> {
+        match self.client {
+            Clients::V1(c) => c.call_json(name, body),
+            Clients::V2(c) => c.call_json(name, body),
         }
-        let bytes = serde_json::to_vec(body).map_err(|e| e.to_string())?;
-        let mut reply = request.send(&bytes[..]).map_err(|e| e.to_string())?;
-        reply
-            .body_mut()
-            .with_config()
-            .limit(64 << 20)
-            .read_to_vec()
-            .map_err(|e| e.to_string())
     }
 
     fn skip(&mut self, what: &str) {

@@ -524,15 +524,16 @@ fn run(cli: Cli) -> Result<u8, Failure> {
     if let Top::Conform(args) = &cli.command {
         let spec = conform::spec().map_err(|message| Failure { code: 1, message })?;
         let options = conform::Options {
-            url: args.url.clone().unwrap_or_else(|| resolved.host.clone()),
             api: resolved.api,
             read_only: args.read_only,
-            credentials: resolved.credentials.clone(),
-            platform: resolved.platform.clone(),
-            timeout: Duration::from_secs(cli.timeout.max(1)),
         };
-        let report =
-            conform::run(&spec, &options).map_err(|message| Failure { code: 2, message })?;
+        let mut resolved = resolved;
+        if let Some(url) = &args.url {
+            resolved.host.clone_from(url);
+        }
+        let client = build_client(&cli, resolved)?;
+        let report = conform::run(&spec, &client, &options)
+            .map_err(|message| Failure { code: 2, message })?;
         match format {
             Format::Json => println!(
                 "{}",

@@ -293,7 +293,7 @@ mod tests {
         let out = Output::new(&platforms());
         assert_eq!(
             out.render(Format::Table),
-            "platform  name\n2         w2\n10        w10"
+            "platform  name  type  status\n2         w2\n10        w10"
         );
         assert_eq!(Output::new(&()).render(Format::Table), "done");
         assert!(out.render(Format::Json).contains("\"platform\": 2"));

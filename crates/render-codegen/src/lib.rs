@@ -8,6 +8,7 @@
 //! stale file. Nothing here re-reads the spec's text: every fact comes from the model.
 
 mod codegen;
+pub mod examples;
 mod gen_cli;
 mod gen_client;
 mod gen_common;

@@ -7,7 +7,12 @@
 //!   or no longer required, changes its signature (major); an optional or defaulted one added
 //!   is a new setter (minor);
 //! - request types are `#[non_exhaustive]`, so they may gain fields; models are not (users
-//!   build them, e.g. in a `Service` of their own), so a field added to a model is major;
+//!   build them, e.g. in a `Service` of their own), so a field added to a model is major. That
+//!   models keep the fields they do not know (`extra`) does not change this: a struct literal
+//!   still has to name the new field, and a field the spec learns moves out of `extra` into a
+//!   typed field of its own, so code that read it from `extra` no longer finds it there. What
+//!   it changes is the wire: a reply with a field the spec lacks was never a failure, and no
+//!   field a server sends is lost before or after the spec learns it;
 //! - enums are `#[non_exhaustive]` with `Unknown(..)`: a value added is minor, removed or
 //!   recoded major;
 //! - a path or wire name changed is a wire change (major), as is a generation removed.
@@ -295,7 +300,7 @@ impl Differ<'_> {
             self.push(
                 Level::Major,
                 format!("{at}.fields[{}]", f.wire),
-                "added (code building this model by struct literal must set it)",
+                "added (code building this model by struct literal must set it, and code reading it from `extra` finds it in its own field instead)",
             );
         }
     }

@@ -579,6 +579,12 @@ impl<'a> Linter<'a> {
         Endpoint {
             name: ep.name.clone(),
             paths,
+            documented_paths: ep
+                .documented_paths
+                .iter()
+                .map(|d| (d.path.clone(), d.source.clone()))
+                .collect(),
+            disagreements: self.disagreements(ep),
             notes: ep.notes.clone(),
             cli: CliName {
                 group: ep.group.clone(),
@@ -593,6 +599,45 @@ impl<'a> Linter<'a> {
             pagination,
             examples,
         }
+    }
+
+    /// The examples of a document that disagree with the endpoint on purpose, checked: each
+    /// names a fixture and line (`v2-document:1235`), a JSON path from `$`, and why.
+    fn disagreements(&mut self, ep: &raw::EndpointDef) -> Vec<crate::model::Disagreement> {
+        let at = [key("endpoints"), named(&ep.name), key("disagreements")];
+        let mut out = Vec::new();
+        for d in &ep.disagreements {
+            let well_named = d.example.rsplit_once(':').is_some_and(|(doc, line)| {
+                doc.ends_with("-document") && line.parse::<usize>().is_ok()
+            });
+            if !well_named {
+                self.error(
+                    &at,
+                    format!(
+                        "`{}` is not an example: write `v2-document:LINE`",
+                        d.example
+                    ),
+                );
+            }
+            if !d.at.starts_with('$') {
+                self.error(
+                    &at,
+                    format!("`{}` is not a JSON path: start it with `$`", d.at),
+                );
+            }
+            if d.note.trim().is_empty() {
+                self.error(
+                    &at,
+                    "say which source says what, and which one the spec follows",
+                );
+            }
+            out.push(crate::model::Disagreement {
+                example: d.example.clone(),
+                at: d.at.clone(),
+                note: d.note.clone(),
+            });
+        }
+        out
     }
 
     /// The endpoint's paths by generation, checked.
@@ -730,6 +775,22 @@ impl<'a> Linter<'a> {
                 .map(String::as_str)
                 .chain(ep.paths.iter().flat_map(|m| m.values().map(String::as_str)))
                 .collect();
+            for documented in &ep.documented_paths {
+                let at = [key("endpoints"), named(&ep.name), key("documented_paths")];
+                if !documented.path.starts_with("/api/") {
+                    self.error(&at, format!("`{}` is not an API path", documented.path));
+                } else if own.contains(documented.path.as_str()) {
+                    self.error(
+                        &at,
+                        format!(
+                            "`{}` is a path the endpoint speaks, not another one",
+                            documented.path
+                        ),
+                    );
+                } else if documented.source.trim().is_empty() {
+                    self.error(&at, "say which source gives this path");
+                }
+            }
             for path in own {
                 if let Some(other) = paths.insert(path, &ep.name) {
                     let which = if ep.path.is_some() { "path" } else { "paths" };

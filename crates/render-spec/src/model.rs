@@ -306,6 +306,17 @@ impl Examples {
     }
 }
 
+/// A document's example that disagrees with the spec on purpose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Disagreement {
+    /// The example's fixture and line (`v2-document:1235`).
+    pub example: String,
+    /// The JSON path in the example.
+    pub at: String,
+    /// Which source says what, and which one the spec follows.
+    pub note: String,
+}
+
 /// One API call.
 #[derive(Debug, Clone)]
 pub struct Endpoint {
@@ -313,6 +324,10 @@ pub struct Endpoint {
     pub name: String,
     /// The URL path of each generation the endpoint exists in, oldest generation first.
     pub paths: Vec<(usize, String)>,
+    /// Other paths sources give for the call (not spoken): `(path, source)`.
+    pub documented_paths: Vec<(String, String)>,
+    /// Examples of the documents that disagree with the spec on purpose.
+    pub disagreements: Vec<Disagreement>,
     /// Where sources disagree, or what else a user should know.
     pub notes: Option<String>,
     /// Where it sits on the command line.

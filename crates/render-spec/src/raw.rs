@@ -212,6 +212,15 @@ pub struct EndpointDef {
     pub paths: Option<std::collections::BTreeMap<String, String>>,
     /// Where sources disagree, or what else a user should know.
     pub notes: Option<String>,
+    /// Paths a source gives for the call that are not the ones spoken (a document's other
+    /// path), each with the source that gives it.
+    #[serde(default)]
+    pub documented_paths: Vec<DocumentedPath>,
+    /// Where an example of a document disagrees with this spec, on purpose: the example
+    /// (`v2-document:1235`, a fixture of `tests/examples/` and its line), the JSON path, and
+    /// why the spec says otherwise.
+    #[serde(default)]
+    pub disagreements: Vec<Disagreement>,
     /// The CLI group (`task`, `frames`, `env`, …).
     pub group: String,
     /// The CLI command within the group (`list`, `info`, …).
@@ -240,6 +249,28 @@ pub struct EndpointDef {
     /// More examples, each for the generation its `for` names.
     #[serde(default)]
     pub more_examples: Vec<Examples>,
+}
+
+/// A path a source gives for a call, which is not the one spoken.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentedPath {
+    /// The path.
+    pub path: String,
+    /// Which source gives it (`v2 document, line 709`).
+    pub source: String,
+}
+
+/// A document's example that disagrees with the spec, and why the spec is right.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Disagreement {
+    /// The example: its fixture's name and line (`v2-document:1235`).
+    pub example: String,
+    /// The JSON path in the example (`$.data.items[0].labels`, `$` for the whole example).
+    pub at: String,
+    /// Which source says what, and which one the spec follows.
+    pub note: String,
 }
 
 /// An endpoint's examples, as JSON text.

@@ -85,7 +85,7 @@ impl<T: Transport> Client<V1, T> {
     ///
     /// `.send()` makes the call (`.send().await` on an async client). Setters on the call: `page_num`, `page_size`, `status_list`, `search_keyword`, `start_time`, `end_time`. `.pages()` walks every page. See [`GetTaskList`] and [`GetTaskListRequest`].
     ///
-    /// Note: No source says in which order tasks come: the document's own examples are not newest-first. The mock farm answers newest first.
+    /// Note: Order: both official clients' docstrings say "An old to the new row, the old one" (0.4.4 query.py:79, 3.0.4.3 query.py:91): oldest first, which the mock farm follows. The v2 document gives the path without `/v2` (D:436); 3.0.4.3's url.py speaks `/v2`, which is followed (the client's behaviour is the stronger evidence of what the service serves).
     pub fn get_task_list(&self) -> Call<'_, GetTaskList, Self> {
         Call::new(self, GetTaskListRequest::new())
     }
@@ -94,6 +94,8 @@ impl<T: Transport> Client<V1, T> {
     /// `POST /api/render/task/stopTask` (API 1.0.0). A write: sent once, unless the retry policy opts writes in.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). See [`StopTask`] and [`StopTaskRequest`].
+    ///
+    /// Note: The v2 document gives `/api/render/handle/stopTask` (D:709); 3.0.4.3's url.py speaks `/api/rendering/task/renderingTask/stopTask`, which is followed (the client's behaviour is the stronger evidence of what the service serves).
     pub fn stop_task(
         &self,
         task_ids: impl IntoIterator<Item = i64>,
@@ -105,6 +107,8 @@ impl<T: Transport> Client<V1, T> {
     /// `POST /api/render/task/startTask` (API 1.0.0). A write: sent once, unless the retry policy opts writes in.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). See [`StartTask`] and [`StartTaskRequest`].
+    ///
+    /// Note: The v2 document gives `/api/render/handle/startTask` (D:740); 3.0.4.3's url.py is followed.
     pub fn start_task(
         &self,
         task_ids: impl IntoIterator<Item = i64>,
@@ -177,6 +181,8 @@ impl<T: Transport> Client<V1, T> {
     /// `POST /api/render/task/queryTaskInfo` (API 1.0.0). A read: retried on transport failures, timeouts and 5xx.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). See [`QueryTaskInfo`] and [`QueryTaskInfoRequest`].
+    ///
+    /// Note: The v2 document gives the path without `/v2` (D:1258); 3.0.4.3's url.py speaks `/v2`, which is followed.
     pub fn query_task_info(
         &self,
         task_ids: impl IntoIterator<Item = i64>,
@@ -237,14 +243,12 @@ impl<T: Transport> Client<V1, T> {
     ///
     /// `POST /api/render/common/addRenderEnv` (API 1.0.0). A write: sent once, unless the retry policy opts writes in.
     ///
-    /// `.send()` makes the call (`.send().await` on an async client). See [`AddRenderEnv`] and [`AddRenderEnvRequest`].
-    #[allow(clippy::too_many_arguments)]
+    /// `.send()` makes the call (`.send().await` on an async client). Setters on the call: `render_layer_type`. See [`AddRenderEnv`] and [`AddRenderEnvRequest`].
     pub fn add_render_env(
         &self,
         cg_id: Software,
         cg_name: impl Into<String>,
         cg_version: impl Into<String>,
-        render_layer_type: i64,
         edit_name: impl Into<String>,
         render_system: RenderSystem,
         plugin_ids: impl IntoIterator<Item = i64>,
@@ -255,7 +259,6 @@ impl<T: Transport> Client<V1, T> {
                 cg_id,
                 cg_name,
                 cg_version,
-                render_layer_type,
                 edit_name,
                 render_system,
                 plugin_ids,
@@ -266,14 +269,12 @@ impl<T: Transport> Client<V1, T> {
     ///
     /// `POST /api/render/common/updateRenderEnv` (API 1.0.0). A write: sent once, unless the retry policy opts writes in.
     ///
-    /// `.send()` makes the call (`.send().await` on an async client). See [`UpdateRenderEnv`] and [`UpdateRenderEnvRequest`].
-    #[allow(clippy::too_many_arguments)]
+    /// `.send()` makes the call (`.send().await` on an async client). Setters on the call: `render_layer_type`. See [`UpdateRenderEnv`] and [`UpdateRenderEnvRequest`].
     pub fn update_render_env(
         &self,
         cg_id: Software,
         cg_name: impl Into<String>,
         cg_version: impl Into<String>,
-        render_layer_type: i64,
         edit_name: impl Into<String>,
         render_system: RenderSystem,
         plugin_ids: impl IntoIterator<Item = i64>,
@@ -284,7 +285,6 @@ impl<T: Transport> Client<V1, T> {
                 cg_id,
                 cg_name,
                 cg_version,
-                render_layer_type,
                 edit_name,
                 render_system,
                 plugin_ids,
@@ -351,6 +351,8 @@ impl<T: Transport> Client<V1, T> {
     /// The reply carries a secret: it is never logged, and `Debug` redacts it.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). See [`GetRaySyncUserKey`] and [`GetRaySyncUserKeyRequest`].
+    ///
+    /// Note: The v2 document gives version 1's path, `/api/render/user/getRaySyncUserKey` (D:2271); 3.0.4.3's url.py speaks `/api/render/transfer/getRaySyncUserKey`, which is followed.
     pub fn get_ray_sync_user_key(&self) -> Call<'_, GetRaySyncUserKey, Self> {
         Call::new(self, GetRaySyncUserKeyRequest::new())
     }
@@ -359,6 +361,8 @@ impl<T: Transport> Client<V1, T> {
     /// `POST /api/render/task/getTransferServerMsg` (API 1.0.0). A read: retried on transport failures, timeouts and 5xx.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). See [`GetTransferServerMsg`] and [`GetTransferServerMsgRequest`].
+    ///
+    /// Note: Which zone to ask for: rayvision-api 0.4.4 and 3.0.4.3's queryPlatforms send 1 for a renderbus host (query.py:34), but 3.0.4.3's get_transfer_server_msg sends 2 for one (query.py:412, `1 if "renderbus" not in domain else 2`), the opposite. The spec's Zone (1 China, task.renderbus.com) follows the documents and queryPlatforms; the caller says which zone it wants.
     pub fn get_transfer_server_msg(
         &self,
         zone: Zone,
@@ -480,6 +484,18 @@ impl<T: Transport> Call<'_, RestartFrame, Client<V1, T>> {
         self.map(|request| request.ids(ids))
     }
 }
+impl<T: Transport> Call<'_, AddRenderEnv, Client<V1, T>> {
+    /// Sets `renderLayerType`: maya 渲染类型 — Maya render layer type.
+    pub fn render_layer_type(self, render_layer_type: i64) -> Self {
+        self.map(|request| request.render_layer_type(render_layer_type))
+    }
+}
+impl<T: Transport> Call<'_, UpdateRenderEnv, Client<V1, T>> {
+    /// Sets `renderLayerType`: maya 渲染类型 — Maya render layer type.
+    pub fn render_layer_type(self, render_layer_type: i64) -> Self {
+        self.map(|request| request.render_layer_type(render_layer_type))
+    }
+}
 impl<T: Transport> Call<'_, LoadTaskProcessImg, Client<V1, T>> {
     /// Sets `frameType`: 渲染类型 2表示光子帧,5获取主图进度; 不传,后台将根据渲染任务的阶段动态的返回结果 — Photon (2) or Main (5); without it the service picks by the task's stage.
     pub fn frame_type(self, frame_type: FrameType) -> Self {
@@ -561,7 +577,7 @@ impl<T: Transport> Client<V2, T> {
     ///
     /// `.send()` makes the call (`.send().await` on an async client). Setters on the call: `page_num`, `page_size`, `status_list`, `search_keyword`, `start_time`, `end_time`, `recycle_flag`. `.pages()` walks every page. See [`GetTaskList`] and [`GetTaskListRequest`].
     ///
-    /// Note: No source says in which order tasks come: the document's own examples are not newest-first. The mock farm answers newest first.
+    /// Note: Order: both official clients' docstrings say "An old to the new row, the old one" (0.4.4 query.py:79, 3.0.4.3 query.py:91): oldest first, which the mock farm follows. The v2 document gives the path without `/v2` (D:436); 3.0.4.3's url.py speaks `/v2`, which is followed (the client's behaviour is the stronger evidence of what the service serves).
     pub fn get_task_list(&self) -> Call<'_, GetTaskList, Self> {
         Call::new(self, GetTaskListRequest::new())
     }
@@ -570,6 +586,8 @@ impl<T: Transport> Client<V2, T> {
     /// `POST /api/rendering/task/renderingTask/stopTask` (API 2.0.0). A write: sent once, unless the retry policy opts writes in.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). See [`StopTask`] and [`StopTaskRequest`].
+    ///
+    /// Note: The v2 document gives `/api/render/handle/stopTask` (D:709); 3.0.4.3's url.py speaks `/api/rendering/task/renderingTask/stopTask`, which is followed (the client's behaviour is the stronger evidence of what the service serves).
     pub fn stop_task(
         &self,
         task_ids: impl IntoIterator<Item = i64>,
@@ -581,6 +599,8 @@ impl<T: Transport> Client<V2, T> {
     /// `POST /api/rendering/task/renderingTask/startTask` (API 2.0.0). A write: sent once, unless the retry policy opts writes in.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). See [`StartTask`] and [`StartTaskRequest`].
+    ///
+    /// Note: The v2 document gives `/api/render/handle/startTask` (D:740); 3.0.4.3's url.py is followed.
     pub fn start_task(
         &self,
         task_ids: impl IntoIterator<Item = i64>,
@@ -653,6 +673,8 @@ impl<T: Transport> Client<V2, T> {
     /// `POST /api/render/handle/queryTaskInfo/v2` (API 2.0.0). A read: retried on transport failures, timeouts and 5xx.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). See [`QueryTaskInfo`] and [`QueryTaskInfoRequest`].
+    ///
+    /// Note: The v2 document gives the path without `/v2` (D:1258); 3.0.4.3's url.py speaks `/v2`, which is followed.
     pub fn query_task_info(
         &self,
         task_ids: impl IntoIterator<Item = i64>,
@@ -714,14 +736,12 @@ impl<T: Transport> Client<V2, T> {
     ///
     /// `POST /api/render/plugin/addUserPluginConfig` (API 2.0.0). A write: sent once, unless the retry policy opts writes in.
     ///
-    /// `.send()` makes the call (`.send().await` on an async client). See [`AddRenderEnv`] and [`AddRenderEnvRequest`].
-    #[allow(clippy::too_many_arguments)]
+    /// `.send()` makes the call (`.send().await` on an async client). Setters on the call: `render_layer_type`, `project_path`. See [`AddRenderEnv`] and [`AddRenderEnvRequest`].
     pub fn add_render_env(
         &self,
         cg_id: Software,
         cg_name: impl Into<String>,
         cg_version: impl Into<String>,
-        render_layer_type: i64,
         edit_name: impl Into<String>,
         render_system: RenderSystem,
         plugin_ids: impl IntoIterator<Item = i64>,
@@ -732,7 +752,6 @@ impl<T: Transport> Client<V2, T> {
                 cg_id,
                 cg_name,
                 cg_version,
-                render_layer_type,
                 edit_name,
                 render_system,
                 plugin_ids,
@@ -743,14 +762,12 @@ impl<T: Transport> Client<V2, T> {
     ///
     /// `POST /api/render/plugin/editUserPluginConfig` (API 2.0.0). A write: sent once, unless the retry policy opts writes in.
     ///
-    /// `.send()` makes the call (`.send().await` on an async client). See [`UpdateRenderEnv`] and [`UpdateRenderEnvRequest`].
-    #[allow(clippy::too_many_arguments)]
+    /// `.send()` makes the call (`.send().await` on an async client). Setters on the call: `render_layer_type`, `project_path`. See [`UpdateRenderEnv`] and [`UpdateRenderEnvRequest`].
     pub fn update_render_env(
         &self,
         cg_id: Software,
         cg_name: impl Into<String>,
         cg_version: impl Into<String>,
-        render_layer_type: i64,
         edit_name: impl Into<String>,
         render_system: RenderSystem,
         plugin_ids: impl IntoIterator<Item = i64>,
@@ -761,7 +778,6 @@ impl<T: Transport> Client<V2, T> {
                 cg_id,
                 cg_name,
                 cg_version,
-                render_layer_type,
                 edit_name,
                 render_system,
                 plugin_ids,
@@ -828,6 +844,8 @@ impl<T: Transport> Client<V2, T> {
     /// The reply carries a secret: it is never logged, and `Debug` redacts it.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). See [`GetRaySyncUserKey`] and [`GetRaySyncUserKeyRequest`].
+    ///
+    /// Note: The v2 document gives version 1's path, `/api/render/user/getRaySyncUserKey` (D:2271); 3.0.4.3's url.py speaks `/api/render/transfer/getRaySyncUserKey`, which is followed.
     pub fn get_ray_sync_user_key(&self) -> Call<'_, GetRaySyncUserKey, Self> {
         Call::new(self, GetRaySyncUserKeyRequest::new())
     }
@@ -836,6 +854,8 @@ impl<T: Transport> Client<V2, T> {
     /// `POST /api/render/transfer/getServerInfo` (API 2.0.0). A read: retried on transport failures, timeouts and 5xx.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). See [`GetTransferServerMsg`] and [`GetTransferServerMsgRequest`].
+    ///
+    /// Note: Which zone to ask for: rayvision-api 0.4.4 and 3.0.4.3's queryPlatforms send 1 for a renderbus host (query.py:34), but 3.0.4.3's get_transfer_server_msg sends 2 for one (query.py:412, `1 if "renderbus" not in domain else 2`), the opposite. The spec's Zone (1 China, task.renderbus.com) follows the documents and queryPlatforms; the caller says which zone it wants.
     pub fn get_transfer_server_msg(
         &self,
         zone: Zone,
@@ -1130,6 +1150,26 @@ impl<T: Transport> Call<'_, RestartFrame, Client<V2, T>> {
     /// Sets `status`: 帧状态 — Only frames in these states (with selectAll All).
     pub fn status(self, status: impl IntoIterator<Item = FrameStatus>) -> Self {
         self.map(|request| request.status(status))
+    }
+}
+impl<T: Transport> Call<'_, AddRenderEnv, Client<V2, T>> {
+    /// Sets `renderLayerType`: maya 渲染类型 — Maya render layer type.
+    pub fn render_layer_type(self, render_layer_type: i64) -> Self {
+        self.map(|request| request.render_layer_type(render_layer_type))
+    }
+    /// Sets `projectPath`: 工程路径 — The project path.
+    pub fn project_path(self, project_path: impl Into<String>) -> Self {
+        self.map(|request| request.project_path(project_path))
+    }
+}
+impl<T: Transport> Call<'_, UpdateRenderEnv, Client<V2, T>> {
+    /// Sets `renderLayerType`: maya 渲染类型 — Maya render layer type.
+    pub fn render_layer_type(self, render_layer_type: i64) -> Self {
+        self.map(|request| request.render_layer_type(render_layer_type))
+    }
+    /// Sets `projectPath`: 工程路径 — The project path.
+    pub fn project_path(self, project_path: impl Into<String>) -> Self {
+        self.map(|request| request.project_path(project_path))
     }
 }
 impl<T: Transport> Call<'_, GetRenderEnv, Client<V2, T>> {

@@ -178,11 +178,12 @@ fn every_endpoint_answers_typed_data() {
             Software::Maya,
             "Maya",
             "2020",
-            0,
             "mine",
             RenderSystem::Linux,
             [plugin_id],
         )
+        .render_layer_type(0)
+        .project_path("/projects/shot010")
         .sent()
         .unwrap();
     assert_eq!(added.edit_name, "mine");
@@ -192,7 +193,6 @@ fn every_endpoint_answers_typed_data() {
             Software::Maya,
             "Maya",
             "2020",
-            0,
             "mine",
             RenderSystem::Windows,
             [],
@@ -343,9 +343,8 @@ fn pages_walks_every_page_and_stops() {
         .paged()
         .map(|t| t.unwrap().id)
         .collect();
-    let mut expected = created.task_id_list.clone();
-    expected.reverse();
-    assert_eq!(ids, expected);
+    // Oldest first, as both official clients' docstrings say.
+    assert_eq!(ids, created.task_id_list);
     assert_eq!(farm.attempts("getTaskList"), 3, "three pages of 3, 3 and 1");
     // A page size that divides the total: the last full page ends it, no empty page fetched.
     let n = client.get_task_list().page_size(7).paged().count();

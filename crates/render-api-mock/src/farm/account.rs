@@ -10,17 +10,29 @@ impl Farm {
                 Platform {
                     platform: 2,
                     name: "query_platform_w2".into(),
+                    platform_type: Some(PlatformType::Cpu),
+                    status: Some(PlatformStatus::Normal),
+                    task_prefix: Some("W".into()),
+                    is_show: Some(1),
                     extra: Default::default(),
                 },
                 Platform {
                     platform: 3,
                     name: "query_platform_w3".into(),
+                    platform_type: Some(PlatformType::Cpu),
+                    status: Some(PlatformStatus::Normal),
+                    task_prefix: Some("W".into()),
+                    is_show: Some(1),
                     extra: Default::default(),
                 },
             ]),
             Zone::Overseas => Ok(vec![Platform {
                 platform: 9,
                 name: "query_platform_w9".into(),
+                platform_type: Some(PlatformType::Cpu),
+                status: Some(PlatformStatus::Normal),
+                task_prefix: Some("W".into()),
+                is_show: Some(1),
                 extra: Default::default(),
             }]),
             other => Err(invalid(format!("unknown zone {}", other.code()))),
@@ -39,14 +51,14 @@ impl Farm {
 
     /// `updateUserSetting`.
     pub(crate) fn update_user_setting(&self, req: UpdateUserSettingRequest) -> Reply<()> {
-        // Sent in seconds; queryUserSetting answers in hours.
+        // Sent in seconds; queryUserSetting answers in hours (rounded up) and in seconds. No
+        // source states a limit on the value, so none is refused.
         const HOUR: i64 = 3600;
-        if !(HOUR..=720 * HOUR).contains(&req.task_over_time_sec) {
-            return Err(invalid(
-                "taskOverTimeSec must be between 3600 and 2592000 seconds (1 to 720 hours)",
-            ));
-        }
-        self.lock().settings.task_over_time = Some((req.task_over_time_sec + HOUR - 1) / HOUR);
+        let seconds = req.task_over_time_sec;
+        let mut state = self.lock();
+        state.settings.task_over_time =
+            Some(seconds.div_euclid(HOUR) + i64::from(seconds.rem_euclid(HOUR) > 0));
+        state.settings.task_over_time_sec = Some(seconds);
         Ok(())
     }
 
@@ -57,6 +69,8 @@ impl Farm {
             output_bid: "20201".into(),
             input_bid: "10201".into(),
             extra: Default::default(),
+            parent_input_bid: None,
+            sub_user_output_bids: None,
         })
     }
 
@@ -71,6 +85,22 @@ impl Farm {
             user_name: Some(state.profile.user_name.clone()),
             platform: state.profile.platform,
             extra: Default::default(),
+            user_key: None,
+            signature: None,
+            channel: None,
+            version: None,
+            id: None,
+            zone: None,
+            phone: None,
+            email: None,
+            login_time: None,
+            info_status: None,
+            account_type: None,
+            share_main_capital: None,
+            sub_delete_task: None,
+            sub_delete_capital: None,
+            use_main_balance: None,
+            download_disable: None,
         })
     }
 
@@ -95,6 +125,8 @@ impl Farm {
                 extra: Default::default(),
             },
             extra: Default::default(),
+            client_version: None,
+            protocol_version: None,
         })
     }
 

@@ -27,6 +27,7 @@ impl Farm {
             req.cg_name,
             req.cg_version,
             req.render_layer_type,
+            req.project_path.clone(),
             req.edit_name,
             req.render_system,
             &req.plugin_ids,
@@ -53,6 +54,7 @@ impl Farm {
             req.cg_name,
             req.cg_version,
             req.render_layer_type,
+            req.project_path.clone(),
             req.edit_name,
             req.render_system,
             &req.plugin_ids,
@@ -118,11 +120,13 @@ impl Farm {
     }
 }
 
+#[allow(clippy::too_many_arguments)] // one per setting of a render environment, as the request has them
 pub(super) fn render_env(
     cg_id: Software,
     cg_name: String,
     cg_version: String,
-    render_layer_type: i64,
+    render_layer_type: Option<i64>,
+    project_path: Option<String>,
     edit_name: String,
     render_system: RenderSystem,
     plugin_ids: &[i64],
@@ -166,9 +170,11 @@ pub(super) fn render_env(
         cg_name,
         cg_version,
         os_name: render_system,
-        render_layer_type: Some(render_layer_type),
+        render_layer_type,
         is_default: 0,
         resp_user_plugin_info_vos: Some(chosen),
         extra: Default::default(),
+        project_path,
+        is_main_user_id: Some(1),
     })
 }

@@ -29,6 +29,7 @@ impl Farm {
             waiting_frames_total: 0,
             total_frames: 0,
             extra: Default::default(),
+            abandon_frames_total: None,
         };
         for frame in state.tasks.values().flat_map(|t| &t.frames) {
             stats.total_frames += 1;
@@ -188,6 +189,7 @@ impl Farm {
             end_time: stamp(task.completed),
             grab_info: Some(grab),
             extra: Default::default(),
+            completed_time: None,
         })
     }
 
@@ -311,6 +313,14 @@ pub(super) fn frame_info(task: &Task, f: &Frame) -> FrameInfo {
         gop_name: None,
         frame_ram: None,
         extra: Default::default(),
+        current_render_time: None,
+        average_cpu: None,
+        average_memory: None,
+        is_over_time: None,
+        over_one_month: None,
+        render_ram: None,
+        node_id: None,
+        open_render_ram: None,
     }
 }
 

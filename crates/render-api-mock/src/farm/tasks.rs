@@ -73,14 +73,13 @@ impl Farm {
         Ok(())
     }
 
-    /// `getTaskList`: newest first.
+    /// `getTaskList`: oldest first, as both official clients' docstrings say (the spec's note).
     pub(crate) fn get_task_list(&self, req: GetTaskListRequest) -> Reply<Page<TaskInfo>> {
         let state = self.current();
         let keyword = req.search_keyword.as_deref().map(str::to_lowercase);
         let tasks: Vec<&Task> = state
             .tasks
             .values()
-            .rev()
             .filter(|t| {
                 req.status_list
                     .as_ref()
@@ -463,6 +462,6 @@ pub(super) fn task_summary(task: &Task, id: i64, frames: &[Frame]) -> TaskInfo {
         resp_rendering_task_list: None,
         layer_name: None,
         task_type_text: None,
-        is_delete: Some(1), extra: Default::default(),
+        is_delete: Some(1), extra: Default::default(), task_key_value_vo: None, over_time_stop: None, munu_task_ids: None, qy_coupon_consume: None, location_output: None, channel: None, remark: None, labels: None, is_over_time: None, waiting_count: None, stop_type: None,
     }
 }

@@ -232,7 +232,7 @@ impl crate::Endpoint for QueryErrorDetail {
 ///
 /// `POST /api/render/task/getTaskList` (v1), `POST /api/render/handle/getTaskList/v2` (v2): a read: safe to retry.
 ///
-/// Note: No source says in which order tasks come: the document's own examples are not newest-first. The mock farm answers newest first.
+/// Note: Order: both official clients' docstrings say "An old to the new row, the old one" (0.4.4 query.py:79, 3.0.4.3 query.py:91): oldest first, which the mock farm follows. The v2 document gives the path without `/v2` (D:436); 3.0.4.3's url.py speaks `/v2`, which is followed (the client's behaviour is the stronger evidence of what the service serves).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct GetTaskList;
 impl crate::Endpoint for GetTaskList {
@@ -274,6 +274,8 @@ impl crate::Paginated for GetTaskList {
 /// `stopTask` — 停止任务: Stop tasks (they can be started again).
 ///
 /// `POST /api/render/task/stopTask` (v1), `POST /api/rendering/task/renderingTask/stopTask` (v2): a write: not retried unless the caller opts in.
+///
+/// Note: The v2 document gives `/api/render/handle/stopTask` (D:709); 3.0.4.3's url.py speaks `/api/rendering/task/renderingTask/stopTask`, which is followed (the client's behaviour is the stronger evidence of what the service serves).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct StopTask;
 impl crate::Endpoint for StopTask {
@@ -301,6 +303,8 @@ impl crate::Endpoint for StopTask {
 /// `startTask` — 开始任务: Start stopped tasks again.
 ///
 /// `POST /api/render/task/startTask` (v1), `POST /api/rendering/task/renderingTask/startTask` (v2): a write: not retried unless the caller opts in.
+///
+/// Note: The v2 document gives `/api/render/handle/startTask` (D:740); 3.0.4.3's url.py is followed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct StartTask;
 impl crate::Endpoint for StartTask {
@@ -506,6 +510,8 @@ impl crate::Endpoint for RestartFrame {
 /// `queryTaskInfo` — 获取任务详情: Get tasks by id, with their layers (sub-tasks).
 ///
 /// `POST /api/render/task/queryTaskInfo` (v1), `POST /api/render/handle/queryTaskInfo/v2` (v2): a read: safe to retry.
+///
+/// Note: The v2 document gives the path without `/v2` (D:1258); 3.0.4.3's url.py speaks `/v2`, which is followed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct QueryTaskInfo;
 impl crate::Endpoint for QueryTaskInfo {
@@ -680,7 +686,9 @@ impl crate::Endpoint for AddRenderEnv {
     ];
     const IDEMPOTENT: bool = false;
     const SECRET_RESPONSE: bool = false;
-    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[
+        ("projectPath", crate::ApiVersion::V2),
+    ];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = AddRenderEnvRequest;
@@ -689,26 +697,10 @@ impl crate::Endpoint for AddRenderEnv {
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => {
-                &[
-                    "cgId",
-                    "cgName",
-                    "cgVersion",
-                    "renderLayerType",
-                    "editName",
-                    "renderSystem",
-                    "pluginIds",
-                ]
+                &["cgId", "cgName", "cgVersion", "editName", "renderSystem", "pluginIds"]
             }
             crate::ApiVersion::V2 => {
-                &[
-                    "cgId",
-                    "cgName",
-                    "cgVersion",
-                    "renderLayerType",
-                    "editName",
-                    "renderSystem",
-                    "pluginIds",
-                ]
+                &["cgId", "cgName", "cgVersion", "editName", "renderSystem", "pluginIds"]
             }
             _ => &[],
         }
@@ -727,7 +719,9 @@ impl crate::Endpoint for UpdateRenderEnv {
     ];
     const IDEMPOTENT: bool = false;
     const SECRET_RESPONSE: bool = false;
-    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
+    const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[
+        ("projectPath", crate::ApiVersion::V2),
+    ];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     type Request = UpdateRenderEnvRequest;
@@ -736,26 +730,10 @@ impl crate::Endpoint for UpdateRenderEnv {
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => {
-                &[
-                    "cgId",
-                    "cgName",
-                    "cgVersion",
-                    "renderLayerType",
-                    "editName",
-                    "renderSystem",
-                    "pluginIds",
-                ]
+                &["cgId", "cgName", "cgVersion", "editName", "renderSystem", "pluginIds"]
             }
             crate::ApiVersion::V2 => {
-                &[
-                    "cgId",
-                    "cgName",
-                    "cgVersion",
-                    "renderLayerType",
-                    "editName",
-                    "renderSystem",
-                    "pluginIds",
-                ]
+                &["cgId", "cgName", "cgVersion", "editName", "renderSystem", "pluginIds"]
             }
             _ => &[],
         }
@@ -908,6 +886,8 @@ impl crate::Endpoint for UpdateTaskUserLevel {
 /// Not in the API document; described by rayvision-api 0.4.4.
 ///
 /// The reply carries a secret: the SDK never logs it.
+///
+/// Note: The v2 document gives version 1's path, `/api/render/user/getRaySyncUserKey` (D:2271); 3.0.4.3's url.py speaks `/api/render/transfer/getRaySyncUserKey`, which is followed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct GetRaySyncUserKey;
 impl crate::Endpoint for GetRaySyncUserKey {
@@ -937,6 +917,8 @@ impl crate::Endpoint for GetRaySyncUserKey {
 /// `POST /api/render/task/getTransferServerMsg` (v1), `POST /api/render/transfer/getServerInfo` (v2): a read: safe to retry.
 ///
 /// Not in the API document; described by rayvision-api 0.4.4.
+///
+/// Note: Which zone to ask for: rayvision-api 0.4.4 and 3.0.4.3's queryPlatforms send 1 for a renderbus host (query.py:34), but 3.0.4.3's get_transfer_server_msg sends 2 for one (query.py:412, `1 if "renderbus" not in domain else 2`), the opposite. The spec's Zone (1 China, task.renderbus.com) follows the documents and queryPlatforms; the caller says which zone it wants.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct GetTransferServerMsg;
 impl crate::Endpoint for GetTransferServerMsg {

@@ -1607,3 +1607,187 @@ impl std::str::FromStr for ErrorCode {
         crate::parse_enum(s)
     }
 }
+/// 平台类型
+///
+/// What a platform renders on (the v2 document's queryPlatforms table).
+///
+/// On the wire: an integer code. Codes this SDK does not know are kept as `Unknown` and sent back unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PlatformType {
+    /// `0` — GPU: GPU rendering.
+    Gpu,
+    /// `1` — CPU: CPU rendering.
+    Cpu,
+    /// `2` — 效果图: Architectural stills (效果图).
+    Stills,
+    /// A code this SDK does not know (build it with `from_code`).
+    Unknown(i64),
+}
+impl PlatformType {
+    /// The wire code.
+    pub const fn code(&self) -> i64 {
+        match self {
+            Self::Gpu => 0i64,
+            Self::Cpu => 1i64,
+            Self::Stills => 2i64,
+            Self::Unknown(code) => *code,
+        }
+    }
+    /// The value of a wire code; codes this SDK does not know become `Unknown`.
+    pub const fn from_code(code: i64) -> Self {
+        match code {
+            0i64 => Self::Gpu,
+            1i64 => Self::Cpu,
+            2i64 => Self::Stills,
+            other => Self::Unknown(other),
+        }
+    }
+}
+impl crate::CodedEnum for PlatformType {
+    const TYPE_NAME: &'static str = "PlatformType";
+    const KNOWN: &'static [Self] = &[Self::Gpu, Self::Cpu, Self::Stills];
+    fn name(&self) -> Option<&'static str> {
+        match self {
+            Self::Gpu => Some("gpu"),
+            Self::Cpu => Some("cpu"),
+            Self::Stills => Some("stills"),
+            Self::Unknown(_) => None,
+        }
+    }
+    fn meaning_en(&self) -> Option<&'static str> {
+        match self {
+            Self::Gpu => Some("GPU rendering."),
+            Self::Cpu => Some("CPU rendering."),
+            Self::Stills => Some("Architectural stills (效果图)."),
+            Self::Unknown(_) => None,
+        }
+    }
+    fn meaning_zh(&self) -> Option<&'static str> {
+        match self {
+            Self::Gpu => Some("GPU"),
+            Self::Cpu => Some("CPU"),
+            Self::Stills => Some("效果图"),
+            Self::Unknown(_) => None,
+        }
+    }
+}
+impl Serialize for PlatformType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.code())
+    }
+}
+impl<'de> Deserialize<'de> for PlatformType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::int_code(deserializer).map(Self::from_code)
+    }
+}
+impl std::fmt::Display for PlatformType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::wire::display_enum(self, f)
+    }
+}
+impl std::str::FromStr for PlatformType {
+    type Err = crate::ParseEnumError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        crate::parse_enum(s)
+    }
+}
+/// 平台状态
+///
+/// How busy a platform is (the v2 document's queryPlatforms table).
+///
+/// On the wire: an integer code. Codes this SDK does not know are kept as `Unknown` and sent back unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PlatformStatus {
+    /// `0` — 未启用: Not in service.
+    Disabled,
+    /// `1` — 正常: Normal.
+    Normal,
+    /// `2` — 繁忙: Busy.
+    Busy,
+    /// `3` — 爆满: Full.
+    Full,
+    /// A code this SDK does not know (build it with `from_code`).
+    Unknown(i64),
+}
+impl PlatformStatus {
+    /// The wire code.
+    pub const fn code(&self) -> i64 {
+        match self {
+            Self::Disabled => 0i64,
+            Self::Normal => 1i64,
+            Self::Busy => 2i64,
+            Self::Full => 3i64,
+            Self::Unknown(code) => *code,
+        }
+    }
+    /// The value of a wire code; codes this SDK does not know become `Unknown`.
+    pub const fn from_code(code: i64) -> Self {
+        match code {
+            0i64 => Self::Disabled,
+            1i64 => Self::Normal,
+            2i64 => Self::Busy,
+            3i64 => Self::Full,
+            other => Self::Unknown(other),
+        }
+    }
+}
+impl crate::CodedEnum for PlatformStatus {
+    const TYPE_NAME: &'static str = "PlatformStatus";
+    const KNOWN: &'static [Self] = &[
+        Self::Disabled,
+        Self::Normal,
+        Self::Busy,
+        Self::Full,
+    ];
+    fn name(&self) -> Option<&'static str> {
+        match self {
+            Self::Disabled => Some("disabled"),
+            Self::Normal => Some("normal"),
+            Self::Busy => Some("busy"),
+            Self::Full => Some("full"),
+            Self::Unknown(_) => None,
+        }
+    }
+    fn meaning_en(&self) -> Option<&'static str> {
+        match self {
+            Self::Disabled => Some("Not in service."),
+            Self::Normal => Some("Normal."),
+            Self::Busy => Some("Busy."),
+            Self::Full => Some("Full."),
+            Self::Unknown(_) => None,
+        }
+    }
+    fn meaning_zh(&self) -> Option<&'static str> {
+        match self {
+            Self::Disabled => Some("未启用"),
+            Self::Normal => Some("正常"),
+            Self::Busy => Some("繁忙"),
+            Self::Full => Some("爆满"),
+            Self::Unknown(_) => None,
+        }
+    }
+}
+impl Serialize for PlatformStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.code())
+    }
+}
+impl<'de> Deserialize<'de> for PlatformStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::int_code(deserializer).map(Self::from_code)
+    }
+}
+impl std::fmt::Display for PlatformStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::wire::display_enum(self, f)
+    }
+}
+impl std::str::FromStr for PlatformStatus {
+    type Err = crate::ParseEnumError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        crate::parse_enum(s)
+    }
+}

@@ -17,6 +17,30 @@ pub struct Platform {
     ///
     /// Wire name: `name`.
     pub name: String,
+    /// 平台类型 0:GPU,1:CPU,2:效果图 — What the platform renders on.
+    ///
+    /// Wire name: `type`.
+    ///
+    /// Note: The v2 document's table (D:33) and its example.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub platform_type: Option<PlatformType>,
+    /// 平台状态 0:未启用,1:正常,2:繁忙,3:爆满 — How busy the platform is.
+    ///
+    /// Wire name: `status`.
+    ///
+    /// Note: The v2 document's table (D:33) and its example.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<PlatformStatus>,
+    /// 任务号的平台前缀 — The prefix of the platform's task ids (`W`).
+    ///
+    /// Wire name: `taskPrefix`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_prefix: Option<String>,
+    /// 是否显示 1:显示,0:不显示 — 1 when the platform is shown to users.
+    ///
+    /// Wire name: `isShow`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_show: Option<i64>,
     /// The fields the service sent that the spec does not know, as sent.
     #[serde(flatten)]
     pub extra: crate::Extra,
@@ -333,8 +357,17 @@ pub struct UserSetting {
     /// 超时时间-小时 — Task time limit.
     ///
     /// Wire name: `taskOverTime`. Unit: hours.
+    ///
+    /// Note: Hours by the v2 document's table (超时时间-小时, D:151); the version 1 document gives no unit. Sources disagree on the unit of the value written: updateUserSetting sends seconds (`taskOverTimeSec`; the v2 example 43200, 3.0.4.3's docstring "in seconds"), and the v1 document's example reads 12 here. The mock farm answers the limit in hours here and in seconds in taskOverTimeSec.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_over_time: Option<i64>,
+    /// 超时时间-秒 — Task time limit, in seconds (what updateUserSetting sets).
+    ///
+    /// Wire name: `taskOverTimeSec`. Unit: seconds.
+    ///
+    /// Note: The v2 document's table (D:151). Its example shows `taskOverTime: 12` beside `taskOverTimeSec: 3600`, which are not the same limit (12 h is 43200 s); the table's units are followed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_over_time_sec: Option<i64>,
     /// 本地分析忽略贴图丢失 — Local analysis ignores missing maps.
     ///
     /// Wire name: `ignoreMapFlag`.
@@ -385,6 +418,26 @@ pub struct TransferBid {
     /// Wire name: `input_bid`.
     #[serde(rename = "input_bid")]
     pub input_bid: String,
+    /// 对应主账号 Input 传输 bid — The main account's input bid (a sub-account uploads with it).
+    ///
+    /// Wire name: `parent_input_bid`.
+    #[serde(
+        rename = "parent_input_bid",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub parent_input_bid: Option<String>,
+    /// 子账号 outputbids, 主账号访问时有值, 否则为空 — The sub-accounts' output bids, for a main account; empty otherwise.
+    ///
+    /// Wire name: `sub_user_output_bids`.
+    ///
+    /// Note: The v2 document's table names a sub-account's fields `userId` and `output_bid`; its example (D:268) sends `userId` and `outputBid`, as getConfig does: the example's wire names are followed.
+    #[serde(
+        rename = "sub_user_output_bids",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sub_user_output_bids: Option<Vec<SubUserBid>>,
     /// The fields the service sent that the spec does not know, as sent.
     #[serde(flatten)]
     pub extra: crate::Extra,
@@ -646,6 +699,69 @@ pub struct TaskInfo {
     /// Wire name: `keyValue`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_value: Option<String>,
+    /// 任务关键字集合 — Tiles and cameras of the task.
+    ///
+    /// Wire name: `taskKeyValueVo`.
+    ///
+    /// Note: The v2 document's table (D:504, entity D:519) and examples.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_key_value_vo: Option<TaskKeyValueVo>,
+    /// 超时停止时间 — The time limit after which the task stops.
+    ///
+    /// Wire name: `overTimeStop`. Unit: seconds.
+    ///
+    /// Note: This and the fields below to stopType are only in the v2 document's queryTaskInfo example (D:1362-1394).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub over_time_stop: Option<i64>,
+    /// 调度器任务 ID — Scheduler task ids.
+    ///
+    /// Wire name: `munuTaskIds`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub munu_task_ids: Option<String>,
+    /// 青云券扣费 — Cost paid with another kind of coupon.
+    ///
+    /// Wire name: `qyCouponConsume`. Money, exact as a decimal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qy_coupon_consume: Option<crate::Money>,
+    /// 本地下载路径 — Where outputs are downloaded to.
+    ///
+    /// Wire name: `locationOutput`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location_output: Option<String>,
+    /// 提交渠道 — The channel the task came from.
+    ///
+    /// Wire name: `channel`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<i64>,
+    /// 备注 — Remark.
+    ///
+    /// Wire name: `remark`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remark: Option<String>,
+    /// 标签 — Labels, as JSON text (`{}`).
+    ///
+    /// Wire name: `labels`. Sent by the service as a string or a number.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::wire::option_string_or_number"
+    )]
+    pub labels: Option<String>,
+    /// 是否超时 — 1 when the task ran over its time limit.
+    ///
+    /// Wire name: `isOverTime`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_over_time: Option<i64>,
+    /// 等待数 — How many wait before it.
+    ///
+    /// Wire name: `waitingCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiting_count: Option<i64>,
+    /// 停止类型 — How it was stopped.
+    ///
+    /// Wire name: `stopType`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop_type: Option<i64>,
     /// 余额消费 — Cost paid from the balance.
     ///
     /// Wire name: `userAccountConsume`. Money, exact as a decimal.
@@ -711,6 +827,35 @@ pub struct TaskInfo {
     /// Wire name: `isDelete`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_delete: Option<i64>,
+    /// The fields the service sent that the spec does not know, as sent.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
+}
+/// 任务关键字集合
+///
+/// Tiles and cameras of a task (the v2 document's taskKeyValueVo entity).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskKeyValueVo {
+    /// 分块数 — Number of tiles.
+    ///
+    /// Wire name: `tiles`. Sent by the service as a string or a number.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::wire::option_string_or_number"
+    )]
+    pub tiles: Option<String>,
+    /// 全部相机 — All cameras.
+    ///
+    /// Wire name: `allCamera`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub all_camera: Option<String>,
+    /// 渲染相机 — The cameras rendered.
+    ///
+    /// Wire name: `renderableCamera`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renderable_camera: Option<String>,
     /// The fields the service sent that the spec does not know, as sent.
     #[serde(flatten)]
     pub extra: crate::Extra,
@@ -839,6 +984,48 @@ pub struct FrameInfo {
     /// Wire name: `frameRam`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub frame_ram: Option<i64>,
+    /// 当前渲染时长 — Render time so far.
+    ///
+    /// Wire name: `currentRenderTime`.
+    ///
+    /// Note: This and the fields below are only in the v2 document's examples of frames (D:983-1037).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_render_time: Option<i64>,
+    /// 平均 CPU — Average CPU use, percent.
+    ///
+    /// Wire name: `averageCpu`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub average_cpu: Option<i64>,
+    /// 平均内存 — Average memory use, bytes.
+    ///
+    /// Wire name: `averageMemory`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub average_memory: Option<i64>,
+    /// 是否超时 — 1 when the frame ran over its time limit.
+    ///
+    /// Wire name: `isOverTime`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_over_time: Option<i64>,
+    /// 是否超过一个月 — 1 when the frame is more than a month old.
+    ///
+    /// Wire name: `overOneMonth`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub over_one_month: Option<i64>,
+    /// 渲染内存 — Memory used.
+    ///
+    /// Wire name: `renderRam`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub render_ram: Option<i64>,
+    /// 渲染节点 — The render node (an address).
+    ///
+    /// Wire name: `nodeId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_id: Option<String>,
+    /// 是否开启渲染内存 — Memory setting flag.
+    ///
+    /// Wire name: `openRenderRam`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_render_ram: Option<i64>,
     /// The fields the service sent that the spec does not know, as sent.
     #[serde(flatten)]
     pub extra: crate::Extra,
@@ -869,6 +1056,13 @@ pub struct FrameStats {
     ///
     /// Wire name: `totalFrames`.
     pub total_frames: i64,
+    /// 放弃帧数 — Frames abandoned.
+    ///
+    /// Wire name: `abandonFramesTotal`.
+    ///
+    /// Note: The v2 document's table and example (D:1048).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub abandon_frames_total: Option<i64>,
     /// The fields the service sent that the spec does not know, as sent.
     #[serde(flatten)]
     pub extra: crate::Extra,
@@ -1114,6 +1308,20 @@ pub struct RenderEnv {
     /// Wire name: `respUserPluginInfoVos`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resp_user_plugin_info_vos: Option<Vec<PluginVersion>>,
+    /// 工程路径 — The project path.
+    ///
+    /// Wire name: `projectPath`.
+    ///
+    /// Note: The v2 document's getUserPluginConfig example (D:2011) and its add/edit tables.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_path: Option<String>,
+    /// 是否主账号的配置 — 1 when the main account owns the environment.
+    ///
+    /// Wire name: `isMainUserId`.
+    ///
+    /// Note: Only in the v2 document's example (D:2011).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_main_user_id: Option<i64>,
     /// The fields the service sent that the spec does not know, as sent.
     #[serde(flatten)]
     pub extra: crate::Extra,
@@ -1239,6 +1447,13 @@ pub struct ProgressImage {
     /// Wire name: `endTime`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
+    /// 完成时间 — Completion time, `YYYY-MM-DD hh:mm:ss`.
+    ///
+    /// Wire name: `completedTime`.
+    ///
+    /// Note: Only in the v2 document's example (D:2129).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed_time: Option<String>,
     /// 分块帧详情 — Per-frame lists of block progress.
     ///
     /// Wire name: `grabInfo`.
@@ -1268,6 +1483,88 @@ pub struct RaySyncUserKey {
     /// Wire name: `platform`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<i64>,
+    /// 用户 key — The user's transfer key (secret: Debug never shows it).
+    ///
+    /// Wire name: `userKey`. Secret: `Debug` does not show it.
+    ///
+    /// Note: This and the fields below are only in the v2 document's example (D:2284).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_key: Option<String>,
+    /// 签名 — A signature value (secret: Debug never shows it).
+    ///
+    /// Wire name: `signature`. Secret: `Debug` does not show it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
+    /// 渠道 — Channel.
+    ///
+    /// Wire name: `channel`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<i64>,
+    /// 版本 — Version.
+    ///
+    /// Wire name: `version`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// 用户 ID — User id.
+    ///
+    /// Wire name: `id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// 国内外区域 — The account's zone.
+    ///
+    /// Wire name: `zone`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<Zone>,
+    /// 电话 — Phone number.
+    ///
+    /// Wire name: `phone`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// 邮箱 — Email address.
+    ///
+    /// Wire name: `email`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// 登录时间 — Last login.
+    ///
+    /// Wire name: `loginTime`. Milliseconds since the Unix epoch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login_time: Option<crate::EpochMillis>,
+    /// 资料状态 — Profile completion status.
+    ///
+    /// Wire name: `infoStatus`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub info_status: Option<i64>,
+    /// 账号类型 — Account type.
+    ///
+    /// Wire name: `accountType`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_type: Option<i64>,
+    /// 共用主账号资产 0 不共用 1 共用 — 1 when a sub-account shares the main account's funds.
+    ///
+    /// Wire name: `shareMainCapital`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share_main_capital: Option<i64>,
+    /// 是否允许子账号删除任务 — 1 when sub-accounts may delete tasks.
+    ///
+    /// Wire name: `subDeleteTask`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_delete_task: Option<i64>,
+    /// 是否允许子账号删除资产 — 1 when sub-accounts may delete assets.
+    ///
+    /// Wire name: `subDeleteCapital`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_delete_capital: Option<i64>,
+    /// 是否允许子账号使用主账号余额 — 1 when sub-accounts may spend the main account's balance.
+    ///
+    /// Wire name: `useMainBalance`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_main_balance: Option<i64>,
+    /// 禁用下载 1 禁用, 0 不禁用 — 1 when downloads are disabled.
+    ///
+    /// Wire name: `downloadDisable`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub download_disable: Option<i64>,
     /// The fields the service sent that the spec does not know, as sent.
     #[serde(flatten)]
     pub extra: crate::Extra,
@@ -1278,6 +1575,22 @@ impl std::fmt::Debug for RaySyncUserKey {
             .field("ray_sync_user_key", &format_args!("{}", crate ::REDACTED))
             .field("user_name", &self.user_name)
             .field("platform", &self.platform)
+            .field("user_key", &format_args!("{}", crate ::REDACTED))
+            .field("signature", &format_args!("{}", crate ::REDACTED))
+            .field("channel", &self.channel)
+            .field("version", &self.version)
+            .field("id", &self.id)
+            .field("zone", &self.zone)
+            .field("phone", &self.phone)
+            .field("email", &self.email)
+            .field("login_time", &self.login_time)
+            .field("info_status", &self.info_status)
+            .field("account_type", &self.account_type)
+            .field("share_main_capital", &self.share_main_capital)
+            .field("sub_delete_task", &self.sub_delete_task)
+            .field("sub_delete_capital", &self.sub_delete_capital)
+            .field("use_main_balance", &self.use_main_balance)
+            .field("download_disable", &self.download_disable)
             .field("extra", &self.extra)
             .finish()
     }
@@ -1332,6 +1645,20 @@ pub struct TransferServerMsg {
     ///
     /// Wire name: `raysyncTransfer`.
     pub raysync_transfer: RaysyncTransfer,
+    /// 客户端版本 — The transfer client's version.
+    ///
+    /// Wire name: `clientVersion`.
+    ///
+    /// Note: Only in the v2 document's example (D:2247).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_version: Option<String>,
+    /// 协议版本 — The transfer protocol's version.
+    ///
+    /// Wire name: `protocolVersion`.
+    ///
+    /// Note: Only in the v2 document's example (D:2247).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol_version: Option<String>,
     /// The fields the service sent that the spec does not know, as sent.
     #[serde(flatten)]
     pub extra: crate::Extra,

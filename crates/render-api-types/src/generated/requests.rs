@@ -632,7 +632,7 @@ pub struct RestartFrameRequest {
     ///
     /// Wire name: `ids`. Optional.
     ///
-    /// Note: The document lists it as required; both official clients send it only when selectAll is 0 (3.0.4.3 query.py:239-255), and the v2 schema marks it optional.
+    /// Note: No document marks it required: the version 1 document says only that it applies when selectAll is 0 (seed line 1090). rayvision-api 0.4.4 always sends it, `[]` when empty (query.py:229-238); 3.0.4.3 sends it only when selectAll is 0 (query.py:239-255). Optional here; the mock farm accepts it absent or empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ids: Option<Vec<i64>>,
     /// 帧状态 — Only frames in these states (with selectAll All).
@@ -699,7 +699,7 @@ pub struct AddLabelRequest {
     ///
     /// Wire name: `status`. Required.
     ///
-    /// Note: The document's example and rayvision-api's add_label send a number; 3.0.4.3's project-label code sends the string "0". Servers take both (integers are read from numeric strings too); this SDK sends a number.
+    /// Note: The documents' examples send a number. rayvision-api 0.4.4 sends the string "0" when it creates a project label (task/handle.py:245 passes '0' through add_label unchanged); 3.0.4.3 passes '0' too (core.py:178) but converts it with int() (tag.py:26), so it sends 0. Servers take both (integers are read from numeric strings too); this SDK sends a number.
     #[serde(deserialize_with = "crate::wire::int_code")]
     pub status: i64,
 }
@@ -818,9 +818,15 @@ pub struct AddRenderEnvRequest {
     pub cg_version: String,
     /// maya 渲染类型 — Maya render layer type.
     ///
-    /// Wire name: `renderLayerType`. Required.
-    #[serde(deserialize_with = "crate::wire::int_code")]
-    pub render_layer_type: i64,
+    /// Wire name: `renderLayerType`. Optional.
+    ///
+    /// Note: Optional: the v2 document's table says N (D:1819) and 3.0.4.3's schema `required: False`; the version 1 document's table gives no requiredness. Earlier versions of this spec required it, which no source says.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::wire::option_int_code"
+    )]
+    pub render_layer_type: Option<i64>,
     /// 渲染环境自定义名 — Environment name (updateRenderEnv: an existing one).
     ///
     /// Wire name: `editName`. Required.
@@ -833,14 +839,20 @@ pub struct AddRenderEnvRequest {
     ///
     /// Wire name: `pluginIds`. Required.
     pub plugin_ids: Vec<i64>,
+    /// 工程路径 — The project path.
+    ///
+    /// Wire name: `projectPath`. Optional. Only in API 2.0.0.
+    ///
+    /// Note: The v2 document's add and edit tables (D:1824, D:1883) and 3.0.4.3's schemas, optional in both; not in version 1's sources.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_path: Option<String>,
 }
 impl AddRenderEnvRequest {
-    /// A request with its required parameters: `cgId`, `cgName`, `cgVersion`, `renderLayerType`, `editName`, `renderSystem`, `pluginIds`.
+    /// A request with its required parameters: `cgId`, `cgName`, `cgVersion`, `editName`, `renderSystem`, `pluginIds`.
     pub fn new(
         cg_id: Software,
         cg_name: impl Into<String>,
         cg_version: impl Into<String>,
-        render_layer_type: i64,
         edit_name: impl Into<String>,
         render_system: RenderSystem,
         plugin_ids: impl IntoIterator<Item = i64>,
@@ -849,11 +861,24 @@ impl AddRenderEnvRequest {
             cg_id,
             cg_name: cg_name.into(),
             cg_version: cg_version.into(),
-            render_layer_type,
+            render_layer_type: None,
             edit_name: edit_name.into(),
             render_system,
             plugin_ids: plugin_ids.into_iter().collect(),
+            project_path: None,
         }
+    }
+    /// Sets `renderLayerType`: maya 渲染类型 — Maya render layer type.
+    #[must_use]
+    pub fn render_layer_type(mut self, render_layer_type: i64) -> Self {
+        self.render_layer_type = Some(render_layer_type);
+        self
+    }
+    /// Sets `projectPath`: 工程路径 — The project path.
+    #[must_use]
+    pub fn project_path(mut self, project_path: impl Into<String>) -> Self {
+        self.project_path = Some(project_path.into());
+        self
     }
 }
 /// The body of [`UpdateRenderEnv`](crate::UpdateRenderEnv): 修改用户渲染环境配置 — Change an existing render environment (found by editName).
@@ -877,9 +902,15 @@ pub struct UpdateRenderEnvRequest {
     pub cg_version: String,
     /// maya 渲染类型 — Maya render layer type.
     ///
-    /// Wire name: `renderLayerType`. Required.
-    #[serde(deserialize_with = "crate::wire::int_code")]
-    pub render_layer_type: i64,
+    /// Wire name: `renderLayerType`. Optional.
+    ///
+    /// Note: Optional: the v2 document's table says N (D:1819) and 3.0.4.3's schema `required: False`; the version 1 document's table gives no requiredness. Earlier versions of this spec required it, which no source says.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::wire::option_int_code"
+    )]
+    pub render_layer_type: Option<i64>,
     /// 渲染环境自定义名 — Environment name (updateRenderEnv: an existing one).
     ///
     /// Wire name: `editName`. Required.
@@ -892,14 +923,20 @@ pub struct UpdateRenderEnvRequest {
     ///
     /// Wire name: `pluginIds`. Required.
     pub plugin_ids: Vec<i64>,
+    /// 工程路径 — The project path.
+    ///
+    /// Wire name: `projectPath`. Optional. Only in API 2.0.0.
+    ///
+    /// Note: The v2 document's add and edit tables (D:1824, D:1883) and 3.0.4.3's schemas, optional in both; not in version 1's sources.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_path: Option<String>,
 }
 impl UpdateRenderEnvRequest {
-    /// A request with its required parameters: `cgId`, `cgName`, `cgVersion`, `renderLayerType`, `editName`, `renderSystem`, `pluginIds`.
+    /// A request with its required parameters: `cgId`, `cgName`, `cgVersion`, `editName`, `renderSystem`, `pluginIds`.
     pub fn new(
         cg_id: Software,
         cg_name: impl Into<String>,
         cg_version: impl Into<String>,
-        render_layer_type: i64,
         edit_name: impl Into<String>,
         render_system: RenderSystem,
         plugin_ids: impl IntoIterator<Item = i64>,
@@ -908,11 +945,24 @@ impl UpdateRenderEnvRequest {
             cg_id,
             cg_name: cg_name.into(),
             cg_version: cg_version.into(),
-            render_layer_type,
+            render_layer_type: None,
             edit_name: edit_name.into(),
             render_system,
             plugin_ids: plugin_ids.into_iter().collect(),
+            project_path: None,
         }
+    }
+    /// Sets `renderLayerType`: maya 渲染类型 — Maya render layer type.
+    #[must_use]
+    pub fn render_layer_type(mut self, render_layer_type: i64) -> Self {
+        self.render_layer_type = Some(render_layer_type);
+        self
+    }
+    /// Sets `projectPath`: 工程路径 — The project path.
+    #[must_use]
+    pub fn project_path(mut self, project_path: impl Into<String>) -> Self {
+        self.project_path = Some(project_path.into());
+        self
     }
 }
 /// The body of [`DeleteRenderEnv`](crate::DeleteRenderEnv): 删除用户渲染环境配置 — Delete a render environment.

@@ -69,7 +69,7 @@ pub trait Service {
     ///
     /// `POST /api/render/task/getTaskList` (v1), `POST /api/render/handle/getTaskList/v2` (v2): a read: safe to retry.
     ///
-    /// Note: No source says in which order tasks come: the document's own examples are not newest-first. The mock farm answers newest first.
+    /// Note: Order: both official clients' docstrings say "An old to the new row, the old one" (0.4.4 query.py:79, 3.0.4.3 query.py:91): oldest first, which the mock farm follows. The v2 document gives the path without `/v2` (D:436); 3.0.4.3's url.py speaks `/v2`, which is followed (the client's behaviour is the stronger evidence of what the service serves).
     fn get_task_list(
         &self,
         request: GetTaskListRequest,
@@ -77,6 +77,8 @@ pub trait Service {
     /// `stopTask` — 停止任务: Stop tasks (they can be started again).
     ///
     /// `POST /api/render/task/stopTask` (v1), `POST /api/rendering/task/renderingTask/stopTask` (v2): a write: not retried unless the caller opts in.
+    ///
+    /// Note: The v2 document gives `/api/render/handle/stopTask` (D:709); 3.0.4.3's url.py speaks `/api/rendering/task/renderingTask/stopTask`, which is followed (the client's behaviour is the stronger evidence of what the service serves).
     fn stop_task(
         &self,
         request: StopTaskRequest,
@@ -84,6 +86,8 @@ pub trait Service {
     /// `startTask` — 开始任务: Start stopped tasks again.
     ///
     /// `POST /api/render/task/startTask` (v1), `POST /api/rendering/task/renderingTask/startTask` (v2): a write: not retried unless the caller opts in.
+    ///
+    /// Note: The v2 document gives `/api/render/handle/startTask` (D:740); 3.0.4.3's url.py is followed.
     fn start_task(
         &self,
         request: StartTaskRequest,
@@ -133,6 +137,8 @@ pub trait Service {
     /// `queryTaskInfo` — 获取任务详情: Get tasks by id, with their layers (sub-tasks).
     ///
     /// `POST /api/render/task/queryTaskInfo` (v1), `POST /api/render/handle/queryTaskInfo/v2` (v2): a read: safe to retry.
+    ///
+    /// Note: The v2 document gives the path without `/v2` (D:1258); 3.0.4.3's url.py speaks `/v2`, which is followed.
     fn query_task_info(
         &self,
         request: QueryTaskInfoRequest,
@@ -230,6 +236,8 @@ pub trait Service {
     /// Not in the API document; described by rayvision-api 0.4.4.
     ///
     /// The reply carries a secret: the SDK never logs it.
+    ///
+    /// Note: The v2 document gives version 1's path, `/api/render/user/getRaySyncUserKey` (D:2271); 3.0.4.3's url.py speaks `/api/render/transfer/getRaySyncUserKey`, which is followed.
     fn get_ray_sync_user_key(
         &self,
         request: GetRaySyncUserKeyRequest,
@@ -239,6 +247,8 @@ pub trait Service {
     /// `POST /api/render/task/getTransferServerMsg` (v1), `POST /api/render/transfer/getServerInfo` (v2): a read: safe to retry.
     ///
     /// Not in the API document; described by rayvision-api 0.4.4.
+    ///
+    /// Note: Which zone to ask for: rayvision-api 0.4.4 and 3.0.4.3's queryPlatforms send 1 for a renderbus host (query.py:34), but 3.0.4.3's get_transfer_server_msg sends 2 for one (query.py:412, `1 if "renderbus" not in domain else 2`), the opposite. The spec's Zone (1 China, task.renderbus.com) follows the documents and queryPlatforms; the caller says which zone it wants.
     fn get_transfer_server_msg(
         &self,
         request: GetTransferServerMsgRequest,

@@ -73,7 +73,7 @@ pub struct AddRenderEnvArgs {
     pub cg_version: String,
     /// Maya render layer type (maya 渲染类型)
     #[arg(long = "render-layer-type")]
-    pub render_layer_type: i64,
+    pub render_layer_type: Option<i64>,
     /// Environment name (updateRenderEnv: an existing one) (渲染环境自定义名)
     #[arg(long = "edit-name")]
     pub edit_name: String,
@@ -83,35 +83,53 @@ pub struct AddRenderEnvArgs {
     /// Plugins (PluginVersion.pluginId) (渲染插件集合 (PluginVersion.pluginId)) [several: comma- or space-separated]
     #[arg(long = "plugin-ids", value_delimiter = ',', num_args = 0..)]
     pub plugin_ids: Vec<i64>,
+    /// The project path (工程路径) [API 2.0.0 only]
+    #[arg(long = "project-path")]
+    pub project_path: Option<String>,
 }
 impl AddRenderEnvArgs {
     /// Calls `addRenderEnv` with these arguments.
     pub fn run(self, client: &Clients) -> Result<Output, Error> {
         match client {
             Clients::V1(client) => {
-                let call = client
+                if self.project_path.is_some() {
+                    return Err(Error::Unsupported {
+                        endpoint: "addRenderEnv",
+                        api: ApiVersion::V1,
+                        what: "--project-path is not a parameter of this call in this generation"
+                            .to_owned(),
+                    });
+                }
+                let mut call = client
                     .add_render_env(
                         self.cg_id,
                         self.cg_name,
                         self.cg_version,
-                        self.render_layer_type,
                         self.edit_name,
                         self.render_system,
                         self.plugin_ids,
                     );
+                if let Some(value) = self.render_layer_type {
+                    call = call.render_layer_type(value);
+                }
                 call.send_with_reply().map(|r| Output::replied(&r))
             }
             Clients::V2(client) => {
-                let call = client
+                let mut call = client
                     .add_render_env(
                         self.cg_id,
                         self.cg_name,
                         self.cg_version,
-                        self.render_layer_type,
                         self.edit_name,
                         self.render_system,
                         self.plugin_ids,
                     );
+                if let Some(value) = self.render_layer_type {
+                    call = call.render_layer_type(value);
+                }
+                if let Some(value) = self.project_path {
+                    call = call.project_path(value);
+                }
                 call.send_with_reply().map(|r| Output::replied(&r))
             }
         }
@@ -131,7 +149,7 @@ pub struct UpdateRenderEnvArgs {
     pub cg_version: String,
     /// Maya render layer type (maya 渲染类型)
     #[arg(long = "render-layer-type")]
-    pub render_layer_type: i64,
+    pub render_layer_type: Option<i64>,
     /// Environment name (updateRenderEnv: an existing one) (渲染环境自定义名)
     #[arg(long = "edit-name")]
     pub edit_name: String,
@@ -141,22 +159,35 @@ pub struct UpdateRenderEnvArgs {
     /// Plugins (PluginVersion.pluginId) (渲染插件集合 (PluginVersion.pluginId)) [several: comma- or space-separated]
     #[arg(long = "plugin-ids", value_delimiter = ',', num_args = 0..)]
     pub plugin_ids: Vec<i64>,
+    /// The project path (工程路径) [API 2.0.0 only]
+    #[arg(long = "project-path")]
+    pub project_path: Option<String>,
 }
 impl UpdateRenderEnvArgs {
     /// Calls `updateRenderEnv` with these arguments.
     pub fn run(self, client: &Clients) -> Result<Output, Error> {
         match client {
             Clients::V1(client) => {
-                let call = client
+                if self.project_path.is_some() {
+                    return Err(Error::Unsupported {
+                        endpoint: "updateRenderEnv",
+                        api: ApiVersion::V1,
+                        what: "--project-path is not a parameter of this call in this generation"
+                            .to_owned(),
+                    });
+                }
+                let mut call = client
                     .update_render_env(
                         self.cg_id,
                         self.cg_name,
                         self.cg_version,
-                        self.render_layer_type,
                         self.edit_name,
                         self.render_system,
                         self.plugin_ids,
                     );
+                if let Some(value) = self.render_layer_type {
+                    call = call.render_layer_type(value);
+                }
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
                     .map(|r| Output::done(
@@ -166,16 +197,21 @@ impl UpdateRenderEnvArgs {
                     ))
             }
             Clients::V2(client) => {
-                let call = client
+                let mut call = client
                     .update_render_env(
                         self.cg_id,
                         self.cg_name,
                         self.cg_version,
-                        self.render_layer_type,
                         self.edit_name,
                         self.render_system,
                         self.plugin_ids,
                     );
+                if let Some(value) = self.render_layer_type {
+                    call = call.render_layer_type(value);
+                }
+                if let Some(value) = self.project_path {
+                    call = call.project_path(value);
+                }
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
                     .map(|r| Output::done(
@@ -2353,12 +2389,19 @@ impl GetUserPackNodeInfoArgs {
 }
 impl Row for Platform {
     fn header() -> &'static [&'static str] {
-        &["platform", "name"]
+        &["platform", "name", "type", "status", "taskPrefix", "isShow"]
     }
     fn cells(&self) -> Vec<String> {
-        Vec::from([self.platform.to_string(), self.name.to_string()])
+        Vec::from([
+            self.platform.to_string(),
+            self.name.to_string(),
+            self.platform_type.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.status.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.task_prefix.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.is_show.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+        ])
     }
-    const COLUMNS: &'static [usize] = &[];
+    const COLUMNS: &'static [usize] = &[0usize, 1usize, 2usize, 3usize];
 }
 impl Show for Platform {
     fn table(&self) -> String {
@@ -2498,6 +2541,7 @@ impl Row for UserSetting {
             "manuallyStartAnalysisFlag",
             "downloadDisable",
             "taskOverTime",
+            "taskOverTimeSec",
             "ignoreMapFlag",
             "isVrayLicense",
             "justUploadConfigFlag",
@@ -2533,6 +2577,7 @@ impl Row for UserSetting {
                 .unwrap_or_default(),
             self.download_disable.as_ref().map(|v| v.to_string()).unwrap_or_default(),
             self.task_over_time.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.task_over_time_sec.as_ref().map(|v| v.to_string()).unwrap_or_default(),
             self.ignore_map_flag.as_ref().map(|v| v.to_string()).unwrap_or_default(),
             self.is_vray_license.as_ref().map(|v| v.to_string()).unwrap_or_default(),
             self
@@ -2557,13 +2602,25 @@ impl Show for UserSetting {
 }
 impl Row for TransferBid {
     fn header() -> &'static [&'static str] {
-        &["config_bid", "output_bid", "input_bid"]
+        &[
+            "config_bid",
+            "output_bid",
+            "input_bid",
+            "parent_input_bid",
+            "sub_user_output_bids",
+        ]
     }
     fn cells(&self) -> Vec<String> {
         Vec::from([
             self.config_bid.to_string(),
             self.output_bid.to_string(),
             self.input_bid.to_string(),
+            self.parent_input_bid.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self
+                .sub_user_output_bids
+                .as_ref()
+                .map(|v| crate::output::count(v.len()))
+                .unwrap_or_default(),
         ])
     }
     const COLUMNS: &'static [usize] = &[];
@@ -2670,6 +2727,16 @@ impl Row for TaskInfo {
             "layerParentId",
             "cgId",
             "keyValue",
+            "overTimeStop",
+            "munuTaskIds",
+            "qyCouponConsume",
+            "locationOutput",
+            "channel",
+            "remark",
+            "labels",
+            "isOverTime",
+            "waitingCount",
+            "stopType",
             "userAccountConsume",
             "couponConsume",
             "isOpen",
@@ -2731,6 +2798,16 @@ impl Row for TaskInfo {
             self.layer_parent_id.as_ref().map(|v| v.to_string()).unwrap_or_default(),
             self.cg_id.as_ref().map(|v| v.to_string()).unwrap_or_default(),
             self.key_value.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.over_time_stop.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.munu_task_ids.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.qy_coupon_consume.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.location_output.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.channel.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.remark.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.labels.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.is_over_time.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.waiting_count.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.stop_type.as_ref().map(|v| v.to_string()).unwrap_or_default(),
             self
                 .user_account_consume
                 .as_ref()
@@ -2763,6 +2840,24 @@ impl Show for TaskInfo {
         crate::output::record(self)
     }
 }
+impl Row for TaskKeyValueVo {
+    fn header() -> &'static [&'static str] {
+        &["tiles", "allCamera", "renderableCamera"]
+    }
+    fn cells(&self) -> Vec<String> {
+        Vec::from([
+            self.tiles.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.all_camera.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.renderable_camera.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+        ])
+    }
+    const COLUMNS: &'static [usize] = &[];
+}
+impl Show for TaskKeyValueVo {
+    fn table(&self) -> String {
+        crate::output::record(self)
+    }
+}
 impl Row for FrameInfo {
     fn header() -> &'static [&'static str] {
         &[
@@ -2790,6 +2885,14 @@ impl Row for FrameInfo {
             "taskOverTime",
             "gopName",
             "frameRam",
+            "currentRenderTime",
+            "averageCpu",
+            "averageMemory",
+            "isOverTime",
+            "overOneMonth",
+            "renderRam",
+            "nodeId",
+            "openRenderRam",
         ]
     }
     fn cells(&self) -> Vec<String> {
@@ -2822,6 +2925,14 @@ impl Row for FrameInfo {
             self.task_over_time.as_ref().map(|v| v.to_string()).unwrap_or_default(),
             self.gop_name.as_ref().map(|v| v.to_string()).unwrap_or_default(),
             self.frame_ram.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.current_render_time.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.average_cpu.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.average_memory.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.is_over_time.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.over_one_month.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.render_ram.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.node_id.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.open_render_ram.as_ref().map(|v| v.to_string()).unwrap_or_default(),
         ])
     }
     const COLUMNS: &'static [usize] = &[
@@ -2841,6 +2952,7 @@ impl Row for FrameStats {
             "failedFramesTotal",
             "waitingFramesTotal",
             "totalFrames",
+            "abandonFramesTotal",
         ]
     }
     fn cells(&self) -> Vec<String> {
@@ -2850,6 +2962,7 @@ impl Row for FrameStats {
             self.failed_frames_total.to_string(),
             self.waiting_frames_total.to_string(),
             self.total_frames.to_string(),
+            self.abandon_frames_total.as_ref().map(|v| v.to_string()).unwrap_or_default(),
         ])
     }
     const COLUMNS: &'static [usize] = &[];
@@ -3036,6 +3149,8 @@ impl Row for RenderEnv {
             "renderLayerType",
             "isDefault",
             "respUserPluginInfoVos",
+            "projectPath",
+            "isMainUserId",
         ]
     }
     fn cells(&self) -> Vec<String> {
@@ -3052,6 +3167,8 @@ impl Row for RenderEnv {
                 .as_ref()
                 .map(|v| crate::output::count(v.len()))
                 .unwrap_or_default(),
+            self.project_path.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.is_main_user_id.as_ref().map(|v| v.to_string()).unwrap_or_default(),
         ])
     }
     const COLUMNS: &'static [usize] = &[1usize, 2usize, 3usize, 4usize, 6usize, 7usize];
@@ -3114,6 +3231,7 @@ impl Row for ProgressImage {
             "sceneName",
             "startTime",
             "endTime",
+            "completedTime",
             "grabInfo",
         ]
     }
@@ -3127,6 +3245,7 @@ impl Row for ProgressImage {
             self.scene_name.as_ref().map(|v| v.to_string()).unwrap_or_default(),
             self.start_time.as_ref().map(|v| v.to_string()).unwrap_or_default(),
             self.end_time.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.completed_time.as_ref().map(|v| v.to_string()).unwrap_or_default(),
             self
                 .grab_info
                 .as_ref()
@@ -3143,12 +3262,47 @@ impl Show for ProgressImage {
 }
 impl Row for RaySyncUserKey {
     fn header() -> &'static [&'static str] {
-        &["userName", "platform"]
+        &[
+            "userName",
+            "platform",
+            "channel",
+            "version",
+            "id",
+            "zone",
+            "phone",
+            "email",
+            "loginTime",
+            "infoStatus",
+            "accountType",
+            "shareMainCapital",
+            "subDeleteTask",
+            "subDeleteCapital",
+            "useMainBalance",
+            "downloadDisable",
+        ]
     }
     fn cells(&self) -> Vec<String> {
         Vec::from([
             self.user_name.as_ref().map(|v| v.to_string()).unwrap_or_default(),
             self.platform.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.channel.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.version.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.id.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.zone.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.phone.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.email.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self
+                .login_time
+                .as_ref()
+                .map(|v| crate::output::date(*v))
+                .unwrap_or_default(),
+            self.info_status.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.account_type.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.share_main_capital.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.sub_delete_task.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.sub_delete_capital.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.use_main_balance.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.download_disable.as_ref().map(|v| v.to_string()).unwrap_or_default(),
         ])
     }
     const COLUMNS: &'static [usize] = &[];
@@ -3181,10 +3335,13 @@ impl Show for RaysyncTransfer {
 }
 impl Row for TransferServerMsg {
     fn header() -> &'static [&'static str] {
-        &[]
+        &["clientVersion", "protocolVersion"]
     }
     fn cells(&self) -> Vec<String> {
-        Vec::from([])
+        Vec::from([
+            self.client_version.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            self.protocol_version.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+        ])
     }
     const COLUMNS: &'static [usize] = &[];
 }
