@@ -1132,3 +1132,42 @@ fn every_documented_reply_comes_out_of_renderbus_api_whole() {
     }
     assert!(checked >= 50, "only {checked} reply examples checked");
 }
+
+/// `renderbus api`: a body that does not fit the typed request, or an unknown name, is exit 2
+/// naming the JSON path (or the nearest names), and nothing is sent; a write prints the
+/// service's acknowledgement as the document shows it.
+#[test]
+fn api_refuses_what_does_not_fit_before_sending_and_writes_show_their_ack() {
+    let farm = MockFarm::start().unwrap();
+    let f = Some(&farm);
+    let out = renderbus(f, &["api", "getTasklist"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`getTaskList`"));
+    let out = renderbus(
+        f,
+        &["api", "stopTask", "--body", r#"{"taskIds": [1, "x"]}"#],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("$.taskIds[1]"));
+    let out = renderbus(
+        f,
+        &["api", "stopTask", "--body", r#"{"taskIds": [1], "foo": 2}"#],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("$.foo"));
+    assert_eq!(farm.attempts("stopTask"), 0, "nothing was sent");
+    let created = json(&renderbus(
+        f,
+        &["api", "createTask", "--body", r#"{"count": 1}"#],
+    ));
+    let id = created["taskIdList"][0].to_string();
+    let done = json(&renderbus(
+        f,
+        &["task", "set-overtime", &id, "--over-time", "7200"],
+    ));
+    assert_eq!(done["ok"], true);
+    assert_eq!(
+        done["ack"], "SUCCESS",
+        "the v2 document's acknowledgement: {done}"
+    );
+}

@@ -960,7 +960,9 @@ impl crate::Endpoint for SetOverTimeStop {
     const SECRET_RESPONSE: bool = false;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
-    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V2, "\"SUCCESS\""),
+    ];
     type Request = SetOverTimeStopRequest;
     type Response = crate::Ack;
     #[allow(unreachable_patterns)]
@@ -1018,7 +1020,9 @@ impl crate::Endpoint for FullSpeed {
     const SECRET_RESPONSE: bool = false;
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
-    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[
+        (crate::ApiVersion::V2, "\"成功\""),
+    ];
     type Request = FullSpeedRequest;
     type Response = crate::Ack;
     #[allow(unreachable_patterns)]
