@@ -26,13 +26,7 @@ pub fn request_from_json<E: Endpoint>(api: ApiVersion, body: &Value) -> Result<E
         ));
     };
     let mut map = map.clone();
-    for (alias, wire) in E::ALIASES {
-        if !map.contains_key(*wire)
-            && let Some(value) = map.remove(*alias)
-        {
-            map.insert((*wire).to_owned(), value);
-        }
-    }
+    E::unalias(&mut map);
     if let Some((name, only)) = E::LIMITED
         .iter()
         .find(|(name, only)| *only != api && map.contains_key(*name))

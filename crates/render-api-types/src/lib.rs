@@ -112,6 +112,18 @@ pub trait Endpoint: 'static {
     fn path(api: ApiVersion) -> Option<&'static str> {
         Self::PATHS.iter().find(|(v, _)| *v == api).map(|(_, p)| *p)
     }
+
+    /// Moves each parameter a request body carries under another name servers accept
+    /// ([`ALIASES`](Self::ALIASES)) to its own wire name, unless that is there too.
+    fn unalias(body: &mut serde_json::Map<String, serde_json::Value>) {
+        for (alias, wire) in Self::ALIASES {
+            if !body.contains_key(*wire)
+                && let Some(value) = body.remove(*alias)
+            {
+                body.insert((*wire).to_owned(), value);
+            }
+        }
+    }
 }
 
 /// An endpoint that answers a [`Page`] and takes a page number, so all pages can be walked.

@@ -133,13 +133,7 @@ fn decode<E: Endpoint>(api: ApiVersion, body: &[u8]) -> Result<E::Request, Servi
         )
     })?;
     // A parameter sent under another name a client uses is read under its own.
-    for (alias, wire) in E::ALIASES {
-        if !map.contains_key(*wire)
-            && let Some(value) = map.remove(*alias)
-        {
-            map.insert((*wire).to_owned(), value);
-        }
-    }
+    E::unalias(&mut map);
     let missing: Vec<&str> = E::always_sent(api)
         .iter()
         .copied()
