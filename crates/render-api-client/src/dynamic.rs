@@ -80,6 +80,26 @@ pub fn nearest_endpoints(name: &str) -> Vec<&'static str> {
     scored.into_iter().take(3).map(|(_, n)| n).collect()
 }
 
+/// Endpoint `E` with its reply's `data` read as any JSON: the same call on the wire, for tools
+/// that check replies themselves (`renderbus conform`).
+pub struct Untyped<E>(std::marker::PhantomData<fn() -> E>);
+
+impl<E: Endpoint> Endpoint for Untyped<E> {
+    const NAME: &'static str = E::NAME;
+    const PATHS: &'static [(ApiVersion, &'static str)] = E::PATHS;
+    const IDEMPOTENT: bool = E::IDEMPOTENT;
+    const SECRET_RESPONSE: bool = E::SECRET_RESPONSE;
+    const LIMITED: &'static [(&'static str, ApiVersion)] = E::LIMITED;
+    const ALIASES: &'static [(&'static str, &'static str)] = E::ALIASES;
+    const ACK_DATA: &'static [(ApiVersion, &'static str)] = E::ACK_DATA;
+    type Request = E::Request;
+    type Response = Value;
+
+    fn always_sent(api: ApiVersion) -> &'static [&'static str] {
+        E::always_sent(api)
+    }
+}
+
 impl<G: Generation> Client<G> {
     /// Calls the endpoint named `name` (its wire name, `getTaskList`) with `body` read into its
     /// typed request ([`request_from_json`]), and answers its typed response as JSON with the
@@ -98,10 +118,22 @@ impl<G: Generation> Client<G> {
     /// # Ok::<(), render_api_client::Error>(())
     /// ```
     pub fn call_json(&self, name: &str, body: &Value) -> Result<Replied<Value>, Error> {
+        self.by_name(name, body, true)
+    }
+
+    /// Like [`call_json`](Self::call_json), but the reply's `data` is not read into the typed
+    /// response: any JSON is accepted (the value is the `data` as sent), for a caller that checks
+    /// replies itself. The request is still read strictly.
+    pub fn call_json_unchecked(&self, name: &str, body: &Value) -> Result<Replied<Value>, Error> {
+        self.by_name(name, body, false)
+    }
+
+    fn by_name(&self, name: &str, body: &Value, typed: bool) -> Result<Replied<Value>, Error> {
         struct ByName<'a, G: Generation> {
             client: &'a Client<G>,
             name: &'a str,
             body: &'a Value,
+            typed: bool,
             result: Option<Result<Replied<Value>, Error>>,
         }
         impl<G: Generation> EndpointVisitor for ByName<'_, G> {
@@ -109,7 +141,11 @@ impl<G: Generation> Client<G> {
                 if E::NAME != self.name || self.result.is_some() {
                     return;
                 }
-                self.result = Some(self.call::<E>());
+                self.result = Some(if self.typed {
+                    self.call::<E>()
+                } else {
+                    self.call::<Untyped<E>>()
+                });
             }
         }
         impl<G: Generation> ByName<'_, G> {
@@ -138,6 +174,7 @@ impl<G: Generation> Client<G> {
             client: self,
             name,
             body,
+            typed,
             result: None,
         };
         render_api_types::visit_endpoints(&mut visitor);

@@ -698,16 +698,18 @@ impl Waiter {
             }
             Err(e) => return WaitStep::Failed(e),
         }
-        if let Some(timeout) = self.timeout
-            && self.started.elapsed() + self.interval > timeout
-        {
-            return WaitStep::Failed(Error::WaitTimeout {
-                task_id,
-                after: self.started.elapsed(),
-                last_status: self.last_status.take(),
-            });
+        // The last poll is at the deadline itself: a wait of N seconds looks until N seconds.
+        match self.timeout {
+            Some(timeout) => match timeout.checked_sub(self.started.elapsed()) {
+                Some(left) if !left.is_zero() => WaitStep::Poll(self.interval.min(left)),
+                _ => WaitStep::Failed(Error::WaitTimeout {
+                    task_id,
+                    after: self.started.elapsed(),
+                    last_status: self.last_status.take(),
+                }),
+            },
+            None => WaitStep::Poll(self.interval),
         }
-        WaitStep::Poll(self.interval)
     }
 }
 

@@ -14,6 +14,7 @@ use render_api_client::{ApiVersion, Settings};
 use toml_edit::{DocumentMut, Item, Table, value};
 
 use crate::Failure;
+use crate::exit::Exit;
 
 /// What was written.
 pub struct Written {
@@ -26,7 +27,7 @@ pub struct Written {
 /// Asks for the profile's values and writes them.
 pub fn run(profile: &str) -> Result<Written, Failure> {
     let path = render_api_client::config_path().ok_or_else(|| Failure {
-        code: 5,
+        code: Exit::Config,
         message: "no place for the config file: set RENDERBUS_CONFIG, XDG_CONFIG_HOME or HOME"
             .into(),
     })?;
@@ -36,7 +37,7 @@ pub fn run(profile: &str) -> Result<Written, Failure> {
         Err(e) => return Err(config_error(&path, e)),
     };
     let mut doc: DocumentMut = text.parse().map_err(|e| Failure {
-        code: 5,
+        code: Exit::Config,
         message: format!("{}: {e}", path.display()),
     })?;
     // What the profile holds now (an absent profile is empty).
@@ -112,14 +113,14 @@ pub fn run(profile: &str) -> Result<Written, Failure> {
 
 fn usage(message: &str) -> Failure {
     Failure {
-        code: 2,
+        code: Exit::Usage,
         message: message.to_owned(),
     }
 }
 
 fn config_error(path: &Path, e: std::io::Error) -> Failure {
     Failure {
-        code: 5,
+        code: Exit::Config,
         message: format!("{}: {e}", path.display()),
     }
 }
@@ -195,7 +196,7 @@ impl Asker {
         };
         if self.terminal {
             let typed = rpassword::prompt_password(prompt).map_err(|e| Failure {
-                code: 1,
+                code: Exit::Failure,
                 message: format!("cannot read the key from the terminal: {e}"),
             })?;
             return Ok(Some(typed.trim().to_owned()).filter(|k| !k.is_empty()));
@@ -207,7 +208,7 @@ impl Asker {
     fn read(&mut self) -> Result<Option<String>, Failure> {
         let mut line = String::new();
         self.stdin.read_line(&mut line).map_err(|e| Failure {
-            code: 1,
+            code: Exit::Failure,
             message: format!("cannot read stdin: {e}"),
         })?;
         let line = line.trim();

@@ -3,7 +3,7 @@
 //! unknown fields, codes an enum does not know, missing required fields, wrong types, nulls
 //! where the spec says non-null, and service codes other than success.
 //!
-//! It calls through the typed client by wire name (`Client::call_json`), which signs, sends
+//! It calls through the typed client by wire name (`Client::call_json_unchecked`), which signs, sends
 //! and reads like every other call, and keeps each reply as received: the strict walk is over
 //! those bytes, while the client itself reads leniently by design.
 
@@ -264,8 +264,8 @@ impl Run<'_> {
     /// One call by wire name through the client: signed, sent and read like every other.
     fn send(&self, name: &str, body: &Value) -> Result<Replied<Value>, Error> {
         match self.client {
-            Clients::V1(c) => c.call_json(name, body),
-            Clients::V2(c) => c.call_json(name, body),
+            Clients::V1(c) => c.call_json_unchecked(name, body),
+            Clients::V2(c) => c.call_json_unchecked(name, body),
         }
     }
 

@@ -27,7 +27,7 @@ pub fn farm(speed: f64) -> std::io::Result<MockFarm> {
 /// Waits for the task and says how it ended.
 fn watch(client: &Client, id: i64, interval: Duration, show_bar: bool) -> Result<(), Error> {
     let task = wait(client, id, interval, None, show_bar)?;
-    println!(
+    outln!(
         "task {id} ended {} ({} done, {} failed)",
         task.task_status,
         task.done_frames.unwrap_or(0),
@@ -37,7 +37,7 @@ fn watch(client: &Client, id: i64, interval: Duration, show_bar: bool) -> Result
 }
 
 fn step(title: &str) {
-    println!("\n== {title}");
+    outln!("\n== {title}");
 }
 
 /// Runs the demo against `client` (pointed at an embedded farm).
@@ -48,14 +48,14 @@ pub fn run(
     show_bar: bool,
 ) -> Result<(), Error> {
     step("platforms of the China zone (queryPlatforms)");
-    println!(
+    outln!(
         "{}",
         Output::new(&client.query_platforms(Zone::China).send()?).render(format)
     );
 
     step("the account (queryUserProfile)");
     let profile = client.query_user_profile().send()?;
-    println!(
+    outln!(
         "user {} ({}), coupon balance {}",
         profile.user_name,
         profile.user_id,
@@ -65,19 +65,19 @@ pub fn run(
     step("create a task (createTask) and submit it (submitTask)");
     let created = client.create_task(1).send()?;
     let id = created.task_id_list[0];
-    println!(
+    outln!(
         "created task {id} ({})",
         created.alias_task_id_list.join(", ")
     );
     client.submit_task(id).send()?;
-    println!("submitted task {id}: it is analysed, then rendered");
+    outln!("submitted task {id}: it is analysed, then rendered");
 
     step(&format!("wait for task {id} (queryTaskInfo, polled)"));
     watch(client, id, interval, show_bar)?;
 
     step("its frames (queryTaskFrames)");
     let frames = client.query_task_frames(id).page_size(50).send()?;
-    println!("{}", Output::new(&frames).render(format));
+    outln!("{}", Output::new(&frames).render(format));
 
     let failed: Vec<&FrameInfo> = frames
         .items
@@ -94,7 +94,7 @@ pub fn run(
     }
 
     step("frame totals over the account (queryAllFrameStats)");
-    println!(
+    outln!(
         "{}",
         Output::new(&client.query_all_frame_stats().send()?).render(format)
     );

@@ -3,6 +3,56 @@
 
 use std::io::Read;
 
+use render_api_client::types::{CodedEnum, parse_enum};
+
+/// The value parser of an enum argument: its names and numeric codes are accepted (as
+/// [`parse_enum`] reads them), and its known names are offered by shell completion.
+pub fn enum_parser<T: CodedEnum + Send + Sync>() -> EnumParser<T> {
+    EnumParser(std::marker::PhantomData)
+}
+
+/// See [`enum_parser`].
+#[derive(Debug)]
+pub struct EnumParser<T>(std::marker::PhantomData<fn() -> T>);
+
+impl<T> Clone for EnumParser<T> {
+    fn clone(&self) -> Self {
+        EnumParser(std::marker::PhantomData)
+    }
+}
+
+impl<T: CodedEnum + Send + Sync> clap::builder::TypedValueParser for EnumParser<T> {
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<T, clap::Error> {
+        let text = value.to_string_lossy();
+        parse_enum::<T>(&text).map_err(|e| {
+            let flag = arg.map_or_else(|| "the argument".to_owned(), |a| format!("'{a}'"));
+            clap::Error::raw(
+                clap::error::ErrorKind::ValueValidation,
+                format!("invalid value '{text}' for {flag}: {e}\n"),
+            )
+            .with_cmd(cmd)
+        })
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            T::KNOWN
+                .iter()
+                .filter_map(CodedEnum::name)
+                .map(clap::builder::PossibleValue::new),
+        ))
+    }
+}
+
 /// A JSON argument's text: `-` reads stdin, `@PATH` reads the file, anything else is the text
 /// itself; in every case it must parse as JSON, and the error says where it does not.
 pub fn json_text(arg: &str) -> Result<String, String> {

@@ -1,9 +1,25 @@
 //! `renderbus`: the Renderbus / Fox Renderfarm API from the terminal.
 
+/// `println!` for what a command prints: a reader that stopped reading (`renderbus … | head`)
+/// ends the program quietly with success, as `ls | head` does, instead of a panic.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::write_out(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// `print!` for what a command prints; see [`outln`].
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::write_out(format_args!($($arg)*))
+    };
+}
+
 mod configure;
 mod conform;
 #[cfg(feature = "mock")]
 mod demo;
+mod exit;
 #[rustfmt::skip]
 #[allow(missing_docs)]
 mod generated;
@@ -21,21 +37,8 @@ use render_api_client::types::TaskStatus;
 use render_api_client::{ApiVersion, Client, Credentials, Error, Outcome, RetryPolicy, V1, V2};
 use render_sign::{HeaderSet, Nonce, Request as SignRequest};
 
+use crate::exit::{Exit, Scope};
 use crate::output::{Format, Output};
-
-const EXIT_CODES: &str = "\
-Exit codes:
-  0  success
-  1  an unexpected failure
-  2  a usage error (unknown command, bad argument)
-  3  the service answered with an error code
-  4  the service could not be reached, or did not answer in time
-  5  configuration is missing (credentials, host)
-  6  `task wait`: the task finished with failed or stopped frames
-  7  `conform`: the server's replies disagree with the spec
-  8  `task wait`: the task was stopped (startTask resumes it)
-  9  `task wait`: the task was abandoned or failed
-  10 `task wait`: --wait-timeout ran out before the task ended";
 
 /// The Renderbus / Fox Renderfarm API from the terminal.
 ///
@@ -44,14 +47,14 @@ Exit codes:
 /// platform; `renderbus configure` writes one). `--mock` runs any command against a fresh
 /// embedded farm instead.
 #[derive(Parser, Debug)]
-#[command(name = "renderbus", version, after_help = EXIT_CODES)]
+#[command(name = "renderbus", version, after_help = Exit::table(None))]
 struct Cli {
     /// The service: a bare host means https (task.renderbus.com, task.foxrenderfarm.com);
     /// a URL such as http://127.0.0.1:8080 is taken as given.
     #[arg(long, global = true, env = "RENDERBUS_HOST")]
     host: Option<String>,
     /// The render platform number sent with every call (see `renderbus platform list`).
-    #[arg(long, global = true, env = "RENDERBUS_PLATFORM")]
+    #[arg(long, global = true, env = "RENDERBUS_PLATFORM", value_parser = platform_number)]
     platform: Option<String>,
     /// The access id.
     #[arg(long, global = true, env = "RENDERBUS_ACCESS_ID")]
@@ -72,7 +75,7 @@ struct Cli {
     #[arg(long, global = true, env = "RENDERBUS_PROFILE")]
     profile: Option<String>,
     /// Seconds one call may take, retries and their waits included.
-    #[arg(long, global = true, default_value_t = 30)]
+    #[arg(long, global = true, default_value_t = 30, value_parser = positive_seconds)]
     timeout: u64,
     /// How often a read is retried after a transient failure (writes are never retried).
     #[arg(long, global = true, default_value_t = 2)]
@@ -164,6 +167,7 @@ enum Top {
     /// Check a server speaking this API against the spec: a stateful run through every
     /// endpoint (reads only with --read-only), each reply checked strictly; exit 0 only when
     /// clean.
+    #[command(after_help = Exit::table(Some(Scope::Conform)))]
     Conform(ConformArgs),
     /// Write a profile of the config file, asking for each value (the key without echo; from
     /// stdin, one answer a line, when it is not a terminal). `--profile` chooses which.
@@ -196,6 +200,7 @@ enum TaskCli {
     #[command(flatten)]
     Api(TaskCommand),
     /// Watch a task until it ends, with a progress bar of its frames (Ctrl-C leaves the task alone).
+    #[command(after_help = Exit::table(Some(Scope::Wait)))]
     Wait(WaitArgs),
     /// One task, looked up by its id (`task info` answers a page of several).
     Get(GetArgs),
@@ -305,18 +310,22 @@ struct DemoArgs {
 
 /// A failure, with the exit code it maps to.
 struct Failure {
-    code: u8,
+    code: Exit,
     message: String,
 }
 
 impl From<Error> for Failure {
     fn from(e: Error) -> Self {
         let code = match &e {
-            Error::Api { .. } => 3,
-            Error::Http { .. } | Error::Transport { .. } | Error::Timeout { .. } => 4,
-            Error::Config(_) => 5,
-            Error::Unsupported { .. } | Error::UnknownEndpoint { .. } | Error::Request { .. } => 2,
-            _ => 1,
+            Error::Api { .. } => Exit::Service,
+            Error::Http { .. } | Error::Transport { .. } | Error::Timeout { .. } => {
+                Exit::Unreachable
+            }
+            Error::Config(_) => Exit::Config,
+            Error::Unsupported { .. } | Error::UnknownEndpoint { .. } | Error::Request { .. } => {
+                Exit::Usage
+            }
+            _ => Exit::Failure,
         };
         Failure {
             code,
@@ -329,11 +338,46 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing(&cli);
     match run(cli) {
-        Ok(code) => ExitCode::from(code),
+        Ok(code) => ExitCode::from(code.code()),
         Err(f) => {
             eprintln!("error: {}", f.message);
-            ExitCode::from(f.code)
+            ExitCode::from(f.code.code())
         }
+    }
+}
+
+/// A number of seconds that is at least 1.
+fn positive_seconds(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(0) => Err("a call needs at least 1 second".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("`{text}` is not a whole number of seconds")),
+    }
+}
+
+/// A platform number: digits only (`2`), as the `platform` header carries it.
+fn platform_number(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(text.to_owned())
+    } else {
+        Err(format!(
+            "`{text}` is not a platform number: give digits, such as 2 (see `renderbus platform list`)"
+        ))
+    }
+}
+
+/// Writes to stdout; a closed pipe ends the program with success (the reader has what it
+/// wanted), any other failure to write with exit 1.
+fn write_out(args: std::fmt::Arguments<'_>) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(args).and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write the output: {e}");
+        std::process::exit(1);
     }
 }
 
@@ -397,8 +441,8 @@ fn build_client(cli: &Cli, resolved: Resolved) -> Result<Clients, Failure> {
         .host(resolved.host)
         .platform(resolved.platform)
         .credentials(resolved.credentials)
-        .timeout(Duration::from_secs(cli.timeout.max(1)))
-        .call_timeout(Duration::from_secs(cli.timeout.max(1)))
+        .timeout(Duration::from_secs(cli.timeout))
+        .call_timeout(Duration::from_secs(cli.timeout))
         .retry(RetryPolicy {
             max_attempts: cli.retries.saturating_add(1),
             ..RetryPolicy::default()
@@ -409,7 +453,7 @@ fn build_client(cli: &Cli, resolved: Resolved) -> Result<Clients, Failure> {
     })
 }
 
-fn run(cli: Cli) -> Result<u8, Failure> {
+fn run(cli: Cli) -> Result<Exit, Failure> {
     let format = cli.output.unwrap_or(if std::io::stdout().is_terminal() {
         Format::Table
     } else {
@@ -421,7 +465,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Top::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(*shell, &mut command, "renderbus", &mut std::io::stdout());
-            return Ok(0);
+            return Ok(Exit::Success);
         }
         Top::Man { dir } => return man(dir.as_deref()),
         Top::Configure => {
@@ -439,8 +483,8 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 }),
                 None,
             );
-            println!("{}", done.render(format));
-            return Ok(0);
+            outln!("{}", done.render(format));
+            return Ok(Exit::Success);
         }
         _ => {}
     }
@@ -462,17 +506,17 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 fail_frames: args.fail_frames.clone(),
             };
             render_api_mock::serve::serve(options).map_err(|e| Failure {
-                code: 1,
+                code: Exit::Failure,
                 message: format!("cannot start the farm on port {}: {e}", args.port),
             })?;
-            return Ok(0);
+            return Ok(Exit::Success);
         }
         Top::Demo(args) => {
             let farm = demo::farm(args.speed).map_err(|e| Failure {
-                code: 1,
+                code: Exit::Failure,
                 message: format!("cannot start the embedded farm: {e}"),
             })?;
-            println!(
+            outln!(
                 "embedded farm at {} (the test farm's own credentials)",
                 farm.url()
             );
@@ -490,7 +534,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 unreachable!("built for API 2")
             };
             demo::run(&client, Duration::from_millis(250), format, show_bar)?;
-            return Ok(0);
+            return Ok(Exit::Success);
         }
         _ => {}
     }
@@ -499,7 +543,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
     #[cfg(feature = "mock")]
     let embedded = if cli.mock {
         Some(demo::farm(40.0).map_err(|e| Failure {
-            code: 1,
+            code: Exit::Failure,
             message: format!("cannot start the embedded farm: {e}"),
         })?)
     } else {
@@ -522,7 +566,10 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         return sign(args, resolved);
     }
     if let Top::Conform(args) = &cli.command {
-        let spec = conform::spec().map_err(|message| Failure { code: 1, message })?;
+        let spec = conform::spec().map_err(|message| Failure {
+            code: Exit::Failure,
+            message,
+        })?;
         let options = conform::Options {
             api: resolved.api,
             read_only: args.read_only,
@@ -532,17 +579,23 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             resolved.host.clone_from(url);
         }
         let client = build_client(&cli, resolved)?;
-        let report = conform::run(&spec, &client, &options)
-            .map_err(|message| Failure { code: 2, message })?;
+        let report = conform::run(&spec, &client, &options).map_err(|message| Failure {
+            code: Exit::Usage,
+            message,
+        })?;
         match format {
-            Format::Json => println!(
+            Format::Json => outln!(
                 "{}",
                 serde_json::to_string_pretty(&report).unwrap_or_default()
             ),
-            Format::Yaml => print!("{}", serde_yaml::to_string(&report).unwrap_or_default()),
-            Format::Table => print!("{}", report.text()),
+            Format::Yaml => out!("{}", serde_yaml::to_string(&report).unwrap_or_default()),
+            Format::Table => out!("{}", report.text()),
         }
-        return Ok(if report.clean() { 0 } else { 7 });
+        return Ok(if report.clean() {
+            Exit::Success
+        } else {
+            Exit::Disagrees
+        });
     }
     let client = build_client(&cli, resolved)?;
     if let Top::Api(args) = &cli.command {
@@ -564,7 +617,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 Ok(task) => task,
                 Err(e @ Error::WaitTimeout { .. }) => {
                     return Err(Failure {
-                        code: 10,
+                        code: Exit::WaitTimeout,
                         message: e.to_string(),
                     });
                 }
@@ -583,7 +636,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                     task.failed_frames.unwrap_or(0)
                 );
             }
-            println!("{}", Output::new(&task).render(format));
+            outln!("{}", Output::new(&task).render(format));
             return Ok(wait::exit_code(outcome));
         }
         Top::Task {
@@ -615,14 +668,14 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         #[cfg(feature = "mock")]
         Top::Mock { .. } | Top::Demo(_) => unreachable!("handled above"),
     };
-    println!("{}", output.render(format));
-    Ok(0)
+    outln!("{}", output.render(format));
+    Ok(Exit::Success)
 }
 
 /// `renderbus api NAME --body JSON [--raw]`.
-fn api(client: &Clients, args: &ApiArgs, format: Format) -> Result<u8, Failure> {
+fn api(client: &Clients, args: &ApiArgs, format: Format) -> Result<Exit, Failure> {
     let body: serde_json::Value = serde_json::from_str(&args.body).map_err(|e| Failure {
-        code: 2,
+        code: Exit::Usage,
         message: format!("--body is not JSON: {e}"),
     })?;
     let replied = match client {
@@ -630,25 +683,19 @@ fn api(client: &Clients, args: &ApiArgs, format: Format) -> Result<u8, Failure> 
         Clients::V2(c) => c.call_json(&args.name, &body)?,
     };
     if args.raw {
-        use std::io::Write as _;
-        let mut out = std::io::stdout().lock();
-        out.write_all(&replied.reply.body)
-            .and_then(|()| out.write_all(b"\n"))
-            .map_err(|e| Failure {
-                code: 1,
-                message: format!("cannot write the reply: {e}"),
-            })?;
-        return Ok(0);
+        // The bytes as received; they are JSON text, so lossless as UTF-8.
+        outln!("{}", String::from_utf8_lossy(&replied.reply.body));
+        return Ok(Exit::Success);
     }
-    println!("{}", Output::data(replied.reply.data()).render(format));
-    Ok(0)
+    outln!("{}", Output::data(replied.reply.data()).render(format));
+    Ok(Exit::Success)
 }
 
 /// The man page on stdout, or every command's page written into `dir`.
-fn man(dir: Option<&std::path::Path>) -> Result<u8, Failure> {
+fn man(dir: Option<&std::path::Path>) -> Result<Exit, Failure> {
     let command = <Cli as clap::CommandFactory>::command();
     let failed = |e: std::io::Error| Failure {
-        code: 1,
+        code: Exit::Failure,
         message: match dir {
             Some(d) => format!("cannot write the man pages into {}: {e}", d.display()),
             None => format!("cannot write the man page: {e}"),
@@ -663,7 +710,7 @@ fn man(dir: Option<&std::path::Path>) -> Result<u8, Failure> {
             .render(&mut std::io::stdout())
             .map_err(failed)?,
     }
-    Ok(0)
+    Ok(Exit::Success)
 }
 
 fn status_meaning(status: TaskStatus) -> &'static str {
@@ -673,9 +720,9 @@ fn status_meaning(status: TaskStatus) -> &'static str {
         .unwrap_or("a state this SDK does not know")
 }
 
-fn sign(args: &SignArgs, resolved: Resolved) -> Result<u8, Failure> {
+fn sign(args: &SignArgs, resolved: Resolved) -> Result<Exit, Failure> {
     let body: serde_json::Value = serde_json::from_str(&args.body).map_err(|e| Failure {
-        code: 2,
+        code: Exit::Usage,
         message: format!("--body is not JSON: {e}"),
     })?;
     // The host exactly as the client sends (and signs) it.
@@ -692,7 +739,7 @@ fn sign(args: &SignArgs, resolved: Resolved) -> Result<u8, Failure> {
     let nonce = match args.nonce {
         Some(n) => Nonce::from(n),
         None => Nonce::random().map_err(|e| Failure {
-            code: 1,
+            code: Exit::Failure,
             message: e.to_string(),
         })?,
     };
@@ -706,20 +753,20 @@ fn sign(args: &SignArgs, resolved: Resolved) -> Result<u8, Failure> {
     resolved.api.header().clone_into(&mut headers.version);
     let request = SignRequest::new(client.host(), &args.path, &headers, &body);
     let fail = |e: render_sign::SignError| Failure {
-        code: 2,
+        code: Exit::Usage,
         message: e.to_string(),
     };
     let signed = request.sign(&resolved.credentials).map_err(fail)?;
-    println!(
+    outln!(
         "string to sign: {}",
         request.string_to_sign().map_err(fail)?
     );
-    println!("signature:      {}", signed.signature().as_str());
-    println!("headers:");
+    outln!("signature:      {}", signed.signature().as_str());
+    outln!("headers:");
     for (name, value) in signed.iter() {
-        println!("  {name}: {value}");
+        outln!("  {name}: {value}");
     }
-    Ok(0)
+    Ok(Exit::Success)
 }
 
 #[cfg(test)]

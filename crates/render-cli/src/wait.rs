@@ -6,14 +6,16 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use render_api_client::types::{Generation, TaskInfo};
 use render_api_client::{Client, Error, Outcome, WaitOptions};
 
+use crate::exit::Exit;
+
 /// The exit code of each way a wait ends (`renderbus --help` lists them).
-pub fn exit_code(outcome: Outcome) -> u8 {
+pub fn exit_code(outcome: Outcome) -> Exit {
     match outcome {
-        Outcome::Finished => 0,
-        Outcome::FinishedWithFailures => 6,
-        Outcome::Stopped => 8,
+        Outcome::Finished => Exit::Success,
+        Outcome::FinishedWithFailures => Exit::FinishedWithFailures,
+        Outcome::Stopped => Exit::Stopped,
         // An outcome a later version adds counts as a failure until it has its own code.
-        _ => 9,
+        _ => Exit::Abandoned,
     }
 }
 

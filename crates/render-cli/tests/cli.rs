@@ -734,7 +734,12 @@ fn completions_and_man_pages_cover_the_generated_commands() {
     let out = renderbus(None, &["man", "--dir", dir.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
     let list = std::fs::read_to_string(dir.join("renderbus-task-list.1")).unwrap();
-    assert!(list.contains("status\\-list"), "{list}");
+    assert!(list.contains("\\-\\-status"), "{list}");
+    let wait = std::fs::read_to_string(dir.join("renderbus-task-wait.1")).unwrap();
+    assert!(
+        wait.contains("10 \\-\\-wait\\-timeout ran out"),
+        "task wait's own exit codes: {wait}"
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -1170,4 +1175,63 @@ fn api_refuses_what_does_not_fit_before_sending_and_writes_show_their_ack() {
         done["ack"], "SUCCESS",
         "the v2 document's acknowledgement: {done}"
     );
+}
+
+/// New users' rough edges (#24): values checked where they are read, with the flag's own name;
+/// completions that offer an enum's names; `task wait`'s own exit codes in its help; a reader
+/// that stops reading ends the program quietly.
+#[test]
+fn values_are_checked_with_their_own_flag_and_help_tells_each_command_its_exit_codes() {
+    let farm = MockFarm::start().unwrap();
+    let f = Some(&farm);
+    let stderr = |out: &Output| String::from_utf8_lossy(&out.stderr).into_owned();
+    let out = renderbus(f, &["--timeout", "0", "task", "list"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--timeout") && stderr(&out).contains("at least 1 second"));
+    let out = renderbus(f, &["--platform", "abc", "task", "list"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("'abc' for '--platform"),
+        "{}",
+        stderr(&out)
+    );
+    let out = renderbus(f, &["task", "list", "--status", "renderin"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("'--status"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("status-list"), "{}", stderr(&out));
+    assert_eq!(farm.attempts("getTaskList"), 0, "nothing was sent");
+    // The wire's name still works, and numeric codes too.
+    let out = renderbus(f, &["task", "list", "--status-list", "rendering,5"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let bash = renderbus(None, &["completions", "bash"]);
+    let script = String::from_utf8_lossy(&bash.stdout);
+    assert!(
+        script.contains("waiting rendering pre-rendering"),
+        "--status completes to names"
+    );
+
+    let help = renderbus(None, &["task", "wait", "--help"]);
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(help.contains("10 --wait-timeout ran out"), "{help}");
+    assert!(help.contains("6  the task finished with failed"), "{help}");
+}
+
+#[test]
+fn a_reader_that_stops_reading_ends_the_program_quietly() {
+    use std::io::Read as _;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_renderbus"))
+        .args(["--mock", "demo", "-o", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The pipe is closed here, as `| head -c 16` closes it.
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
 }

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use heck::{ToKebabCase, ToPascalCase};
+use heck::{ToKebabCase, ToPascalCase, ToShoutySnakeCase};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use render_spec::{Endpoint, Model, Param, Presence, Spec, Type};
@@ -107,9 +107,15 @@ fn gen_args(spec: &Spec, ep: &Endpoint, name: &Ident) -> TokenStream {
                 ));
             }
         } else {
-            attrs.push(quote!(long = #long));
-            if let Some(singular) = p.wire.strip_suffix("List").map(ToKebabCase::to_kebab_case) {
-                attrs.push(quote!(visible_alias = #singular));
+            // A list flag goes by its singular (`--status`, what users type), with the wire's
+            // name as an alias, so a message names the flag as it is usually written.
+            match p.wire.strip_suffix("List").map(ToKebabCase::to_kebab_case) {
+                Some(singular) => {
+                    let value = singular.to_shouty_snake_case();
+                    attrs
+                        .push(quote!(long = #singular, visible_alias = #long, value_name = #value));
+                }
+                None => attrs.push(quote!(long = #long)),
             }
             if is_list {
                 // A flag list may be empty (`pluginIds: []` is a valid render environment).
@@ -128,6 +134,14 @@ fn gen_args(spec: &Spec, ep: &Endpoint, name: &Ident) -> TokenStream {
                 };
                 attrs.push(quote!(default_value = #text));
             }
+        }
+        // An enum's names complete in the shell; its help lists them already.
+        if let Some(Type::Enum(e)) = Some(p.ty.list_item().unwrap_or(&p.ty)) {
+            let e = ident(e.name());
+            attrs.push(quote!(
+                value_parser = crate::input::enum_parser::<#e>(),
+                hide_possible_values = true
+            ));
         }
         // Required in every generation: clap requires it. Otherwise it is checked against the
         // generation chosen at run time.

@@ -474,6 +474,16 @@ fn wait_for_task_rides_out_outages_and_keeps_its_timeout() {
     assert!(matches!(err, Error::WaitTimeout { .. }), "{err:?}");
     assert!(err.to_string().contains("(it is analyse)"), "{err}");
     assert!(started.elapsed() < Duration::from_secs(3));
+    // It looks once more at its deadline: polls at 0, 0.5 and 1 s.
+    assert_eq!(still.attempts("queryTaskInfo"), 3, "a poll at the deadline too");
+    // An interval longer than the timeout: a poll at once, then one at the deadline.
+    let options = WaitOptions {
+        interval: Duration::from_secs(5),
+        timeout: Some(Duration::from_millis(600)),
+    };
+    let err = client.waited(id, &options, |_| {}).unwrap_err();
+    assert!(matches!(err, Error::WaitTimeout { .. }), "{err:?}");
+    assert_eq!(still.attempts("queryTaskInfo"), 5, "two more polls, not one");
 }
 
 /// `task(id)` answers the task itself, not a page; a task that is not there is a typed

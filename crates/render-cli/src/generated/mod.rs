@@ -63,7 +63,11 @@ impl EnvCommand {
 #[derive(clap::Args, Debug)]
 pub struct AddRenderEnvArgs {
     /// Software (SoftVersion.cgId) (渲染软件 ID (SoftVersion.cgId)) [values: maya, max, lightwave, arnold, houdini, cinema4d, softimage, blender, vray-standalone, mental-ray-standalone, sketchup, vue, keyshot, clarisse, octane-render, nuke, katana, unreal-engine, or a numeric code]
-    #[arg(long = "cg-id")]
+    #[arg(
+        long = "cg-id",
+        value_parser = crate::input::enum_parser::<Software>(),
+        hide_possible_values = true
+    )]
     pub cg_id: Software,
     /// Software name (SoftVersion.cgName) (渲染软件名称 (SoftVersion.cgName))
     #[arg(long = "cg-name")]
@@ -78,7 +82,11 @@ pub struct AddRenderEnvArgs {
     #[arg(long = "edit-name")]
     pub edit_name: String,
     /// Operating system (渲染系统 0 linux, 1 windows) [values: linux, windows, or a numeric code]
-    #[arg(long = "render-system")]
+    #[arg(
+        long = "render-system",
+        value_parser = crate::input::enum_parser::<RenderSystem>(),
+        hide_possible_values = true
+    )]
     pub render_system: RenderSystem,
     /// Plugins (PluginVersion.pluginId) (渲染插件集合 (PluginVersion.pluginId)) [several: comma- or space-separated]
     #[arg(long = "plugin-ids", value_delimiter = ',', num_args = 0..)]
@@ -139,7 +147,11 @@ impl AddRenderEnvArgs {
 #[derive(clap::Args, Debug)]
 pub struct UpdateRenderEnvArgs {
     /// Software (SoftVersion.cgId) (渲染软件 ID (SoftVersion.cgId)) [values: maya, max, lightwave, arnold, houdini, cinema4d, softimage, blender, vray-standalone, mental-ray-standalone, sketchup, vue, keyshot, clarisse, octane-render, nuke, katana, unreal-engine, or a numeric code]
-    #[arg(long = "cg-id")]
+    #[arg(
+        long = "cg-id",
+        value_parser = crate::input::enum_parser::<Software>(),
+        hide_possible_values = true
+    )]
     pub cg_id: Software,
     /// Software name (SoftVersion.cgName) (渲染软件名称 (SoftVersion.cgName))
     #[arg(long = "cg-name")]
@@ -154,7 +166,11 @@ pub struct UpdateRenderEnvArgs {
     #[arg(long = "edit-name")]
     pub edit_name: String,
     /// Operating system (渲染系统 0 linux, 1 windows) [values: linux, windows, or a numeric code]
-    #[arg(long = "render-system")]
+    #[arg(
+        long = "render-system",
+        value_parser = crate::input::enum_parser::<RenderSystem>(),
+        hide_possible_values = true
+    )]
     pub render_system: RenderSystem,
     /// Plugins (PluginVersion.pluginId) (渲染插件集合 (PluginVersion.pluginId)) [several: comma- or space-separated]
     #[arg(long = "plugin-ids", value_delimiter = ',', num_args = 0..)]
@@ -295,13 +311,27 @@ impl SetDefaultRenderEnvArgs {
 #[derive(clap::Args, Debug)]
 pub struct GetRenderEnvArgs {
     /// The software (渲染软件 ID) [required in API 1.0.0] [values: maya, max, lightwave, arnold, houdini, cinema4d, softimage, blender, vray-standalone, mental-ray-standalone, sketchup, vue, keyshot, clarisse, octane-render, nuke, katana, unreal-engine, or a numeric code]
-    #[arg(long = "cg-id")]
+    #[arg(
+        long = "cg-id",
+        value_parser = crate::input::enum_parser::<Software>(),
+        hide_possible_values = true
+    )]
     pub cg_id: Option<Software>,
     /// Several software at once (渲染软件 ID 集合) [API 2.0.0 only] [values: maya, max, lightwave, arnold, houdini, cinema4d, softimage, blender, vray-standalone, mental-ray-standalone, sketchup, vue, keyshot, clarisse, octane-render, nuke, katana, unreal-engine, or a numeric code] [several: comma- or space-separated]
-    #[arg(long = "cg-ids", value_delimiter = ',', num_args = 0..)]
+    #[arg(
+        long = "cg-ids",
+        value_delimiter = ',',
+        num_args = 0..,
+        value_parser = crate::input::enum_parser::<Software>(),
+        hide_possible_values = true
+    )]
     pub cg_ids: Vec<Software>,
     /// Only environments of this operating system (操作系统 0 linux, 1 windows) [API 2.0.0 only] [values: linux, windows, or a numeric code]
-    #[arg(long = "os-name")]
+    #[arg(
+        long = "os-name",
+        value_parser = crate::input::enum_parser::<RenderSystem>(),
+        hide_possible_values = true
+    )]
     pub os_name: Option<RenderSystem>,
 }
 impl GetRenderEnvArgs {
@@ -379,7 +409,11 @@ pub struct QueryErrorDetailArgs {
     #[arg(long = "codes", value_delimiter = ',', num_args = 0..)]
     pub codes: Vec<String>,
     /// Language of the answer (Chinese by default) (非必须,语言 0:中文(默认) 1:英文) [values: chinese, english, or a numeric code]
-    #[arg(long = "language")]
+    #[arg(
+        long = "language",
+        value_parser = crate::input::enum_parser::<Language>(),
+        hide_possible_values = true
+    )]
     pub language: Option<Language>,
 }
 impl QueryErrorDetailArgs {
@@ -573,7 +607,13 @@ pub struct RestartFailedFramesArgs {
     )]
     pub task_ids: Vec<i64>,
     /// Only frames in these states (rayvision-api 3.0.4.3 query.py:221) (帧状态) [API 2.0.0 only] [values: waiting, running, stopped, done, failed, waiting-preprocess, waiting-photon-frame, waiting-priority, waiting-photon-job, waiting-simulation, timed-out, secondary-waiting, or a numeric code] [several: comma- or space-separated]
-    #[arg(long = "status", value_delimiter = ',', num_args = 0..)]
+    #[arg(
+        long = "status",
+        value_delimiter = ',',
+        num_args = 0..,
+        value_parser = crate::input::enum_parser::<FrameStatus>(),
+        hide_possible_values = true
+    )]
     pub status: Vec<FrameStatus>,
 }
 impl RestartFailedFramesArgs {
@@ -621,13 +661,23 @@ pub struct RestartFrameArgs {
     #[arg(value_name = "task-id")]
     pub task_id: i64,
     /// All frames, or only those in `ids` (是否全部重提 1 全部重提, 0 指定帧重提) [values: listed, all, or a numeric code]
-    #[arg(long = "select-all")]
+    #[arg(
+        long = "select-all",
+        value_parser = crate::input::enum_parser::<FrameSelection>(),
+        hide_possible_values = true
+    )]
     pub select_all: FrameSelection,
     /// Frame ids (FrameInfo.id), used when selectAll is Listed (帧 ID 集合 selectAll 为 0 时生效) [several: comma- or space-separated]
     #[arg(long = "ids", value_delimiter = ',', num_args = 0..)]
     pub ids: Vec<i64>,
     /// Only frames in these states (with selectAll All) (帧状态) [API 2.0.0 only] [values: waiting, running, stopped, done, failed, waiting-preprocess, waiting-photon-frame, waiting-priority, waiting-photon-job, waiting-simulation, timed-out, secondary-waiting, or a numeric code] [several: comma- or space-separated]
-    #[arg(long = "status", value_delimiter = ',', num_args = 0..)]
+    #[arg(
+        long = "status",
+        value_delimiter = ',',
+        num_args = 0..,
+        value_parser = crate::input::enum_parser::<FrameStatus>(),
+        hide_possible_values = true
+    )]
     pub status: Vec<FrameStatus>,
 }
 impl RestartFrameArgs {
@@ -673,7 +723,11 @@ pub struct LoadingFrameThumbnailArgs {
     #[arg(value_name = "id")]
     pub id: i64,
     /// Frame status; only Done frames have thumbnails (帧状态 (只有完成帧有缩略图)) [values: waiting, running, stopped, done, failed, waiting-preprocess, waiting-photon-frame, waiting-priority, waiting-photon-job, waiting-simulation, timed-out, secondary-waiting, or a numeric code]
-    #[arg(long = "frame-status")]
+    #[arg(
+        long = "frame-status",
+        value_parser = crate::input::enum_parser::<FrameStatus>(),
+        hide_possible_values = true
+    )]
     pub frame_status: FrameStatus,
 }
 impl LoadingFrameThumbnailArgs {
@@ -698,13 +752,23 @@ pub struct StopTaskFramesArgs {
     #[arg(value_name = "task-id")]
     pub task_id: i64,
     /// All frames, or only those in `ids` (1 全选 0 非全选(此时 ids 必填)) [values: listed, all, or a numeric code]
-    #[arg(long = "select-all")]
+    #[arg(
+        long = "select-all",
+        value_parser = crate::input::enum_parser::<FrameSelection>(),
+        hide_possible_values = true
+    )]
     pub select_all: FrameSelection,
     /// Frame ids, used when selectAll is Listed (帧 ID 集合) [several: comma- or space-separated]
     #[arg(long = "ids", value_delimiter = ',', num_args = 0..)]
     pub ids: Vec<i64>,
     /// Only frames in these states (with selectAll All) (帧状态 (selectAll 为 1 时生效)) [values: waiting, running, stopped, done, failed, waiting-preprocess, waiting-photon-frame, waiting-priority, waiting-photon-job, waiting-simulation, timed-out, secondary-waiting, or a numeric code] [several: comma- or space-separated]
-    #[arg(long = "status", value_delimiter = ',', num_args = 0..)]
+    #[arg(
+        long = "status",
+        value_delimiter = ',',
+        num_args = 0..,
+        value_parser = crate::input::enum_parser::<FrameStatus>(),
+        hide_possible_values = true
+    )]
     pub status: Vec<FrameStatus>,
 }
 impl StopTaskFramesArgs {
@@ -1057,7 +1121,11 @@ impl PlatformCommand {
 #[derive(clap::Args, Debug)]
 pub struct QueryPlatformsArgs {
     /// The zone (必须,国内外区域 国内:1,国外:2) [values: china, overseas, or a numeric code]
-    #[arg(long = "zone")]
+    #[arg(
+        long = "zone",
+        value_parser = crate::input::enum_parser::<Zone>(),
+        hide_possible_values = true
+    )]
     pub zone: Zone,
 }
 impl QueryPlatformsArgs {
@@ -1122,10 +1190,18 @@ impl QuerySupportedSoftwareArgs {
 #[derive(clap::Args, Debug)]
 pub struct QuerySupportedPluginArgs {
     /// The software (渲染软件 ID) [values: maya, max, lightwave, arnold, houdini, cinema4d, softimage, blender, vray-standalone, mental-ray-standalone, sketchup, vue, keyshot, clarisse, octane-render, nuke, katana, unreal-engine, or a numeric code]
-    #[arg(long = "cg-id")]
+    #[arg(
+        long = "cg-id",
+        value_parser = crate::input::enum_parser::<Software>(),
+        hide_possible_values = true
+    )]
     pub cg_id: Software,
     /// The operating system the plugins run on (操作系统) [API 2.0.0 only] [required in API 2.0.0] [values: windows, linux, or a numeric code]
-    #[arg(long = "os-name")]
+    #[arg(
+        long = "os-name",
+        value_parser = crate::input::enum_parser::<OsName>(),
+        hide_possible_values = true
+    )]
     pub os_name: Option<OsName>,
 }
 impl QuerySupportedPluginArgs {
@@ -1365,7 +1441,11 @@ pub struct SubmitTaskArgs {
     #[arg(value_name = "task-id")]
     pub task_id: i64,
     /// How assets are isolated (资产隔离类型) [API 1.0.0 only] [values: task-id, out-user, or a numeric code]
-    #[arg(long = "asset-isolation-model")]
+    #[arg(
+        long = "asset-isolation-model",
+        value_parser = crate::input::enum_parser::<AssetIsolationModel>(),
+        hide_possible_values = true
+    )]
     pub asset_isolation_model: Option<AssetIsolationModel>,
     /// External user id; needed with OUT_USER_MODEL (资产隔离用户 ID (OUT_USER_MODEL 时必须)) [API 1.0.0 only]
     #[arg(long = "out-user-id")]
@@ -1437,10 +1517,13 @@ pub struct GetTaskListArgs {
     pub page_size: i64,
     /// Only tasks in these states (状态码列表,查询列表中状态的任务) [values: waiting, rendering, pre-rendering, stop, user-stop, arrearage-stop, time-out-stop, finished, finished-has-failed, abandon, finished-test, failed, analyse, submitting, submit-failed, finished-has-stopped, updating, or a numeric code] [several: comma- or space-separated]
     #[arg(
-        long = "status-list",
-        visible_alias = "status",
+        long = "status",
+        visible_alias = "status-list",
+        value_name = "STATUS",
         value_delimiter = ',',
-        num_args = 0..
+        num_args = 0..,
+        value_parser = crate::input::enum_parser::<TaskStatus>(),
+        hide_possible_values = true
     )]
     pub status_list: Vec<TaskStatus>,
     /// Scene name or task id to search for (场景名或任务 ID)
@@ -1686,7 +1769,11 @@ pub struct LoadTaskProcessImgArgs {
     #[arg(value_name = "task-id")]
     pub task_id: i64,
     /// Photon (2) or Main (5); without it the service picks by the task's stage (渲染类型 2表示光子帧,5获取主图进度; 不传,后台将根据渲染任务的阶段动态的返回结果) [values: pre-render, photon, merged-photon, priority, main, priority-composite, main-composite, houdini-simulation, max-channel, or a numeric code]
-    #[arg(long = "frame-type")]
+    #[arg(
+        long = "frame-type",
+        value_parser = crate::input::enum_parser::<FrameType>(),
+        hide_possible_values = true
+    )]
     pub frame_type: Option<FrameType>,
 }
 impl LoadTaskProcessImgArgs {
@@ -1829,7 +1916,11 @@ pub struct TaskJsonFileArgs {
     #[arg(value_name = "task-id")]
     pub task_id: i64,
     /// Which file (文件名) [values: task, upload, asset, tips, or a numeric code]
-    #[arg(long = "file-name")]
+    #[arg(
+        long = "file-name",
+        value_parser = crate::input::enum_parser::<TaskFileName>(),
+        hide_possible_values = true
+    )]
     pub file_name: TaskFileName,
     /// The file's content (JSON text) (文件内容) (JSON text; @FILE reads a file, - reads stdin)
     #[arg(
@@ -2063,7 +2154,11 @@ impl GetRaySyncUserKeyArgs {
 #[derive(clap::Args, Debug)]
 pub struct GetTransferServerMsgArgs {
     /// The zone (国内外区域) [values: china, overseas, or a numeric code]
-    #[arg(long = "zone")]
+    #[arg(
+        long = "zone",
+        value_parser = crate::input::enum_parser::<Zone>(),
+        hide_possible_values = true
+    )]
     pub zone: Zone,
 }
 impl GetTransferServerMsgArgs {
