@@ -121,19 +121,22 @@ struct Run<'a> {
     options: &'a Options,
     client: &'a Clients,
     report: Report,
+    /// Why the run stopped early: the server could not be reached, or refused the credentials.
+    stopped: Option<Error>,
 }
 
 /// Runs the sequence through `client` and returns the report; `Err` only when the run cannot
 /// start.
-pub fn run(spec: &Spec, client: &Clients, options: &Options) -> Result<Report, String> {
+pub fn run(spec: &Spec, client: &Clients, options: &Options) -> Result<Report, Stop> {
     let g = spec
         .generation_named(options.api.name())
-        .ok_or_else(|| format!("the spec has no generation {}", options.api.name()))?;
+        .ok_or_else(|| Stop::Setup(format!("the spec has no generation {}", options.api.name())))?;
     let mut run = Run {
         spec,
         g,
         options,
         client,
+        stopped: None,
         report: Report {
             api_version: options.api.header().to_owned(),
             endpoints_total: spec
@@ -151,7 +154,37 @@ pub fn run(spec: &Spec, client: &Clients, options: &Options) -> Result<Report, S
         },
     };
     run.sequence();
-    Ok(run.report)
+    match run.stopped {
+        Some(error) => Err(Stop::Unanswered(error)),
+        None => Ok(run.report),
+    }
+}
+
+/// Why a run did not produce a report.
+#[derive(Debug)]
+pub enum Stop {
+    /// It could not start (a generation the spec lacks).
+    Setup(String),
+    /// The server could not be reached, or refused the credentials: not a disagreement with
+    /// the spec, so the run stops at the first such reply.
+    Unanswered(Error),
+}
+
+/// Whether `error` says the server was not reached or refused the credentials, rather than
+/// that it answered a call.
+fn ends_the_run(error: &Error) -> bool {
+    use render_api_client::types::ErrorCode;
+    match error {
+        Error::Transport { .. } | Error::Timeout { .. } | Error::Http { .. } => true,
+        Error::Api { code, .. } => matches!(
+            code,
+            ErrorCode::Forbidden
+                | ErrorCode::SignatureInvalid
+                | ErrorCode::SignatureExpired
+                | ErrorCode::NeedUserLogin
+        ),
+        _ => false,
+    }
 }
 
 impl Run<'_> {
@@ -164,7 +197,7 @@ impl Run<'_> {
         let spec = self.spec;
         let ep = spec.endpoint(name)?;
         ep.path_in(self.g)?;
-        if self.options.read_only && !ep.idempotent {
+        if self.stopped.is_some() || (self.options.read_only && !ep.idempotent) {
             return None;
         }
         self.report.endpoints_called.insert(name.to_owned());
@@ -176,6 +209,10 @@ impl Run<'_> {
         };
         let reply = match self.send(name, &body) {
             Ok(reply) => reply,
+            Err(e) if ends_the_run(&e) => {
+                self.stopped = Some(e);
+                return None;
+            }
             Err(Error::Api { code, message, .. }) => {
                 *self.report.codes_seen.entry(code.code()).or_default() += 1;
                 self.report.findings.push(found(

@@ -579,9 +579,18 @@ fn run(cli: Cli) -> Result<Exit, Failure> {
             resolved.host.clone_from(url);
         }
         let client = build_client(&cli, resolved)?;
-        let report = conform::run(&spec, &client, &options).map_err(|message| Failure {
-            code: Exit::Usage,
-            message,
+        let report = conform::run(&spec, &client, &options).map_err(|stop| match stop {
+            conform::Stop::Setup(message) => Failure {
+                code: Exit::Usage,
+                message,
+            },
+            conform::Stop::Unanswered(e) => {
+                let failure = Failure::from(e);
+                Failure {
+                    message: format!("conform stopped: {}", failure.message),
+                    ..failure
+                }
+            }
         })?;
         match format {
             Format::Json => outln!(

@@ -1235,3 +1235,44 @@ fn a_reader_that_stops_reading_ends_the_program_quietly() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// `conform` tells an outage or refused credentials from a disagreement: the usual exit code
+/// (4, 3), said once, and the run stops there; 7 only when the server answered and disagreed.
+#[test]
+fn conform_stops_at_an_outage_or_refused_credentials_with_the_usual_exit_code() {
+    let farm = MockFarm::start().unwrap();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let down = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let out = renderbus(Some(&farm), &["conform", "--url", &down]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert_eq!(stderr.matches("error:").count(), 1, "said once: {stderr}");
+    assert!(stderr.contains("conform stopped"), "{stderr}");
+    assert!(
+        out.stdout.is_empty(),
+        "no report of a run that did not happen"
+    );
+
+    let out = Command::new(env!("CARGO_BIN_EXE_renderbus"))
+        .env_clear()
+        .env("HOME", std::env::temp_dir())
+        .env("RENDERBUS_HOST", farm.url())
+        .env("RENDERBUS_ACCESS_ID", farm.access_id())
+        .env("RENDERBUS_ACCESS_KEY", "not-the-key")
+        .args(["conform"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert_eq!(stderr.matches("error:").count(), 1, "said once: {stderr}");
+    assert!(
+        stderr.contains("611") || stderr.contains("SIGNATURE"),
+        "{stderr}"
+    );
+    assert_eq!(
+        farm.attempts("queryUserSetting"),
+        0,
+        "the run stopped at the first refusal"
+    );
+}
