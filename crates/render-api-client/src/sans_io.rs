@@ -631,6 +631,14 @@ impl<E: Paginated> PageCursor<E> {
     /// the last one.
     pub fn on_page(&mut self, page: Page<E::Item>) -> Vec<E::Item> {
         self.done = page.is_last();
+        tracing::info!(
+            endpoint = E::NAME,
+            page = page.page_num,
+            pages = page.page_count,
+            items = page.items.len(),
+            total = page.total,
+            "page"
+        );
         let next = E::page_num(&self.request) + 1;
         E::set_page_num(&mut self.request, next);
         page.items

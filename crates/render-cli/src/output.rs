@@ -92,26 +92,32 @@ impl<T: Row> Show for Vec<T> {
 
 impl Show for Page<String> {
     fn table(&self) -> String {
-        format!(
-            "{}\npage {} of {} ({} in all)",
-            self.items.join("\n"),
-            self.page_num,
-            self.page_count,
-            self.total
-        )
+        paged(self.items.join("\n"), self)
     }
 }
 
 impl<T: Row> Show for Page<T> {
     fn table(&self) -> String {
-        format!(
-            "{}\npage {} of {} ({} in all)",
-            rows(&self.items),
-            self.page_num,
-            self.page_count,
-            self.total
-        )
+        paged(rows(&self.items), self)
     }
+}
+
+/// A page's table and where it stands: `page 2 of 5 (93 in all)`; `(none)` when there is
+/// nothing at all.
+fn paged<T>(table: String, page: &Page<T>) -> String {
+    if page.items.is_empty() && page.total > 0 {
+        return format!(
+            "(none on page {}: there are {} page(s), {} in all)",
+            page.page_num, page.page_count, page.total
+        );
+    }
+    if page.items.is_empty() {
+        return table;
+    }
+    format!(
+        "{table}\npage {} of {} ({} in all)",
+        page.page_num, page.page_count, page.total
+    )
 }
 
 /// One model as `field  value` lines.
@@ -226,7 +232,10 @@ fn fit(text: &str, width: usize) -> String {
 
 /// A table of items: the model's columns, cells cut to a readable width and padded by their
 /// width on a terminal, so CJK text lines up.
-fn rows<T: Row>(items: &[T]) -> String {
+pub fn rows<T: Row>(items: &[T]) -> String {
+    if items.is_empty() {
+        return "(none)".to_owned();
+    }
     let all = T::header();
     let columns: Vec<usize> = if T::COLUMNS.is_empty() {
         (0..all.len().min(MAX_COLUMNS)).collect()

@@ -50,10 +50,8 @@ pub fn wait<G: Generation>(
     let started = Instant::now();
     let options = WaitOptions { interval, timeout };
     let result = client.wait_for_task(task_id, &options, |task| {
-        let total = task.total_frames.unwrap_or(0).max(0) as u64;
-        let done = task.done_frames.unwrap_or(0).max(0) as u64;
-        let failed = task.failed_frames.unwrap_or(0).max(0) as u64;
-        if total == 0 {
+        let (total, done, failed) = frame_counts(task);
+        if !draws_a_bar(total) {
             // Analysis (or submission): no frames to count yet.
             bar.set_style(waiting_style.clone());
             bar.set_message(format!("{}: no frames yet", task.task_status));
@@ -69,14 +67,53 @@ pub fn wait<G: Generation>(
         bar.tick();
     });
     match &result {
-        Ok(task) => bar.finish_with_message(format!(
-            "{} · {} done · {} failed · {:.0?}",
-            task.task_status,
-            task.done_frames.unwrap_or(0),
-            task.failed_frames.unwrap_or(0),
-            started.elapsed()
-        )),
+        Ok(task) => {
+            // A task that ended without frames has nothing to fill: no bar, only the message.
+            if !draws_a_bar(frame_counts(task).0) {
+                bar.set_style(waiting_style);
+            }
+            bar.finish_with_message(format!(
+                "{} · {} done · {} failed · {:.0?}",
+                task.task_status,
+                task.done_frames.unwrap_or(0),
+                task.failed_frames.unwrap_or(0),
+                started.elapsed()
+            ));
+        }
         Err(_) => bar.abandon(),
     }
     result
+}
+
+/// A task's frames: total, done, failed (absent or negative counts as 0).
+fn frame_counts(task: &TaskInfo) -> (u64, u64, u64) {
+    let count = |n: Option<i64>| u64::try_from(n.unwrap_or(0)).unwrap_or(0);
+    (
+        count(task.total_frames),
+        count(task.done_frames),
+        count(task.failed_frames),
+    )
+}
+
+/// Whether a bar of frames is drawn: only when there are frames (a bar of 0/0 would draw
+/// full).
+fn draws_a_bar(total: u64) -> bool {
+    total > 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{draws_a_bar, frame_counts};
+    use render_api_client::types::TaskInfo;
+
+    #[test]
+    fn a_task_without_frames_draws_no_bar() {
+        let task: TaskInfo = serde_json::from_value(
+            serde_json::json!({"id": 1, "taskStatus": 25, "totalFrames": 0}),
+        )
+        .unwrap();
+        assert_eq!(frame_counts(&task), (0, 0, 0));
+        assert!(!draws_a_bar(frame_counts(&task).0));
+        assert!(draws_a_bar(1));
+    }
 }

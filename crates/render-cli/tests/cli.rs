@@ -1276,3 +1276,34 @@ fn conform_stops_at_an_outage_or_refused_credentials_with_the_usual_exit_code() 
         "the run stopped at the first refusal"
     );
 }
+
+/// Lists for people: the label list as a table of labels; an empty list says so; `-v --all`
+/// tells the pages apart.
+#[test]
+fn lists_show_their_items_say_when_empty_and_tell_pages_apart() {
+    let farm = MockFarm::start().unwrap();
+    let f = Some(&farm);
+    let text = |out: &Output| String::from_utf8_lossy(&out.stdout).into_owned();
+    let out = renderbus(f, &["-o", "table", "task", "list"]);
+    assert_eq!(text(&out).trim(), "(none)", "not `page 1 of 0`");
+    json(&renderbus(
+        f,
+        &["label", "add", "shot-010", "--status", "0"],
+    ));
+    json(&renderbus(
+        f,
+        &["label", "add", "shot-020", "--status", "0"],
+    ));
+    let labels = text(&renderbus(f, &["-o", "table", "label", "list"]));
+    assert!(
+        labels.contains("shot-010") && labels.contains("shot-020"),
+        "{labels}"
+    );
+    assert!(!labels.contains("items"), "{labels}");
+    json(&renderbus(f, &["task", "create", "--count", "5"]));
+    let out = renderbus(f, &["-v", "task", "list", "--all", "--page-size", "2"]);
+    let log = String::from_utf8_lossy(&out.stderr);
+    for page in 1..=3 {
+        assert!(log.contains(&format!("page={page} pages=3")), "{log}");
+    }
+}

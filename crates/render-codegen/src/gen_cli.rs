@@ -398,6 +398,18 @@ fn gen_row(m: &Model) -> TokenStream {
         }
     }
     let columns = m.columns.iter().filter_map(|&i| position[i]);
+    // A model that only wraps a list of models (the label list) shows as that list's table.
+    let show = match m.fields.as_slice() {
+        [only] if matches!(only.ty.list_item(), Some(Type::Model(_))) => {
+            let id = ident(&only.rust);
+            if only.nullable {
+                quote!(self.#id.as_deref().map(crate::output::rows).unwrap_or_default())
+            } else {
+                quote!(crate::output::rows(&self.#id))
+            }
+        }
+        _ => quote!(crate::output::record(self)),
+    };
     quote! {
         impl Row for #name {
             fn header() -> &'static [&'static str] {
@@ -411,7 +423,7 @@ fn gen_row(m: &Model) -> TokenStream {
 
         impl Show for #name {
             fn table(&self) -> String {
-                crate::output::record(self)
+                #show
             }
         }
     }

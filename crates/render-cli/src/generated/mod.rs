@@ -3092,7 +3092,7 @@ impl Row for LabelList {
 }
 impl Show for LabelList {
     fn table(&self) -> String {
-        crate::output::record(self)
+        crate::output::rows(&self.project_name_list)
     }
 }
 impl Row for SoftwareInfo {
