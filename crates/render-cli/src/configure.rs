@@ -176,13 +176,11 @@ impl Asker {
         default: Option<&str>,
     ) -> Result<Option<String>, Failure> {
         let shown = current.or(default);
-        if self.terminal {
-            match shown {
-                Some(v) => eprint!("{what} [{v}]: "),
-                None => eprint!("{what}: "),
-            }
-            let _ = std::io::stderr().flush();
-        }
+        let prompt = match shown {
+            Some(v) => format!("{what} [{v}]: "),
+            None => format!("{what}: "),
+        };
+        self.prompt(&prompt);
         let answer = self.read()?;
         Ok(answer.or_else(|| shown.map(str::to_owned)))
     }
@@ -201,7 +199,19 @@ impl Asker {
             })?;
             return Ok(Some(typed.trim().to_owned()).filter(|k| !k.is_empty()));
         }
+        self.prompt(prompt);
         self.read()
+    }
+
+    /// Shows what is asked, on stderr: before the answer on a terminal, a line of its own when
+    /// the answers come from a pipe (so a log shows which answer went where).
+    fn prompt(&self, prompt: &str) {
+        if self.terminal {
+            eprint!("{prompt}");
+            let _ = std::io::stderr().flush();
+        } else {
+            eprintln!("{}", prompt.trim_end());
+        }
     }
 
     /// A line of stdin, trimmed; `None` when empty or at the end of input.

@@ -50,53 +50,50 @@ use crate::output::{Format, Output};
 #[command(name = "renderbus", version, after_help = Exit::table(None))]
 struct Cli {
     /// The service: a bare host means https (task.renderbus.com, task.foxrenderfarm.com);
-    /// a URL such as http://127.0.0.1:8080 is taken as given.
-    #[arg(long, global = true, env = "RENDERBUS_HOST")]
+    /// a URL such as http://127.0.0.1:8080 is taken as given. [env: RENDERBUS_HOST]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     host: Option<String>,
     /// The render platform number sent with every call (see `renderbus platform list`).
-    #[arg(long, global = true, env = "RENDERBUS_PLATFORM", value_parser = platform_number)]
+    /// [env: RENDERBUS_PLATFORM]
+    #[arg(long, global = true, value_parser = platform_number, help_heading = GLOBAL)]
     platform: Option<String>,
-    /// The access id.
-    #[arg(long, global = true, env = "RENDERBUS_ACCESS_ID")]
+    /// The access id. [env: RENDERBUS_ACCESS_ID]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     access_id: Option<String>,
     /// The access key (prefer the environment variable or the profile: flags show in `ps`).
-    #[arg(
-        long,
-        global = true,
-        env = "RENDERBUS_ACCESS_KEY",
-        hide_env_values = true
-    )]
+    /// [env: RENDERBUS_ACCESS_KEY]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     access_key: Option<String>,
     /// The API generation to speak: 2 (API 2.0.0, what the service's own client speaks
-    /// today; the default) or 1 (API 1.0.0, the 2018 document).
-    #[arg(long, global = true, env = "RENDERBUS_API_VERSION", value_name = "1|2")]
+    /// today; the default) or 1 (API 1.0.0, the 2018 document). [env: RENDERBUS_API_VERSION]
+    #[arg(long, global = true, value_name = "1|2", help_heading = GLOBAL)]
     api_version: Option<ApiVersion>,
-    /// The profile of the config file to use (default: `default`).
-    #[arg(long, global = true, env = "RENDERBUS_PROFILE")]
+    /// The profile of the config file to use (default: `default`). [env: RENDERBUS_PROFILE]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     profile: Option<String>,
     /// Seconds one call may take, retries and their waits included.
-    #[arg(long, global = true, default_value_t = 30, value_parser = positive_seconds)]
+    #[arg(long, global = true, default_value_t = 30, value_parser = positive_seconds, help_heading = GLOBAL)]
     timeout: u64,
     /// How often a read is retried after a transient failure (writes are never retried).
-    #[arg(long, global = true, default_value_t = 2)]
+    #[arg(long, global = true, default_value_t = 2, help_heading = GLOBAL)]
     retries: u32,
     /// Output format (default: table on a terminal, JSON otherwise).
-    #[arg(long, short = 'o', global = true, value_enum)]
+    #[arg(long, short = 'o', global = true, value_enum, help_heading = GLOBAL)]
     output: Option<Format>,
     /// Run against a fresh embedded fake farm instead of the service.
     #[cfg(feature = "mock")]
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     mock: bool,
     /// Print only the result and errors: no progress bar, no notices.
-    #[arg(long, short = 'q', global = true, conflicts_with_all = ["verbose", "debug"])]
+    #[arg(long, short = 'q', global = true, conflicts_with_all = ["verbose", "debug"], help_heading = GLOBAL)]
     quiet: bool,
     /// Tell what happens on the way on stderr: each call, retries, outages (-vv: each
     /// attempt too).
-    #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
+    #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count, help_heading = GLOBAL)]
     verbose: u8,
     /// Trace each attempt on stderr: URL, headers (the signature redacted), outcome. Never a
     /// key. RUST_LOG, when set, chooses instead of -q/-v/--debug.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     debug: bool,
     #[command(subcommand)]
     command: Top,
@@ -169,8 +166,12 @@ enum Top {
     /// clean.
     #[command(after_help = Exit::table(Some(Scope::Conform)))]
     Conform(ConformArgs),
-    /// Write a profile of the config file, asking for each value (the key without echo; from
-    /// stdin, one answer a line, when it is not a terminal). `--profile` chooses which.
+    /// Write a profile of the config file, asking for each value (the key without echo).
+    /// `--profile` chooses which.
+    ///
+    /// When stdin is not a terminal, the answers are read from it, one a line, in this order:
+    /// access id, access key, host, platform, API version. An empty line keeps the current
+    /// value (or the default shown in brackets); the questions are printed on stderr.
     Configure,
     /// Print a shell completion script (e.g. `renderbus completions bash >
     /// ~/.local/share/bash-completion/completions/renderbus`).
@@ -335,7 +336,10 @@ impl From<Error> for Failure {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = {
+        use clap::FromArgMatches as _;
+        Cli::from_arg_matches(&command().get_matches()).unwrap_or_else(|e| e.exit())
+    };
     init_tracing(&cli);
     match run(cli) {
         Ok(code) => ExitCode::from(code.code()),
@@ -364,6 +368,97 @@ fn platform_number(text: &str) -> Result<String, String> {
         Err(format!(
             "`{text}` is not a platform number: give digits, such as 2 (see `renderbus platform list`)"
         ))
+    }
+}
+
+/// The help heading of the options every command takes.
+const GLOBAL: &str = "Global options";
+
+/// The global options that do nothing in these commands, which are not listed in their help:
+/// `(command path, options)`.
+const UNUSED_GLOBALS: &[(&[&str], &[&str])] = &[
+    (
+        &["mock", "serve"],
+        &[
+            "host",
+            "platform",
+            "access_id",
+            "access_key",
+            "api_version",
+            "profile",
+            "timeout",
+            "retries",
+            "output",
+            "mock",
+        ],
+    ),
+    (
+        &["completions"],
+        &[
+            "host",
+            "platform",
+            "access_id",
+            "access_key",
+            "api_version",
+            "profile",
+            "timeout",
+            "retries",
+            "output",
+            "mock",
+        ],
+    ),
+    (
+        &["man"],
+        &[
+            "host",
+            "platform",
+            "access_id",
+            "access_key",
+            "api_version",
+            "profile",
+            "timeout",
+            "retries",
+            "output",
+            "mock",
+        ],
+    ),
+    (
+        &["configure"],
+        &[
+            "host",
+            "platform",
+            "access_id",
+            "access_key",
+            "api_version",
+            "timeout",
+            "retries",
+            "mock",
+        ],
+    ),
+];
+
+/// The command line: the derived one, with the global options that do nothing in a command
+/// hidden from its help.
+///
+/// clap does not pass a global option down to a command that has one of that name already, so
+/// such a command gets a hidden copy of it.
+fn command() -> clap::Command {
+    let mut command = <Cli as clap::CommandFactory>::command();
+    for (path, unused) in UNUSED_GLOBALS {
+        let hidden: Vec<clap::Arg> = command
+            .get_arguments()
+            .filter(|a| unused.contains(&a.get_id().as_str()))
+            .map(|a| a.clone().global(false).hide(true))
+            .collect();
+        command = add_in(command, path, hidden);
+    }
+    command
+}
+
+fn add_in(command: clap::Command, path: &[&str], args: Vec<clap::Arg>) -> clap::Command {
+    match path {
+        [] => command.args(args),
+        [first, rest @ ..] => command.mut_subcommand(*first, |c| add_in(c, rest, args)),
     }
 }
 
@@ -432,8 +527,17 @@ fn resolve(cli: &Cli) -> Result<Resolved, Failure> {
 
 /// The generation from the flag or `RENDERBUS_API_VERSION` (clap reads both), else the
 /// newest (for the embedded farm, whose settings are its own).
-fn api_version(cli: &Cli) -> ApiVersion {
-    cli.api_version.unwrap_or(ApiVersion::LATEST)
+fn api_version(cli: &Cli) -> Result<ApiVersion, Failure> {
+    match cli.api_version {
+        Some(v) => Ok(v),
+        None => match render_api_client::Settings::from_env().api_version {
+            Some(text) => text.parse().map_err(|e: String| Failure {
+                code: Exit::Usage,
+                message: format!("RENDERBUS_API_VERSION: {e}"),
+            }),
+            None => Ok(ApiVersion::LATEST),
+        },
+    }
 }
 
 fn build_client(cli: &Cli, resolved: Resolved) -> Result<Clients, Failure> {
@@ -463,7 +567,7 @@ fn run(cli: Cli) -> Result<Exit, Failure> {
 
     match &cli.command {
         Top::Completions { shell } => {
-            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut command = command();
             clap_complete::generate(*shell, &mut command, "renderbus", &mut std::io::stdout());
             return Ok(Exit::Success);
         }
@@ -555,7 +659,7 @@ fn run(cli: Cli) -> Result<Exit, Failure> {
             host: farm.url().to_owned(),
             platform: "2".into(),
             credentials: farm.credentials(),
-            api: api_version(&cli),
+            api: api_version(&cli)?,
         },
         None => resolve(&cli)?,
     };
@@ -702,7 +806,7 @@ fn api(client: &Clients, args: &ApiArgs, format: Format) -> Result<Exit, Failure
 
 /// The man page on stdout, or every command's page written into `dir`.
 fn man(dir: Option<&std::path::Path>) -> Result<Exit, Failure> {
-    let command = <Cli as clap::CommandFactory>::command();
+    let command = command();
     let failed = |e: std::io::Error| Failure {
         code: Exit::Failure,
         message: match dir {

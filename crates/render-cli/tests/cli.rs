@@ -811,6 +811,18 @@ fn configure_writes_a_private_profile_from_stdin_and_keeps_the_rest() {
     let out = configure("ci", &answers);
     let printed = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
     assert_eq!(json(&out)["profile"], "ci");
+    // From a pipe too, each question is shown, in the order the help gives.
+    let questions: Vec<&str> = ["Access id", "Access key", "Host", "Platform", "API version"]
+        .into_iter()
+        .filter(|q| stderr(&out).contains(q))
+        .collect();
+    assert_eq!(questions.len(), 5, "{}", stderr(&out));
+    let help = renderbus(None, &["configure", "--help"]);
+    assert!(
+        String::from_utf8_lossy(&help.stdout)
+            .contains("access id, access key, host, platform, API version"),
+        "the help gives the order of the answers"
+    );
     assert!(
         !printed.contains(farm.access_key()),
         "the key was printed: {printed}"
@@ -1306,4 +1318,54 @@ fn lists_show_their_items_say_when_empty_and_tell_pages_apart() {
     for page in 1..=3 {
         assert!(log.contains(&format!("page={page} pages=3")), "{log}");
     }
+}
+
+/// Help as users read it: the global options under their own heading, not listed where they
+/// do nothing, not shown in a usage line because a variable sets them, and no help citing a
+/// source's file and line (that is the spec's notes).
+#[test]
+fn help_keeps_global_options_apart_and_cites_no_source_files() {
+    let text = |out: &Output| String::from_utf8_lossy(&out.stdout).into_owned();
+    let create = text(&renderbus(None, &["task", "create", "-h"]));
+    let (own, global) = create.split_once("Global options:").expect(&create);
+    assert!(
+        own.contains("--count") && !own.contains("--host"),
+        "{create}"
+    );
+    assert!(
+        global.contains("--host") && global.contains("--access-id"),
+        "{create}"
+    );
+    let serve = text(&renderbus(None, &["mock", "serve", "--help"]));
+    for unused in ["--access-key", "--host", "--mock", "--api-version"] {
+        assert!(
+            !serve.contains(unused),
+            "mock serve lists {unused}: {serve}"
+        );
+    }
+    let farm = MockFarm::start().unwrap();
+    let out = renderbus(Some(&farm), &["task", "stop"]);
+    let usage = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        usage.contains("Usage: renderbus task stop <task-ids>"),
+        "{usage}"
+    );
+    assert!(!usage.contains("--host"), "{usage}");
+
+    let dir = std::env::temp_dir().join(format!("renderbus-man-cite-{}", std::process::id()));
+    assert!(
+        renderbus(None, &["man", "--dir", dir.to_str().unwrap()])
+            .status
+            .success()
+    );
+    for page in std::fs::read_dir(&dir).unwrap() {
+        let page = page.unwrap().path();
+        let roff = std::fs::read_to_string(&page).unwrap();
+        assert!(
+            !roff.contains(".py:") && !roff.contains("rayvision\\-api 3.0.4.3"),
+            "{} cites a source file",
+            page.display()
+        );
+    }
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -1063,17 +1063,17 @@ impl<T: Transport> Call<'_, CreateTask, Client<V2, T>> {
     pub fn labels(self, labels: impl IntoIterator<Item = String>) -> Self {
         self.map(|request| request.labels(labels))
     }
-    /// Sets `cloneOriginalId`: 克隆的原任务 ID — The task this one is a clone of (rayvision-api 3.0.4.3 task.py:60).
+    /// Sets `cloneOriginalId`: 克隆的原任务 ID — The task this one is a clone of.
     pub fn clone_original_id(self, clone_original_id: i64) -> Self {
         self.map(|request| request.clone_original_id(clone_original_id))
     }
-    /// Sets `artist`: 制作人 — The artist (rayvision-api 3.0.4.3 task.py:62).
+    /// Sets `artist`: 制作人 — The artist.
     pub fn artist(self, artist: impl Into<String>) -> Self {
         self.map(|request| request.artist(artist))
     }
 }
 impl<T: Transport> Call<'_, SubmitTask, Client<V2, T>> {
-    /// Sets `producer`: 制作人 — The producer (rayvision-api 3.0.4.3 task.py:116).
+    /// Sets `producer`: 制作人 — The producer.
     pub fn producer(self, producer: impl Into<String>) -> Self {
         self.map(|request| request.producer(producer))
     }
@@ -1137,7 +1137,7 @@ impl<T: Transport> Call<'_, QueryTaskFrames, Client<V2, T>> {
     }
 }
 impl<T: Transport> Call<'_, RestartFailedFrames, Client<V2, T>> {
-    /// Sets `status`: 帧状态 — Only frames in these states (rayvision-api 3.0.4.3 query.py:221).
+    /// Sets `status`: 帧状态 — Only frames in these states.
     pub fn status(self, status: impl IntoIterator<Item = FrameStatus>) -> Self {
         self.map(|request| request.status(status))
     }

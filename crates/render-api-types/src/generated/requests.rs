@@ -131,18 +131,22 @@ pub struct CreateTaskRequest {
     /// Wire name: `labels`. Optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<String>>,
-    /// 克隆的原任务 ID — The task this one is a clone of (rayvision-api 3.0.4.3 task.py:60).
+    /// 克隆的原任务 ID — The task this one is a clone of.
     ///
     /// Wire name: `cloneOriginalId`. Optional. Only in API 2.0.0.
+    ///
+    /// Note: rayvision-api 3.0.4.3 task.py:60.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::wire::option_int_code"
     )]
     pub clone_original_id: Option<i64>,
-    /// 制作人 — The artist (rayvision-api 3.0.4.3 task.py:62).
+    /// 制作人 — The artist.
     ///
     /// Wire name: `artist`. Optional. Only in API 2.0.0.
+    ///
+    /// Note: rayvision-api 3.0.4.3 task.py:62.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub artist: Option<String>,
 }
@@ -176,13 +180,13 @@ impl CreateTaskRequest {
         self.labels = Some(labels.into_iter().collect());
         self
     }
-    /// Sets `cloneOriginalId`: 克隆的原任务 ID — The task this one is a clone of (rayvision-api 3.0.4.3 task.py:60).
+    /// Sets `cloneOriginalId`: 克隆的原任务 ID — The task this one is a clone of.
     #[must_use]
     pub fn clone_original_id(mut self, clone_original_id: i64) -> Self {
         self.clone_original_id = Some(clone_original_id);
         self
     }
-    /// Sets `artist`: 制作人 — The artist (rayvision-api 3.0.4.3 task.py:62).
+    /// Sets `artist`: 制作人 — The artist.
     #[must_use]
     pub fn artist(mut self, artist: impl Into<String>) -> Self {
         self.artist = Some(artist.into());
@@ -213,9 +217,11 @@ pub struct SubmitTaskRequest {
     /// Wire name: `outUserId`. Optional. Only in API 1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub out_user_id: Option<String>,
-    /// 制作人 — The producer (rayvision-api 3.0.4.3 task.py:116).
+    /// 制作人 — The producer.
     ///
     /// Wire name: `producer`. Optional. Only in API 2.0.0.
+    ///
+    /// Note: rayvision-api 3.0.4.3 task.py:116.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub producer: Option<String>,
 }
@@ -244,7 +250,7 @@ impl SubmitTaskRequest {
         self.out_user_id = Some(out_user_id.into());
         self
     }
-    /// Sets `producer`: 制作人 — The producer (rayvision-api 3.0.4.3 task.py:116).
+    /// Sets `producer`: 制作人 — The producer.
     #[must_use]
     pub fn producer(mut self, producer: impl Into<String>) -> Self {
         self.producer = Some(producer.into());
@@ -588,9 +594,11 @@ pub struct RestartFailedFramesRequest {
     ///
     /// Wire name: `taskIds`. Required.
     pub task_ids: Vec<i64>,
-    /// 帧状态 — Only frames in these states (rayvision-api 3.0.4.3 query.py:221).
+    /// 帧状态 — Only frames in these states.
     ///
     /// Wire name: `status`. Optional. Only in API 2.0.0.
+    ///
+    /// Note: rayvision-api 3.0.4.3 query.py:221.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Vec<FrameStatus>>,
 }
@@ -602,7 +610,7 @@ impl RestartFailedFramesRequest {
             status: None,
         }
     }
-    /// Sets `status`: 帧状态 — Only frames in these states (rayvision-api 3.0.4.3 query.py:221).
+    /// Sets `status`: 帧状态 — Only frames in these states.
     #[must_use]
     pub fn status(mut self, status: impl IntoIterator<Item = FrameStatus>) -> Self {
         self.status = Some(status.into_iter().collect());

@@ -606,7 +606,7 @@ pub struct RestartFailedFramesArgs {
         value_delimiter = ','
     )]
     pub task_ids: Vec<i64>,
-    /// Only frames in these states (rayvision-api 3.0.4.3 query.py:221) (帧状态) [API 2.0.0 only] [values: waiting, running, stopped, done, failed, waiting-preprocess, waiting-photon-frame, waiting-priority, waiting-photon-job, waiting-simulation, timed-out, secondary-waiting, or a numeric code] [several: comma- or space-separated]
+    /// Only frames in these states (帧状态) [API 2.0.0 only] [values: waiting, running, stopped, done, failed, waiting-preprocess, waiting-photon-frame, waiting-priority, waiting-photon-job, waiting-simulation, timed-out, secondary-waiting, or a numeric code] [several: comma- or space-separated]
     #[arg(
         long = "status",
         value_delimiter = ',',
@@ -1372,10 +1372,10 @@ pub struct CreateTaskArgs {
     /// Custom labels for the task (自定义任务标签) [several: comma- or space-separated]
     #[arg(long = "labels", value_delimiter = ',', num_args = 0..)]
     pub labels: Vec<String>,
-    /// The task this one is a clone of (rayvision-api 3.0.4.3 task.py:60) (克隆的原任务 ID) [API 2.0.0 only]
+    /// The task this one is a clone of (克隆的原任务 ID) [API 2.0.0 only]
     #[arg(long = "clone-original-id")]
     pub clone_original_id: Option<i64>,
-    /// The artist (rayvision-api 3.0.4.3 task.py:62) (制作人) [API 2.0.0 only]
+    /// The artist (制作人) [API 2.0.0 only]
     #[arg(long = "artist")]
     pub artist: Option<String>,
 }
@@ -1450,7 +1450,7 @@ pub struct SubmitTaskArgs {
     /// External user id; needed with OUT_USER_MODEL (资产隔离用户 ID (OUT_USER_MODEL 时必须)) [API 1.0.0 only]
     #[arg(long = "out-user-id")]
     pub out_user_id: Option<String>,
-    /// The producer (rayvision-api 3.0.4.3 task.py:116) (制作人) [API 2.0.0 only]
+    /// The producer (制作人) [API 2.0.0 only]
     #[arg(long = "producer")]
     pub producer: Option<String>,
 }
