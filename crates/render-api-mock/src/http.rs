@@ -18,7 +18,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 use hyper::server::conn::http1;
@@ -217,14 +217,14 @@ async fn read(
     limits: Limits,
 ) -> Result<Request, (u16, &'static str)> {
     let (parts, body) = request.into_parts();
-    // A declared length over the limit is refused before anything is read.
-    if let Some(length) = parts.headers.get(CONTENT_LENGTH)
-        && length
-            .to_str()
-            .ok()
-            .and_then(|l| l.parse::<usize>().ok())
-            .is_some_and(|l| l > limits.max_body)
-    {
+    let declared = parts
+        .headers
+        .get(CONTENT_LENGTH)
+        .and_then(|l| l.to_str().ok())
+        .and_then(|l| l.parse::<usize>().ok());
+    // A declared length over what the farm would even read is refused before anything is
+    // read (and the connection closed under the sender).
+    if declared.is_some_and(|l| l > drain_limit(limits)) {
         return Err((413, "the body is larger than the farm accepts"));
     }
     let mut headers = Vec::with_capacity(parts.headers.len());
@@ -236,7 +236,7 @@ async fn read(
     }
     // A body that is already in (the usual case: it came with the head) is taken without
     // arming a timer; one still on its way gets the read timeout.
-    let mut collect = std::pin::pin!(Limited::new(body, limits.max_body).collect());
+    let mut collect = std::pin::pin!(collect_within(body, limits));
     let first = std::future::poll_fn(|cx| Poll::Ready(collect.as_mut().poll(cx))).await;
     let collected = match first {
         Poll::Ready(done) => Ok(done),
@@ -244,11 +244,13 @@ async fn read(
     };
     let body = match collected {
         Err(_) => return Err((408, "the body did not arrive in time")),
-        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => {
+        Ok(Err(BodyFault::TooLarge)) => {
             return Err((413, "the body is larger than the farm accepts"));
         }
-        Ok(Err(_)) => return Err((400, "the body ended before it was complete")),
-        Ok(Ok(collected)) => Vec::from(collected.to_bytes()),
+        Ok(Err(BodyFault::Incomplete)) => {
+            return Err((400, "the body ended before it was complete"));
+        }
+        Ok(Ok(body)) => body,
     };
     Ok(Request {
         method: parts.method.as_str().to_owned(),
@@ -256,6 +258,47 @@ async fn read(
         headers,
         body,
     })
+}
+
+/// How much of a body over the limit is still read (and thrown away) so that its sender gets
+/// to read the 413 instead of a connection reset under its feet.
+fn drain_limit(limits: Limits) -> usize {
+    limits.max_body.saturating_mul(16).max(16 << 20)
+}
+
+/// Why a body was not taken.
+enum BodyFault {
+    /// Over the limit.
+    TooLarge,
+    /// The connection ended or failed first.
+    Incomplete,
+}
+
+/// The body, if it is within `limits.max_body`; one over it is read to its end (up to
+/// [`drain_limit`]) and dropped, so the reply can be read by its sender.
+async fn collect_within(mut body: Incoming, limits: Limits) -> Result<Vec<u8>, BodyFault> {
+    let mut kept = Vec::new();
+    let mut seen = 0usize;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|_| BodyFault::Incomplete)?;
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        seen = seen.saturating_add(data.len());
+        if seen > drain_limit(limits) {
+            return Err(BodyFault::TooLarge);
+        }
+        if seen > limits.max_body {
+            kept = Vec::new();
+        } else {
+            kept.extend_from_slice(&data);
+        }
+    }
+    if seen > limits.max_body {
+        Err(BodyFault::TooLarge)
+    } else {
+        Ok(kept)
+    }
 }
 
 fn to_hyper(reply: Response) -> hyper::Response<Full<Bytes>> {

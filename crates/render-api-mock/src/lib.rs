@@ -23,7 +23,7 @@ pub mod serve;
 pub mod testing;
 
 use std::collections::HashMap;
-use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
+use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -58,6 +58,7 @@ type Logger = Arc<dyn Fn(&LogLine) + Send + Sync>;
 /// Builds a [`MockFarm`] with chosen credentials, limits and farm behaviour.
 pub struct Builder {
     port: u16,
+    bind: std::net::IpAddr,
     access_id: Option<String>,
     access_key: Option<String>,
     window: Duration,
@@ -72,6 +73,7 @@ impl Default for Builder {
     fn default() -> Self {
         Builder {
             port: 0,
+            bind: std::net::IpAddr::V4(Ipv4Addr::LOCALHOST),
             access_id: None,
             access_key: None,
             window: Duration::from_secs(300),
@@ -88,6 +90,13 @@ impl Builder {
     /// The port to bind on 127.0.0.1 (default: one the OS chooses).
     pub fn port(mut self, port: u16) -> Self {
         self.port = port;
+        self
+    }
+
+    /// The address to listen on (default 127.0.0.1). Another one makes the fake farm, which
+    /// accepts its own printed credentials, reachable from other machines.
+    pub fn bind(mut self, address: std::net::IpAddr) -> Self {
+        self.bind = address;
         self
     }
 
@@ -142,7 +151,8 @@ impl Builder {
         self
     }
 
-    /// Binds 127.0.0.1 and starts serving.
+    /// Binds its address (127.0.0.1 unless [`bind`](Self::bind) said otherwise) and starts
+    /// serving.
     pub fn start(self) -> std::io::Result<MockFarm> {
         let access_id = match self.access_id {
             Some(id) => id,
@@ -164,7 +174,7 @@ impl Builder {
             logger: self.logger,
             verify: self.verify,
         });
-        let addr = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, self.port));
+        let addr = SocketAddr::new(self.bind, self.port);
         let server = http::Server::start(
             addr,
             self.limits,

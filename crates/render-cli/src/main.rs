@@ -273,34 +273,11 @@ enum MockCommand {
     /// It accepts made-up credentials, printed at start, unless given some with
     /// --farm-access-id and --farm-access-key; it never takes the RENDERBUS_ACCESS_* variables
     /// or a profile, so a real key is never handed to (or printed by) a fake farm.
-    Serve(ServeArgs),
+    Serve(render_api_mock::serve::ServeArgs),
 }
 
 /// `renderbus mock serve`'s own flags.
 #[cfg(feature = "mock")]
-#[derive(clap::Args, Debug)]
-struct ServeArgs {
-    /// Port on 127.0.0.1 (0: one the OS chooses).
-    #[arg(long, default_value_t = 8080)]
-    port: u16,
-    /// The access id the farm accepts (default: a made-up one).
-    #[arg(long, requires = "farm_access_key")]
-    farm_access_id: Option<String>,
-    /// The access key the farm accepts (default: a made-up one; one given here is never
-    /// printed).
-    #[arg(long, requires = "farm_access_id")]
-    farm_access_key: Option<String>,
-    /// Farm seconds per real second.
-    #[arg(long, default_value_t = 10.0)]
-    speed: f64,
-    /// Frames of every submitted task.
-    #[arg(long, default_value_t = 10)]
-    frames: usize,
-    /// Frame numbers that fail on their first attempt (e.g. 3,7).
-    #[arg(long, value_delimiter = ',')]
-    fail_frames: Vec<usize>,
-}
-
 #[cfg(feature = "mock")]
 #[derive(clap::Args, Debug)]
 struct DemoArgs {
@@ -599,16 +576,10 @@ fn run(cli: Cli) -> Result<Exit, Failure> {
         Top::Mock {
             command: MockCommand::Serve(args),
         } => {
-            let options = render_api_mock::serve::ServeOptions {
-                port: args.port,
-                credentials: args
-                    .farm_access_id
-                    .clone()
-                    .zip(args.farm_access_key.clone()),
-                speed: args.speed,
-                frames: args.frames,
-                fail_frames: args.fail_frames.clone(),
-            };
+            let options = args.options().map_err(|message| Failure {
+                code: Exit::Usage,
+                message,
+            })?;
             render_api_mock::serve::serve(options).map_err(|e| Failure {
                 code: Exit::Failure,
                 message: format!("cannot start the farm on port {}: {e}", args.port),

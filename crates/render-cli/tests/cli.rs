@@ -1063,6 +1063,41 @@ fn mock_serve_makes_up_its_own_credentials_and_never_prints_a_given_key() {
         "{printed}"
     );
     assert!(call(&url, "FARM-ID", "farm-secret-key").status.success());
+    drop(_served);
+
+    // The key from a file (or RENDERBUS_FARM_ACCESS_KEY), kept out of `ps`; never printed.
+    let key_file = dir.join("farm.key");
+    std::fs::write(&key_file, "file-secret-key\n").unwrap();
+    let (_served, printed, url) = serve(&[
+        "--farm-access-id",
+        "FILE-ID",
+        "--farm-access-key-file",
+        key_file.to_str().unwrap(),
+    ]);
+    assert!(!printed.contains("file-secret-key"), "{printed}");
+    assert!(call(&url, "FILE-ID", "file-secret-key").status.success());
+    drop(_served);
+
+    // Another address when asked, with a warning that a fake farm is then reachable.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_renderbus"))
+        .env_clear()
+        .args(["mock", "serve", "--port", "0", "--bind", "0.0.0.0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.contains("0.0.0.0"), "{first}");
+    let _ = child.kill();
+    let out = child.wait_with_output().unwrap();
+    let warned = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        warned.contains("warning") && warned.contains("other machines"),
+        "{warned}"
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -510,3 +510,24 @@ fn a_task_is_looked_up_by_its_id() {
     );
     assert!(err.to_string().contains(&(ids[1] + 1000).to_string()), "{err}");
 }
+
+/// A body over the farm's limit is answered 413, read by the client as an HTTP error, not a
+/// connection reset under its feet.
+#[test]
+fn a_body_over_the_limit_gets_413_not_a_reset() {
+    use render_api_client::types::TaskFileName;
+    let farm = MockFarm::start().unwrap();
+    let client = client_for(&farm, farm.url());
+    let id = client.create_task(1).sent().unwrap().task_id_list[0];
+    let big = format!("{{\"pad\": \"{}\"}}", "x".repeat(3 << 20));
+    let err = client
+        .task_json_file(id, TaskFileName::Task, big)
+        .sent()
+        .unwrap_err();
+    // The 413 carries the farm's envelope (code 600), which the client reads.
+    assert!(
+        matches!(err, Error::Api { .. } | Error::Http { status: 413, .. })
+            && err.to_string().contains("larger than the farm accepts"),
+        "the farm's answer, not a transport error: {err:?}"
+    );
+}
