@@ -1,5 +1,11 @@
 //! Helpers shared by the workspace-level tests.
 
+/// The repository README's Rust examples, compiled (and those not marked `no_run` run) as
+/// doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct RootReadme;
+
 use std::path::{Path, PathBuf};
 
 /// The repository's root directory.

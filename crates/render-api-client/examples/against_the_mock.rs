@@ -14,11 +14,11 @@ use render_api_mock::{FarmConfig, MockFarm};
 fn render(client: &Client, options: &WaitOptions) -> Result<(Outcome, i64), Error> {
     let id = client.create_task(1).send()?.task_id_list[0];
     client.submit_task(id).send()?;
-    let task = client.wait_for_task(id, options, |_| {})?;
+    let task = client.wait_for_task(id).options(options.clone()).send()?;
     if task.task_status == TaskStatus::FinishedHasFailed {
         let failed = task.failed_frames.unwrap_or(0);
         client.restart_failed_frames([id]).send()?;
-        let task = client.wait_for_task(id, options, |_| {})?;
+        let task = client.wait_for_task(id).options(options.clone()).send()?;
         return Ok((
             Outcome::of(&task.task_status).unwrap_or(Outcome::Failed),
             failed,

@@ -15,7 +15,7 @@ async fn main() -> Result<(), Error> {
         client
             .get_task_list()
             .status_list([TaskStatus::Rendering])
-            .pages()
+            .items()
     );
     while let Some(task) = tasks.next().await {
         let task = task?;

@@ -17,7 +17,7 @@ fn main() -> Result<(), Error> {
         .get_task_list()
         .page_size(100)
         .status_list([TaskStatus::Rendering, TaskStatus::Waiting]);
-    for task in tasks.pages() {
+    for task in tasks.items() {
         let task = task?;
         println!(
             "{:>10}  {:<12}  {}/{} frames  {}",

@@ -44,10 +44,18 @@ fn submit_and_wait(client: &Client, task_json: &str) -> Result<Outcome, Error> {
             t.total_frames.unwrap_or(0)
         );
     };
-    let mut task = client.wait_for_task(id, &options, progress)?;
+    let mut task = client
+        .wait_for_task(id)
+        .options(options.clone())
+        .on_progress(progress)
+        .send()?;
     if Outcome::of(&task.task_status) == Some(Outcome::FinishedWithFailures) {
         client.restart_failed_frames([id]).send()?;
-        task = client.wait_for_task(id, &options, progress)?;
+        task = client
+            .wait_for_task(id)
+            .options(options)
+            .on_progress(progress)
+            .send()?;
     }
     Ok(Outcome::of(&task.task_status).unwrap_or(Outcome::Failed))
 }

@@ -1,12 +1,13 @@
 //! The async transport: [`AsyncClient`] on tokio, through reqwest.
 
 use futures_util::stream::{self, Stream, StreamExt, TryStreamExt};
-use render_api_types::{Endpoint, Generation, Paginated, TaskInfo};
+use render_api_types::{Endpoint, Generation, Page, Paginated, TaskInfo};
 
 use crate::client::MAX_REPLY;
 use crate::sans_io::{HttpRequest, Replied, Step, TransportFailure, WaitStep};
 use crate::transport::Tokio;
-use crate::{Call, Client, Error, WaitOptions};
+use crate::wait::WaitFor;
+use crate::{Call, Client, Error};
 
 /// The async client: [`Client`] over the [`Tokio`] transport, built with
 /// [`ClientBuilder::build_async`](crate::ClientBuilder::build_async).
@@ -28,7 +29,7 @@ use crate::{Call, Client, Error, WaitOptions};
 ///     .build_async()?;
 /// let page = client.get_task_list().status_list([TaskStatus::Rendering]).send().await?;
 /// client.stop_task(page.items.iter().map(|t| t.id)).send().await?;
-/// let tasks: Vec<_> = client.get_task_list().pages().try_collect().await?;
+/// let tasks: Vec<_> = client.get_task_list().items().try_collect().await?;
 /// # let _ = tasks;
 /// # Ok(())
 /// # }
@@ -71,11 +72,11 @@ impl<G: Generation> Client<G, Tokio> {
         .await
     }
 
-    /// Every item of every page, as a stream; see [`Call::pages`].
+    /// Every page, as a stream; see [`Call::pages`].
     pub(crate) fn all_pages<E: Paginated>(
         &self,
         request: E::Request,
-    ) -> impl Stream<Item = Result<E::Item, Error>> + Send + '_
+    ) -> impl Stream<Item = Result<Page<E::Item>, Error>> + Send + '_
     where
         E::Request: Send + Sync,
         E::Item: Send,
@@ -87,10 +88,9 @@ impl<G: Generation> Client<G, Tokio> {
                 return Ok(None);
             };
             let page = self.call::<E>(request).await?;
-            let items = cursor.on_page(page);
-            Ok(Some((stream::iter(items.into_iter().map(Ok)), cursor)))
+            cursor.advance(&page);
+            Ok(Some((page, cursor)))
         })
-        .try_flatten()
         .boxed()
     }
 
@@ -102,21 +102,23 @@ impl<G: Generation> Client<G, Tokio> {
         crate::sans_io::task_in(task_id, page)
     }
 
-    /// Polls a task until it ends, calling `progress` with each poll's task; answers the last
-    /// one. The async form of [`Client::wait_for_task`], with the same rules: outages are
-    /// ridden out; only a service error code or the timeout ends it early.
-    pub async fn wait_for_task(
-        &self,
-        task_id: i64,
-        options: &WaitOptions,
-        mut progress: impl FnMut(&TaskInfo),
-    ) -> Result<TaskInfo, Error> {
-        let mut waiter = self.core().wait(task_id, options);
+    /// A wait for a task to end: the async form of [`Client::wait_for_task`], sent with
+    /// `send().await`.
+    pub fn wait_for_task(&self, task_id: i64) -> WaitFor<'_, Self> {
+        WaitFor::new(self, task_id)
+    }
+}
+
+impl<G: Generation> WaitFor<'_, Client<G, Tokio>> {
+    /// Waits; answers the task as last seen. The same rules as the blocking wait.
+    pub async fn send(mut self) -> Result<TaskInfo, Error> {
+        let mut waiter = self.client.core().wait(self.task_id, &self.options);
         loop {
             let result = self
+                .client
                 .call::<render_api_types::QueryTaskInfo>(&waiter.request())
                 .await;
-            match waiter.on_poll(result, &mut progress) {
+            match waiter.on_poll(result, &mut *self.progress) {
                 WaitStep::Ended(task) => return Ok(*task),
                 WaitStep::Failed(error) => return Err(error),
                 WaitStep::Poll(delay) => tokio::time::sleep(delay).await,
@@ -182,7 +184,18 @@ where
     /// Every item of every page, from the request's page on, fetched as the stream is
     /// polled; it ends after the last page, and yields an error (then ends) if a page cannot
     /// be fetched.
-    pub fn pages(self) -> impl Stream<Item = Result<E::Item, Error>> + Send + 'c {
+    pub fn items(self) -> impl Stream<Item = Result<E::Item, Error>> + Send + 'c {
+        let (client, request) = self.into_parts();
+        client
+            .all_pages::<E>(request)
+            .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Every page, from the request's page on, one call each as the stream is polled; it
+    /// ends after the last page, and yields an error (then ends) if a page cannot be fetched.
+    pub fn pages(self) -> impl Stream<Item = Result<Page<E::Item>, Error>> + Send + 'c {
         let (client, request) = self.into_parts();
         client.all_pages::<E>(request)
     }

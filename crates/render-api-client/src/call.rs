@@ -5,7 +5,7 @@ use std::fmt;
 use render_api_types::{Endpoint, Generation, Paginated};
 
 use crate::transport::Blocking;
-use crate::{Client, Error, Pages};
+use crate::{Client, Error, Items, Pages};
 
 /// A call of endpoint `E`, made by a client's method and sent with `send()` (blocking
 /// [`Client`]) or `send().await` (`AsyncClient` (feature `async`)).
@@ -98,6 +98,14 @@ impl<'c, E: Paginated, G: Generation> Call<'c, E, Client<G, Blocking>> {
     /// Every item of every page, from the request's page on, fetched as the iterator
     /// advances; it ends after the last page, and yields an error (then ends) if a page
     /// cannot be fetched.
+    pub fn items(self) -> Items<'c, E, G> {
+        let (client, request) = self.into_parts();
+        client.all_items::<E>(request)
+    }
+
+    /// Every page, from the request's page on, one call each as the iterator advances (each
+    /// with its numbers: `page_num`, `page_count`, `total`); it ends after the last page, and
+    /// yields an error (then ends) if a page cannot be fetched.
     pub fn pages(self) -> Pages<'c, E, G> {
         let (client, request) = self.into_parts();
         client.all_pages::<E>(request)

@@ -6,7 +6,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use render_api_types::{Endpoint, Generation, Paginated, V2};
+use render_api_types::{Endpoint, Generation, Page, Paginated, V2};
 use render_sign::Credentials;
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
@@ -550,12 +550,19 @@ impl<G: Generation> Client<G, Blocking> {
         }
     }
 
-    /// Every item of every page of a paginated endpoint, from the request's page on; see
+    /// Every page of a paginated endpoint, from the request's page on; see
     /// [`Call::pages`](crate::Call::pages).
     pub(crate) fn all_pages<E: Paginated>(&self, request: E::Request) -> Pages<'_, E, G> {
         Pages {
             client: self,
             cursor: self.core.pages::<E>(request),
+        }
+    }
+
+    /// Every item of every page; see [`Call::items`](crate::Call::items).
+    pub(crate) fn all_items<E: Paginated>(&self, request: E::Request) -> Items<'_, E, G> {
+        Items {
+            pages: self.all_pages(request),
             buffer: Vec::new().into_iter(),
         }
     }
@@ -614,14 +621,13 @@ fn failure(source: ureq::Error) -> TransportFailure {
     }
 }
 
-/// The items of all pages of a paginated endpoint; see [`Call::pages`](crate::Call::pages).
-pub struct Pages<'c, E: Paginated, G = V2> {
-    client: &'c Client<G>,
-    cursor: PageCursor<E>,
+/// The items of all pages of a paginated endpoint; see [`Call::items`](crate::Call::items).
+pub struct Items<'c, E: Paginated, G = V2> {
+    pages: Pages<'c, E, G>,
     buffer: std::vec::IntoIter<E::Item>,
 }
 
-impl<E: Paginated, G: Generation> Iterator for Pages<'_, E, G> {
+impl<E: Paginated, G: Generation> Iterator for Items<'_, E, G> {
     type Item = Result<E::Item, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
@@ -629,13 +635,33 @@ impl<E: Paginated, G: Generation> Iterator for Pages<'_, E, G> {
             if let Some(item) = self.buffer.next() {
                 return Some(Ok(item));
             }
-            let request = self.cursor.next_request()?;
-            match self.client.call::<E>(request) {
-                Err(e) => {
-                    self.cursor.stop();
-                    return Some(Err(e));
-                }
-                Ok(page) => self.buffer = self.cursor.on_page(page).into_iter(),
+            match self.pages.next()? {
+                Err(e) => return Some(Err(e)),
+                Ok(page) => self.buffer = page.items.into_iter(),
+            }
+        }
+    }
+}
+
+/// The pages of a paginated endpoint, one call each; see [`Call::pages`](crate::Call::pages).
+pub struct Pages<'c, E: Paginated, G = V2> {
+    client: &'c Client<G>,
+    cursor: PageCursor<E>,
+}
+
+impl<E: Paginated, G: Generation> Iterator for Pages<'_, E, G> {
+    type Item = Result<Page<E::Item>, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let request = self.cursor.next_request()?;
+        match self.client.call::<E>(request) {
+            Err(e) => {
+                self.cursor.stop();
+                Some(Err(e))
+            }
+            Ok(page) => {
+                self.cursor.advance(&page);
+                Some(Ok(page))
             }
         }
     }

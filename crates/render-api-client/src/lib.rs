@@ -22,8 +22,12 @@
 //!     println!("{} {}", task.id, task.task_status);
 //! }
 //! client.stop_task([19088]).send()?;
-//! for task in client.get_task_list().pages() {
+//! for task in client.get_task_list().items() {
 //!     println!("{}", task?.id);
+//! }
+//! for page in client.get_task_list().page_size(100).pages() {
+//!     let page = page?;
+//!     println!("page {} of {}: {} tasks", page.page_num, page.page_count, page.items.len());
 //! }
 //! # Ok::<(), render_api_client::Error>(())
 //! ```
@@ -55,7 +59,7 @@ mod wait;
 pub use asynchronous::AsyncClient;
 pub use call::Call;
 pub use client::{
-    Client, ClientBuilder, ENV_ACCESS_ID, ENV_ACCESS_KEY, HOST_CHINA, HOST_OVERSEAS, Pages,
+    Client, ClientBuilder, ENV_ACCESS_ID, ENV_ACCESS_KEY, HOST_CHINA, HOST_OVERSEAS, Items, Pages,
     RetryPolicy, default_agent,
 };
 pub use config::{Resolved, Settings, config_path};
@@ -64,7 +68,7 @@ pub use render_api_types as types;
 pub use render_api_types::{ApiVersion, V1, V2};
 pub use render_sign::Credentials;
 pub use sans_io::{Replied, Reply, interpret_reply};
-pub use wait::{Outcome, WaitOptions};
+pub use wait::{Outcome, WaitFor, WaitOptions};
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]

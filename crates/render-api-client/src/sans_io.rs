@@ -630,6 +630,13 @@ impl<E: Paginated> PageCursor<E> {
     /// Takes in a page: answers its items and moves to the next page, or to the end after
     /// the last one.
     pub fn on_page(&mut self, page: Page<E::Item>) -> Vec<E::Item> {
+        self.advance(&page);
+        page.items
+    }
+
+    /// Moves past `page` (the reply to [`next_request`](Self::next_request)): to the next
+    /// page, or to the end after the last one.
+    pub fn advance(&mut self, page: &Page<E::Item>) {
         self.done = page.is_last();
         tracing::info!(
             endpoint = E::NAME,
@@ -641,7 +648,6 @@ impl<E: Paginated> PageCursor<E> {
         );
         let next = E::page_num(&self.request) + 1;
         E::set_page_num(&mut self.request, next);
-        page.items
     }
 
     /// Ends the walk (after an error: a walk does not go on past a page it could not get).

@@ -84,23 +84,95 @@ impl<G: Generation> Client<G> {
         crate::sans_io::task_in(task_id, page)
     }
 
-    /// Polls a task until it ends (finished, stopped, abandoned or failed), calling
-    /// `progress` with each poll's task; answers the last one.
+    /// A wait for a task to end (finished, stopped, abandoned or failed), with the builder
+    /// shape of every call: set its [`timeout`](WaitFor::timeout), poll
+    /// [`interval`](WaitFor::interval) and [`on_progress`](WaitFor::on_progress) callback,
+    /// then `send()` it; it answers the task as last seen.
     ///
     /// It rides out outages: a connection refused or reset, a timeout or a 5xx while polling
-    /// is retried at the interval until `options.timeout`. Only an error code from the
-    /// service ([`Error::Api`], e.g. the task does not exist) or the timeout
-    /// ([`Error::WaitTimeout`]) ends it early. Classify the end with [`Outcome::of`].
-    pub fn wait_for_task(
-        &self,
-        task_id: i64,
-        options: &WaitOptions,
-        mut progress: impl FnMut(&TaskInfo),
-    ) -> Result<TaskInfo, Error> {
-        let mut waiter = self.core().wait(task_id, options);
+    /// is retried at the interval until the timeout, and it looks once more at the timeout
+    /// itself. Only an error code from the service ([`Error::Api`], e.g. the task does not
+    /// exist) or the timeout ([`Error::WaitTimeout`]) ends it early. Classify the end with
+    /// [`Outcome::of`].
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use render_api_client::{Client, Outcome};
+    ///
+    /// let client = Client::from_env()?;
+    /// let task = client
+    ///     .wait_for_task(19084)
+    ///     .timeout(Duration::from_secs(3600))
+    ///     .on_progress(|task| println!("{:?} of {:?} frames", task.done_frames, task.total_frames))
+    ///     .send()?;
+    /// println!("{:?}", Outcome::of(&task.task_status));
+    /// # Ok::<(), render_api_client::Error>(())
+    /// ```
+    pub fn wait_for_task(&self, task_id: i64) -> WaitFor<'_, Self> {
+        WaitFor::new(self, task_id)
+    }
+}
+
+/// A wait for a task to end, ready to send: see [`Client::wait_for_task`].
+#[must_use = "a wait does nothing until it is sent"]
+pub struct WaitFor<'c, C> {
+    pub(crate) client: &'c C,
+    pub(crate) task_id: i64,
+    pub(crate) options: WaitOptions,
+    pub(crate) progress: Box<dyn FnMut(&TaskInfo) + Send + 'c>,
+}
+
+impl<C> std::fmt::Debug for WaitFor<'_, C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WaitFor")
+            .field("task_id", &self.task_id)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'c, C> WaitFor<'c, C> {
+    pub(crate) fn new(client: &'c C, task_id: i64) -> Self {
+        WaitFor {
+            client,
+            task_id,
+            options: WaitOptions::default(),
+            progress: Box::new(|_| {}),
+        }
+    }
+
+    /// How long to wait in all (default: as long as the task takes).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How long between polls (default 5 s; at least [`WaitOptions::MIN_INTERVAL`]).
+    pub fn interval(mut self, interval: Duration) -> Self {
+        self.options.interval = interval;
+        self
+    }
+
+    /// Both settings at once.
+    pub fn options(mut self, options: WaitOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Called with the task at every poll that answered (for a progress bar).
+    pub fn on_progress(mut self, progress: impl FnMut(&TaskInfo) + Send + 'c) -> Self {
+        self.progress = Box::new(progress);
+        self
+    }
+}
+
+impl<G: Generation> WaitFor<'_, Client<G>> {
+    /// Waits, blocking the thread; answers the task as last seen.
+    pub fn send(mut self) -> Result<TaskInfo, Error> {
+        let mut waiter = self.client.core().wait(self.task_id, &self.options);
         loop {
-            let result = self.call::<QueryTaskInfo>(&waiter.request());
-            match waiter.on_poll(result, &mut progress) {
+            let result = self.client.call::<QueryTaskInfo>(&waiter.request());
+            match waiter.on_poll(result, &mut *self.progress) {
                 WaitStep::Ended(task) => return Ok(*task),
                 WaitStep::Failed(error) => return Err(error),
                 WaitStep::Poll(delay) => std::thread::sleep(delay),

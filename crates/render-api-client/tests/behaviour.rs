@@ -2,7 +2,7 @@
 //! once on the blocking client (ureq) and once on the async client (tokio, reqwest), through
 //! the same test body. The bodies call `.sent()`, `.paged()`, `.called()`, `.waited()`,
 //! `.looked_up()` and `.built()`, which each module below maps to its transport's `send()`,
-//! `pages()`, `call()`, `wait_for_task()`, `task()` and `build()` (the async ones driven to
+//! `items()`, `call()`, `wait_for_task()`, `task()` and `build()` (the async ones driven to
 //! completion on one runtime).
 
 mod common;
@@ -10,7 +10,7 @@ mod common;
 /// The blocking client.
 mod blocking {
     use render_api_client::transport::Blocking;
-    use render_api_client::types::{Endpoint, Generation, Paginated, TaskInfo};
+    use render_api_client::types::{Endpoint, Generation, Page, Paginated, TaskInfo};
     use render_api_client::{Call, Client, ClientBuilder, Error, WaitOptions};
 
     type C = Client;
@@ -25,10 +25,14 @@ mod blocking {
     }
     trait Paged<E: Paginated> {
         fn paged(self) -> std::vec::IntoIter<Result<E::Item, Error>>;
+        fn each_page(self) -> Vec<Result<Page<E::Item>, Error>>;
     }
     impl<E: Paginated, G: Generation> Paged<E> for Call<'_, E, Client<G, Blocking>> {
         fn paged(self) -> std::vec::IntoIter<Result<E::Item, Error>> {
-            self.pages().collect::<Vec<_>>().into_iter()
+            self.items().collect::<Vec<_>>().into_iter()
+        }
+        fn each_page(self) -> Vec<Result<Page<E::Item>, Error>> {
+            self.pages().collect()
         }
     }
     trait Drive {
@@ -37,7 +41,7 @@ mod blocking {
             &self,
             task_id: i64,
             options: &WaitOptions,
-            progress: impl FnMut(&TaskInfo),
+            progress: impl FnMut(&TaskInfo) + Send,
         ) -> Result<TaskInfo, Error>;
         fn looked_up(&self, task_id: i64) -> Result<TaskInfo, Error>;
     }
@@ -49,9 +53,12 @@ mod blocking {
             &self,
             task_id: i64,
             options: &WaitOptions,
-            progress: impl FnMut(&TaskInfo),
+            progress: impl FnMut(&TaskInfo) + Send,
         ) -> Result<TaskInfo, Error> {
-            self.wait_for_task(task_id, options, progress)
+            self.wait_for_task(task_id)
+                .options(options.clone())
+                .on_progress(progress)
+                .send()
         }
         fn looked_up(&self, task_id: i64) -> Result<TaskInfo, Error> {
             self.task(task_id)
@@ -83,7 +90,7 @@ mod blocking {
 mod tokio {
     use futures_util::StreamExt;
     use render_api_client::transport::Tokio;
-    use render_api_client::types::{Endpoint, Generation, Paginated, TaskInfo};
+    use render_api_client::types::{Endpoint, Generation, Page, Paginated, TaskInfo};
     use render_api_client::{AsyncClient, Call, Client, ClientBuilder, Error, WaitOptions};
 
     use crate::common::runtime;
@@ -100,6 +107,7 @@ mod tokio {
     }
     trait Paged<E: Paginated> {
         fn paged(self) -> std::vec::IntoIter<Result<E::Item, Error>>;
+        fn each_page(self) -> Vec<Result<Page<E::Item>, Error>>;
     }
     impl<E: Paginated, G: Generation> Paged<E> for Call<'_, E, Client<G, Tokio>>
     where
@@ -109,8 +117,11 @@ mod tokio {
     {
         fn paged(self) -> std::vec::IntoIter<Result<E::Item, Error>> {
             runtime()
-                .block_on(self.pages().collect::<Vec<_>>())
+                .block_on(self.items().collect::<Vec<_>>())
                 .into_iter()
+        }
+        fn each_page(self) -> Vec<Result<Page<E::Item>, Error>> {
+            runtime().block_on(self.pages().collect::<Vec<_>>())
         }
     }
     trait Drive {
@@ -119,7 +130,7 @@ mod tokio {
             &self,
             task_id: i64,
             options: &WaitOptions,
-            progress: impl FnMut(&TaskInfo),
+            progress: impl FnMut(&TaskInfo) + Send,
         ) -> Result<TaskInfo, Error>;
         fn looked_up(&self, task_id: i64) -> Result<TaskInfo, Error>;
     }
@@ -131,9 +142,14 @@ mod tokio {
             &self,
             task_id: i64,
             options: &WaitOptions,
-            progress: impl FnMut(&TaskInfo),
+            progress: impl FnMut(&TaskInfo) + Send,
         ) -> Result<TaskInfo, Error> {
-            runtime().block_on(self.wait_for_task(task_id, options, progress))
+            runtime().block_on(
+                self.wait_for_task(task_id)
+                    .options(options.clone())
+                    .on_progress(progress)
+                    .send(),
+            )
         }
         fn looked_up(&self, task_id: i64) -> Result<TaskInfo, Error> {
             runtime().block_on(self.task(task_id))

@@ -49,23 +49,27 @@ pub fn wait<G: Generation>(
     bar.set_style(waiting_style.clone());
     let started = Instant::now();
     let options = WaitOptions { interval, timeout };
-    let result = client.wait_for_task(task_id, &options, |task| {
-        let (total, done, failed) = frame_counts(task);
-        if !draws_a_bar(total) {
-            // Analysis (or submission): no frames to count yet.
-            bar.set_style(waiting_style.clone());
-            bar.set_message(format!("{}: no frames yet", task.task_status));
-        } else {
-            bar.set_style(frames_style.clone());
-            bar.set_length(total);
-            bar.set_position(done + failed);
-            bar.set_message(format!(
-                "{} · {done} done · {failed} failed",
-                task.task_status
-            ));
-        }
-        bar.tick();
-    });
+    let result = client
+        .wait_for_task(task_id)
+        .options(options)
+        .on_progress(|task| {
+            let (total, done, failed) = frame_counts(task);
+            if !draws_a_bar(total) {
+                // Analysis (or submission): no frames to count yet.
+                bar.set_style(waiting_style.clone());
+                bar.set_message(format!("{}: no frames yet", task.task_status));
+            } else {
+                bar.set_style(frames_style.clone());
+                bar.set_length(total);
+                bar.set_position(done + failed);
+                bar.set_message(format!(
+                    "{} · {done} done · {failed} failed",
+                    task.task_status
+                ));
+            }
+            bar.tick();
+        })
+        .send();
     match &result {
         Ok(task) => {
             // A task that ended without frames has nothing to fill: no bar, only the message.

@@ -284,7 +284,7 @@ fn arm(ep: &Endpoint, g: usize, marker: &Ident) -> TokenStream {
     } else if ep.pagination.is_some() {
         quote! {
             if all {
-                return call.pages().collect::<Result<Vec<_>, Error>>().map(|items| Output::new(&items));
+                return call.items().collect::<Result<Vec<_>, Error>>().map(|items| Output::new(&items));
             }
             call.send_with_reply().map(|r| Output::replied(&r))
         }

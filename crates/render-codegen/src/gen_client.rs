@@ -81,7 +81,7 @@ fn method(spec: &Spec, ep: &Endpoint, g: usize) -> TokenStream {
         format!(" Setters on the call: {}.", setters.join(", "))
     };
     let pages = if ep.pagination.is_some() {
-        " `.pages()` walks every page."
+        " `.items()` walks every item of every page, `.pages()` every page."
     } else {
         ""
     };

@@ -1,5 +1,5 @@
 // The async client's intended usage compiles: the blocking client's methods and setters, a
-// call's `send().await`, pages as a `Stream`, the waiter as an `async fn`, the generic form,
+// call's `send().await`, items and pages as `Stream`s, the waiter as a builder sent with `.await`, the generic form,
 // and a client of API 1.0.0.
 use futures_util::{StreamExt, TryStreamExt};
 use render_api_client::types::*;
@@ -14,14 +14,23 @@ async fn usage(client: &AsyncClient) -> Result<(), Error> {
         .send()
         .await?;
     client.stop_task(page.items.iter().map(|t| t.id)).send().await?;
-    let mut pages = client.get_task_list().page_size(100).pages();
-    while let Some(task) = pages.next().await {
+    let mut items = client.get_task_list().page_size(100).items();
+    while let Some(task) = items.next().await {
         let _id: i64 = task?.id;
     }
-    let all: Vec<_> = client.query_task_frames(19088).pages().try_collect().await?;
+    let mut pages = client.get_task_list().page_size(100).pages();
+    while let Some(page) = pages.next().await {
+        let _of: i64 = page?.page_count;
+    }
+    let all: Vec<_> = client.query_task_frames(19088).items().try_collect().await?;
     let _ids: Vec<i64> = all.iter().map(|frame| frame.id).collect();
     let _generic: Page<TaskInfo> = client.call::<GetTaskList>(&GetTaskListRequest::new()).await?;
-    let _task = client.wait_for_task(19088, &WaitOptions::default(), |_| {}).await?;
+    let _task = client
+        .wait_for_task(19088)
+        .options(WaitOptions::default())
+        .on_progress(|_| {})
+        .send()
+        .await?;
     Ok(())
 }
 

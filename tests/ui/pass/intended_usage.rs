@@ -22,10 +22,20 @@ fn usage(client: &Client) -> Result<(), Error> {
         .restart_frame(19088, FrameSelection::Listed)
         .ids([1546598])
         .send()?;
-    for task in client.get_task_list().page_size(100).pages() {
+    for task in client.get_task_list().page_size(100).items() {
         let _id: i64 = task?.id;
     }
-    let _frames = client.query_task_frames(19088).pages();
+    for page in client.get_task_list().page_size(100).pages() {
+        let _of: i64 = page?.page_count;
+    }
+    let _frames = client.query_task_frames(19088).items();
+    let _task: TaskInfo = client
+        .wait_for_task(19088)
+        .timeout(std::time::Duration::from_secs(60))
+        .on_progress(|task| {
+            let _ = task.done_frames;
+        })
+        .send()?;
     let request = GetTaskListRequest::new().page_num(2);
     let _generic: Page<TaskInfo> = client.call::<GetTaskList>(&request)?;
     match Zone::from_code(3) {

@@ -83,7 +83,7 @@ impl<T: Transport> Client<V1, T> {
     ///
     /// `POST /api/render/task/getTaskList` (API 1.0.0). A read: retried on transport failures, timeouts and 5xx.
     ///
-    /// `.send()` makes the call (`.send().await` on an async client). Setters on the call: `page_num`, `page_size`, `status_list`, `search_keyword`, `start_time`, `end_time`. `.pages()` walks every page. See [`GetTaskList`] and [`GetTaskListRequest`].
+    /// `.send()` makes the call (`.send().await` on an async client). Setters on the call: `page_num`, `page_size`, `status_list`, `search_keyword`, `start_time`, `end_time`. `.items()` walks every item of every page, `.pages()` every page. See [`GetTaskList`] and [`GetTaskListRequest`].
     ///
     /// Note: Order: both official clients' docstrings say "An old to the new row, the old one" (0.4.4 query.py:79, 3.0.4.3 query.py:91): oldest first, which the mock farm follows. The v2 document gives the path without `/v2` (D:436); 3.0.4.3's url.py speaks `/v2`, which is followed (the client's behaviour is the stronger evidence of what the service serves).
     pub fn get_task_list(&self) -> Call<'_, GetTaskList, Self> {
@@ -141,7 +141,7 @@ impl<T: Transport> Client<V1, T> {
     ///
     /// `POST /api/render/task/queryTaskFrames` (API 1.0.0). A read: retried on transport failures, timeouts and 5xx.
     ///
-    /// `.send()` makes the call (`.send().await` on an async client). Setters on the call: `page_num`, `page_size`, `search_keyword`. `.pages()` walks every page. See [`QueryTaskFrames`] and [`QueryTaskFramesRequest`].
+    /// `.send()` makes the call (`.send().await` on an async client). Setters on the call: `page_num`, `page_size`, `search_keyword`. `.items()` walks every item of every page, `.pages()` every page. See [`QueryTaskFrames`] and [`QueryTaskFramesRequest`].
     pub fn query_task_frames(&self, task_id: i64) -> Call<'_, QueryTaskFrames, Self> {
         Call::new(self, QueryTaskFramesRequest::new(task_id))
     }
@@ -575,7 +575,7 @@ impl<T: Transport> Client<V2, T> {
     ///
     /// `POST /api/render/handle/getTaskList/v2` (API 2.0.0). A read: retried on transport failures, timeouts and 5xx.
     ///
-    /// `.send()` makes the call (`.send().await` on an async client). Setters on the call: `page_num`, `page_size`, `status_list`, `search_keyword`, `start_time`, `end_time`, `recycle_flag`. `.pages()` walks every page. See [`GetTaskList`] and [`GetTaskListRequest`].
+    /// `.send()` makes the call (`.send().await` on an async client). Setters on the call: `page_num`, `page_size`, `status_list`, `search_keyword`, `start_time`, `end_time`, `recycle_flag`. `.items()` walks every item of every page, `.pages()` every page. See [`GetTaskList`] and [`GetTaskListRequest`].
     ///
     /// Note: Order: both official clients' docstrings say "An old to the new row, the old one" (0.4.4 query.py:79, 3.0.4.3 query.py:91): oldest first, which the mock farm follows. The v2 document gives the path without `/v2` (D:436); 3.0.4.3's url.py speaks `/v2`, which is followed (the client's behaviour is the stronger evidence of what the service serves).
     pub fn get_task_list(&self) -> Call<'_, GetTaskList, Self> {
@@ -633,7 +633,7 @@ impl<T: Transport> Client<V2, T> {
     ///
     /// `POST /api/render/handle/queryTaskFrames` (API 2.0.0). A read: retried on transport failures, timeouts and 5xx.
     ///
-    /// `.send()` makes the call (`.send().await` on an async client). Setters on the call: `page_num`, `page_size`, `search_keyword`. `.pages()` walks every page. See [`QueryTaskFrames`] and [`QueryTaskFramesRequest`].
+    /// `.send()` makes the call (`.send().await` on an async client). Setters on the call: `page_num`, `page_size`, `search_keyword`. `.items()` walks every item of every page, `.pages()` every page. See [`QueryTaskFrames`] and [`QueryTaskFramesRequest`].
     pub fn query_task_frames(&self, task_id: i64) -> Call<'_, QueryTaskFrames, Self> {
         Call::new(self, QueryTaskFramesRequest::new(task_id))
     }
@@ -983,7 +983,7 @@ impl<T: Transport> Client<V2, T> {
     ///
     /// `POST /api/render/handle/showLog` (API 2.0.0). A read: retried on transport failures, timeouts and 5xx.
     ///
-    /// `.send()` makes the call (`.send().await` on an async client). Setters on the call: `rendering_type`, `page_num`, `page_size`. `.pages()` walks every page. See [`ShowLog`] and [`ShowLogRequest`].
+    /// `.send()` makes the call (`.send().await` on an async client). Setters on the call: `rendering_type`, `page_num`, `page_size`. `.items()` walks every item of every page, `.pages()` every page. See [`ShowLog`] and [`ShowLogRequest`].
     pub fn show_log(&self, id: i64) -> Call<'_, ShowLog, Self> {
         Call::new(self, ShowLogRequest::new(id))
     }
@@ -1003,7 +1003,7 @@ impl<T: Transport> Client<V2, T> {
     ///
     /// `POST /api/render/handle/operate/sdk/taskRecord` (API 2.0.0). A read: retried on transport failures, timeouts and 5xx.
     ///
-    /// `.send()` makes the call (`.send().await` on an async client). Setters on the call: `page_num`, `page_size`, `start_date`, `end_date`. `.pages()` walks every page. See [`TaskRecord`] and [`TaskRecordRequest`].
+    /// `.send()` makes the call (`.send().await` on an async client). Setters on the call: `page_num`, `page_size`, `start_date`, `end_date`. `.items()` walks every item of every page, `.pages()` every page. See [`TaskRecord`] and [`TaskRecordRequest`].
     ///
     /// Note: Its body carries `platform`, a name the signed headers also have: the body's value is signed in the header's place, as the official signer does.
     pub fn task_record(&self, platform: i64) -> Call<'_, TaskRecord, Self> {
@@ -1013,7 +1013,7 @@ impl<T: Transport> Client<V2, T> {
     ///
     /// `POST /api/render/handle/operate/sdk/loginRecord` (API 2.0.0). A read: retried on transport failures, timeouts and 5xx.
     ///
-    /// `.send()` makes the call (`.send().await` on an async client). Setters on the call: `page_num`, `page_size`, `start_date`, `end_date`. `.pages()` walks every page. See [`LoginRecord`] and [`LoginRecordRequest`].
+    /// `.send()` makes the call (`.send().await` on an async client). Setters on the call: `page_num`, `page_size`, `start_date`, `end_date`. `.items()` walks every item of every page, `.pages()` every page. See [`LoginRecord`] and [`LoginRecordRequest`].
     pub fn login_record(&self) -> Call<'_, LoginRecord, Self> {
         Call::new(self, LoginRecordRequest::new())
     }

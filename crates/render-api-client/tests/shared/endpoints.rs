@@ -346,10 +346,17 @@ fn pages_walks_every_page_and_stops() {
     // Oldest first, as both official clients' docstrings say.
     assert_eq!(ids, created.task_id_list);
     assert_eq!(farm.attempts("getTaskList"), 3, "three pages of 3, 3 and 1");
+    // The pages themselves, each with its numbers.
+    let pages = client.get_task_list().page_size(3).each_page();
+    let numbers: Vec<(i64, i64, usize)> = pages
+        .into_iter()
+        .map(|p| p.map(|p| (p.page_num, p.page_count, p.items.len())).unwrap())
+        .collect();
+    assert_eq!(numbers, [(1, 3, 3), (2, 3, 3), (3, 3, 1)]);
     // A page size that divides the total: the last full page ends it, no empty page fetched.
     let n = client.get_task_list().page_size(7).paged().count();
     assert_eq!(n, 7);
-    assert_eq!(farm.attempts("getTaskList"), 4);
+    assert_eq!(farm.attempts("getTaskList"), 7, "3 pages, 3 pages, then 1");
     // Nothing at all: one call, no items.
     let empty = MockFarm::start().unwrap();
     let client = client_for(&empty, empty.url());

@@ -552,7 +552,7 @@ impl QueryTaskFramesArgs {
                 }
                 if all {
                     return call
-                        .pages()
+                        .items()
                         .collect::<Result<Vec<_>, Error>>()
                         .map(|items| Output::new(&items));
                 }
@@ -568,7 +568,7 @@ impl QueryTaskFramesArgs {
                 }
                 if all {
                     return call
-                        .pages()
+                        .items()
                         .collect::<Result<Vec<_>, Error>>()
                         .map(|items| Output::new(&items));
                 }
@@ -840,7 +840,7 @@ impl ShowLogArgs {
                 call = call.page_size(self.page_size);
                 if all {
                     return call
-                        .pages()
+                        .items()
                         .collect::<Result<Vec<_>, Error>>()
                         .map(|items| Output::new(&items));
                 }
@@ -1574,7 +1574,7 @@ impl GetTaskListArgs {
                 }
                 if all {
                     return call
-                        .pages()
+                        .items()
                         .collect::<Result<Vec<_>, Error>>()
                         .map(|items| Output::new(&items));
                 }
@@ -1602,7 +1602,7 @@ impl GetTaskListArgs {
                 }
                 if all {
                     return call
-                        .pages()
+                        .items()
                         .collect::<Result<Vec<_>, Error>>()
                         .map(|items| Output::new(&items));
                 }
@@ -2399,7 +2399,7 @@ impl TaskRecordArgs {
                 }
                 if all {
                     return call
-                        .pages()
+                        .items()
                         .collect::<Result<Vec<_>, Error>>()
                         .map(|items| Output::new(&items));
                 }
@@ -2452,7 +2452,7 @@ impl LoginRecordArgs {
                 }
                 if all {
                     return call
-                        .pages()
+                        .items()
                         .collect::<Result<Vec<_>, Error>>()
                         .map(|items| Output::new(&items));
                 }
