@@ -351,54 +351,26 @@ fn platform_number(text: &str) -> Result<String, String> {
 /// The help heading of the options every command takes.
 const GLOBAL: &str = "Global options";
 
+/// The global options about reaching the service and printing its answers.
+const SERVICE_OPTIONS: &[&str] = &[
+    "host",
+    "platform",
+    "access_id",
+    "access_key",
+    "api_version",
+    "profile",
+    "timeout",
+    "retries",
+    "output",
+    "mock",
+];
+
 /// The global options that do nothing in these commands, which are not listed in their help:
-/// `(command path, options)`.
+/// `(command path, options)`. `configure` writes a profile, so `--profile` and `-o` stay.
 const UNUSED_GLOBALS: &[(&[&str], &[&str])] = &[
-    (
-        &["mock", "serve"],
-        &[
-            "host",
-            "platform",
-            "access_id",
-            "access_key",
-            "api_version",
-            "profile",
-            "timeout",
-            "retries",
-            "output",
-            "mock",
-        ],
-    ),
-    (
-        &["completions"],
-        &[
-            "host",
-            "platform",
-            "access_id",
-            "access_key",
-            "api_version",
-            "profile",
-            "timeout",
-            "retries",
-            "output",
-            "mock",
-        ],
-    ),
-    (
-        &["man"],
-        &[
-            "host",
-            "platform",
-            "access_id",
-            "access_key",
-            "api_version",
-            "profile",
-            "timeout",
-            "retries",
-            "output",
-            "mock",
-        ],
-    ),
+    (&["mock", "serve"], SERVICE_OPTIONS),
+    (&["completions"], SERVICE_OPTIONS),
+    (&["man"], SERVICE_OPTIONS),
     (
         &["configure"],
         &[
