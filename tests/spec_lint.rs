@@ -269,3 +269,110 @@ fn the_real_spec_becomes_a_resolved_model() {
         "taskIds"
     );
 }
+
+/// The real spec with one write's `read_back` replaced, linted.
+fn read_back_errors(write: &str, read_back: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(root().join("api-spec.yaml")).unwrap();
+    let start = text
+        .find(&format!("  - name: {write}\n"))
+        .unwrap_or_else(|| panic!("no {write}"));
+    let at = start + text[start..].find("    read_back: ").expect("a read_back");
+    let end = at + text[at..].find('\n').unwrap();
+    let edited = format!("{}    read_back: {read_back}{}", &text[..at], &text[end..]);
+    match render_spec::parse("api-spec.yaml", edited) {
+        Ok(_) => panic!("{write} with read_back {read_back} should be rejected"),
+        Err(SpecErrors(errors)) => errors.iter().map(ToString::to_string).collect(),
+    }
+}
+
+#[test]
+fn read_backs_must_name_what_exists() {
+    let line = |write: &str| {
+        let text = std::fs::read_to_string(root().join("api-spec.yaml")).unwrap();
+        let start = text.find(&format!("  - name: {write}\n")).unwrap();
+        let at = start + text[start..].find("    read_back: ").unwrap();
+        text[..at].lines().count() + 1
+    };
+    let stop = line("stopTask");
+    let errors = read_back_errors(
+        "stopTask",
+        "{read: queryTaskInfos, params: {taskIds: taskIds}, key: {id: taskIds}, expect: present}",
+    );
+    assert_has(
+        &errors,
+        &format!(
+            "api-spec.yaml:{stop}: endpoints[stopTask].read_back.read: no endpoint is named `queryTaskInfos`"
+        ),
+    );
+    let errors = read_back_errors(
+        "stopTask",
+        "{read: queryTaskInfo, params: {taskIds: taskIds}, key: {id: taskIds}, expect: present, where: {taskStatus: {in: [Stopped]}}}",
+    );
+    assert_has(
+        &errors,
+        "endpoints[stopTask].read_back.where.taskStatus: `TaskStatus` has no value `Stopped`",
+    );
+    let errors = read_back_errors(
+        "stopTask",
+        "{read: queryTaskInfo, params: {taskIds: taskIds}, key: {taskId: taskIds}, expect: present}",
+    );
+    assert_has(
+        &errors,
+        "endpoints[stopTask].read_back.key: `TaskInfo` has no field `taskId`",
+    );
+    let errors = read_back_errors(
+        "stopTask",
+        "{read: queryTaskInfo, params: {ids: taskIds}, key: {id: taskIds}, expect: present}",
+    );
+    assert_has(
+        &errors,
+        "endpoints[stopTask].read_back.params.ids: `queryTaskInfo` has no parameter `ids`",
+    );
+    assert_has(
+        &errors,
+        "endpoints[stopTask].read_back.params: `queryTaskInfo` requires `taskIds` in `v1`: give it",
+    );
+    let errors = read_back_errors(
+        "stopTask",
+        "{read: abortTask, params: {taskIds: taskIds}, key: {id: taskIds}, expect: present}",
+    );
+    assert_has(
+        &errors,
+        "read_back.read: `abortTask` is a write, not a read",
+    );
+    let errors = read_back_errors(
+        "stopTask",
+        "{read: queryTaskInfo, params: {taskIds: taskIds}, key: {id: taskIds}, expect: gone}",
+    );
+    assert_has(
+        &errors,
+        "read_back.expect: `expect` is `present` or `absent`",
+    );
+    // v1's getRenderEnv requires cgId, which deleteRenderEnv does not have.
+    let errors = read_back_errors(
+        "deleteRenderEnv",
+        "{read: getRenderEnv, key: {editName: editName}, expect: absent}",
+    );
+    assert_has(
+        &errors,
+        "endpoints[deleteRenderEnv].read_back.params: `getRenderEnv` requires `cgId` in `v1`: give it",
+    );
+    // A write that answers more than an acknowledgement cannot be confirmed by a read.
+    let errors = read_back_errors(
+        "createTask",
+        "{read: getTaskList, key: {id: taskUserLevel}, expect: present}",
+    );
+    assert_has(
+        &errors,
+        "only a write answered with `ack` can be confirmed by a read",
+    );
+    // Every write says something.
+    let text = std::fs::read_to_string(root().join("api-spec.yaml")).unwrap();
+    let start = text.find("  - name: fullSpeed\n").unwrap();
+    let at = start + text[start..].find("    read_back: ").unwrap();
+    let end = at + text[at..].find('\n').unwrap() + 1;
+    let edited = format!("{}{}", &text[..at], &text[end..]);
+    let SpecErrors(errors) = render_spec::parse("api-spec.yaml", edited).unwrap_err();
+    let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert_has(&errors, "endpoints[fullSpeed]: a write needs `read_back`");
+}

@@ -3,8 +3,7 @@
 use futures_util::stream::{self, Stream, StreamExt, TryStreamExt};
 use render_api_types::{Endpoint, Generation, Page, Paginated, TaskInfo};
 
-use crate::client::MAX_REPLY;
-use crate::sans_io::{HttpRequest, Replied, Step, TransportFailure, WaitStep};
+use crate::sans_io::{HttpRequest, MAX_REPLY, Replied, Step, TransportFailure, WaitStep};
 use crate::transport::Tokio;
 use crate::wait::WaitFor;
 use crate::{Call, Client, Error};
@@ -56,10 +55,10 @@ impl<G: Generation> Client<G, Tokio> {
         async {
             let mut exchange = self.core().exchange::<E>(request)?;
             loop {
-                let request = exchange.request()?;
+                let request = exchange.request(self.now())?;
                 let step = match self.transport().send(request).await {
-                    Ok((status, body)) => exchange.on_reply_kept(status, body),
-                    Err(failure) => exchange.on_failure(failure),
+                    Ok((status, body)) => exchange.on_reply_kept(self.now(), status, body),
+                    Err(failure) => exchange.on_failure(self.now(), failure),
                 };
                 match step {
                     Step::Done(replied) => return Ok(replied),
@@ -112,13 +111,16 @@ impl<G: Generation> Client<G, Tokio> {
 impl<G: Generation> WaitFor<'_, Client<G, Tokio>> {
     /// Waits; answers the task as last seen. The same rules as the blocking wait.
     pub async fn send(mut self) -> Result<TaskInfo, Error> {
-        let mut waiter = self.client.core().wait(self.task_id, &self.options);
+        let mut waiter = self
+            .client
+            .core()
+            .wait(self.task_id, &self.options, self.client.now());
         loop {
             let result = self
                 .client
                 .call::<render_api_types::QueryTaskInfo>(&waiter.request())
                 .await;
-            match waiter.on_poll(result, &mut *self.progress) {
+            match waiter.on_poll(self.client.now(), result, &mut *self.progress) {
                 WaitStep::Ended(task) => return Ok(*task),
                 WaitStep::Failed(error) => return Err(error),
                 WaitStep::Poll(delay) => tokio::time::sleep(delay).await,
@@ -155,7 +157,10 @@ impl Tokio {
 
 /// What a reqwest failure means to the core.
 fn failure(source: reqwest::Error) -> TransportFailure {
-    if source.is_timeout() {
+    if source.is_connect() {
+        // Nothing of the request left: connecting (or its timeout) failed.
+        TransportFailure::unsent(source)
+    } else if source.is_timeout() {
         TransportFailure::timeout(source)
     } else {
         TransportFailure::other(source)

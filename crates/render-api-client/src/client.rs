@@ -13,10 +13,14 @@ use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
 use crate::error::Error;
 use crate::sans_io::{
-    ClockFn, Core, HttpRequest, PageCursor, Replied, Settings as CoreSettings, Step,
-    TransportFailure,
+    Core, Entropy, HttpRequest, MAX_REPLY, PageCursor, Replied, RetryPolicy,
+    Settings as CoreSettings, Step, TransportFailure,
 };
+use crate::system::{Clock, OsEntropy};
 use crate::transport::{Blocking, Transport};
+
+/// A wall clock given to the builder.
+type ClockFn = dyn Fn() -> SystemTime + Send + Sync;
 
 /// The China zone's host.
 pub const HOST_CHINA: &str = "task.renderbus.com";
@@ -27,58 +31,6 @@ pub const HOST_OVERSEAS: &str = "task.foxrenderfarm.com";
 pub const ENV_ACCESS_ID: &str = "RENDERBUS_ACCESS_ID";
 /// Environment variable holding the access key.
 pub const ENV_ACCESS_KEY: &str = "RENDERBUS_ACCESS_KEY";
-
-/// When and how often calls are retried.
-///
-/// Reads (endpoints the spec marks idempotent) are retried on transport failures, timeouts and
-/// HTTP 5xx, with exponential backoff and full jitter. Writes are sent at most once unless
-/// `retry_writes` is set: a write whose reply was lost may have happened.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RetryPolicy {
-    /// Attempts in all, the first included (1: no retries).
-    pub max_attempts: u32,
-    /// The delay before the first retry; it doubles for each further one.
-    pub base_delay: Duration,
-    /// The longest delay between attempts.
-    pub max_delay: Duration,
-    /// Retry writes too (createTask, submitTask, …). Off by default.
-    pub retry_writes: bool,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        RetryPolicy {
-            max_attempts: 3,
-            base_delay: Duration::from_millis(200),
-            max_delay: Duration::from_secs(5),
-            retry_writes: false,
-        }
-    }
-}
-
-impl RetryPolicy {
-    /// No retries at all.
-    pub fn none() -> Self {
-        RetryPolicy {
-            max_attempts: 1,
-            ..Self::default()
-        }
-    }
-
-    /// The delay before retry number `retry` (1-based): a random time up to the backoff.
-    pub(crate) fn delay(&self, retry: u32) -> Duration {
-        let exp = self
-            .base_delay
-            .saturating_mul(2u32.saturating_pow(retry.saturating_sub(1)));
-        let cap = exp.min(self.max_delay);
-        let mut bytes = [0u8; 8];
-        let fraction = match getrandom::fill(&mut bytes) {
-            Ok(()) => (u64::from_le_bytes(bytes) >> 11) as f64 / (1u64 << 53) as f64,
-            Err(_) => 0.5,
-        };
-        cap.mul_f64(fraction)
-    }
-}
 
 /// Builds a [`Client`] (or an `AsyncClient` (feature `async`), or the transport-free
 /// [`Core`]). Every setting has a sensible default except the credentials; the API generation
@@ -95,6 +47,7 @@ pub struct ClientBuilder<G = V2> {
     #[cfg(feature = "async")]
     http: Option<reqwest::Client>,
     clock: Option<Arc<ClockFn>>,
+    entropy: Option<Arc<dyn Entropy>>,
     generation: PhantomData<fn() -> G>,
 }
 
@@ -126,6 +79,7 @@ impl Default for ClientBuilder<V2> {
             #[cfg(feature = "async")]
             http: None,
             clock: None,
+            entropy: None,
             generation: PhantomData,
         }
     }
@@ -168,6 +122,7 @@ impl<G: Generation> ClientBuilder<G> {
             #[cfg(feature = "async")]
             http: self.http,
             clock: self.clock,
+            entropy: self.entropy,
             generation: PhantomData,
         }
     }
@@ -252,9 +207,18 @@ impl<G: Generation> ClientBuilder<G> {
         self
     }
 
-    /// The clock timestamps are taken from (default: the system clock). For tests.
+    /// The wall clock the client's transport reads timestamps from (default: the system
+    /// clock). For tests.
     pub fn clock(mut self, clock: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
         self.clock = Some(Arc::new(clock));
+        self
+    }
+
+    /// Where nonces and the backoff's jitter come from (default: the OS's CSPRNG,
+    /// [`OsEntropy`](crate::sans_io::OsEntropy)). A seeded source makes runs repeatable in
+    /// tests; nonces must not repeat within the service's five-minute window.
+    pub fn entropy(mut self, entropy: impl Entropy) -> Self {
+        self.entropy = Some(Arc::new(entropy));
         self
     }
 
@@ -269,13 +233,14 @@ impl<G: Generation> ClientBuilder<G> {
         let connect_timeout = self.connect_timeout;
         let timeout = self.timeout;
         let (core, rest) = self.split()?;
+        let clock = Clock::new(rest.clock);
         // Our own agent carries the timeouts; a caller's agent gets them per request (which
         // costs a config per call, so it is only done there).
         let own_agent = rest.agent.is_none();
         let agent = rest
             .agent
             .unwrap_or_else(|| default_agent(connect_timeout, timeout));
-        Ok(Client::assemble(core, Blocking { agent, own_agent }))
+        Ok(Client::assemble(core, Blocking { agent, own_agent }, clock))
     }
 
     /// The async client, on tokio (feature `async`): the same methods, each call's `send`
@@ -292,7 +257,11 @@ impl<G: Generation> ClientBuilder<G> {
                 .build()
                 .map_err(|e| Error::Config(format!("the HTTP client could not be built: {e}")))?,
         };
-        Ok(Client::assemble(core, crate::transport::Tokio { http }))
+        Ok(Client::assemble(
+            core,
+            crate::transport::Tokio { http },
+            Clock::new(rest.clock),
+        ))
     }
 
     /// Checks the settings and splits off what only a transport needs.
@@ -317,11 +286,12 @@ impl<G: Generation> ClientBuilder<G> {
             timeout: self.timeout,
             call_timeout: self.call_timeout,
             retry: self.retry,
-            clock: self.clock,
+            entropy: self.entropy.unwrap_or_else(|| Arc::new(OsEntropy)),
         });
         Ok((
             core,
             Leftover {
+                clock: self.clock,
                 agent: self.agent,
                 #[cfg(feature = "async")]
                 http: self.http,
@@ -332,6 +302,7 @@ impl<G: Generation> ClientBuilder<G> {
 
 /// The transports' own settings.
 struct Leftover {
+    clock: Option<Arc<ClockFn>>,
     agent: Option<ureq::Agent>,
     #[cfg(feature = "async")]
     http: Option<reqwest::Client>,
@@ -443,6 +414,7 @@ fn parse_host(setting: &str) -> Result<(String, String), Error> {
 pub struct Client<G = V2, T = Blocking> {
     core: Core<G>,
     transport: Arc<T>,
+    clock: Clock,
 }
 
 impl<G, T> Clone for Client<G, T> {
@@ -450,6 +422,7 @@ impl<G, T> Clone for Client<G, T> {
         Client {
             core: self.core.clone(),
             transport: Arc::clone(&self.transport),
+            clock: self.clock.clone(),
         }
     }
 }
@@ -478,11 +451,17 @@ impl Client<V2> {
 }
 
 impl<G: Generation, T: Transport> Client<G, T> {
-    fn assemble(core: Core<G>, transport: T) -> Self {
+    fn assemble(core: Core<G>, transport: T, clock: Clock) -> Self {
         Client {
             core,
             transport: Arc::new(transport),
+            clock,
         }
+    }
+
+    /// Both clocks, now, as this client reads them (the core takes the time as an input).
+    pub(crate) fn now(&self) -> crate::sans_io::Now {
+        self.clock.now()
     }
 
     /// The transport-free core this client drives.
@@ -537,10 +516,10 @@ impl<G: Generation> Client<G, Blocking> {
         let _entered = span.enter();
         let mut exchange = self.core.exchange::<E>(request)?;
         loop {
-            let request = exchange.request()?;
+            let request = exchange.request(self.now())?;
             let step = match self.transport().send(&request, self.core.timeout()) {
-                Ok((status, body)) => exchange.on_reply_kept(status, body),
-                Err(failure) => exchange.on_failure(failure),
+                Ok((status, body)) => exchange.on_reply_kept(self.now(), status, body),
+                Err(failure) => exchange.on_failure(self.now(), failure),
             };
             match step {
                 Step::Done(replied) => return Ok(replied),
@@ -601,23 +580,25 @@ impl Blocking {
     }
 }
 
-/// The largest reply read (a bigger one is a transport failure).
-pub(crate) const MAX_REPLY: u64 = 64 << 20;
-
 /// What a ureq failure means to the core.
 fn failure(source: ureq::Error) -> TransportFailure {
-    let timed_out = match &source {
-        ureq::Error::Timeout(_) => true,
-        ureq::Error::Io(e) => matches!(
-            e.kind(),
-            std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
-        ),
-        _ => false,
-    };
-    if timed_out {
-        TransportFailure::timeout(source)
-    } else {
-        TransportFailure::other(source)
+    use std::io::ErrorKind;
+    use ureq::Timeout;
+    match &source {
+        // Nothing of the request left: the name, the connection or TLS failed.
+        ureq::Error::HostNotFound
+        | ureq::Error::ConnectionFailed
+        | ureq::Error::Timeout(Timeout::Resolve | Timeout::Connect) => {
+            TransportFailure::unsent(source)
+        }
+        ureq::Error::Io(e) if e.kind() == ErrorKind::ConnectionRefused => {
+            TransportFailure::unsent(source)
+        }
+        ureq::Error::Timeout(_) => TransportFailure::timeout(source),
+        ureq::Error::Io(e) if matches!(e.kind(), ErrorKind::TimedOut | ErrorKind::WouldBlock) => {
+            TransportFailure::timeout(source)
+        }
+        _ => TransportFailure::other(source),
     }
 }
 
@@ -696,18 +677,5 @@ mod tests {
         );
         assert!(parse_host("").is_err());
         assert!(parse_host("http://host/path").is_err());
-    }
-
-    #[test]
-    fn backoff_grows_and_is_capped() {
-        let policy = RetryPolicy {
-            base_delay: Duration::from_millis(100),
-            max_delay: Duration::from_millis(250),
-            ..RetryPolicy::default()
-        };
-        for _ in 0..50 {
-            assert!(policy.delay(1) <= Duration::from_millis(100));
-            assert!(policy.delay(5) <= Duration::from_millis(250));
-        }
     }
 }

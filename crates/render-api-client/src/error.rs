@@ -140,6 +140,22 @@ pub enum Error {
     /// The client is not configured well enough to call (credentials, host).
     #[error("the client is not configured: {0}")]
     Config(String),
+    /// A write's reply was lost after the request may have reached the service, and nothing
+    /// could tell whether it took effect: the write has no read that shows its effect, or that
+    /// read failed too, or answered something that could not be judged. The write was not sent
+    /// again. Look at the farm before trying it again.
+    #[error("{endpoint}: whether it took effect is unknown: {why}")]
+    OutcomeUnknown {
+        /// The write.
+        endpoint: &'static str,
+        /// The read asked whether it took effect, when there is one.
+        checked: Option<&'static str>,
+        /// What was lost, and what the read answered.
+        why: String,
+        /// Why the write's own reply was lost.
+        #[source]
+        source: Box<Error>,
+    },
 }
 
 impl Error {
@@ -167,6 +183,7 @@ impl Error {
             Error::UnknownEndpoint { .. } => "unknown_endpoint".into(),
             Error::Request { .. } => "request".into(),
             Error::WaitTimeout { .. } => "wait_timeout".into(),
+            Error::OutcomeUnknown { .. } => "outcome_unknown".into(),
         }
     }
 

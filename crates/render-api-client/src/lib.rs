@@ -36,7 +36,11 @@
 //! - the request is serialized once; exactly those values are signed and those bytes sent;
 //! - each attempt gets a new timestamp and a new nonce from the OS CSPRNG;
 //! - reads are retried on transport failures, timeouts and HTTP 5xx with exponential backoff
-//!   and jitter; writes are sent at most once unless [`RetryPolicy::retry_writes`] is set;
+//!   and jitter;
+//! - a write is sent once; when its reply is lost after the request may have reached the
+//!   service, the read the spec names for it is asked whether it took effect: yes is success
+//!   ([`Reply::confirmed`]), no sends it again (within the retry policy), and no answer is
+//!   [`Error::OutcomeUnknown`], as it is for a write no read can check (createTask);
 //! - a `610 SIGNATURE_EXPIRED` reply carrying `serverTime` teaches the client the service's
 //!   clock offset, and the call is sent once more with a corrected timestamp;
 //! - a `tracing` span per call records the endpoint, attempts and outcome, never the key, the
@@ -52,6 +56,7 @@ mod error;
 #[rustfmt::skip]
 mod generated;
 pub mod sans_io;
+mod system;
 pub mod transport;
 mod wait;
 
@@ -60,15 +65,15 @@ pub use asynchronous::AsyncClient;
 pub use call::Call;
 pub use client::{
     Client, ClientBuilder, ENV_ACCESS_ID, ENV_ACCESS_KEY, HOST_CHINA, HOST_OVERSEAS, Items, Pages,
-    RetryPolicy, default_agent,
+    default_agent,
 };
 pub use config::{Resolved, Settings, config_path};
 pub use error::Error;
 pub use render_api_types as types;
 pub use render_api_types::{ApiVersion, V1, V2};
 pub use render_sign::Credentials;
-pub use sans_io::{Replied, Reply, interpret_reply};
-pub use wait::{Outcome, WaitFor, WaitOptions};
+pub use sans_io::{Outcome, Replied, Reply, RetryPolicy, WaitOptions, interpret_reply};
+pub use wait::WaitFor;
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]

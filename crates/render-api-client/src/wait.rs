@@ -2,69 +2,10 @@
 
 use std::time::Duration;
 
-use render_api_types::{Generation, QueryTaskInfo, TaskInfo, TaskStatus};
+use render_api_types::{Generation, QueryTaskInfo, TaskInfo};
 
-use crate::sans_io::WaitStep;
+use crate::sans_io::{WaitOptions, WaitStep};
 use crate::{Client, Error};
-
-/// How a task's wait ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Outcome {
-    /// Finished, every frame rendered (or a test render finished).
-    Finished,
-    /// Finished, with failed or stopped frames.
-    FinishedWithFailures,
-    /// Stopped (by the user, for arrears, or over its time limit): `startTask` resumes it.
-    Stopped,
-    /// Abandoned, failed, or its submission failed.
-    Failed,
-}
-
-impl Outcome {
-    /// The outcome a status means; `None` while the task is still on its way.
-    pub fn of(status: &TaskStatus) -> Option<Outcome> {
-        match status {
-            TaskStatus::Finished | TaskStatus::FinishedTest => Some(Outcome::Finished),
-            TaskStatus::FinishedHasFailed | TaskStatus::FinishedHasStopped => {
-                Some(Outcome::FinishedWithFailures)
-            }
-            TaskStatus::Stop
-            | TaskStatus::UserStop
-            | TaskStatus::ArrearageStop
-            | TaskStatus::TimeOutStop => Some(Outcome::Stopped),
-            TaskStatus::Abandon | TaskStatus::Failed | TaskStatus::SubmitFailed => {
-                Some(Outcome::Failed)
-            }
-            // Waiting, rendering, analysing, submitting, updating, and codes this SDK does
-            // not know: still on the way (or not ours to judge).
-            _ => None,
-        }
-    }
-}
-
-/// How to wait.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WaitOptions {
-    /// Time between polls (at least [`WaitOptions::MIN_INTERVAL`]).
-    pub interval: Duration,
-    /// How long to wait in all; `None` waits as long as the task takes.
-    pub timeout: Option<Duration>,
-}
-
-impl WaitOptions {
-    /// The shortest interval between polls: a wait must not hammer the service.
-    pub const MIN_INTERVAL: Duration = Duration::from_millis(500);
-}
-
-impl Default for WaitOptions {
-    fn default() -> Self {
-        WaitOptions {
-            interval: Duration::from_secs(5),
-            timeout: None,
-        }
-    }
-}
 
 impl<G: Generation> Client<G> {
     /// The task `task_id` itself (`queryTaskInfo` answers a page; this answers the task).
@@ -169,10 +110,13 @@ impl<'c, C> WaitFor<'c, C> {
 impl<G: Generation> WaitFor<'_, Client<G>> {
     /// Waits, blocking the thread; answers the task as last seen.
     pub fn send(mut self) -> Result<TaskInfo, Error> {
-        let mut waiter = self.client.core().wait(self.task_id, &self.options);
+        let mut waiter = self
+            .client
+            .core()
+            .wait(self.task_id, &self.options, self.client.now());
         loop {
             let result = self.client.call::<QueryTaskInfo>(&waiter.request());
-            match waiter.on_poll(result, &mut *self.progress) {
+            match waiter.on_poll(self.client.now(), result, &mut *self.progress) {
                 WaitStep::Ended(task) => return Ok(*task),
                 WaitStep::Failed(error) => return Err(error),
                 WaitStep::Poll(delay) => std::thread::sleep(delay),

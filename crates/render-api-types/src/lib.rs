@@ -98,6 +98,9 @@ pub trait Endpoint: 'static {
     /// in each generation (JSON text, such as `"SUCCESS"`); the server side ([`dispatch`])
     /// answers the same when a [`Service`] acknowledges with `null`. Empty for other calls.
     const ACK_DATA: &'static [(ApiVersion, &'static str)];
+    /// For a write: the read that shows whether it took effect, when one does (the spec's
+    /// `read_back`). A client asks it when the write's reply is lost, instead of guessing.
+    const READ_BACK: Option<&'static ReadBack>;
     /// The request body.
     type Request: Serialize + DeserializeOwned + fmt::Debug + Clone + Send + Sync + 'static;
     /// The envelope's `data` ([`Ack`] for writes, which accept whatever data comes).
@@ -124,6 +127,96 @@ pub trait Endpoint: 'static {
             }
         }
     }
+}
+
+/// How a read shows whether a write took effect: the spec's `read_back` of a write.
+///
+/// The read is called with [`params`](Self::params) taken from the write's request; the
+/// reply's [`items`](Self::items) are matched by [`key`](Self::key) against the write's values
+/// (one item per value), and the write took effect when every value's item is there and passes
+/// every [`check`](Self::checks) ([`Expect::Present`]), or when none is there
+/// ([`Expect::Absent`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ReadBack {
+    /// The read's name (`queryTaskInfo`).
+    pub read: &'static str,
+    /// The read's path in each generation the read-back holds in.
+    pub paths: &'static [(ApiVersion, &'static str)],
+    /// The read's request: each of its parameters from a parameter of the write.
+    pub params: &'static [ReadParam],
+    /// Where the reply's items are.
+    pub items: ItemsAt,
+    /// `(item field, write parameter)`: the items that belong to the write, one for each of
+    /// the parameter's values (a list's every element); `None` when the reply is one item.
+    pub key: Option<(&'static str, &'static str)>,
+    /// Whether the effect is the items being there or being gone.
+    pub expect: Expect,
+    /// What each item must show, with [`Expect::Present`].
+    pub checks: &'static [Check],
+}
+
+impl ReadBack {
+    /// The read's path in generation `api`; `None` where this read-back does not hold.
+    pub fn path(&self, api: ApiVersion) -> Option<&'static str> {
+        self.paths.iter().find(|(v, _)| *v == api).map(|(_, p)| *p)
+    }
+}
+
+/// A parameter of a read-back's request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ReadParam {
+    /// The read's parameter.
+    pub name: &'static str,
+    /// The write's parameter whose value it takes.
+    pub from: &'static str,
+    /// The read takes a list where the write has one value: the value is sent as a list of one.
+    pub wrap: bool,
+}
+
+/// Where a read's reply holds its items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemsAt {
+    /// `data.items` of a page (which must be the last page: a read-back never guesses from
+    /// part of a list).
+    Page,
+    /// `data`, a list.
+    List,
+    /// `data.<field>`, a list.
+    Field(&'static str),
+    /// `data` is the one item.
+    Whole,
+}
+
+/// What shows that a write took effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    /// The write's items are there (and pass the checks).
+    Present,
+    /// The write's items are gone.
+    Absent,
+}
+
+/// A field an item must show for a write to have taken effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Check {
+    /// The item's field.
+    pub field: &'static str,
+    /// What it must be.
+    pub is: Is,
+}
+
+/// The values a [`Check`] accepts; wire values as JSON text (`10`, `"x"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Is {
+    /// One of these.
+    In(&'static [&'static str]),
+    /// None of these.
+    NotIn(&'static [&'static str]),
+    /// The value the write sent in this parameter.
+    Param(&'static str),
 }
 
 /// An endpoint that answers a [`Page`] and takes a page number, so all pages can be walked.

@@ -28,6 +28,8 @@ pub enum Exit {
     Abandoned,
     /// `task wait`: `--wait-timeout` ran out first.
     WaitTimeout,
+    /// A write's reply was lost, and nothing could tell whether it took effect.
+    OutcomeUnknown,
 }
 
 /// Which commands an exit code is particular to.
@@ -43,7 +45,7 @@ pub enum Scope {
 
 impl Exit {
     /// Every exit code, in order.
-    pub const ALL: [Exit; 11] = [
+    pub const ALL: [Exit; 12] = [
         Exit::Success,
         Exit::Failure,
         Exit::Usage,
@@ -55,6 +57,7 @@ impl Exit {
         Exit::Stopped,
         Exit::Abandoned,
         Exit::WaitTimeout,
+        Exit::OutcomeUnknown,
     ];
 
     /// The process's exit code.
@@ -71,6 +74,7 @@ impl Exit {
             Exit::Stopped => 8,
             Exit::Abandoned => 9,
             Exit::WaitTimeout => 10,
+            Exit::OutcomeUnknown => 11,
         }
     }
 
@@ -100,6 +104,10 @@ impl Exit {
             Exit::Stopped => ("the task was stopped (startTask resumes it)", Scope::Wait),
             Exit::Abandoned => ("the task was abandoned or failed", Scope::Wait),
             Exit::WaitTimeout => ("--wait-timeout ran out before the task ended", Scope::Wait),
+            Exit::OutcomeUnknown => (
+                "a write's reply was lost and nothing could tell whether it took effect: look before trying again",
+                Scope::All,
+            ),
         }
     }
 

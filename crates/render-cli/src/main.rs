@@ -35,7 +35,7 @@ use clap::{Parser, Subcommand};
 use generated::*;
 use render_api_client::types::TaskStatus;
 use render_api_client::{ApiVersion, Client, Credentials, Error, Outcome, RetryPolicy, V1, V2};
-use render_sign::{HeaderSet, Nonce, Request as SignRequest};
+use render_sign::Nonce;
 
 use crate::exit::{Exit, Scope};
 use crate::output::{Format, Output};
@@ -300,6 +300,7 @@ impl From<Error> for Failure {
                 Exit::Unreachable
             }
             Error::Config(_) => Exit::Config,
+            Error::OutcomeUnknown { .. } => Exit::OutcomeUnknown,
             Error::Unsupported { .. } | Error::UnknownEndpoint { .. } | Error::Request { .. } => {
                 Exit::Usage
             }
@@ -781,11 +782,6 @@ fn sign(args: &SignArgs, resolved: Resolved) -> Result<Exit, Failure> {
         code: Exit::Usage,
         message: format!("--body is not JSON: {e}"),
     })?;
-    // The host exactly as the client sends (and signs) it.
-    let client = Client::builder()
-        .host(&resolved.host)
-        .credentials(resolved.credentials.clone())
-        .build()?;
     let timestamp = args.timestamp.unwrap_or_else(|| {
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -799,27 +795,29 @@ fn sign(args: &SignArgs, resolved: Resolved) -> Result<Exit, Failure> {
             message: e.to_string(),
         })?,
     };
-    let mut headers = HeaderSet::new(
-        resolved.credentials.access_id(),
-        &resolved.platform,
-        timestamp,
-        nonce,
-    );
-    // The version header is signed: it is the chosen generation's.
-    resolved.api.header().clone_into(&mut headers.version);
-    let request = SignRequest::new(client.host(), &args.path, &headers, &body);
-    let fail = |e: render_sign::SignError| Failure {
+    // Signed by the client's core, as every call is: the host as sent, the platform, and the
+    // chosen generation's version header.
+    let builder = Client::builder()
+        .host(&resolved.host)
+        .platform(&resolved.platform)
+        .credentials(resolved.credentials.clone());
+    let signed = match resolved.api {
+        ApiVersion::V1 => builder
+            .api::<render_api_client::V1>()
+            .build_core()?
+            .sign(&args.path, &body, timestamp, nonce),
+        ApiVersion::V2 => builder
+            .build_core()?
+            .sign(&args.path, &body, timestamp, nonce),
+    }
+    .map_err(|e| Failure {
         code: Exit::Usage,
         message: e.to_string(),
-    };
-    let signed = request.sign(&resolved.credentials).map_err(fail)?;
-    outln!(
-        "string to sign: {}",
-        request.string_to_sign().map_err(fail)?
-    );
-    outln!("signature:      {}", signed.signature().as_str());
+    })?;
+    outln!("string to sign: {}", signed.string_to_sign);
+    outln!("signature:      {}", signed.signature());
     outln!("headers:");
-    for (name, value) in signed.iter() {
+    for (name, value) in &signed.headers {
         outln!("  {name}: {value}");
     }
     Ok(Exit::Success)

@@ -6,8 +6,8 @@
 
 use std::fmt::Write as _;
 
-use render_api_client::Replied;
 use render_api_client::types::{EpochMillis, Page};
+use render_api_client::{Replied, Reply};
 use serde::Serialize;
 use serde_json::Value;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
@@ -164,6 +164,26 @@ impl Output {
     pub fn data(json: Value) -> Self {
         let table = serde_json::to_string_pretty(&json).unwrap_or_default();
         Output { json, table }
+    }
+
+    /// What a write the service did: [`done`](Self::done) with the service's acknowledgement,
+    /// or, when the write's reply was lost and its read-back showed it took effect,
+    /// `"confirmed_by": READ` (and no `ack`: there was none).
+    pub fn written(call: &str, request: Value, reply: &Reply) -> Self {
+        match &reply.confirmed {
+            None => Self::done(call, request, Some(reply.data())),
+            Some(confirmation) => {
+                let mut out = Self::done(call, request, None);
+                if let Value::Object(json) = &mut out.json {
+                    json.insert("confirmed_by".into(), Value::from(confirmation.read));
+                }
+                out.table.push_str(&format!(
+                    " (its reply was lost: {}; {} shows it took effect)",
+                    confirmation.lost, confirmation.read
+                ));
+                out
+            }
+        }
     }
 
     /// What a write did: `{"ok": true, "call": NAME, …its request, "ack": DATA}`, so a script

@@ -1404,3 +1404,100 @@ fn help_keeps_global_options_apart_and_cites_no_source_files() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `renderbus ARGS` against `url` (a relay in front of `farm`) with the farm's credentials.
+fn renderbus_via(url: &str, farm: &MockFarm, args: &[&str]) -> Output {
+    let home = std::env::temp_dir().join(format!("renderbus-home-{}", std::process::id()));
+    Command::new(env!("CARGO_BIN_EXE_renderbus"))
+        .env_clear()
+        .env("HOME", &home)
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("RENDERBUS_HOST", url)
+        .env("RENDERBUS_ACCESS_ID", farm.access_id())
+        .env("RENDERBUS_ACCESS_KEY", farm.access_key())
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// A relay in front of `farm` that does `act` to the first request for `path`.
+fn relay_failing_first(
+    farm: &MockFarm,
+    path: &'static str,
+    act: render_api_mock::testing::Act,
+) -> render_api_mock::testing::Relay {
+    use render_api_mock::testing::{Act, Relay};
+    Relay::start(
+        farm.host().to_owned(),
+        std::sync::Arc::new(move |p, n| {
+            if p == path && n == 0 {
+                act.clone()
+            } else {
+                Act::Forward
+            }
+        }),
+    )
+}
+
+#[test]
+fn a_write_whose_reply_is_lost_is_read_back_applied_once_or_said_unknown() {
+    use render_api_client::ApiVersion;
+    use render_api_client::types::{AddLabel, CreateTask, Endpoint, StopTask};
+    use render_api_mock::testing::Act;
+    let path = |p: Option<&'static str>| p.expect("an API 2 call");
+    let farm = farm(&[]);
+    let f = Some(&farm);
+    let created = json(&renderbus(f, &["task", "create", "--count", "1"]));
+    let id = created["taskIdList"][0].to_string();
+    json(&renderbus(f, &["task", "submit", &id]));
+
+    // The farm stops the task, and the reply is lost on the way back: the read-back shows the
+    // task stopped, so the write succeeded, once.
+    let stop = path(StopTask::path(ApiVersion::V2));
+    let relay = relay_failing_first(&farm, stop, Act::DeliverThenDrop);
+    let out = renderbus_via(&relay.url, &farm, &["-o", "table", "task", "stop", &id]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("queryTaskInfo shows it took effect"),
+        "{text}"
+    );
+    assert_eq!(farm.attempts("stopTask"), 1);
+    assert_eq!(relay.count(stop), 1);
+
+    // The request never reaches the farm: the read-back shows no label, so it is sent again,
+    // and applied once.
+    let add = path(AddLabel::path(ApiVersion::V2));
+    let relay = relay_failing_first(&farm, add, Act::Drop);
+    let out = renderbus_via(
+        &relay.url,
+        &farm,
+        &["label", "add", "lighting", "--status", "0"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(relay.count(add), 2);
+    assert_eq!(farm.attempts("addLabel"), 1);
+    let labels = json(&renderbus(f, &["label", "list"]));
+    let named = labels["projectNameList"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["projectName"] == "lighting")
+        .count();
+    assert_eq!(named, 1, "{labels}");
+
+    // No read shows a new task: a lost reply of createTask is "outcome unknown", exit 11, and
+    // the message says what was (not) checked.
+    let create = path(CreateTask::path(ApiVersion::V2));
+    let before = farm.attempts("createTask");
+    let relay = relay_failing_first(&farm, create, Act::DeliverThenDrop);
+    let out = renderbus_via(&relay.url, &farm, &["task", "create", "--count", "1"]);
+    assert_eq!(out.status.code(), Some(11), "{}", stderr(&out));
+    let message = stderr(&out);
+    assert!(
+        message.contains("createTask: whether it took effect is unknown")
+            && message.contains("no read shows whether it took effect"),
+        "{message}"
+    );
+    assert_eq!(farm.attempts("createTask"), before + 1, "sent once");
+}

@@ -279,7 +279,7 @@ fn arm(ep: &Endpoint, g: usize, marker: &Ident) -> TokenStream {
         let name = &ep.name;
         quote! {
             let request = serde_json::to_value(call.request()).unwrap_or_default();
-            call.send_with_reply().map(|r| Output::done(#name, request, Some(r.reply.data())))
+            call.send_with_reply().map(|r| Output::written(#name, request, &r.reply))
         }
     } else if ep.pagination.is_some() {
         quote! {

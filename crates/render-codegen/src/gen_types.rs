@@ -4,7 +4,9 @@
 use heck::{ToKebabCase, ToLowerCamelCase};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
-use render_spec::{Endpoint, Enum, Field, Model, Param, Presence, Repr, Spec, Type};
+use render_spec::{
+    Endpoint, Enum, Field, Is, ItemsAt, Model, Param, Presence, ReadBack, Repr, Spec, Type,
+};
 
 use crate::gen_common::{
     Hand, default_expr, doc, endpoint_ident, generation_ident, ident, method_ident, notes,
@@ -559,6 +561,7 @@ fn gen_endpoints(spec: &Spec) -> TokenStream {
         } else {
             Vec::new()
         };
+        let read_back = read_back_tokens(spec, ep);
         let d = doc(&endpoint_doc(spec, ep));
         items.push(quote! {
             #d
@@ -573,6 +576,7 @@ fn gen_endpoints(spec: &Spec) -> TokenStream {
                 const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[#(#limited),*];
                 const ALIASES: &'static [(&'static str, &'static str)] = &[#(#aliases),*];
                 const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[#(#acks),*];
+                const READ_BACK: Option<&'static crate::ReadBack> = #read_back;
                 type Request = #request;
                 type Response = #response;
 
@@ -793,5 +797,63 @@ fn gen_generations(spec: &Spec) -> TokenStream {
         }
 
         #(#markers)*
+    }
+}
+
+/// An endpoint's `READ_BACK`: the spec's read-back of a write, as data.
+fn read_back_tokens(spec: &Spec, ep: &Endpoint) -> TokenStream {
+    let Some(ReadBack::Read(rb)) = &ep.read_back else {
+        return quote!(None);
+    };
+    let read = &rb.read;
+    let paths = rb.paths.iter().map(|(g, path)| {
+        let version = generation_ident(spec, *g);
+        quote!((crate::ApiVersion::#version, #path))
+    });
+    let params = rb.params.iter().map(
+        |(name, from, wrap)| quote!(crate::ReadParam { name: #name, from: #from, wrap: #wrap }),
+    );
+    let items = match &rb.items {
+        ItemsAt::Page => quote!(crate::ItemsAt::Page),
+        ItemsAt::List => quote!(crate::ItemsAt::List),
+        ItemsAt::Field(f) => quote!(crate::ItemsAt::Field(#f)),
+        ItemsAt::Whole => quote!(crate::ItemsAt::Whole),
+    };
+    let key = match &rb.key {
+        Some((field, param)) => quote!(Some((#field, #param))),
+        None => quote!(None),
+    };
+    let expect = if rb.present {
+        quote!(crate::Expect::Present)
+    } else {
+        quote!(crate::Expect::Absent)
+    };
+    let checks = rb.checks.iter().map(|(field, is)| {
+        let texts = |values: &[serde_json::Value]| -> Vec<String> {
+            values.iter().map(|v| v.to_string()).collect()
+        };
+        let is = match is {
+            Is::In(values) => {
+                let t = texts(values);
+                quote!(crate::Is::In(&[#(#t),*]))
+            }
+            Is::NotIn(values) => {
+                let t = texts(values);
+                quote!(crate::Is::NotIn(&[#(#t),*]))
+            }
+            Is::Param(p) => quote!(crate::Is::Param(#p)),
+        };
+        quote!(crate::Check { field: #field, is: #is })
+    });
+    quote! {
+        Some(&crate::ReadBack {
+            read: #read,
+            paths: &[#(#paths),*],
+            params: &[#(#params),*],
+            items: #items,
+            key: #key,
+            expect: #expect,
+            checks: &[#(#checks),*],
+        })
     }
 }

@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde_json::Value;
 
 use crate::model::{
-    CliName, Code, Doc, Endpoint, Enum, EnumRef, EnumValue, Examples, Field, Generation, Model,
-    ModelRef, Pagination, Param, Presence, Repr, Spec,
+    CliName, Code, Doc, Endpoint, Enum, EnumRef, EnumValue, Examples, Field, Generation, Is,
+    ItemsAt, Model, ModelRef, Pagination, Param, Presence, ReadBack, ReadBackRead, Repr, Spec,
 };
 use crate::raw::{self, Loaded, Seg, SpecError, SpecErrors};
 use crate::ty::{self, Position, Ref, Syntax, Type};
@@ -49,10 +49,11 @@ pub fn check(loaded: &Loaded) -> Result<Spec, SpecErrors> {
         models: HashMap::new(),
         generations: Vec::new(),
     };
-    let spec = lint.structure();
+    let mut spec = lint.structure();
     if !lint.errors.is_empty() {
         return Err(SpecErrors(lint.errors));
     }
+    lint.read_backs(&mut spec);
     lint.reachability(&spec);
     lint.defaults(&spec);
     lint.examples(&spec);
@@ -598,6 +599,7 @@ impl<'a> Linter<'a> {
             response,
             pagination,
             examples,
+            read_back: None,
         }
     }
 
@@ -810,6 +812,355 @@ impl<'a> Linter<'a> {
                 );
             }
         }
+    }
+
+    /// Every write says which read shows whether it took effect (or why none does), and
+    /// what it says must exist: the read, its parameters, the write's parameters, the item
+    /// fields and their values.
+    fn read_backs(&mut self, spec: &mut Spec) {
+        let raw = &self.loaded.spec;
+        for (i, ep) in raw.endpoints.iter().enumerate() {
+            let at = [key("endpoints"), named(&ep.name), key("read_back")];
+            let found = match (&ep.read_back, ep.idempotent) {
+                (None, false) => {
+                    self.error(
+                        &[key("endpoints"), named(&ep.name)],
+                        "a write needs `read_back`: the read that shows whether it took effect, or `{none: why}`",
+                    );
+                    None
+                }
+                (Some(_), true) => {
+                    self.error(&at, "only a write has a read-back");
+                    None
+                }
+                (None, true) => None,
+                (Some(def), false) => self.read_back(spec, &spec.endpoints[i], def, &at),
+            };
+            spec.endpoints[i].read_back = found;
+        }
+    }
+
+    fn read_back(
+        &mut self,
+        spec: &Spec,
+        write: &Endpoint,
+        def: &raw::ReadBackDef,
+        at: &[Seg<'_>],
+    ) -> Option<ReadBack> {
+        let sub = |k: &'static str| -> Vec<Seg<'_>> {
+            let mut v = at.to_vec();
+            v.push(key(k));
+            v
+        };
+        if let Some(why) = &def.none {
+            let extra = def.read.is_some()
+                || def.only.is_some()
+                || !def.params.is_empty()
+                || def.key.is_some()
+                || def.expect.is_some()
+                || !def.checks.is_empty();
+            if extra {
+                self.error(
+                    at,
+                    "`none` stands alone: a read-back is either none or a read",
+                );
+            }
+            if why.trim().is_empty() {
+                self.error(&sub("none"), "say why no read shows the effect");
+            }
+            return Some(ReadBack::None(why.clone()));
+        }
+        let Some(read_name) = &def.read else {
+            self.error(at, "give `read` (an idempotent endpoint) or `none: why`");
+            return None;
+        };
+        if write.response != Type::Ack {
+            self.error(
+                at,
+                "only a write answered with `ack` can be confirmed by a read (a read does not give back the write's reply)",
+            );
+        }
+        let Some(read) = spec.endpoint(read_name) else {
+            self.error(&sub("read"), format!("no endpoint is named `{read_name}`"));
+            return None;
+        };
+        if !read.idempotent {
+            self.error(
+                &sub("read"),
+                format!("`{read_name}` is a write, not a read"),
+            );
+        }
+        let generations: Vec<usize> = match &def.only {
+            Some(name) => {
+                let g = self.generation(&sub("only"), name)?;
+                if write.path_in(g).is_none() {
+                    self.error(&sub("only"), format!("`{}` has no `{name}`", write.name));
+                }
+                vec![g]
+            }
+            None => write.generations().collect(),
+        };
+        for &g in &generations {
+            if read.path_in(g).is_none() {
+                self.error(
+                    &sub("read"),
+                    format!(
+                        "`{read_name}` does not exist in `{}`, where the write does (say `only:`)",
+                        self.generations[g]
+                    ),
+                );
+            }
+        }
+        let write_param = |name: &str| write.params.iter().find(|p| p.wire == name);
+        let mut params = Vec::new();
+        for (name, from) in &def.params {
+            let pat = {
+                let mut v = sub("params");
+                v.push(key(name));
+                v
+            };
+            let Some(rp) = read.params.iter().find(|p| &p.wire == name) else {
+                self.error(&pat, format!("`{read_name}` has no parameter `{name}`"));
+                continue;
+            };
+            let Some(wp) = write_param(from) else {
+                self.error(&pat, format!("`{}` has no parameter `{from}`", write.name));
+                continue;
+            };
+            let wrap = match (&rp.ty, &wp.ty) {
+                (a, b) if a == b => false,
+                (Type::List(item), b) if **item == *b => true,
+                (a, b) => {
+                    self.error(
+                        &pat,
+                        format!("`{name}` is `{a}`, but `{from}` is `{b}`: the types must match"),
+                    );
+                    continue;
+                }
+            };
+            if !wp.is_required() {
+                self.error(
+                    &pat,
+                    format!("`{from}` is optional: a read-back's values must always be sent"),
+                );
+            }
+            params.push((name.clone(), from.clone(), wrap));
+        }
+        for &g in &generations {
+            for p in read.required_in(g) {
+                if !def.params.contains_key(&p.wire) {
+                    self.error(
+                        &sub("params"),
+                        format!(
+                            "`{read_name}` requires `{}` in `{}`: give it",
+                            p.wire, self.generations[g]
+                        ),
+                    );
+                }
+            }
+        }
+        // The items, and the model each one is.
+        let (items, item_ty) = match &read.response {
+            Type::Page(item) => (ItemsAt::Page, (**item).clone()),
+            Type::List(item) => (ItemsAt::List, (**item).clone()),
+            Type::Model(m) => {
+                let lists: Vec<&Field> = spec
+                    .model(m)
+                    .fields
+                    .iter()
+                    .filter(|f| matches!(&f.ty, Type::List(i) if matches!(**i, Type::Model(_))))
+                    .collect();
+                match (&def.key, lists.as_slice()) {
+                    (Some(_), [one]) => (
+                        ItemsAt::Field(one.wire.clone()),
+                        one.ty.list_item().cloned().unwrap_or(Type::Json),
+                    ),
+                    (Some(_), _) => {
+                        self.error(
+                            &sub("key"),
+                            format!("`{read_name}` answers one `{}` with no single list of items to key", m.name()),
+                        );
+                        return None;
+                    }
+                    (None, _) => (ItemsAt::Whole, read.response.clone()),
+                }
+            }
+            other => {
+                self.error(
+                    &sub("read"),
+                    format!("`{read_name}` answers `{other}`, which holds no items"),
+                );
+                return None;
+            }
+        };
+        let Type::Model(item_model) = &item_ty else {
+            self.error(
+                &sub("read"),
+                format!("`{read_name}`'s items are `{item_ty}`, not a model"),
+            );
+            return None;
+        };
+        let fields = &spec.model(item_model).fields;
+        let field = |name: &str| fields.iter().find(|f| f.wire == name);
+        let key_pair = match &def.key {
+            None if items != ItemsAt::Whole => {
+                self.error(
+                    at,
+                    "give `key`: the item field that matches a value of the write",
+                );
+                return None;
+            }
+            None => None,
+            Some(map) => {
+                let Some((f, p)) = map.iter().next().filter(|_| map.len() == 1) else {
+                    self.error(&sub("key"), "a key is one `{item field: write parameter}`");
+                    return None;
+                };
+                match (field(f), write_param(p)) {
+                    (None, _) => self.error(
+                        &sub("key"),
+                        format!("`{}` has no field `{f}`", item_model.name()),
+                    ),
+                    (_, None) => self.error(
+                        &sub("key"),
+                        format!("`{}` has no parameter `{p}`", write.name),
+                    ),
+                    (Some(fd), Some(wp)) => {
+                        let one = match &wp.ty {
+                            Type::List(item) => &**item,
+                            other => other,
+                        };
+                        if &fd.ty != one {
+                            self.error(
+                                &sub("key"),
+                                format!("`{f}` is `{}`, but `{p}`'s values are `{one}`", fd.ty),
+                            );
+                        }
+                    }
+                }
+                Some((f.clone(), p.clone()))
+            }
+        };
+        let present = match def.expect.as_deref() {
+            Some("present") => true,
+            Some("absent") => false,
+            other => {
+                self.error(
+                    &sub("expect"),
+                    format!("`expect` is `present` or `absent`, not {other:?}"),
+                );
+                return None;
+            }
+        };
+        if !present && !def.checks.is_empty() {
+            self.error(
+                &sub("where"),
+                "`where` says what a present item shows: not with `absent`",
+            );
+        }
+        let mut checks = Vec::new();
+        for (name, w) in &def.checks {
+            let wat = {
+                let mut v = sub("where");
+                v.push(key(name));
+                v
+            };
+            let Some(fd) = field(name) else {
+                self.error(
+                    &wat,
+                    format!("`{}` has no field `{name}`", item_model.name()),
+                );
+                continue;
+            };
+            let is = match (&w.one_of, &w.not_in, &w.param) {
+                (Some(values), None, None) => {
+                    self.check_values(spec, &wat, &fd.ty, values).map(Is::In)
+                }
+                (None, Some(values), None) => {
+                    self.check_values(spec, &wat, &fd.ty, values).map(Is::NotIn)
+                }
+                (None, None, Some(p)) => match write_param(p) {
+                    Some(wp) if wp.ty == fd.ty => Some(Is::Param(p.clone())),
+                    Some(wp) => {
+                        self.error(
+                            &wat,
+                            format!("`{name}` is `{}`, but `{p}` is `{}`", fd.ty, wp.ty),
+                        );
+                        None
+                    }
+                    None => {
+                        self.error(&wat, format!("`{}` has no parameter `{p}`", write.name));
+                        None
+                    }
+                },
+                _ => {
+                    self.error(&wat, "give one of `in`, `not_in` or `param`");
+                    None
+                }
+            };
+            if let Some(is) = is {
+                checks.push((name.clone(), is));
+            }
+        }
+        Some(ReadBack::Read(ReadBackRead {
+            read: read_name.clone(),
+            paths: generations
+                .iter()
+                .filter_map(|&g| read.path_in(g).map(|p| (g, p.to_owned())))
+                .collect(),
+            params,
+            items,
+            key: key_pair,
+            present,
+            checks,
+        }))
+    }
+
+    /// A read-back's values as the wire sends them: an enum's names become its codes.
+    fn check_values(
+        &mut self,
+        spec: &Spec,
+        at: &[Seg<'_>],
+        ty: &Type,
+        values: &[serde_yaml::Value],
+    ) -> Option<Vec<Value>> {
+        let mut out = Vec::new();
+        for v in values {
+            let wire = match (ty, v) {
+                (Type::Enum(e), serde_yaml::Value::String(name)) => {
+                    let e = spec.enum_(e);
+                    match e.values.iter().find(|x| &x.name == name) {
+                        Some(x) => match &x.code {
+                            Code::Int(n) => Value::from(*n),
+                            Code::Str(s) => Value::from(s.clone()),
+                        },
+                        None => {
+                            self.error(at, format!("`{}` has no value `{name}`", e.name));
+                            return None;
+                        }
+                    }
+                }
+                (Type::Int, serde_yaml::Value::Number(n)) => match n.as_i64() {
+                    Some(n) => Value::from(n),
+                    None => {
+                        self.error(at, format!("{n} is not a 64-bit integer"));
+                        return None;
+                    }
+                },
+                (Type::Str | Type::Text, serde_yaml::Value::String(s)) => Value::from(s.clone()),
+                (Type::Bool, serde_yaml::Value::Bool(b)) => Value::from(*b),
+                (ty, v) => {
+                    self.error(at, format!("{v:?} is not a value of `{ty}`"));
+                    return None;
+                }
+            };
+            out.push(wire);
+        }
+        if out.is_empty() {
+            self.error(at, "give at least one value");
+            return None;
+        }
+        Some(out)
     }
 
     /// Every enum and model must be reachable from an endpoint.

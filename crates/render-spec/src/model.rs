@@ -348,6 +348,60 @@ pub struct Endpoint {
     pub pagination: Option<Pagination>,
     /// Examples, one set per generation that has some.
     pub examples: Vec<Examples>,
+    /// For a write: the read that shows whether it took effect (`None` for reads).
+    pub read_back: Option<ReadBack>,
+}
+
+/// What shows whether a write took effect.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReadBack {
+    /// No read does; why.
+    None(String),
+    /// This read does.
+    Read(ReadBackRead),
+}
+
+/// A read that shows whether a write took effect (see `render_api_types::ReadBack`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadBackRead {
+    /// The read's endpoint name.
+    pub read: String,
+    /// The read's path in each generation the read-back holds in, oldest first.
+    pub paths: Vec<(usize, String)>,
+    /// `(read parameter, write parameter, wrap the value in a list)`.
+    pub params: Vec<(String, String, bool)>,
+    /// Where the reply's items are.
+    pub items: ItemsAt,
+    /// `(item field, write parameter)`.
+    pub key: Option<(String, String)>,
+    /// The items there (`true`) or gone (`false`).
+    pub present: bool,
+    /// `(item field, what it must be)`.
+    pub checks: Vec<(String, Is)>,
+}
+
+/// Where a read's reply holds its items.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ItemsAt {
+    /// A page's `items`.
+    Page,
+    /// `data`, a list.
+    List,
+    /// `data.<field>`.
+    Field(String),
+    /// `data` is the one item.
+    Whole,
+}
+
+/// What a read-back's item field must be; wire values.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Is {
+    /// One of these.
+    In(Vec<Value>),
+    /// None of these.
+    NotIn(Vec<Value>),
+    /// The write's parameter's value.
+    Param(String),
 }
 
 impl Endpoint {

@@ -249,6 +249,44 @@ pub struct EndpointDef {
     /// More examples, each for the generation its `for` names.
     #[serde(default)]
     pub more_examples: Vec<Examples>,
+    /// For a write: the read that shows whether it took effect, or why none does.
+    pub read_back: Option<ReadBackDef>,
+}
+
+/// A write's read-back: `{none: why}`, or a read and what it must show.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReadBackDef {
+    /// Why no read shows the write's effect (then nothing else is given).
+    pub none: Option<String>,
+    /// The read (an idempotent endpoint).
+    pub read: Option<String>,
+    /// The one generation the read-back holds in (default: every generation of the write).
+    pub only: Option<String>,
+    /// The read's parameters, each from a parameter of the write: `{taskIds: taskId}`.
+    #[serde(default)]
+    pub params: std::collections::BTreeMap<String, String>,
+    /// `{item field: write parameter}`: the items that belong to the write.
+    pub key: Option<std::collections::BTreeMap<String, String>>,
+    /// `present` or `absent`.
+    pub expect: Option<String>,
+    /// What each item must show (with `present`): `{taskStatus: {in: [Stop]}}`.
+    #[serde(default, rename = "where")]
+    pub checks: std::collections::BTreeMap<String, WhereDef>,
+}
+
+/// What a read-back's item field must be: one of `in`, `not_in` (values of the field's type;
+/// an enum's names) or `param` (the value the write sent in that parameter).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WhereDef {
+    /// One of these.
+    #[serde(rename = "in")]
+    pub one_of: Option<Vec<serde_yaml::Value>>,
+    /// None of these.
+    pub not_in: Option<Vec<serde_yaml::Value>>,
+    /// The write's parameter.
+    pub param: Option<String>,
 }
 
 /// A path a source gives for a call, which is not the one spoken.

@@ -63,8 +63,19 @@ fn a_write_is_sent_exactly_once_unless_opted_in() {
     );
     let client = client_for(&farm, &relay.url);
     let err = client.create_task(1).sent().unwrap_err();
-    assert!(matches!(err, Error::Http { status: 502, .. }), "{err}");
-    assert!(err.to_string().contains("HTTP 502"), "{err}");
+    // A 502 may come after the service acted, and no read shows a new task: the outcome is
+    // unknown, and the write is not sent again.
+    let Error::OutcomeUnknown {
+        endpoint: "createTask",
+        checked: None,
+        source,
+        ..
+    } = &err
+    else {
+        panic!("expected an unknown outcome, got {err}");
+    };
+    assert!(matches!(**source, Error::Http { status: 502, .. }), "{source}");
+    assert!(err.to_string().contains("whether it took effect is unknown"), "{err}");
     assert_eq!(relay.count(create_path()), 1, "a write is not retried");
     assert_eq!(farm.attempts("createTask"), 0, "and the farm never saw it");
 
@@ -86,6 +97,85 @@ fn a_write_is_sent_exactly_once_unless_opted_in() {
     client.create_task(1).sent().unwrap();
     assert_eq!(relay.count(create_path()), 3);
     assert_eq!(farm.attempts("createTask"), 1);
+}
+
+/// Fails the first request for `path` with `act`, and forwards everything else.
+fn first_of(path: &'static str, act: Act) -> Script {
+    Arc::new(move |p, n| {
+        if p == path && n == 0 {
+            act.clone()
+        } else {
+            Act::Forward
+        }
+    })
+}
+
+/// A task on the farm that can be stopped: created and submitted.
+fn submitted_task(farm: &MockFarm) -> i64 {
+    let direct = client_for(farm, farm.url());
+    let id = direct.create_task(1).sent().unwrap().task_id_list[0];
+    direct.submit_task(id).sent().unwrap();
+    id
+}
+
+#[test]
+fn a_write_whose_reply_is_lost_after_it_took_effect_is_confirmed_by_reading_it_back() {
+    let farm = MockFarm::start().unwrap();
+    let id = submitted_task(&farm);
+    let stop = path::<StopTask>();
+    let relay = Relay::start(farm.host().to_owned(), first_of(stop, Act::DeliverThenDrop));
+    let client = client_for(&farm, &relay.url);
+    client.stop_task([id]).sent().unwrap();
+    assert_eq!(farm.attempts("stopTask"), 1, "applied once, not sent again");
+    assert_eq!(relay.count(stop), 1);
+    assert_eq!(relay.count(path::<QueryTaskInfo>()), 1, "read back once");
+    let page = client_for(&farm, farm.url()).query_task_info([id]).sent().unwrap();
+    assert_eq!(page.items[0].task_status, TaskStatus::Stop);
+}
+
+#[test]
+fn a_write_lost_before_it_reached_the_farm_is_sent_again_once_after_reading_back() {
+    let farm = MockFarm::start().unwrap();
+    let add = path::<AddLabel>();
+    let relay = Relay::start(farm.host().to_owned(), first_of(add, Act::Drop));
+    let client = client_for(&farm, &relay.url);
+    client.add_label("lighting", 0).sent().unwrap();
+    assert_eq!(relay.count(add), 2, "sent again after the read showed no label");
+    assert_eq!(farm.attempts("addLabel"), 1, "and applied once");
+    assert_eq!(relay.count(path::<GetLabelList>()), 1);
+    let labels = client.get_label_list().sent().unwrap();
+    let named: Vec<_> = labels
+        .project_name_list
+        .iter()
+        .filter(|l| l.project_name == "lighting")
+        .collect();
+    assert_eq!(named.len(), 1, "one label, not two");
+}
+
+#[test]
+fn a_write_whose_read_back_fails_too_has_an_unknown_outcome_and_is_not_sent_again() {
+    let farm = MockFarm::start().unwrap();
+    let id = submitted_task(&farm);
+    let stop = path::<StopTask>();
+    let read = path::<QueryTaskInfo>();
+    let relay = Relay::start(
+        farm.host().to_owned(),
+        Arc::new(move |p, n| {
+            if (p == stop && n == 0) || p == read {
+                Act::Drop
+            } else {
+                Act::Forward
+            }
+        }),
+    );
+    let client = client_for(&farm, &relay.url);
+    let err = client.stop_task([id]).sent().unwrap_err();
+    assert!(
+        matches!(err, Error::OutcomeUnknown { checked: Some("queryTaskInfo"), .. }),
+        "{err}"
+    );
+    assert_eq!(relay.count(stop), 1, "never sent twice");
+    assert_eq!(relay.count(read), 3, "the read is retried like any read");
 }
 
 #[test]

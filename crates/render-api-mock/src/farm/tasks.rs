@@ -442,7 +442,7 @@ pub(super) fn task_summary(task: &Task, id: i64, frames: &[Frame]) -> TaskInfo {
         producer: None,
         task_level: None,
         task_user_level: Some(task.level),
-        task_limit: Some(200),
+        task_limit: Some(task.limit.unwrap_or(200)),
         task_over_time: None,
         user_id: None,
         output_file_name: task.layer_id.map(|_| format!("{id}_{}", scene_name(task.id).trim_end_matches(".max"))),

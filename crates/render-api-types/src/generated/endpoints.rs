@@ -19,6 +19,7 @@ impl crate::Endpoint for QueryPlatforms {
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = QueryPlatformsRequest;
     type Response = Vec<Platform>;
     #[allow(unreachable_patterns)]
@@ -46,6 +47,7 @@ impl crate::Endpoint for QueryUserProfile {
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = QueryUserProfileRequest;
     type Response = UserProfile;
     #[allow(unreachable_patterns)]
@@ -73,6 +75,7 @@ impl crate::Endpoint for QueryUserSetting {
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = QueryUserSettingRequest;
     type Response = UserSetting;
     #[allow(unreachable_patterns)]
@@ -100,6 +103,25 @@ impl crate::Endpoint for UpdateUserSetting {
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = Some(
+        &crate::ReadBack {
+            read: "queryUserSetting",
+            paths: &[
+                (crate::ApiVersion::V1, "/api/render/user/queryUserSetting"),
+                (crate::ApiVersion::V2, "/api/render/setUp/queryUserSetting"),
+            ],
+            params: &[],
+            items: crate::ItemsAt::Whole,
+            key: None,
+            expect: crate::Expect::Present,
+            checks: &[
+                crate::Check {
+                    field: "taskOverTimeSec",
+                    is: crate::Is::Param("taskOverTimeSec"),
+                },
+            ],
+        },
+    );
     type Request = UpdateUserSettingRequest;
     type Response = crate::Ack;
     #[allow(unreachable_patterns)]
@@ -127,6 +149,7 @@ impl crate::Endpoint for GetTransferBid {
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = GetTransferBidRequest;
     type Response = TransferBid;
     #[allow(unreachable_patterns)]
@@ -157,6 +180,7 @@ impl crate::Endpoint for CreateTask {
     ];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = CreateTaskRequest;
     type Response = CreatedTasks;
     #[allow(unreachable_patterns)]
@@ -188,6 +212,7 @@ impl crate::Endpoint for SubmitTask {
     ];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = SubmitTaskRequest;
     type Response = crate::Ack;
     #[allow(unreachable_patterns)]
@@ -217,6 +242,7 @@ impl crate::Endpoint for QueryErrorDetail {
     ];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = QueryErrorDetailRequest;
     type Response = Vec<ErrorDetail>;
     #[allow(unreachable_patterns)]
@@ -248,6 +274,7 @@ impl crate::Endpoint for GetTaskList {
     ];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = GetTaskListRequest;
     type Response = crate::Page<TaskInfo>;
     #[allow(unreachable_patterns)]
@@ -289,6 +316,31 @@ impl crate::Endpoint for StopTask {
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = Some(
+        &crate::ReadBack {
+            read: "queryTaskInfo",
+            paths: &[
+                (crate::ApiVersion::V1, "/api/render/task/queryTaskInfo"),
+                (crate::ApiVersion::V2, "/api/render/handle/queryTaskInfo/v2"),
+            ],
+            params: &[
+                crate::ReadParam {
+                    name: "taskIds",
+                    from: "taskIds",
+                    wrap: false,
+                },
+            ],
+            items: crate::ItemsAt::Page,
+            key: Some(("id", "taskIds")),
+            expect: crate::Expect::Present,
+            checks: &[
+                crate::Check {
+                    field: "taskStatus",
+                    is: crate::Is::In(&["10", "15"]),
+                },
+            ],
+        },
+    );
     type Request = StopTaskRequest;
     type Response = crate::Ack;
     #[allow(unreachable_patterns)]
@@ -318,6 +370,31 @@ impl crate::Endpoint for StartTask {
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = Some(
+        &crate::ReadBack {
+            read: "queryTaskInfo",
+            paths: &[
+                (crate::ApiVersion::V1, "/api/render/task/queryTaskInfo"),
+                (crate::ApiVersion::V2, "/api/render/handle/queryTaskInfo/v2"),
+            ],
+            params: &[
+                crate::ReadParam {
+                    name: "taskIds",
+                    from: "taskIds",
+                    wrap: false,
+                },
+            ],
+            items: crate::ItemsAt::Page,
+            key: Some(("id", "taskIds")),
+            expect: crate::Expect::Present,
+            checks: &[
+                crate::Check {
+                    field: "taskStatus",
+                    is: crate::Is::NotIn(&["10", "15"]),
+                },
+            ],
+        },
+    );
     type Request = StartTaskRequest;
     type Response = crate::Ack;
     #[allow(unreachable_patterns)]
@@ -345,6 +422,31 @@ impl crate::Endpoint for AbortTask {
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = Some(
+        &crate::ReadBack {
+            read: "queryTaskInfo",
+            paths: &[
+                (crate::ApiVersion::V1, "/api/render/task/queryTaskInfo"),
+                (crate::ApiVersion::V2, "/api/render/handle/queryTaskInfo/v2"),
+            ],
+            params: &[
+                crate::ReadParam {
+                    name: "taskIds",
+                    from: "taskIds",
+                    wrap: false,
+                },
+            ],
+            items: crate::ItemsAt::Page,
+            key: Some(("id", "taskIds")),
+            expect: crate::Expect::Present,
+            checks: &[
+                crate::Check {
+                    field: "taskStatus",
+                    is: crate::Is::In(&["35"]),
+                },
+            ],
+        },
+    );
     type Request = AbortTaskRequest;
     type Response = crate::Ack;
     #[allow(unreachable_patterns)]
@@ -372,6 +474,7 @@ impl crate::Endpoint for DeleteTask {
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = DeleteTaskRequest;
     type Response = crate::Ack;
     #[allow(unreachable_patterns)]
@@ -399,6 +502,7 @@ impl crate::Endpoint for QueryTaskFrames {
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = QueryTaskFramesRequest;
     type Response = crate::Page<FrameInfo>;
     #[allow(unreachable_patterns)]
@@ -438,6 +542,7 @@ impl crate::Endpoint for QueryAllFrameStats {
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = QueryAllFrameStatsRequest;
     type Response = FrameStats;
     #[allow(unreachable_patterns)]
@@ -467,6 +572,7 @@ impl crate::Endpoint for RestartFailedFrames {
     ];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = RestartFailedFramesRequest;
     type Response = crate::Ack;
     #[allow(unreachable_patterns)]
@@ -496,6 +602,7 @@ impl crate::Endpoint for RestartFrame {
     ];
     const ALIASES: &'static [(&'static str, &'static str)] = &[("taskIds", "taskId")];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = RestartFrameRequest;
     type Response = crate::Ack;
     #[allow(unreachable_patterns)]
@@ -525,6 +632,7 @@ impl crate::Endpoint for QueryTaskInfo {
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = QueryTaskInfoRequest;
     type Response = crate::Page<TaskInfo>;
     #[allow(unreachable_patterns)]
@@ -552,6 +660,20 @@ impl crate::Endpoint for AddLabel {
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = Some(
+        &crate::ReadBack {
+            read: "getLabelList",
+            paths: &[
+                (crate::ApiVersion::V1, "/api/render/common/getLabelList"),
+                (crate::ApiVersion::V2, "/api/render/project/getList"),
+            ],
+            params: &[],
+            items: crate::ItemsAt::Field("projectNameList"),
+            key: Some(("projectName", "newName")),
+            expect: crate::Expect::Present,
+            checks: &[],
+        },
+    );
     type Request = AddLabelRequest;
     type Response = crate::Ack;
     #[allow(unreachable_patterns)]
@@ -579,6 +701,20 @@ impl crate::Endpoint for DeleteLabel {
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = Some(
+        &crate::ReadBack {
+            read: "getLabelList",
+            paths: &[
+                (crate::ApiVersion::V1, "/api/render/common/getLabelList"),
+                (crate::ApiVersion::V2, "/api/render/project/getList"),
+            ],
+            params: &[],
+            items: crate::ItemsAt::Field("projectNameList"),
+            key: Some(("projectName", "delName")),
+            expect: crate::Expect::Absent,
+            checks: &[],
+        },
+    );
     type Request = DeleteLabelRequest;
     type Response = crate::Ack;
     #[allow(unreachable_patterns)]
@@ -606,6 +742,7 @@ impl crate::Endpoint for GetLabelList {
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = GetLabelListRequest;
     type Response = LabelList;
     #[allow(unreachable_patterns)]
@@ -633,6 +770,7 @@ impl crate::Endpoint for QuerySupportedSoftware {
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = QuerySupportedSoftwareRequest;
     type Response = SupportedSoftware;
     #[allow(unreachable_patterns)]
@@ -662,6 +800,7 @@ impl crate::Endpoint for QuerySupportedPlugin {
     ];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = QuerySupportedPluginRequest;
     type Response = SupportedPlugins;
     #[allow(unreachable_patterns)]
@@ -691,6 +830,7 @@ impl crate::Endpoint for AddRenderEnv {
     ];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = AddRenderEnvRequest;
     type Response = RenderEnvName;
     #[allow(unreachable_patterns)]
@@ -724,6 +864,7 @@ impl crate::Endpoint for UpdateRenderEnv {
     ];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = UpdateRenderEnvRequest;
     type Response = crate::Ack;
     #[allow(unreachable_patterns)]
@@ -755,6 +896,17 @@ impl crate::Endpoint for DeleteRenderEnv {
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = Some(
+        &crate::ReadBack {
+            read: "getRenderEnv",
+            paths: &[(crate::ApiVersion::V2, "/api/render/plugin/getUserPluginConfig")],
+            params: &[],
+            items: crate::ItemsAt::List,
+            key: Some(("editName", "editName")),
+            expect: crate::Expect::Absent,
+            checks: &[],
+        },
+    );
     type Request = DeleteRenderEnvRequest;
     type Response = crate::Ack;
     #[allow(unreachable_patterns)]
@@ -782,6 +934,22 @@ impl crate::Endpoint for SetDefaultRenderEnv {
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = Some(
+        &crate::ReadBack {
+            read: "getRenderEnv",
+            paths: &[(crate::ApiVersion::V2, "/api/render/plugin/getUserPluginConfig")],
+            params: &[],
+            items: crate::ItemsAt::List,
+            key: Some(("editName", "editName")),
+            expect: crate::Expect::Present,
+            checks: &[
+                crate::Check {
+                    field: "isDefault",
+                    is: crate::Is::In(&["1"]),
+                },
+            ],
+        },
+    );
     type Request = SetDefaultRenderEnvRequest;
     type Response = crate::Ack;
     #[allow(unreachable_patterns)]
@@ -812,6 +980,7 @@ impl crate::Endpoint for GetRenderEnv {
     ];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = GetRenderEnvRequest;
     type Response = Vec<RenderEnv>;
     #[allow(unreachable_patterns)]
@@ -839,6 +1008,7 @@ impl crate::Endpoint for LoadTaskProcessImg {
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = LoadTaskProcessImgRequest;
     type Response = ProgressImage;
     #[allow(unreachable_patterns)]
@@ -868,6 +1038,7 @@ impl crate::Endpoint for UpdateTaskUserLevel {
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = UpdateTaskUserLevelRequest;
     type Response = crate::Ack;
     #[allow(unreachable_patterns)]
@@ -901,6 +1072,7 @@ impl crate::Endpoint for GetRaySyncUserKey {
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = GetRaySyncUserKeyRequest;
     type Response = RaySyncUserKey;
     #[allow(unreachable_patterns)]
@@ -932,6 +1104,7 @@ impl crate::Endpoint for GetTransferServerMsg {
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = GetTransferServerMsgRequest;
     type Response = TransferServerMsg;
     #[allow(unreachable_patterns)]
@@ -963,6 +1136,7 @@ impl crate::Endpoint for SetOverTimeStop {
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[
         (crate::ApiVersion::V2, "\"SUCCESS\""),
     ];
+    const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = SetOverTimeStopRequest;
     type Response = crate::Ack;
     #[allow(unreachable_patterns)]
@@ -992,6 +1166,7 @@ impl crate::Endpoint for LoadingFrameThumbnail {
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = LoadingFrameThumbnailRequest;
     type Response = Vec<String>;
     #[allow(unreachable_patterns)]
@@ -1023,6 +1198,7 @@ impl crate::Endpoint for FullSpeed {
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[
         (crate::ApiVersion::V2, "\"成功\""),
     ];
+    const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = FullSpeedRequest;
     type Response = crate::Ack;
     #[allow(unreachable_patterns)]
@@ -1051,6 +1227,7 @@ impl crate::Endpoint for TaskJsonFile {
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = TaskJsonFileRequest;
     type Response = crate::Ack;
     #[allow(unreachable_patterns)]
@@ -1080,6 +1257,7 @@ impl crate::Endpoint for GetConfig {
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = GetConfigRequest;
     type Response = TransferConfig;
     #[allow(unreachable_patterns)]
@@ -1107,6 +1285,7 @@ impl crate::Endpoint for AddTaskLabel {
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = AddTaskLabelRequest;
     type Response = crate::Ack;
     #[allow(unreachable_patterns)]
@@ -1134,6 +1313,7 @@ impl crate::Endpoint for DeleteTaskLabel {
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = DeleteTaskLabelRequest;
     type Response = crate::Ack;
     #[allow(unreachable_patterns)]
@@ -1161,6 +1341,7 @@ impl crate::Endpoint for ListProjects {
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = ListProjectsRequest;
     type Response = LabelList;
     #[allow(unreachable_patterns)]
@@ -1188,6 +1369,7 @@ impl crate::Endpoint for GetOutputUserDirFile {
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = GetOutputUserDirFileRequest;
     type Response = Vec<OutputFile>;
     #[allow(unreachable_patterns)]
@@ -1215,6 +1397,7 @@ impl crate::Endpoint for StopTaskFrames {
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = StopTaskFramesRequest;
     type Response = crate::Ack;
     #[allow(unreachable_patterns)]
@@ -1242,6 +1425,7 @@ impl crate::Endpoint for ListHardwareConfigs {
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = ListHardwareConfigsRequest;
     type Response = Vec<HardwareConfig>;
     #[allow(unreachable_patterns)]
@@ -1269,6 +1453,7 @@ impl crate::Endpoint for ShowLog {
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = ShowLogRequest;
     type Response = crate::Page<String>;
     #[allow(unreachable_patterns)]
@@ -1308,6 +1493,28 @@ impl crate::Endpoint for UpdateTaskLimit {
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = Some(
+        &crate::ReadBack {
+            read: "queryTaskInfo",
+            paths: &[(crate::ApiVersion::V2, "/api/render/handle/queryTaskInfo/v2")],
+            params: &[
+                crate::ReadParam {
+                    name: "taskIds",
+                    from: "taskId",
+                    wrap: true,
+                },
+            ],
+            items: crate::ItemsAt::Page,
+            key: Some(("id", "taskId")),
+            expect: crate::Expect::Present,
+            checks: &[
+                crate::Check {
+                    field: "taskLimit",
+                    is: crate::Is::Param("taskLimit"),
+                },
+            ],
+        },
+    );
     type Request = UpdateTaskLimitRequest;
     type Response = crate::Ack;
     #[allow(unreachable_patterns)]
@@ -1337,6 +1544,7 @@ impl crate::Endpoint for TaskRecord {
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = TaskRecordRequest;
     type Response = crate::Page<TaskLogEntry>;
     #[allow(unreachable_patterns)]
@@ -1376,6 +1584,7 @@ impl crate::Endpoint for LoginRecord {
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = LoginRecordRequest;
     type Response = crate::Page<LoginLogEntry>;
     #[allow(unreachable_patterns)]
@@ -1415,6 +1624,7 @@ impl crate::Endpoint for GetUserPackNodeInfo {
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = GetUserPackNodeInfoRequest;
     type Response = Vec<PackNode>;
     #[allow(unreachable_patterns)]
@@ -1442,6 +1652,7 @@ impl crate::Endpoint for EditTaskHardwareConfig {
     const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[];
     const ALIASES: &'static [(&'static str, &'static str)] = &[];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
+    const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = EditTaskHardwareConfigRequest;
     type Response = crate::Ack;
     #[allow(unreachable_patterns)]

@@ -206,11 +206,7 @@ impl UpdateRenderEnvArgs {
                 }
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
-                    .map(|r| Output::done(
-                        "updateRenderEnv",
-                        request,
-                        Some(r.reply.data()),
-                    ))
+                    .map(|r| Output::written("updateRenderEnv", request, &r.reply))
             }
             Clients::V2(client) => {
                 let mut call = client
@@ -230,11 +226,7 @@ impl UpdateRenderEnvArgs {
                 }
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
-                    .map(|r| Output::done(
-                        "updateRenderEnv",
-                        request,
-                        Some(r.reply.data()),
-                    ))
+                    .map(|r| Output::written("updateRenderEnv", request, &r.reply))
             }
         }
     }
@@ -254,21 +246,13 @@ impl DeleteRenderEnvArgs {
                 let call = client.delete_render_env(self.edit_name);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
-                    .map(|r| Output::done(
-                        "deleteRenderEnv",
-                        request,
-                        Some(r.reply.data()),
-                    ))
+                    .map(|r| Output::written("deleteRenderEnv", request, &r.reply))
             }
             Clients::V2(client) => {
                 let call = client.delete_render_env(self.edit_name);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
-                    .map(|r| Output::done(
-                        "deleteRenderEnv",
-                        request,
-                        Some(r.reply.data()),
-                    ))
+                    .map(|r| Output::written("deleteRenderEnv", request, &r.reply))
             }
         }
     }
@@ -288,21 +272,13 @@ impl SetDefaultRenderEnvArgs {
                 let call = client.set_default_render_env(self.edit_name);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
-                    .map(|r| Output::done(
-                        "setDefaultRenderEnv",
-                        request,
-                        Some(r.reply.data()),
-                    ))
+                    .map(|r| Output::written("setDefaultRenderEnv", request, &r.reply))
             }
             Clients::V2(client) => {
                 let call = client.set_default_render_env(self.edit_name);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
-                    .map(|r| Output::done(
-                        "setDefaultRenderEnv",
-                        request,
-                        Some(r.reply.data()),
-                    ))
+                    .map(|r| Output::written("setDefaultRenderEnv", request, &r.reply))
             }
         }
     }
@@ -632,11 +608,7 @@ impl RestartFailedFramesArgs {
                 let call = client.restart_failed_frames(self.task_ids);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
-                    .map(|r| Output::done(
-                        "restartFailedFrames",
-                        request,
-                        Some(r.reply.data()),
-                    ))
+                    .map(|r| Output::written("restartFailedFrames", request, &r.reply))
             }
             Clients::V2(client) => {
                 let mut call = client.restart_failed_frames(self.task_ids);
@@ -645,11 +617,7 @@ impl RestartFailedFramesArgs {
                 }
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
-                    .map(|r| Output::done(
-                        "restartFailedFrames",
-                        request,
-                        Some(r.reply.data()),
-                    ))
+                    .map(|r| Output::written("restartFailedFrames", request, &r.reply))
             }
         }
     }
@@ -699,7 +667,7 @@ impl RestartFrameArgs {
                 }
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
-                    .map(|r| Output::done("restartFrame", request, Some(r.reply.data())))
+                    .map(|r| Output::written("restartFrame", request, &r.reply))
             }
             Clients::V2(client) => {
                 let mut call = client.restart_frame(self.task_id, self.select_all);
@@ -711,7 +679,7 @@ impl RestartFrameArgs {
                 }
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
-                    .map(|r| Output::done("restartFrame", request, Some(r.reply.data())))
+                    .map(|r| Output::written("restartFrame", request, &r.reply))
             }
         }
     }
@@ -792,11 +760,7 @@ impl StopTaskFramesArgs {
                 }
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
-                    .map(|r| Output::done(
-                        "stopTaskFrames",
-                        request,
-                        Some(r.reply.data()),
-                    ))
+                    .map(|r| Output::written("stopTaskFrames", request, &r.reply))
             }
         }
     }
@@ -952,10 +916,10 @@ impl EditTaskHardwareConfigArgs {
                     );
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
-                    .map(|r| Output::done(
+                    .map(|r| Output::written(
                         "editTaskHardwareConfig",
                         request,
-                        Some(r.reply.data()),
+                        &r.reply,
                     ))
             }
         }
@@ -1018,13 +982,13 @@ impl AddLabelArgs {
                 let call = client.add_label(self.new_name, self.status);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
-                    .map(|r| Output::done("addLabel", request, Some(r.reply.data())))
+                    .map(|r| Output::written("addLabel", request, &r.reply))
             }
             Clients::V2(client) => {
                 let call = client.add_label(self.new_name, self.status);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
-                    .map(|r| Output::done("addLabel", request, Some(r.reply.data())))
+                    .map(|r| Output::written("addLabel", request, &r.reply))
             }
         }
     }
@@ -1044,13 +1008,13 @@ impl DeleteLabelArgs {
                 let call = client.delete_label(self.del_name);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
-                    .map(|r| Output::done("deleteLabel", request, Some(r.reply.data())))
+                    .map(|r| Output::written("deleteLabel", request, &r.reply))
             }
             Clients::V2(client) => {
                 let call = client.delete_label(self.del_name);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
-                    .map(|r| Output::done("deleteLabel", request, Some(r.reply.data())))
+                    .map(|r| Output::written("deleteLabel", request, &r.reply))
             }
         }
     }
@@ -1476,7 +1440,7 @@ impl SubmitTaskArgs {
                 }
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
-                    .map(|r| Output::done("submitTask", request, Some(r.reply.data())))
+                    .map(|r| Output::written("submitTask", request, &r.reply))
             }
             Clients::V2(client) => {
                 if self.asset_isolation_model.is_some() {
@@ -1501,7 +1465,7 @@ impl SubmitTaskArgs {
                 }
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
-                    .map(|r| Output::done("submitTask", request, Some(r.reply.data())))
+                    .map(|r| Output::written("submitTask", request, &r.reply))
             }
         }
     }
@@ -1631,13 +1595,13 @@ impl StopTaskArgs {
                 let call = client.stop_task(self.task_ids);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
-                    .map(|r| Output::done("stopTask", request, Some(r.reply.data())))
+                    .map(|r| Output::written("stopTask", request, &r.reply))
             }
             Clients::V2(client) => {
                 let call = client.stop_task(self.task_ids);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
-                    .map(|r| Output::done("stopTask", request, Some(r.reply.data())))
+                    .map(|r| Output::written("stopTask", request, &r.reply))
             }
         }
     }
@@ -1662,13 +1626,13 @@ impl StartTaskArgs {
                 let call = client.start_task(self.task_ids);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
-                    .map(|r| Output::done("startTask", request, Some(r.reply.data())))
+                    .map(|r| Output::written("startTask", request, &r.reply))
             }
             Clients::V2(client) => {
                 let call = client.start_task(self.task_ids);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
-                    .map(|r| Output::done("startTask", request, Some(r.reply.data())))
+                    .map(|r| Output::written("startTask", request, &r.reply))
             }
         }
     }
@@ -1693,13 +1657,13 @@ impl AbortTaskArgs {
                 let call = client.abort_task(self.task_ids);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
-                    .map(|r| Output::done("abortTask", request, Some(r.reply.data())))
+                    .map(|r| Output::written("abortTask", request, &r.reply))
             }
             Clients::V2(client) => {
                 let call = client.abort_task(self.task_ids);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
-                    .map(|r| Output::done("abortTask", request, Some(r.reply.data())))
+                    .map(|r| Output::written("abortTask", request, &r.reply))
             }
         }
     }
@@ -1724,13 +1688,13 @@ impl DeleteTaskArgs {
                 let call = client.delete_task(self.task_ids);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
-                    .map(|r| Output::done("deleteTask", request, Some(r.reply.data())))
+                    .map(|r| Output::written("deleteTask", request, &r.reply))
             }
             Clients::V2(client) => {
                 let call = client.delete_task(self.task_ids);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
-                    .map(|r| Output::done("deleteTask", request, Some(r.reply.data())))
+                    .map(|r| Output::written("deleteTask", request, &r.reply))
             }
         }
     }
@@ -1816,22 +1780,14 @@ impl UpdateTaskUserLevelArgs {
                     .update_task_user_level(self.task_id, self.task_user_level);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
-                    .map(|r| Output::done(
-                        "updateTaskUserLevel",
-                        request,
-                        Some(r.reply.data()),
-                    ))
+                    .map(|r| Output::written("updateTaskUserLevel", request, &r.reply))
             }
             Clients::V2(client) => {
                 let call = client
                     .update_task_user_level(self.task_id, self.task_user_level);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
-                    .map(|r| Output::done(
-                        "updateTaskUserLevel",
-                        request,
-                        Some(r.reply.data()),
-                    ))
+                    .map(|r| Output::written("updateTaskUserLevel", request, &r.reply))
             }
         }
     }
@@ -1859,21 +1815,13 @@ impl SetOverTimeStopArgs {
                 let call = client.set_over_time_stop(self.task_ids, self.over_time);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
-                    .map(|r| Output::done(
-                        "setOverTimeStop",
-                        request,
-                        Some(r.reply.data()),
-                    ))
+                    .map(|r| Output::written("setOverTimeStop", request, &r.reply))
             }
             Clients::V2(client) => {
                 let call = client.set_over_time_stop(self.task_ids, self.over_time);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
-                    .map(|r| Output::done(
-                        "setOverTimeStop",
-                        request,
-                        Some(r.reply.data()),
-                    ))
+                    .map(|r| Output::written("setOverTimeStop", request, &r.reply))
             }
         }
     }
@@ -1898,13 +1846,13 @@ impl FullSpeedArgs {
                 let call = client.full_speed(self.task_ids);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
-                    .map(|r| Output::done("fullSpeed", request, Some(r.reply.data())))
+                    .map(|r| Output::written("fullSpeed", request, &r.reply))
             }
             Clients::V2(client) => {
                 let call = client.full_speed(self.task_ids);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
-                    .map(|r| Output::done("fullSpeed", request, Some(r.reply.data())))
+                    .map(|r| Output::written("fullSpeed", request, &r.reply))
             }
         }
     }
@@ -1946,7 +1894,7 @@ impl TaskJsonFileArgs {
                     .task_json_file(self.task_id, self.file_name, self.content);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
-                    .map(|r| Output::done("taskJsonFile", request, Some(r.reply.data())))
+                    .map(|r| Output::written("taskJsonFile", request, &r.reply))
             }
         }
     }
@@ -1981,7 +1929,7 @@ impl AddTaskLabelArgs {
                 let call = client.add_task_label(self.label, self.task_ids);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
-                    .map(|r| Output::done("addTaskLabel", request, Some(r.reply.data())))
+                    .map(|r| Output::written("addTaskLabel", request, &r.reply))
             }
         }
     }
@@ -2025,11 +1973,7 @@ impl DeleteTaskLabelArgs {
                 }
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
-                    .map(|r| Output::done(
-                        "deleteTaskLabel",
-                        request,
-                        Some(r.reply.data()),
-                    ))
+                    .map(|r| Output::written("deleteTaskLabel", request, &r.reply))
             }
         }
     }
@@ -2059,11 +2003,7 @@ impl UpdateTaskLimitArgs {
                 let call = client.update_task_limit(self.task_id, self.task_limit);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
-                    .map(|r| Output::done(
-                        "updateTaskLimit",
-                        request,
-                        Some(r.reply.data()),
-                    ))
+                    .map(|r| Output::written("updateTaskLimit", request, &r.reply))
             }
         }
     }
@@ -2333,21 +2273,13 @@ impl UpdateUserSettingArgs {
                 let call = client.update_user_setting(self.task_over_time_sec);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
-                    .map(|r| Output::done(
-                        "updateUserSetting",
-                        request,
-                        Some(r.reply.data()),
-                    ))
+                    .map(|r| Output::written("updateUserSetting", request, &r.reply))
             }
             Clients::V2(client) => {
                 let call = client.update_user_setting(self.task_over_time_sec);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
-                    .map(|r| Output::done(
-                        "updateUserSetting",
-                        request,
-                        Some(r.reply.data()),
-                    ))
+                    .map(|r| Output::written("updateUserSetting", request, &r.reply))
             }
         }
     }
