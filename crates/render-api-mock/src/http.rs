@@ -25,7 +25,7 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::io::AsyncWriteExt;
-use tokio::sync::oneshot;
+use tokio::sync::{mpsc, watch};
 
 /// A request that arrived whole.
 #[derive(Debug)]
@@ -95,49 +95,73 @@ pub trait Handler: Send + Sync + 'static {
     fn refuse(&self, status: u16, reason: &str) -> Response;
 }
 
-/// A running server on a runtime of its own (on a background thread, so that synchronous
-/// code can start and stop it); dropping it stops it.
+/// A running server on runtimes of its own (on background threads, so that synchronous code
+/// can start and stop it); dropping it stops it.
 pub struct Server {
     addr: SocketAddr,
-    stop: Option<oneshot::Sender<()>>,
-    thread: Option<JoinHandle<()>>,
+    stop: Option<watch::Sender<bool>>,
+    threads: Vec<JoinHandle<()>>,
 }
 
 impl Server {
     /// Binds `addr` and serves `handler` until dropped.
+    ///
+    /// A worker per core (at most 4: the farm's state is one lock, so more do not help), each a
+    /// single-threaded runtime serving the connections it is given: a request is read, handled
+    /// and answered on one thread, with no hand-off between threads. Connections are dealt to
+    /// the workers in turn as they are accepted, so each core gets its share. A task per
+    /// connection, so thousands of connections cost little.
     pub fn start(addr: SocketAddr, limits: Limits, handler: Arc<dyn Handler>) -> io::Result<Self> {
         let listener = StdListener::bind(addr)?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
-        // A worker per core (at most 4: the farm's state is one lock, so more do not help); a
-        // task per connection, so thousands of connections cost little.
         let workers = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(workers)
-            .thread_name(format!("mock-farm-{}", addr.port()))
-            .enable_io()
-            .enable_time()
-            .build()?;
-        let (stop, stopped) = oneshot::channel();
-        let thread = std::thread::Builder::new()
-            .name(format!("mock-farm-{}", addr.port()))
-            .spawn(move || {
-                runtime.block_on(async move {
-                    let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
-                        return;
-                    };
-                    tokio::select! {
-                        () = accept_loop(listener, limits, handler) => {}
-                        _ = stopped => {}
-                    }
-                });
-                // Connections still open are dropped with the runtime.
-                runtime.shutdown_timeout(Duration::from_secs(1));
-            })?;
+        let (stop, stopped) = watch::channel(false);
+        let (deal, dealt): (Vec<_>, Vec<_>) =
+            (0..workers).map(|_| mpsc::unbounded_channel()).unzip();
+        let mut listener = Some(listener);
+        let mut deal = Some(deal);
+        let mut threads = Vec::with_capacity(workers);
+        for (worker, connections) in dealt.into_iter().enumerate() {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_io()
+                .enable_time()
+                .build()?;
+            // The first worker also accepts.
+            let acceptor = listener.take().zip(deal.take());
+            let (handler, mut stopped) = (Arc::clone(&handler), stopped.clone());
+            let thread = std::thread::Builder::new()
+                .name(format!("mock-farm-{}-{worker}", addr.port()))
+                .spawn(move || {
+                    runtime.block_on(async move {
+                        let accepting = async {
+                            match acceptor {
+                                Some((listener, deal)) => {
+                                    match tokio::net::TcpListener::from_std(listener) {
+                                        Ok(listener) => {
+                                            accept_loop(listener, limits, &*handler, deal).await;
+                                        }
+                                        Err(_) => std::future::pending().await,
+                                    }
+                                }
+                                None => std::future::pending().await,
+                            }
+                        };
+                        tokio::select! {
+                            () = accepting => {}
+                            () = serve_loop(connections, limits, Arc::clone(&handler)) => {}
+                            _ = stopped.wait_for(|stop| *stop) => {}
+                        }
+                    });
+                    // Connections still open are dropped with the runtime.
+                    runtime.shutdown_timeout(Duration::from_secs(1));
+                })?;
+            threads.push(thread);
+        }
         Ok(Server {
             addr,
             stop: Some(stop),
-            thread: Some(thread),
+            threads,
         })
     }
 
@@ -150,17 +174,27 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
+            let _ = stop.send(true);
         }
-        if let Some(thread) = self.thread.take() {
+        for thread in self.threads.drain(..) {
             let _ = thread.join();
         }
     }
 }
 
-async fn accept_loop(listener: tokio::net::TcpListener, limits: Limits, handler: Arc<dyn Handler>) {
+/// A connection dealt to a worker, and the count of live connections it holds a place in.
+type Dealt = (std::net::TcpStream, Arc<AtomicUsize>);
+
+/// Accepts connections and deals them to the workers in turn; one over the cap is answered 503
+/// here.
+async fn accept_loop(
+    listener: tokio::net::TcpListener,
+    limits: Limits,
+    handler: &dyn Handler,
+    deal: Vec<mpsc::UnboundedSender<Dealt>>,
+) {
     let live = Arc::new(AtomicUsize::new(0));
-    let max_head = limits.max_head.max(8 << 10);
+    let mut next = 0usize;
     loop {
         let (mut stream, _) = match listener.accept().await {
             Ok(accepted) => accepted,
@@ -171,7 +205,6 @@ async fn accept_loop(listener: tokio::net::TcpListener, limits: Limits, handler:
                 continue;
             }
         };
-        let handler = Arc::clone(&handler);
         if live.fetch_add(1, Ordering::SeqCst) >= limits.max_connections {
             live.fetch_sub(1, Ordering::SeqCst);
             let reply = handler.refuse(503, "too many connections");
@@ -182,7 +215,32 @@ async fn accept_loop(listener: tokio::net::TcpListener, limits: Limits, handler:
             continue;
         }
         let _ = stream.set_nodelay(true);
-        let live = Arc::clone(&live);
+        let dealt = stream.into_std().map(|stream| (stream, Arc::clone(&live)));
+        match dealt {
+            Ok(dealt) => {
+                let _ = deal[next % deal.len()].send(dealt);
+                next = next.wrapping_add(1);
+            }
+            Err(_) => {
+                live.fetch_sub(1, Ordering::SeqCst);
+            }
+        }
+    }
+}
+
+/// Serves the connections dealt to this worker, a task each.
+async fn serve_loop(
+    mut connections: mpsc::UnboundedReceiver<Dealt>,
+    limits: Limits,
+    handler: Arc<dyn Handler>,
+) {
+    let max_head = limits.max_head.max(8 << 10);
+    while let Some((stream, live)) = connections.recv().await {
+        let Ok(stream) = tokio::net::TcpStream::from_std(stream) else {
+            live.fetch_sub(1, Ordering::SeqCst);
+            continue;
+        };
+        let handler = Arc::clone(&handler);
         tokio::spawn(async move {
             let service = service_fn(|request| {
                 let handler = Arc::clone(&handler);

@@ -24,11 +24,14 @@ pub mod testing;
 
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use render_api_types::*;
+use render_api_types::{
+    ApiVersion, Dispatched, ENDPOINTS, Envelope, EpochMillis, ErrorCode, Route, Router,
+    ServiceError,
+};
 use render_sign::verify::{Incoming, Rejection, Verifier};
 use render_sign::{Credentials, HeaderSet};
 use serde_json::Value;
@@ -169,7 +172,11 @@ impl Builder {
             ),
             clock_offset_ms: self.clock_offset_ms,
             farm: Farm::new(self.config),
-            attempts: Mutex::new(HashMap::new()),
+            router: Router::new(),
+            attempts: ENDPOINTS
+                .iter()
+                .map(|ep| (ep.name, AtomicU64::new(0)))
+                .collect(),
             requests: AtomicU64::new(0),
             logger: self.logger,
             verify: self.verify,
@@ -265,9 +272,8 @@ impl MockFarm {
     pub fn attempts(&self, endpoint: &str) -> u64 {
         self.app
             .attempts
-            .lock()
-            .map(|a| a.get(endpoint).copied().unwrap_or(0))
-            .unwrap_or(0)
+            .get(endpoint)
+            .map_or(0, |n| n.load(Ordering::SeqCst))
     }
 
     /// How many HTTP requests arrived in all.
@@ -280,7 +286,10 @@ struct App {
     verifier: Verifier,
     clock_offset_ms: i64,
     farm: Farm,
-    attempts: Mutex<HashMap<String, u64>>,
+    /// Each path to its endpoint, built once.
+    router: Router<Farm>,
+    /// Requests per endpoint that reached verification.
+    attempts: HashMap<&'static str, AtomicU64>,
     requests: AtomicU64,
     logger: Option<Logger>,
     verify: bool,
@@ -332,8 +341,9 @@ impl App {
         self.reply(status, body)
     }
 
-    /// The HTTP-level checks and the service's verification, then the farm's answer.
-    fn process(&self, request: &http::Request) -> Result<Dispatched, Failure> {
+    /// The HTTP-level checks and the service's verification, then the farm's answer: the
+    /// body is parsed once, for verification and then for the endpoint.
+    fn process(&self, route: &Route<Farm>, request: &http::Request) -> Result<Dispatched, Failure> {
         if request.method != "POST" {
             return Err(Failure {
                 status: 405,
@@ -362,12 +372,6 @@ impl App {
                 format!("the body is not JSON: {e}"),
             )
         })?;
-        if !body.is_object() {
-            return Err(fail(
-                ErrorCode::ParameterInvalid,
-                "the body must be a JSON object",
-            ));
-        }
         let host = request.header("host").ok_or_else(|| {
             fail(
                 ErrorCode::ParameterCantBeEmpty,
@@ -406,12 +410,13 @@ impl App {
                 ),
             )
         })?;
-        dispatch(&self.farm, api, &request.path, &request.body, now).ok_or_else(|| {
-            fail(
-                ErrorCode::ResourceNotFound,
-                format!("no endpoint at {}", request.path),
-            )
-        })
+        match body {
+            Value::Object(body) => Ok(route.serve(&self.farm, api, &request.path, body, now)),
+            _ => Err(fail(
+                ErrorCode::ParameterInvalid,
+                "the body must be a JSON object",
+            )),
+        }
     }
 }
 
@@ -419,8 +424,8 @@ impl http::Handler for App {
     fn handle(&self, request: http::Request) -> http::Response {
         let started = Instant::now();
         self.requests.fetch_add(1, Ordering::SeqCst);
-        let endpoint = EndpointInfo::by_path(&request.path);
-        let (status, code, response) = match endpoint {
+        let route = self.router.route(&request.path);
+        let (status, code, response) = match route {
             None => {
                 let error = ServiceError::new(
                     ErrorCode::ResourceNotFound,
@@ -433,11 +438,11 @@ impl http::Handler for App {
                 let body = serde_json::to_vec(&envelope).unwrap_or_default();
                 (200, ErrorCode::Success, self.reply(200, body))
             }
-            Some(ep) => {
-                if let Ok(mut attempts) = self.attempts.lock() {
-                    *attempts.entry(ep.name.to_owned()).or_default() += 1;
+            Some(route) => {
+                if let Some(n) = self.attempts.get(route.name()) {
+                    n.fetch_add(1, Ordering::SeqCst);
                 }
-                match self.process(&request) {
+                match self.process(route, &request) {
                     Ok(done) => (200, done.code, self.reply(200, done.body)),
                     Err(f) => (f.status, f.error.code, self.error_reply(f.status, f.error)),
                 }
@@ -445,7 +450,7 @@ impl http::Handler for App {
         };
         if let Some(log) = &self.logger {
             log(&LogLine {
-                endpoint: endpoint.map_or_else(|| request.path.clone(), |e| e.name.to_owned()),
+                endpoint: route.map_or_else(|| request.path.clone(), |r| r.name().to_owned()),
                 status,
                 code: code.code(),
                 latency: started.elapsed(),
@@ -489,6 +494,7 @@ impl MockFarm {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use render_api_types::dispatch;
 
     /// Every endpoint of the spec is dispatched to the farm: an empty body reaches decoding
     /// (a 601 for a missing parameter, or an answer), never "no endpoint".
@@ -499,7 +505,7 @@ mod tests {
             for &(api, path) in ep.paths {
                 let done = dispatch(&farm, api, path, b"{}", EpochMillis(0))
                     .unwrap_or_else(|| panic!("{} is not dispatched", ep.name));
-                assert_eq!(done.endpoint.name, ep.name);
+                assert_eq!(done.endpoint, ep.name);
                 assert_ne!(done.code, ErrorCode::ResourceNotFound, "{}", ep.name);
                 assert_ne!(
                     done.code,

@@ -1,7 +1,10 @@
 //! The farm's starting data, taken from the API document's examples (and rayvision-api's,
 //! where the document has none).
 
-use render_api_types::*;
+use render_api_types::{
+    ErrorDetail, Language, RenderEnv, Software, SupportedPlugins, SupportedSoftware, UserProfile,
+    UserSetting,
+};
 use serde::de::DeserializeOwned;
 
 /// Parses seed JSON; the seed is fixed text checked by the tests, so it always parses.

@@ -18,9 +18,10 @@
 //! assert!(GetTaskList::IDEMPOTENT);
 //! ```
 //!
-//! The server side of the same contract is the [`Service`] trait (one typed method per
-//! endpoint) and [`dispatch`], which turns a verified request's path and body into the reply
-//! envelope's bytes: the mock farm implements `Service`, and so can a user's test double.
+//! The server side of the same contract is [`Handle<E>`](Handle) (how a server answers
+//! endpoint `E`; [`Service`] is all of them) and the [`Router`], which takes a verified
+//! request's path and body to the reply envelope's bytes: the mock farm implements `Service`,
+//! and so can a user's test double.
 //!
 //! Everything under the generated modules is written by `cargo xtask codegen`; this file holds
 //! the small hand-written core they build on.
@@ -41,7 +42,7 @@ use serde::{Deserialize, Serialize, Serializer};
 
 pub use generated::*;
 pub use render_sign::REDACTED;
-pub use server::{Dispatched, ServiceError};
+pub use server::{Dispatched, Handle, Route, Router, ServiceError, dispatch};
 
 impl fmt::Display for ApiVersion {
     /// The `version` header (`2.0.0`).
@@ -95,7 +96,7 @@ pub trait Endpoint: 'static {
     /// Other wire names servers accept for a parameter: `(alias, wire name)`.
     const ALIASES: &'static [(&'static str, &'static str)];
     /// For a write answered with an [`Ack`]: the `data` the sources show it acknowledged with
-    /// in each generation (JSON text, such as `"SUCCESS"`); the server side ([`dispatch`])
+    /// in each generation (JSON text, such as `"SUCCESS"`); the server side ([`Router`])
     /// answers the same when a [`Service`] acknowledges with `null`. Empty for other calls.
     const ACK_DATA: &'static [(ApiVersion, &'static str)];
     /// For a write: the read that shows whether it took effect, when one does (the spec's

@@ -9,8 +9,8 @@ use render_spec::{
 };
 
 use crate::gen_common::{
-    Hand, default_expr, doc, endpoint_ident, generation_ident, ident, method_ident, notes,
-    param_input, paths_text, request_ident, ty_note, unit_note,
+    Hand, default_expr, doc, endpoint_ident, generation_ident, ident, notes, param_input,
+    paths_text, request_ident, ty_note, unit_note,
 };
 
 /// The generated files of the types crate, relative to the crate's `src/generated/`.
@@ -663,56 +663,22 @@ fn uses(spec: &Spec) -> TokenStream {
 }
 
 fn gen_service(spec: &Spec) -> TokenStream {
-    let mut methods = Vec::new();
-    let mut arms = Vec::new();
-    for ep in &spec.endpoints {
-        let method = method_ident(ep);
-        let endpoint = endpoint_ident(ep);
-        let request = request_ident(ep);
-        let response = rust_ty(&ep.response);
-        let wire = &ep.name;
-        let d = doc(&endpoint_doc(spec, ep));
-        methods.push(quote! {
-            #d
-            fn #method(&self, request: #request) -> Result<#response, crate::ServiceError>;
-        });
-        arms.push(quote! {
-            #wire => crate::server::serve::<#endpoint>(api, path, body, server_time, |r| service.#method(r)),
-        });
-    }
-    let imports = uses(spec);
+    let endpoints: Vec<Ident> = spec.endpoints.iter().map(endpoint_ident).collect();
+    let count = endpoints.len();
     quote! {
-        //! The server side of the contract: one typed method per endpoint, and the dispatcher
-        //! from a request's path and body to the reply envelope's bytes.
-        #imports
+        //! The server side of the contract: a server answers every endpoint, and the routes
+        //! take each request to its endpoint.
         use super::endpoints::*;
-        use super::requests::*;
 
-        /// A server of this API: one method per endpoint, each taking the decoded request and
-        /// answering its data or a service error. [`dispatch`] decodes requests and encodes
-        /// replies, so an implementation never sees JSON.
-        pub trait Service {
-            #(#methods)*
-        }
+        /// A server of this API: it answers every endpoint ([`Handle`](crate::Handle) of each).
+        /// Implemented for every type that does; serve it with a [`Router`](crate::Router).
+        pub trait Service: #(crate::Handle<#endpoints>)+* {}
 
-        /// Answers a request that has passed verification, spoken in API generation `api`
-        /// (its `version` header): decodes the body as the request of the endpoint at `path`
-        /// (a path of another generation is answered `600`, a parameter that must be sent but
-        /// is absent `601`, a body that does not fit the request's types `600`), calls the
-        /// service's method, and encodes the reply envelope with `server_time`. `None` when no
-        /// endpoint has this path in any generation.
-        pub fn dispatch<S: Service + ?Sized>(
-            service: &S,
-            api: crate::ApiVersion,
-            path: &str,
-            body: &[u8],
-            server_time: crate::EpochMillis,
-        ) -> Option<crate::Dispatched> {
-            let endpoint = crate::EndpointInfo::by_path(path)?;
-            Some(match endpoint.name {
-                #(#arms)*
-                _ => return None,
-            })
+        impl<S: ?Sized + #(crate::Handle<#endpoints>)+*> Service for S {}
+
+        /// The route of every endpoint, served by `S`, in the spec's order.
+        pub fn routes<S: Service + ?Sized>() -> [crate::Route<S>; #count] {
+            [#(crate::Route::of::<#endpoints>()),*]
         }
     }
 }

@@ -1,10 +1,22 @@
 //! The account: platforms, profile, settings, transfer information, error details.
 
-use super::*;
+use render_api_types::{
+    Ack, EngineAccount, EngineLine, ErrorDetail, FrameStatus, GetConfig, GetConfigRequest,
+    GetOutputUserDirFile, GetOutputUserDirFileRequest, GetRaySyncUserKey, GetRaySyncUserKeyRequest,
+    GetTransferBid, GetTransferBidRequest, GetTransferServerMsg, GetTransferServerMsgRequest,
+    GetUserPackNodeInfo, GetUserPackNodeInfoRequest, Handle, OutputFile, PackNode, Platform,
+    PlatformStatus, PlatformType, QueryErrorDetail, QueryErrorDetailRequest, QueryPlatforms,
+    QueryPlatformsRequest, QueryUserProfile, QueryUserProfileRequest, QueryUserSetting,
+    QueryUserSettingRequest, RaySyncUserKey, RaysyncTransfer, TransferBid, TransferConfig,
+    TransferEngine, TransferServerMsg, UpdateUserSetting, UpdateUserSettingRequest, UserProfile,
+    UserSetting, Zone,
+};
 
-impl Farm {
+use super::{Farm, Reply, Task, find_task, format_time, invalid, scene_name};
+
+impl Handle<QueryPlatforms> for Farm {
     /// `queryPlatforms`.
-    pub(crate) fn query_platforms(&self, req: QueryPlatformsRequest) -> Reply<Vec<Platform>> {
+    fn handle(&self, req: QueryPlatformsRequest) -> Reply<Vec<Platform>> {
         match req.zone {
             Zone::China => Ok(vec![
                 Platform {
@@ -38,19 +50,25 @@ impl Farm {
             other => Err(invalid(format!("unknown zone {}", other.code()))),
         }
     }
+}
 
+impl Handle<QueryUserProfile> for Farm {
     /// `queryUserProfile`.
-    pub(crate) fn query_user_profile(&self, _: QueryUserProfileRequest) -> Reply<UserProfile> {
+    fn handle(&self, _: QueryUserProfileRequest) -> Reply<UserProfile> {
         Ok(self.lock().profile.clone())
     }
+}
 
+impl Handle<QueryUserSetting> for Farm {
     /// `queryUserSetting`.
-    pub(crate) fn query_user_setting(&self, _: QueryUserSettingRequest) -> Reply<UserSetting> {
+    fn handle(&self, _: QueryUserSettingRequest) -> Reply<UserSetting> {
         Ok(self.lock().settings.clone())
     }
+}
 
+impl Handle<UpdateUserSetting> for Farm {
     /// `updateUserSetting`.
-    pub(crate) fn update_user_setting(&self, req: UpdateUserSettingRequest) -> Reply<()> {
+    fn handle(&self, req: UpdateUserSettingRequest) -> Reply<Ack> {
         // Sent in seconds; queryUserSetting answers in hours (rounded up) and in seconds. No
         // source states a limit on the value, so none is refused.
         const HOUR: i64 = 3600;
@@ -59,11 +77,13 @@ impl Farm {
         state.settings.task_over_time =
             Some(seconds.div_euclid(HOUR) + i64::from(seconds.rem_euclid(HOUR) > 0));
         state.settings.task_over_time_sec = Some(seconds);
-        Ok(())
+        Ok(Ack::default())
     }
+}
 
+impl Handle<GetTransferBid> for Farm {
     /// `getTransferBid`.
-    pub(crate) fn get_transfer_bid(&self, _: GetTransferBidRequest) -> Reply<TransferBid> {
+    fn handle(&self, _: GetTransferBidRequest) -> Reply<TransferBid> {
         Ok(TransferBid {
             config_bid: "30201".into(),
             output_bid: "20201".into(),
@@ -73,12 +93,11 @@ impl Farm {
             sub_user_output_bids: None,
         })
     }
+}
 
+impl Handle<GetRaySyncUserKey> for Farm {
     /// `getRaySyncUserKey`.
-    pub(crate) fn get_ray_sync_user_key(
-        &self,
-        _: GetRaySyncUserKeyRequest,
-    ) -> Reply<RaySyncUserKey> {
+    fn handle(&self, _: GetRaySyncUserKeyRequest) -> Reply<RaySyncUserKey> {
         let state = self.lock();
         Ok(RaySyncUserKey {
             ray_sync_user_key: "8ccb94d67c1e4c17fd0691c02ab7f753cea64e3d".into(),
@@ -103,12 +122,11 @@ impl Farm {
             download_disable: None,
         })
     }
+}
 
+impl Handle<GetTransferServerMsg> for Farm {
     /// `getTransferServerMsg`.
-    pub(crate) fn get_transfer_server_msg(
-        &self,
-        req: GetTransferServerMsgRequest,
-    ) -> Reply<TransferServerMsg> {
+    fn handle(&self, req: GetTransferServerMsgRequest) -> Reply<TransferServerMsg> {
         let proxy = match req.zone {
             Zone::China => "render.raysync.cn",
             Zone::Overseas => "render.raysync.com",
@@ -129,20 +147,21 @@ impl Farm {
             protocol_version: None,
         })
     }
+}
 
+impl Handle<QueryErrorDetail> for Farm {
     /// `queryErrorDetail`.
-    pub(crate) fn query_error_detail(
-        &self,
-        req: QueryErrorDetailRequest,
-    ) -> Reply<Vec<ErrorDetail>> {
+    fn handle(&self, req: QueryErrorDetailRequest) -> Reply<Vec<ErrorDetail>> {
         let codes = req.code.into_iter().chain(req.codes.unwrap_or_default());
         Ok(codes
             .flat_map(|code| crate::seed::error_details(&code, req.language.as_ref()))
             .collect())
     }
+}
 
+impl Handle<GetConfig> for Farm {
     /// `getConfig`: the transfer configuration, with made-up engine passwords.
-    pub(crate) fn get_config(&self, _: GetConfigRequest) -> Reply<TransferConfig> {
+    fn handle(&self, _: GetConfigRequest) -> Reply<TransferConfig> {
         let line = |name: &str, port: &str, id: i64| EngineLine {
             name: name.into(),
             server: "127.0.0.1".into(),
@@ -192,21 +211,19 @@ impl Farm {
             extra: Default::default(),
         })
     }
+}
 
+impl Handle<GetUserPackNodeInfo> for Farm {
     /// `getUserPackNodeInfo`: the account has no reserved machines.
-    pub(crate) fn get_user_pack_node_info(
-        &self,
-        _: GetUserPackNodeInfoRequest,
-    ) -> Reply<Vec<PackNode>> {
+    fn handle(&self, _: GetUserPackNodeInfoRequest) -> Reply<Vec<PackNode>> {
         Ok(Vec::new())
     }
+}
 
+impl Handle<GetOutputUserDirFile> for Farm {
     /// `getOutputUserDirFile`: a folder per task with rendered frames at the root; a task's
     /// folder holds its finished frames.
-    pub(crate) fn get_output_user_dir_file(
-        &self,
-        req: GetOutputUserDirFileRequest,
-    ) -> Reply<Vec<OutputFile>> {
+    fn handle(&self, req: GetOutputUserDirFileRequest) -> Reply<Vec<OutputFile>> {
         let state = self.current();
         let folder = |task: &Task| {
             format!(

@@ -3,8 +3,9 @@
 
 use std::time::{Duration, Instant};
 
-use super::Farm;
 use render_api_types::EpochMillis;
+
+use super::Farm;
 
 /// The farm clock: a start, a speed, and what was added by hand.
 pub(super) struct Clock {

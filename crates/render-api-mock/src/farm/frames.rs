@@ -1,218 +1,19 @@
 //! Frames: listing, statistics, restarts, progress images and thumbnails; and the frame
 //! schedule.
 
-use super::*;
+use render_api_types::{
+    Ack, EpochMillis, ErrorCode, FeeType, FrameInfo, FrameSelection, FrameStats, FrameStatus,
+    FrameType, GrabInfo, Handle, LoadTaskProcessImg, LoadTaskProcessImgRequest,
+    LoadingFrameThumbnail, LoadingFrameThumbnailRequest, Page, ProgressImage, QueryAllFrameStats,
+    QueryAllFrameStatsRequest, QueryTaskFrames, QueryTaskFramesRequest, RestartFailedFrames,
+    RestartFailedFramesRequest, RestartFrame, RestartFrameRequest, ServiceError, ShowLog,
+    ShowLogRequest, StopTaskFrames, StopTaskFramesRequest, TaskStatus,
+};
 
-impl Farm {
-    /// `queryTaskFrames`.
-    pub(crate) fn query_task_frames(&self, req: QueryTaskFramesRequest) -> Reply<Page<FrameInfo>> {
-        let state = self.current();
-        let task = find_task(&state, req.task_id)?;
-        let keyword = req.search_keyword.as_deref();
-        let frames: Vec<&Frame> = task
-            .frames
-            .iter()
-            .filter(|f| keyword.is_none_or(|k| f.number.to_string().contains(k)))
-            .collect();
-        page(&frames, req.page_num, req.page_size, |f| {
-            frame_info(task, f)
-        })
-    }
-
-    /// `queryAllFrameStats`.
-    pub(crate) fn query_all_frame_stats(&self, _: QueryAllFrameStatsRequest) -> Reply<FrameStats> {
-        let state = self.current();
-        let mut stats = FrameStats {
-            executing_frames_total: 0,
-            done_frames_total: 0,
-            failed_frames_total: 0,
-            waiting_frames_total: 0,
-            total_frames: 0,
-            extra: Default::default(),
-            abandon_frames_total: None,
-        };
-        for frame in state.tasks.values().flat_map(|t| &t.frames) {
-            stats.total_frames += 1;
-            match frame.status {
-                FrameStatus::Running => stats.executing_frames_total += 1,
-                FrameStatus::Done => stats.done_frames_total += 1,
-                FrameStatus::Failed | FrameStatus::TimedOut => stats.failed_frames_total += 1,
-                FrameStatus::Stopped => {}
-                _ => stats.waiting_frames_total += 1,
-            }
-        }
-        Ok(stats)
-    }
-
-    /// `restartFailedFrames`.
-    pub(crate) fn restart_failed_frames(&self, req: RestartFailedFramesRequest) -> Reply<()> {
-        self.change_tasks(&req.task_ids, |task, now, cfg| {
-            let failed: Vec<usize> = (0..task.frames.len())
-                .filter(|&i| {
-                    matches!(
-                        task.frames[i].status,
-                        FrameStatus::Failed | FrameStatus::TimedOut
-                    )
-                })
-                .collect();
-            // Nothing failed (a task still analysing, or one that rendered cleanly): nothing
-            // to do, and no error, as the official client expects.
-            if failed.is_empty() {
-                return Ok(());
-            }
-            restart(cfg, task, &failed, now)
-        })
-    }
-
-    /// `stopTaskFrames`: the chosen frames stop (finished ones are left as they are).
-    pub(crate) fn stop_task_frames(&self, req: StopTaskFramesRequest) -> Reply<()> {
-        self.change_tasks(&[req.task_id], |task, _now, _cfg| {
-            let chosen = chosen_frames(
-                task,
-                &req.select_all,
-                req.ids.as_deref(),
-                req.status.as_deref(),
-            )?;
-            for i in chosen {
-                let frame = &mut task.frames[i];
-                if !matches!(frame.status, FrameStatus::Done | FrameStatus::Failed) {
-                    frame.status = FrameStatus::Stopped;
-                    frame.scheduled = None;
-                }
-            }
-            Ok(())
-        })
-    }
-
-    /// `showLog`: a frame's render log, a page of lines.
-    pub(crate) fn show_log(&self, req: ShowLogRequest) -> Reply<Page<String>> {
-        let state = self.current();
-        let (task, frame) = state
-            .tasks
-            .values()
-            .find_map(|t| t.frames.iter().find(|f| f.id == req.id).map(|f| (t, f)))
-            .ok_or_else(|| not_found(format!("frame {} does not exist", req.id)))?;
-        let mut lines = vec![
-            format!(
-                "================ {} log ================",
-                req.rendering_type
-            ),
-            format!("task {} frame {} ({})", task.id, frame.number, frame.status),
-        ];
-        if let Some(start) = frame.start {
-            lines.push(format!("{} render started", format_time(start)));
-        }
-        if let Some(end) = frame.end {
-            lines.push(format!(
-                "{} render ended: {}",
-                format_time(end),
-                frame.status
-            ));
-        }
-        page(&lines, req.page_num, req.page_size, Clone::clone)
-    }
-
-    /// `restartFrame`.
-    pub(crate) fn restart_frame(&self, req: RestartFrameRequest) -> Reply<()> {
-        self.change_tasks(&[req.task_id], |task, now, cfg| {
-            let chosen = chosen_frames(
-                task,
-                &req.select_all,
-                req.ids.as_deref(),
-                req.status.as_deref(),
-            )?;
-            restart(cfg, task, &chosen, now)
-        })
-    }
-
-    /// `loadTaskProcessImg`.
-    pub(crate) fn load_task_process_img(
-        &self,
-        req: LoadTaskProcessImgRequest,
-    ) -> Reply<ProgressImage> {
-        let state = self.current();
-        let task = find_task(&state, req.task_id)?;
-        let stamp = |ms: Option<i64>| ms.map(format_time);
-        let grab = task
-            .frames
-            .iter()
-            .map(|f| {
-                let percent = match (f.status, f.scheduled) {
-                    (FrameStatus::Done, _) => 100,
-                    (FrameStatus::Running, Some((s, e))) => {
-                        ((state.clock.now_ms() - s) * 100 / (e - s).max(1)).clamp(0, 99)
-                    }
-                    _ => 0,
-                };
-                vec![GrabInfo {
-                    start_time: stamp(f.start),
-                    end_time: stamp(f.end),
-                    frame_status: Some(f.status.code().to_string()),
-                    is_max_price: Some("0".into()),
-                    fee_amount: Some(
-                        if f.status == FrameStatus::Done {
-                            "0.44"
-                        } else {
-                            "0.00"
-                        }
-                        .into(),
-                    ),
-                    coupon_fee: Some("0.00".into()),
-                    frame_index: Some(f.number.to_string()),
-                    frame_block: Some("1".into()),
-                    frame_percent: Some(percent.to_string()),
-                    frame_used: f.start.map(|s| {
-                        ((f.end.unwrap_or(state.clock.now_ms()) - s) / SECOND).to_string()
-                    }),
-                    frame_est: Some(
-                        if f.status == FrameStatus::Done {
-                            0
-                        } else {
-                            self.config.frame_seconds * (100 - percent) / 100
-                        }
-                        .to_string(),
-                    ),
-                    render_info: Some(String::new()),
-                    grab_url: (f.status == FrameStatus::Done).then(|| thumbnail(task.id, f)),
-                    extra: Default::default(),
-                }]
-            })
-            .collect();
-        Ok(ProgressImage {
-            width: Some(2000),
-            height: Some(1500),
-            block: Some(1),
-            is_render_photon: Some(false),
-            current_task_type: Some("Render".into()),
-            scene_name: Some(format!("{}-Camera001", scene_name(task.id))),
-            start_time: stamp(task.render_start),
-            end_time: stamp(task.completed),
-            grab_info: Some(grab),
-            extra: Default::default(),
-            completed_time: None,
-        })
-    }
-
-    /// `loadingFrameThumbnail`.
-    pub(crate) fn loading_frame_thumbnail(
-        &self,
-        req: LoadingFrameThumbnailRequest,
-    ) -> Reply<Vec<String>> {
-        let state = self.current();
-        let (task, frame) = state
-            .tasks
-            .values()
-            .find_map(|t| t.frames.iter().find(|f| f.id == req.id).map(|f| (t, f)))
-            .ok_or_else(|| not_found(format!("frame {} does not exist", req.id)))?;
-        Ok(
-            if frame.status == FrameStatus::Done && req.frame_status == FrameStatus::Done {
-                vec![thumbnail(task.id, frame)]
-            } else {
-                Vec::new()
-            },
-        )
-    }
-}
+use super::{
+    Farm, FarmConfig, Frame, Reply, SECOND, Task, find_task, format_time, invalid, money,
+    not_found, page, scene_name,
+};
 
 /// Stops every frame that has not finished.
 pub(super) fn halt_frames(task: &mut Task) {
@@ -363,5 +164,224 @@ pub(super) fn chosen_frames(
             "selectAll must be 0 or 1, not {}",
             other.code()
         ))),
+    }
+}
+
+impl Handle<QueryTaskFrames> for Farm {
+    /// `queryTaskFrames`.
+    fn handle(&self, req: QueryTaskFramesRequest) -> Reply<Page<FrameInfo>> {
+        let state = self.current();
+        let task = find_task(&state, req.task_id)?;
+        let keyword = req.search_keyword.as_deref();
+        let frames: Vec<&Frame> = task
+            .frames
+            .iter()
+            .filter(|f| keyword.is_none_or(|k| f.number.to_string().contains(k)))
+            .collect();
+        page(&frames, req.page_num, req.page_size, |f| {
+            frame_info(task, f)
+        })
+    }
+}
+
+impl Handle<QueryAllFrameStats> for Farm {
+    /// `queryAllFrameStats`.
+    fn handle(&self, _: QueryAllFrameStatsRequest) -> Reply<FrameStats> {
+        let state = self.current();
+        let mut stats = FrameStats {
+            executing_frames_total: 0,
+            done_frames_total: 0,
+            failed_frames_total: 0,
+            waiting_frames_total: 0,
+            total_frames: 0,
+            extra: Default::default(),
+            abandon_frames_total: None,
+        };
+        for frame in state.tasks.values().flat_map(|t| &t.frames) {
+            stats.total_frames += 1;
+            match frame.status {
+                FrameStatus::Running => stats.executing_frames_total += 1,
+                FrameStatus::Done => stats.done_frames_total += 1,
+                FrameStatus::Failed | FrameStatus::TimedOut => stats.failed_frames_total += 1,
+                FrameStatus::Stopped => {}
+                _ => stats.waiting_frames_total += 1,
+            }
+        }
+        Ok(stats)
+    }
+}
+
+impl Handle<RestartFailedFrames> for Farm {
+    /// `restartFailedFrames`.
+    fn handle(&self, req: RestartFailedFramesRequest) -> Reply<Ack> {
+        self.change_tasks(&req.task_ids, |task, now, cfg| {
+            let failed: Vec<usize> = (0..task.frames.len())
+                .filter(|&i| {
+                    matches!(
+                        task.frames[i].status,
+                        FrameStatus::Failed | FrameStatus::TimedOut
+                    )
+                })
+                .collect();
+            // Nothing failed (a task still analysing, or one that rendered cleanly): nothing
+            // to do, and no error, as the official client expects.
+            if failed.is_empty() {
+                return Ok(());
+            }
+            restart(cfg, task, &failed, now)
+        })
+    }
+}
+
+impl Handle<StopTaskFrames> for Farm {
+    /// `stopTaskFrames`: the chosen frames stop (finished ones are left as they are).
+    fn handle(&self, req: StopTaskFramesRequest) -> Reply<Ack> {
+        self.change_tasks(&[req.task_id], |task, _now, _cfg| {
+            let chosen = chosen_frames(
+                task,
+                &req.select_all,
+                req.ids.as_deref(),
+                req.status.as_deref(),
+            )?;
+            for i in chosen {
+                let frame = &mut task.frames[i];
+                if !matches!(frame.status, FrameStatus::Done | FrameStatus::Failed) {
+                    frame.status = FrameStatus::Stopped;
+                    frame.scheduled = None;
+                }
+            }
+            Ok(())
+        })
+    }
+}
+
+impl Handle<ShowLog> for Farm {
+    /// `showLog`: a frame's render log, a page of lines.
+    fn handle(&self, req: ShowLogRequest) -> Reply<Page<String>> {
+        let state = self.current();
+        let (task, frame) = state
+            .tasks
+            .values()
+            .find_map(|t| t.frames.iter().find(|f| f.id == req.id).map(|f| (t, f)))
+            .ok_or_else(|| not_found(format!("frame {} does not exist", req.id)))?;
+        let mut lines = vec![
+            format!(
+                "================ {} log ================",
+                req.rendering_type
+            ),
+            format!("task {} frame {} ({})", task.id, frame.number, frame.status),
+        ];
+        if let Some(start) = frame.start {
+            lines.push(format!("{} render started", format_time(start)));
+        }
+        if let Some(end) = frame.end {
+            lines.push(format!(
+                "{} render ended: {}",
+                format_time(end),
+                frame.status
+            ));
+        }
+        page(&lines, req.page_num, req.page_size, Clone::clone)
+    }
+}
+
+impl Handle<RestartFrame> for Farm {
+    /// `restartFrame`.
+    fn handle(&self, req: RestartFrameRequest) -> Reply<Ack> {
+        self.change_tasks(&[req.task_id], |task, now, cfg| {
+            let chosen = chosen_frames(
+                task,
+                &req.select_all,
+                req.ids.as_deref(),
+                req.status.as_deref(),
+            )?;
+            restart(cfg, task, &chosen, now)
+        })
+    }
+}
+
+impl Handle<LoadTaskProcessImg> for Farm {
+    /// `loadTaskProcessImg`.
+    fn handle(&self, req: LoadTaskProcessImgRequest) -> Reply<ProgressImage> {
+        let state = self.current();
+        let task = find_task(&state, req.task_id)?;
+        let stamp = |ms: Option<i64>| ms.map(format_time);
+        let grab = task
+            .frames
+            .iter()
+            .map(|f| {
+                let percent = match (f.status, f.scheduled) {
+                    (FrameStatus::Done, _) => 100,
+                    (FrameStatus::Running, Some((s, e))) => {
+                        ((state.clock.now_ms() - s) * 100 / (e - s).max(1)).clamp(0, 99)
+                    }
+                    _ => 0,
+                };
+                vec![GrabInfo {
+                    start_time: stamp(f.start),
+                    end_time: stamp(f.end),
+                    frame_status: Some(f.status.code().to_string()),
+                    is_max_price: Some("0".into()),
+                    fee_amount: Some(
+                        if f.status == FrameStatus::Done {
+                            "0.44"
+                        } else {
+                            "0.00"
+                        }
+                        .into(),
+                    ),
+                    coupon_fee: Some("0.00".into()),
+                    frame_index: Some(f.number.to_string()),
+                    frame_block: Some("1".into()),
+                    frame_percent: Some(percent.to_string()),
+                    frame_used: f.start.map(|s| {
+                        ((f.end.unwrap_or(state.clock.now_ms()) - s) / SECOND).to_string()
+                    }),
+                    frame_est: Some(
+                        if f.status == FrameStatus::Done {
+                            0
+                        } else {
+                            self.config.frame_seconds * (100 - percent) / 100
+                        }
+                        .to_string(),
+                    ),
+                    render_info: Some(String::new()),
+                    grab_url: (f.status == FrameStatus::Done).then(|| thumbnail(task.id, f)),
+                    extra: Default::default(),
+                }]
+            })
+            .collect();
+        Ok(ProgressImage {
+            width: Some(2000),
+            height: Some(1500),
+            block: Some(1),
+            is_render_photon: Some(false),
+            current_task_type: Some("Render".into()),
+            scene_name: Some(format!("{}-Camera001", scene_name(task.id))),
+            start_time: stamp(task.render_start),
+            end_time: stamp(task.completed),
+            grab_info: Some(grab),
+            extra: Default::default(),
+            completed_time: None,
+        })
+    }
+}
+
+impl Handle<LoadingFrameThumbnail> for Farm {
+    /// `loadingFrameThumbnail`.
+    fn handle(&self, req: LoadingFrameThumbnailRequest) -> Reply<Vec<String>> {
+        let state = self.current();
+        let (task, frame) = state
+            .tasks
+            .values()
+            .find_map(|t| t.frames.iter().find(|f| f.id == req.id).map(|f| (t, f)))
+            .ok_or_else(|| not_found(format!("frame {} does not exist", req.id)))?;
+        Ok(
+            if frame.status == FrameStatus::Done && req.frame_status == FrameStatus::Done {
+                vec![thumbnail(task.id, frame)]
+            } else {
+                Vec::new()
+            },
+        )
     }
 }

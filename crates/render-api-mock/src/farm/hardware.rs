@@ -1,6 +1,11 @@
 //! The platform's hardware configurations, and the one each task renders on.
 
-use super::*;
+use render_api_types::{
+    Ack, EditTaskHardwareConfig, EditTaskHardwareConfigRequest, ErrorCode, Handle, HardwareConfig,
+    ListHardwareConfigs, ListHardwareConfigsRequest, ServiceError,
+};
+
+use super::{Farm, Reply, find_task, invalid, not_found};
 
 /// The configurations of the farm's platform (the v2 document's example's).
 fn configs() -> Vec<HardwareConfig> {
@@ -37,12 +42,9 @@ fn task_ids(texts: &[String]) -> Reply<Vec<i64>> {
         .collect()
 }
 
-impl Farm {
+impl Handle<ListHardwareConfigs> for Farm {
     /// `listHardwareConfigs`: with taskIds, the configuration of those tasks is `current`.
-    pub(crate) fn list_hardware_configs(
-        &self,
-        req: ListHardwareConfigsRequest,
-    ) -> Reply<Vec<HardwareConfig>> {
+    fn handle(&self, req: ListHardwareConfigsRequest) -> Reply<Vec<HardwareConfig>> {
         let ids = task_ids(req.task_ids.as_deref().unwrap_or_default())?;
         let state = self.lock();
         let mut current = Vec::new();
@@ -57,12 +59,11 @@ impl Farm {
             })
             .collect())
     }
+}
 
+impl Handle<EditTaskHardwareConfig> for Farm {
     /// `editTaskHardwareConfig`.
-    pub(crate) fn edit_task_hardware_config(
-        &self,
-        req: EditTaskHardwareConfigRequest,
-    ) -> Reply<()> {
+    fn handle(&self, req: EditTaskHardwareConfigRequest) -> Reply<Ack> {
         let ids = task_ids(&req.task_ids)?;
         let wanted = task_ids(&req.hardware_config_ids)?;
         let Some(&config) = wanted.first() else {

@@ -1,10 +1,15 @@
 //! Labels (projects).
 
-use super::*;
+use render_api_types::{
+    Ack, AddLabel, AddLabelRequest, DeleteLabel, DeleteLabelRequest, ErrorCode, GetLabelList,
+    GetLabelListRequest, Handle, Label, LabelList, ListProjects, ListProjectsRequest, ServiceError,
+};
 
-impl Farm {
+use super::{Farm, Reply, invalid, remove_where};
+
+impl Handle<AddLabel> for Farm {
     /// `addLabel`.
-    pub(crate) fn add_label(&self, req: AddLabelRequest) -> Reply<()> {
+    fn handle(&self, req: AddLabelRequest) -> Reply<Ack> {
         let name = req.new_name.trim();
         if name.is_empty() {
             return Err(ServiceError::new(
@@ -23,11 +28,13 @@ impl Farm {
             project_id: id,
             extra: Default::default(),
         });
-        Ok(())
+        Ok(Ack::default())
     }
+}
 
+impl Handle<DeleteLabel> for Farm {
     /// `deleteLabel`.
-    pub(crate) fn delete_label(&self, req: DeleteLabelRequest) -> Reply<()> {
+    fn handle(&self, req: DeleteLabelRequest) -> Reply<Ack> {
         let mut state = self.lock();
         remove_where(
             &mut state.labels,
@@ -35,17 +42,21 @@ impl Farm {
             || format!("the label `{}` does not exist", req.del_name),
         )
     }
+}
 
+impl Handle<GetLabelList> for Farm {
     /// `getLabelList`.
-    pub(crate) fn get_label_list(&self, _: GetLabelListRequest) -> Reply<LabelList> {
+    fn handle(&self, _: GetLabelListRequest) -> Reply<LabelList> {
         Ok(LabelList {
             project_name_list: self.lock().labels.clone(),
             extra: Default::default(),
         })
     }
+}
 
+impl Handle<ListProjects> for Farm {
     /// `listProjects`: this account's labels whatever the flag (the farm has one account).
-    pub(crate) fn list_projects(&self, req: ListProjectsRequest) -> Reply<LabelList> {
+    fn handle(&self, req: ListProjectsRequest) -> Reply<LabelList> {
         if !(0..=2).contains(&req.flag) {
             return Err(invalid("flag must be 0, 1 or 2"));
         }

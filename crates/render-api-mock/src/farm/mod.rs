@@ -12,19 +12,20 @@ mod frames;
 mod hardware;
 mod labels;
 mod records;
-mod service;
 mod tasks;
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::time::Instant;
 
-use render_api_types::*;
+use render_api_types::{
+    Ack, EpochMillis, ErrorCode, FrameStatus, Label, Money, Page, RenderEnv, ServiceError,
+    TaskLogEntry, TaskStatus, UserProfile, UserSetting,
+};
 use rust_decimal::Decimal;
 
 use clock::Clock;
-use frames::*;
-use tasks::*;
+use tasks::progress;
 
 type Reply<T> = Result<T, ServiceError>;
 
@@ -188,13 +189,13 @@ fn remove_where<T>(
     items: &mut Vec<T>,
     matches: impl Fn(&T) -> bool,
     missing: impl FnOnce() -> String,
-) -> Reply<()> {
+) -> Reply<Ack> {
     let before = items.len();
     items.retain(|item| !matches(item));
     if items.len() == before {
         return Err(not_found(missing()));
     }
-    Ok(())
+    Ok(Ack::default())
 }
 
 fn format_time(ms: i64) -> String {

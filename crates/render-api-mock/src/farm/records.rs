@@ -1,6 +1,11 @@
 //! The account's logs: what was done to tasks (taskRecord) and the logins (loginRecord).
 
-use super::*;
+use render_api_types::{
+    Handle, LoginLogEntry, LoginRecord, LoginRecordRequest, Page, TaskLogEntry, TaskRecord,
+    TaskRecordRequest,
+};
+
+use super::{Farm, Reply, State, format_time, page};
 
 /// A log entry for an operation on `ids` at farm time `now`.
 pub(super) fn entry(state: &State, button: &str, ids: &[i64], now: i64) -> TaskLogEntry {
@@ -21,9 +26,9 @@ pub(super) fn entry(state: &State, button: &str, ids: &[i64], now: i64) -> TaskL
     }
 }
 
-impl Farm {
+impl Handle<TaskRecord> for Farm {
     /// `taskRecord`: the operations on the platform's tasks, newest first.
-    pub(crate) fn task_record(&self, req: TaskRecordRequest) -> Reply<Page<TaskLogEntry>> {
+    fn handle(&self, req: TaskRecordRequest) -> Reply<Page<TaskLogEntry>> {
         let state = self.lock();
         if req.platform != state.profile.platform.unwrap_or(2) {
             return page(&[], req.page_num, req.page_size, Clone::clone);
@@ -31,9 +36,11 @@ impl Farm {
         let newest_first: Vec<TaskLogEntry> = state.records.iter().rev().cloned().collect();
         page(&newest_first, req.page_num, req.page_size, Clone::clone)
     }
+}
 
+impl Handle<LoginRecord> for Farm {
     /// `loginRecord`: one login, the farm's start.
-    pub(crate) fn login_record(&self, req: LoginRecordRequest) -> Reply<Page<LoginLogEntry>> {
+    fn handle(&self, req: LoginRecordRequest) -> Reply<Page<LoginLogEntry>> {
         let state = self.lock();
         let login = LoginLogEntry {
             id: Some("1".into()),

@@ -1,292 +1,33 @@
 //! Tasks: creation, submission, listing, and the changes of state (stop, start, abort,
 //! delete, priority, over-time stop, full speed); and how tasks progress over farm time.
 
-use super::records;
-use super::*;
+use std::collections::BTreeMap;
+
+use render_api_types::{
+    AbortTask, AbortTaskRequest, Ack, AddTaskLabel, AddTaskLabelRequest, AssetIsolationModel,
+    CreateTask, CreateTaskRequest, CreatedTasks, DeleteTask, DeleteTaskLabel,
+    DeleteTaskLabelRequest, DeleteTaskRequest, EpochMillis, ErrorCode, FrameStatus, FullSpeed,
+    FullSpeedRequest, GetTaskList, GetTaskListRequest, Handle, Page, QueryTaskInfo,
+    QueryTaskInfoRequest, ServiceError, SetOverTimeStop, SetOverTimeStopRequest, Software,
+    StartTask, StartTaskRequest, StopTask, StopTaskRequest, SubmitTask, SubmitTaskRequest,
+    TaskInfo, TaskJsonFile, TaskJsonFileRequest, TaskStatus, UpdateTaskLimit,
+    UpdateTaskLimitRequest, UpdateTaskUserLevel, UpdateTaskUserLevelRequest,
+};
+
+use super::frames::{halt_frames, reschedule, schedule};
+use super::{
+    Farm, FarmConfig, Frame, Reply, SECOND, State, Task, invalid, money, not_found, page, records,
+    scene_name, task_mut,
+};
 
 impl Farm {
-    /// `createTask`.
-    pub(crate) fn create_task(&self, req: CreateTaskRequest) -> Reply<CreatedTasks> {
-        if !(1..=100).contains(&req.count) {
-            return Err(invalid("count must be between 1 and 100"));
-        }
-        let mut state = self.current();
-        let now = state.clock.now_ms();
-        let mut ids = Vec::new();
-        for _ in 0..req.count {
-            let id = state.next_task_id;
-            state.next_task_id += 1;
-            state.tasks.insert(
-                id,
-                Task {
-                    id,
-                    layer_id: None,
-                    status: TaskStatus::Waiting,
-                    status_before_stop: None,
-                    created: now,
-                    submitted: None,
-                    render_start: None,
-                    completed: None,
-                    level: req.task_user_level.unwrap_or(50),
-                    labels: req.labels.clone().unwrap_or_default(),
-                    over_time_s: None,
-                    full_speed: false,
-                    frames: Vec::new(),
-                    limit: None,
-                    files: BTreeMap::new(),
-                    hardware: None,
-                },
-            );
-            ids.push(id);
-        }
-        let entry = records::entry(&state, "btn_create_task", &ids, now);
-        state.records.push(entry);
-        Ok(CreatedTasks {
-            alias_task_id_list: ids.iter().map(|id| format!("P{id}")).collect(),
-            task_id_list: ids,
-            user_id: Some(state.profile.user_id),
-            extra: Default::default(),
-        })
-    }
-
-    /// `submitTask`.
-    pub(crate) fn submit_task(&self, req: SubmitTaskRequest) -> Reply<()> {
-        if req.asset_isolation_model == Some(AssetIsolationModel::OutUser)
-            && req.out_user_id.is_none()
-        {
-            return Err(ServiceError::new(
-                ErrorCode::ParameterCantBeEmpty,
-                "outUserId is required with assetIsolationModel OUT_USER_MODEL",
-            ));
-        }
-        let mut state = self.current();
-        let now = state.clock.now_ms();
-        let task = task_mut(&mut state, req.task_id)?;
-        if task.submitted.is_some() {
-            return Err(invalid(format!(
-                "task {} was already submitted",
-                req.task_id
-            )));
-        }
-        task.submitted = Some(now);
-        task.status = TaskStatus::Analyse;
-        Ok(())
-    }
-
-    /// `getTaskList`: oldest first, as both official clients' docstrings say (the spec's note).
-    pub(crate) fn get_task_list(&self, req: GetTaskListRequest) -> Reply<Page<TaskInfo>> {
-        let state = self.current();
-        let keyword = req.search_keyword.as_deref().map(str::to_lowercase);
-        let tasks: Vec<&Task> = state
-            .tasks
-            .values()
-            .filter(|t| {
-                req.status_list
-                    .as_ref()
-                    .is_none_or(|list| list.is_empty() || list.contains(&t.status))
-            })
-            .filter(|t| {
-                keyword.as_ref().is_none_or(|k| {
-                    t.id.to_string().contains(k.as_str())
-                        || scene_name(t.id).to_lowercase().contains(k.as_str())
-                })
-            })
-            .collect();
-        page(&tasks, req.page_num, req.page_size, |t| {
-            self.task_info(&state, t)
-        })
-    }
-
-    /// `queryTaskInfo`.
-    pub(crate) fn query_task_info(&self, req: QueryTaskInfoRequest) -> Reply<Page<TaskInfo>> {
-        let state = self.current();
-        let mut items = Vec::new();
-        for id in &req.task_ids {
-            let task = state
-                .tasks
-                .get(id)
-                .ok_or_else(|| not_found(format!("task {id} does not exist")))?;
-            items.push(self.task_info(&state, task));
-        }
-        let total = items.len() as i64;
-        Ok(Page {
-            page_count: 1,
-            page_num: 1,
-            total,
-            size: 100,
-            items,
-            extra: Default::default(),
-        })
-    }
-
-    /// `updateTaskLimit`.
-    pub(crate) fn update_task_limit(&self, req: UpdateTaskLimitRequest) -> Reply<()> {
-        if req.task_limit < 1 {
-            return Err(invalid("taskLimit must be at least 1"));
-        }
-        self.change_tasks(&[req.task_id], |task, _, _| {
-            task.limit = Some(req.task_limit);
-            Ok(())
-        })
-    }
-
-    /// `taskJsonFile`.
-    pub(crate) fn task_json_file(&self, req: TaskJsonFileRequest) -> Reply<()> {
-        if serde_json::from_str::<serde_json::Value>(&req.content).is_err() {
-            return Err(invalid(format!(
-                "the content of {} is not JSON",
-                req.file_name.code()
-            )));
-        }
-        self.change_tasks(&[req.task_id], |task, _, _| {
-            task.files
-                .insert(req.file_name.code().to_owned(), req.content.clone());
-            Ok(())
-        })
-    }
-
-    /// `addTaskLabel`.
-    pub(crate) fn add_task_label(&self, req: AddTaskLabelRequest) -> Reply<()> {
-        let label = req.label.trim();
-        if label.is_empty() {
-            return Err(ServiceError::new(
-                ErrorCode::ParameterCantBeEmpty,
-                "label is empty",
-            ));
-        }
-        self.change_tasks(&req.task_ids, |task, _, _| {
-            if !task.labels.iter().any(|l| l == label) {
-                task.labels.push(label.to_owned());
-            }
-            Ok(())
-        })
-    }
-
-    /// `deleteTaskLabel`: by name, or by the id of a label of the account.
-    pub(crate) fn delete_task_label(&self, req: DeleteTaskLabelRequest) -> Reply<()> {
-        let mut names = req.label_names.clone().unwrap_or_default();
-        {
-            let state = self.lock();
-            for id in req.label_ids.iter().flatten() {
-                if let Some(label) = state.labels.iter().find(|l| l.project_id == *id) {
-                    names.push(label.project_name.clone());
-                }
-            }
-        }
-        self.change_tasks(&req.task_ids, |task, _, _| {
-            task.labels.retain(|l| !names.contains(l));
-            Ok(())
-        })
-    }
-
-    /// `stopTask`.
-    pub(crate) fn stop_task(&self, req: StopTaskRequest) -> Reply<()> {
-        self.change_tasks(&req.task_ids, |task, _now, _cfg| {
-            if task.status == TaskStatus::Stop {
-                // Stopping a stopped task changes nothing.
-                return Ok(());
-            }
-            if task.status.is_terminal() || task.submitted.is_none() {
-                return Err(invalid(format!(
-                    "task {} is {} and cannot be stopped",
-                    task.id, task.status
-                )));
-            }
-            task.status_before_stop = Some(task.status);
-            task.status = TaskStatus::Stop;
-            halt_frames(task);
-            Ok(())
-        })
-    }
-
-    /// `startTask`.
-    pub(crate) fn start_task(&self, req: StartTaskRequest) -> Reply<()> {
-        self.change_tasks(&req.task_ids, |task, now, cfg| {
-            if task.status != TaskStatus::Stop {
-                return Err(invalid(format!(
-                    "task {} is {}, not stopped",
-                    task.id, task.status
-                )));
-            }
-            task.status = task
-                .status_before_stop
-                .take()
-                .unwrap_or(TaskStatus::Rendering);
-            if task.status == TaskStatus::Analyse {
-                task.submitted = Some(now);
-            } else {
-                task.status = TaskStatus::Rendering;
-                reschedule(cfg, task, FrameStatus::Stopped, now);
-            }
-            Ok(())
-        })
-    }
-
-    /// `abortTask`.
-    pub(crate) fn abort_task(&self, req: AbortTaskRequest) -> Reply<()> {
-        self.change_tasks(&req.task_ids, |task, now, _| {
-            if task.status.is_terminal() && task.status != TaskStatus::Stop {
-                return Err(invalid(format!(
-                    "task {} is {} and cannot be abandoned",
-                    task.id, task.status
-                )));
-            }
-            task.status = TaskStatus::Abandon;
-            task.completed = Some(now);
-            halt_frames(task);
-            Ok(())
-        })
-    }
-
-    /// `deleteTask`.
-    pub(crate) fn delete_task(&self, req: DeleteTaskRequest) -> Reply<()> {
-        let mut state = self.current();
-        for id in &req.task_ids {
-            task_mut(&mut state, *id)?;
-        }
-        for id in &req.task_ids {
-            state.tasks.remove(id);
-        }
-        Ok(())
-    }
-
-    /// `fullSpeed`.
-    pub(crate) fn full_speed(&self, req: FullSpeedRequest) -> Reply<()> {
-        self.change_tasks(&req.task_ids, |task, now, cfg| {
-            task.full_speed = true;
-            if task.status == TaskStatus::Rendering {
-                reschedule(cfg, task, FrameStatus::Waiting, now);
-            }
-            Ok(())
-        })
-    }
-
-    /// `setOverTimeStop`.
-    pub(crate) fn set_over_time_stop(&self, req: SetOverTimeStopRequest) -> Reply<()> {
-        if req.over_time <= 0 {
-            return Err(invalid("overTime must be a positive number of seconds"));
-        }
-        self.change_tasks(&req.task_ids, |task, _, _| {
-            task.over_time_s = Some(req.over_time);
-            Ok(())
-        })
-    }
-
-    /// `updateTaskUserLevel`.
-    pub(crate) fn update_task_user_level(&self, req: UpdateTaskUserLevelRequest) -> Reply<()> {
-        self.change_tasks(&[req.task_id], |task, _, _| {
-            task.level = req.task_user_level;
-            Ok(())
-        })
-    }
-
     /// Applies `change` to every task, after checking they all exist and that `change`
     /// accepts each (so a rejected request changes nothing).
     pub(super) fn change_tasks(
         &self,
         ids: &[i64],
         change: impl Fn(&mut Task, i64, &FarmConfig) -> Reply<()>,
-    ) -> Reply<()> {
+    ) -> Reply<Ack> {
         if ids.is_empty() {
             return Err(ServiceError::new(
                 ErrorCode::ParameterCantBeEmpty,
@@ -306,7 +47,7 @@ impl Farm {
         }
         let entry = records::entry(&state, "btn_change_task", ids, now);
         state.records.push(entry);
-        Ok(())
+        Ok(Ack::default())
     }
 
     fn task_info(&self, state: &State, task: &Task) -> TaskInfo {
@@ -463,5 +204,310 @@ pub(super) fn task_summary(task: &Task, id: i64, frames: &[Frame]) -> TaskInfo {
         layer_name: None,
         task_type_text: None,
         is_delete: Some(1), extra: Default::default(), task_key_value_vo: None, over_time_stop: None, munu_task_ids: None, qy_coupon_consume: None, location_output: None, channel: None, remark: None, labels: None, is_over_time: None, waiting_count: None, stop_type: None,
+    }
+}
+
+impl Handle<CreateTask> for Farm {
+    /// `createTask`.
+    fn handle(&self, req: CreateTaskRequest) -> Reply<CreatedTasks> {
+        if !(1..=100).contains(&req.count) {
+            return Err(invalid("count must be between 1 and 100"));
+        }
+        let mut state = self.current();
+        let now = state.clock.now_ms();
+        let mut ids = Vec::new();
+        for _ in 0..req.count {
+            let id = state.next_task_id;
+            state.next_task_id += 1;
+            state.tasks.insert(
+                id,
+                Task {
+                    id,
+                    layer_id: None,
+                    status: TaskStatus::Waiting,
+                    status_before_stop: None,
+                    created: now,
+                    submitted: None,
+                    render_start: None,
+                    completed: None,
+                    level: req.task_user_level.unwrap_or(50),
+                    labels: req.labels.clone().unwrap_or_default(),
+                    over_time_s: None,
+                    full_speed: false,
+                    frames: Vec::new(),
+                    limit: None,
+                    files: BTreeMap::new(),
+                    hardware: None,
+                },
+            );
+            ids.push(id);
+        }
+        let entry = records::entry(&state, "btn_create_task", &ids, now);
+        state.records.push(entry);
+        Ok(CreatedTasks {
+            alias_task_id_list: ids.iter().map(|id| format!("P{id}")).collect(),
+            task_id_list: ids,
+            user_id: Some(state.profile.user_id),
+            extra: Default::default(),
+        })
+    }
+}
+
+impl Handle<SubmitTask> for Farm {
+    /// `submitTask`.
+    fn handle(&self, req: SubmitTaskRequest) -> Reply<Ack> {
+        if req.asset_isolation_model == Some(AssetIsolationModel::OutUser)
+            && req.out_user_id.is_none()
+        {
+            return Err(ServiceError::new(
+                ErrorCode::ParameterCantBeEmpty,
+                "outUserId is required with assetIsolationModel OUT_USER_MODEL",
+            ));
+        }
+        let mut state = self.current();
+        let now = state.clock.now_ms();
+        let task = task_mut(&mut state, req.task_id)?;
+        if task.submitted.is_some() {
+            return Err(invalid(format!(
+                "task {} was already submitted",
+                req.task_id
+            )));
+        }
+        task.submitted = Some(now);
+        task.status = TaskStatus::Analyse;
+        Ok(Ack::default())
+    }
+}
+
+impl Handle<GetTaskList> for Farm {
+    /// `getTaskList`: oldest first, as both official clients' docstrings say (the spec's note).
+    fn handle(&self, req: GetTaskListRequest) -> Reply<Page<TaskInfo>> {
+        let state = self.current();
+        let keyword = req.search_keyword.as_deref().map(str::to_lowercase);
+        let tasks: Vec<&Task> = state
+            .tasks
+            .values()
+            .filter(|t| {
+                req.status_list
+                    .as_ref()
+                    .is_none_or(|list| list.is_empty() || list.contains(&t.status))
+            })
+            .filter(|t| {
+                keyword.as_ref().is_none_or(|k| {
+                    t.id.to_string().contains(k.as_str())
+                        || scene_name(t.id).to_lowercase().contains(k.as_str())
+                })
+            })
+            .collect();
+        page(&tasks, req.page_num, req.page_size, |t| {
+            self.task_info(&state, t)
+        })
+    }
+}
+
+impl Handle<QueryTaskInfo> for Farm {
+    /// `queryTaskInfo`.
+    fn handle(&self, req: QueryTaskInfoRequest) -> Reply<Page<TaskInfo>> {
+        let state = self.current();
+        let mut items = Vec::new();
+        for id in &req.task_ids {
+            let task = state
+                .tasks
+                .get(id)
+                .ok_or_else(|| not_found(format!("task {id} does not exist")))?;
+            items.push(self.task_info(&state, task));
+        }
+        let total = items.len() as i64;
+        Ok(Page {
+            page_count: 1,
+            page_num: 1,
+            total,
+            size: 100,
+            items,
+            extra: Default::default(),
+        })
+    }
+}
+
+impl Handle<UpdateTaskLimit> for Farm {
+    /// `updateTaskLimit`.
+    fn handle(&self, req: UpdateTaskLimitRequest) -> Reply<Ack> {
+        if req.task_limit < 1 {
+            return Err(invalid("taskLimit must be at least 1"));
+        }
+        self.change_tasks(&[req.task_id], |task, _, _| {
+            task.limit = Some(req.task_limit);
+            Ok(())
+        })
+    }
+}
+
+impl Handle<TaskJsonFile> for Farm {
+    /// `taskJsonFile`.
+    fn handle(&self, req: TaskJsonFileRequest) -> Reply<Ack> {
+        if serde_json::from_str::<serde_json::Value>(&req.content).is_err() {
+            return Err(invalid(format!(
+                "the content of {} is not JSON",
+                req.file_name.code()
+            )));
+        }
+        self.change_tasks(&[req.task_id], |task, _, _| {
+            task.files
+                .insert(req.file_name.code().to_owned(), req.content.clone());
+            Ok(())
+        })
+    }
+}
+
+impl Handle<AddTaskLabel> for Farm {
+    /// `addTaskLabel`.
+    fn handle(&self, req: AddTaskLabelRequest) -> Reply<Ack> {
+        let label = req.label.trim();
+        if label.is_empty() {
+            return Err(ServiceError::new(
+                ErrorCode::ParameterCantBeEmpty,
+                "label is empty",
+            ));
+        }
+        self.change_tasks(&req.task_ids, |task, _, _| {
+            if !task.labels.iter().any(|l| l == label) {
+                task.labels.push(label.to_owned());
+            }
+            Ok(())
+        })
+    }
+}
+
+impl Handle<DeleteTaskLabel> for Farm {
+    /// `deleteTaskLabel`: by name, or by the id of a label of the account.
+    fn handle(&self, req: DeleteTaskLabelRequest) -> Reply<Ack> {
+        let mut names = req.label_names.clone().unwrap_or_default();
+        {
+            let state = self.lock();
+            for id in req.label_ids.iter().flatten() {
+                if let Some(label) = state.labels.iter().find(|l| l.project_id == *id) {
+                    names.push(label.project_name.clone());
+                }
+            }
+        }
+        self.change_tasks(&req.task_ids, |task, _, _| {
+            task.labels.retain(|l| !names.contains(l));
+            Ok(())
+        })
+    }
+}
+
+impl Handle<StopTask> for Farm {
+    /// `stopTask`.
+    fn handle(&self, req: StopTaskRequest) -> Reply<Ack> {
+        self.change_tasks(&req.task_ids, |task, _now, _cfg| {
+            if task.status == TaskStatus::Stop {
+                // Stopping a stopped task changes nothing.
+                return Ok(());
+            }
+            if task.status.is_terminal() || task.submitted.is_none() {
+                return Err(invalid(format!(
+                    "task {} is {} and cannot be stopped",
+                    task.id, task.status
+                )));
+            }
+            task.status_before_stop = Some(task.status);
+            task.status = TaskStatus::Stop;
+            halt_frames(task);
+            Ok(())
+        })
+    }
+}
+
+impl Handle<StartTask> for Farm {
+    /// `startTask`.
+    fn handle(&self, req: StartTaskRequest) -> Reply<Ack> {
+        self.change_tasks(&req.task_ids, |task, now, cfg| {
+            if task.status != TaskStatus::Stop {
+                return Err(invalid(format!(
+                    "task {} is {}, not stopped",
+                    task.id, task.status
+                )));
+            }
+            task.status = task
+                .status_before_stop
+                .take()
+                .unwrap_or(TaskStatus::Rendering);
+            if task.status == TaskStatus::Analyse {
+                task.submitted = Some(now);
+            } else {
+                task.status = TaskStatus::Rendering;
+                reschedule(cfg, task, FrameStatus::Stopped, now);
+            }
+            Ok(())
+        })
+    }
+}
+
+impl Handle<AbortTask> for Farm {
+    /// `abortTask`.
+    fn handle(&self, req: AbortTaskRequest) -> Reply<Ack> {
+        self.change_tasks(&req.task_ids, |task, now, _| {
+            if task.status.is_terminal() && task.status != TaskStatus::Stop {
+                return Err(invalid(format!(
+                    "task {} is {} and cannot be abandoned",
+                    task.id, task.status
+                )));
+            }
+            task.status = TaskStatus::Abandon;
+            task.completed = Some(now);
+            halt_frames(task);
+            Ok(())
+        })
+    }
+}
+
+impl Handle<DeleteTask> for Farm {
+    /// `deleteTask`.
+    fn handle(&self, req: DeleteTaskRequest) -> Reply<Ack> {
+        let mut state = self.current();
+        for id in &req.task_ids {
+            task_mut(&mut state, *id)?;
+        }
+        for id in &req.task_ids {
+            state.tasks.remove(id);
+        }
+        Ok(Ack::default())
+    }
+}
+
+impl Handle<FullSpeed> for Farm {
+    /// `fullSpeed`.
+    fn handle(&self, req: FullSpeedRequest) -> Reply<Ack> {
+        self.change_tasks(&req.task_ids, |task, now, cfg| {
+            task.full_speed = true;
+            if task.status == TaskStatus::Rendering {
+                reschedule(cfg, task, FrameStatus::Waiting, now);
+            }
+            Ok(())
+        })
+    }
+}
+
+impl Handle<SetOverTimeStop> for Farm {
+    /// `setOverTimeStop`.
+    fn handle(&self, req: SetOverTimeStopRequest) -> Reply<Ack> {
+        if req.over_time <= 0 {
+            return Err(invalid("overTime must be a positive number of seconds"));
+        }
+        self.change_tasks(&req.task_ids, |task, _, _| {
+            task.over_time_s = Some(req.over_time);
+            Ok(())
+        })
+    }
+}
+
+impl Handle<UpdateTaskUserLevel> for Farm {
+    /// `updateTaskUserLevel`.
+    fn handle(&self, req: UpdateTaskUserLevelRequest) -> Reply<Ack> {
+        self.change_tasks(&[req.task_id], |task, _, _| {
+            task.level = req.task_user_level;
+            Ok(())
+        })
     }
 }
