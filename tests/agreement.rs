@@ -14,7 +14,7 @@ use render_api_client::types::Generation;
 use render_api_client::types::{CodedEnum, Endpoint, EndpointVisitor, ErrorCode, visit_endpoints};
 use render_api_client::{ApiVersion, Client, Error, RetryPolicy, V1, V2};
 use render_api_mock::MockFarm;
-use render_spec::{Code, Spec, Type};
+use render_spec::{Code, GenId, Spec, Type};
 use serde_json::{Map, Value, json};
 
 fn spec() -> &'static Spec {
@@ -74,7 +74,7 @@ fn value(spec: &Spec, ty: &Type, rng: &mut TestRng) -> Value {
 
 /// A valid body of endpoint `name` in generation `g`: what it requires there, and a random
 /// choice of the rest.
-fn body(spec: &Spec, name: &str, g: usize, rng: &mut TestRng) -> Value {
+fn body(spec: &Spec, name: &str, g: GenId, rng: &mut TestRng) -> Value {
     let ep = spec.endpoint(name).expect("endpoint in spec");
     let mut map = Map::new();
     for p in ep.params.iter().filter(|p| p.exists_in(g)) {
@@ -86,11 +86,12 @@ fn body(spec: &Spec, name: &str, g: usize, rng: &mut TestRng) -> Value {
 }
 
 /// A generation `name` exists in, chosen by `pick`.
-fn generation(spec: &Spec, name: &str, pick: usize) -> (usize, ApiVersion) {
+fn generation(spec: &Spec, name: &str, pick: usize) -> (GenId, ApiVersion) {
     let ep = spec.endpoint(name).expect("endpoint in spec");
-    let gens: Vec<usize> = ep.generations().collect();
+    let gens: Vec<GenId> = ep.generations().collect();
     let g = gens[pick % gens.len()];
-    let api = spec.generations[g]
+    let api = spec
+        .generation(g)
         .version
         .parse()
         .expect("a generation the SDK knows");

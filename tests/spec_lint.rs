@@ -177,7 +177,7 @@ fn the_real_spec_becomes_a_resolved_model() {
             .count(),
         35
     );
-    assert_eq!(spec.generations[v2].version, "2.0.0");
+    assert_eq!(spec.generation(v2).version, "2.0.0");
     let ep = spec.endpoint("queryUserProfile").unwrap();
     assert_eq!(ep.path_in(v1), Some("/api/render/user/queryUserProfile"));
     assert_eq!(ep.path_in(v2), Some("/api/render/setUp/queryUserProfile"));
@@ -234,7 +234,7 @@ fn the_real_spec_becomes_a_resolved_model() {
     let page_size = list.params.iter().find(|p| p.wire == "pageSize").unwrap();
     assert_eq!(
         page_size.presence,
-        Presence::Defaulted(serde_json::json!(20))
+        Presence::Defaulted(render_spec::DefaultValue::Int(20))
     );
     assert_eq!(
         list.required().count(),

@@ -117,7 +117,7 @@ impl Report {
 
 struct Run<'a> {
     spec: &'a Spec,
-    g: usize,
+    g: render_spec::GenId,
     options: &'a Options,
     client: &'a Clients,
     report: Report,

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use heck::{ToKebabCase, ToPascalCase, ToShoutySnakeCase};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
-use render_spec::{Endpoint, Model, Param, Presence, Spec, Type};
+use render_spec::{DefaultValue, Endpoint, Model, Param, Presence, Spec, Type};
 
 use crate::gen_common::{Hand, doc, generation_ident, ident, method_ident, paths_text, rust_ty};
 
@@ -129,8 +129,9 @@ fn gen_args(spec: &Spec, ep: &Endpoint, name: &Ident) -> TokenStream {
             }
             if let Presence::Defaulted(value) = &p.presence {
                 let text = match value {
-                    serde_json::Value::String(s) => s.clone(),
-                    other => other.to_string(),
+                    DefaultValue::Str(s) => s.clone(),
+                    DefaultValue::Int(n) => n.to_string(),
+                    DefaultValue::Bool(b) => b.to_string(),
                 };
                 attrs.push(quote!(default_value = #text));
             }
@@ -166,14 +167,14 @@ fn gen_args(spec: &Spec, ep: &Endpoint, name: &Ident) -> TokenStream {
             pub all: bool,
         });
     }
-    let arms = (0..spec.generations.len()).map(|g| {
+    let arms = spec.generation_ids().map(|g| {
         let marker = generation_ident(spec, g);
-        let version = &spec.generations[g].version;
+        let version = &spec.generation(g).version;
         if ep.path_in(g).is_none() {
             let what = format!(
                 "API {version} has no such call (use --api-version {})",
                 ep.generations()
-                    .map(|h| spec.generations[h].name.trim_start_matches('v').to_owned())
+                    .map(|h| spec.generation(h).name.trim_start_matches('v').to_owned())
                     .collect::<Vec<_>>()
                     .join(" or ")
             );
@@ -214,7 +215,7 @@ fn gen_args(spec: &Spec, ep: &Endpoint, name: &Ident) -> TokenStream {
 /// The call in generation `g`: its required parameters (checked when clap could not), then
 /// its setters; a parameter given that the generation lacks is refused before anything is
 /// sent.
-fn arm(ep: &Endpoint, g: usize, marker: &Ident) -> TokenStream {
+fn arm(ep: &Endpoint, g: render_spec::GenId, marker: &Ident) -> TokenStream {
     let method = method_ident(ep);
     let endpoint = &ep.name;
     let mut checks = Vec::new();
@@ -305,9 +306,9 @@ fn arm(ep: &Endpoint, g: usize, marker: &Ident) -> TokenStream {
 
 /// The clients of every generation, one of which a command runs on.
 fn gen_clients(spec: &Spec) -> TokenStream {
-    let variants = (0..spec.generations.len()).map(|g| {
+    let variants = spec.generation_ids().map(|g| {
         let marker = generation_ident(spec, g);
-        let d = doc(&format!("A client of API {}.", spec.generations[g].version));
+        let d = doc(&format!("A client of API {}.", spec.generation(g).version));
         quote!(#d #marker(Client<#marker>),)
     });
     quote! {
@@ -323,13 +324,13 @@ fn gen_clients(spec: &Spec) -> TokenStream {
 fn help(spec: &Spec, ep: &Endpoint, p: &Param) -> String {
     let mut text = format!("{} ({})", p.doc.en.trim_end_matches('.'), p.doc.zh);
     if let Some(g) = p.only {
-        text.push_str(&format!(" [API {} only]", spec.generations[g].version));
+        text.push_str(&format!(" [API {} only]", spec.generation(g).version));
     }
     if p.is_required() && !ep.required_everywhere(p) {
         let gens: Vec<&str> = ep
             .generations()
             .filter(|g| p.required_in(*g))
-            .map(|g| spec.generations[g].version.as_str())
+            .map(|g| spec.generation(g).version.as_str())
             .collect();
         text.push_str(&format!(" [required in API {}]", gens.join(", ")));
     }

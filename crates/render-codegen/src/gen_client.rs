@@ -19,13 +19,12 @@ use crate::gen_common::{
 
 /// The generated file of the client crate, relative to its `src/generated/`.
 pub fn generate(spec: &Spec) -> Vec<(&'static str, TokenStream)> {
-    let per_generation = (0..spec.generations.len()).map(|g| {
+    let per_generation = spec.generation_ids().map(|g| {
         let marker = generation_ident(spec, g);
         let methods = spec
             .endpoints
             .iter()
-            .filter(|ep| ep.path_in(g).is_some())
-            .map(|ep| method(spec, ep, g));
+            .filter_map(|ep| ep.path_in(g).map(|path| method(spec, ep, g, path)));
         let setters = spec
             .endpoints
             .iter()
@@ -33,7 +32,8 @@ pub fn generate(spec: &Spec) -> Vec<(&'static str, TokenStream)> {
             .filter_map(|ep| setters(ep, g, &marker));
         let d = doc(&format!(
             "The calls of API {}: {}",
-            spec.generations[g].version, spec.generations[g].doc.en
+            spec.generation(g).version,
+            spec.generation(g).doc.en
         ));
         quote! {
             #d
@@ -60,15 +60,11 @@ pub fn generate(spec: &Spec) -> Vec<(&'static str, TokenStream)> {
     )]
 }
 
-fn method(spec: &Spec, ep: &Endpoint, g: usize) -> TokenStream {
+fn method(spec: &Spec, ep: &Endpoint, g: render_spec::GenId, path: &str) -> TokenStream {
     let endpoint = endpoint_ident(ep);
     let request = request_ident(ep);
     let name = method_ident(ep);
-    let kind = if ep.idempotent {
-        "A read: retried on transport failures, timeouts and 5xx."
-    } else {
-        "A write: sent once, unless the retry policy opts writes in."
-    };
+    let kind = crate::gen_common::retry_note(ep);
     let secret = if ep.secret {
         "\n\nThe reply carries a secret: it is never logged, and `Debug` redacts it."
     } else {
@@ -85,13 +81,13 @@ fn method(spec: &Spec, ep: &Endpoint, g: usize) -> TokenStream {
     } else {
         ""
     };
-    let version = &spec.generations[g].version;
+    let version = &spec.generation(g).version;
     let d = doc(&format!(
         "`{}` — {}: {}\n\n`POST {}` (API {version}). {kind}{secret}\n\n`.send()` makes the call (`.send().await` on an async client).{setters}{pages} See [`{endpoint}`] and [`{request}`].{}",
         ep.name,
         ep.doc.zh,
         ep.doc.en,
-        ep.path_in(g).unwrap_or_default(),
+        path,
         notes(&ep.notes),
     ));
     let mut args = Vec::new();
@@ -119,7 +115,11 @@ fn method(spec: &Spec, ep: &Endpoint, g: usize) -> TokenStream {
     }
 }
 
-fn setters(ep: &Endpoint, g: usize, marker: &proc_macro2::Ident) -> Option<TokenStream> {
+fn setters(
+    ep: &Endpoint,
+    g: render_spec::GenId,
+    marker: &proc_macro2::Ident,
+) -> Option<TokenStream> {
     let endpoint = endpoint_ident(ep);
     let fns: Vec<TokenStream> = ep
         .settable_in(g)

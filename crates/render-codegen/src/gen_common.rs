@@ -4,8 +4,7 @@
 use heck::{ToPascalCase, ToSnakeCase};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
-use render_spec::{Endpoint, Param, Type};
-use serde_json::Value;
+use render_spec::{DefaultValue, Endpoint, Param, Type};
 
 /// `#[doc]` attributes, one per line of `text` (prettyplease prints them as `/// line`).
 pub fn doc(text: &str) -> TokenStream {
@@ -101,17 +100,13 @@ pub fn param_input(p: &Param, hand: Hand) -> (TokenStream, TokenStream) {
     }
 }
 
-/// The Rust expression of a parameter's default value (the linter allows defaults of
-/// integers, strings and booleans only).
-pub fn default_expr(ty: &Type, value: &Value) -> TokenStream {
-    match (ty, value) {
-        (Type::Int, Value::Number(n)) => {
-            let n = n.as_i64().unwrap_or_default();
-            quote!(#n)
-        }
-        (Type::Str | Type::Text, Value::String(s)) => quote!(#s.to_owned()),
-        (Type::Bool, Value::Bool(b)) => quote!(#b),
-        _ => quote!(Default::default()),
+/// The Rust expression of a parameter's default value (the linter types it by the
+/// parameter's type).
+pub fn default_expr(value: &DefaultValue) -> TokenStream {
+    match value {
+        DefaultValue::Int(n) => quote!(#n),
+        DefaultValue::Str(s) => quote!(#s.to_owned()),
+        DefaultValue::Bool(b) => quote!(#b),
     }
 }
 
@@ -133,8 +128,8 @@ pub fn ty_note(ty: &Type) -> String {
 }
 
 /// The marker type of generation `g` (`V1`).
-pub fn generation_ident(spec: &render_spec::Spec, g: usize) -> Ident {
-    ident(&spec.generations[g].name.to_pascal_case())
+pub fn generation_ident(spec: &render_spec::Spec, g: render_spec::GenId) -> Ident {
+    ident(&spec.generation(g).name.to_pascal_case())
 }
 
 /// `POST /a (v1), POST /b (v2)`: where an endpoint is, for docs.
@@ -142,7 +137,7 @@ pub fn paths_text(spec: &render_spec::Spec, ep: &Endpoint) -> String {
     let list: Vec<String> = ep
         .paths
         .iter()
-        .map(|(g, path)| format!("`POST {path}` ({})", spec.generations[*g].name))
+        .map(|(g, path)| format!("`POST {path}` ({})", spec.generation(*g).name))
         .collect();
     list.join(", ")
 }
@@ -153,4 +148,21 @@ pub fn notes(notes: &Option<String>) -> String {
         .as_ref()
         .map(|n| format!("\n\nNote: {n}"))
         .unwrap_or_default()
+}
+
+/// What a call does when it fails, for its docs: a read is retried; a write is sent once, and
+/// a lost reply is read back with the spec's `read_back` (or is an unknown outcome).
+pub fn retry_note(ep: &Endpoint) -> String {
+    use render_spec::ReadBack;
+    match &ep.read_back {
+        _ if ep.idempotent => "A read: retried on transport failures, timeouts and 5xx.".into(),
+        Some(ReadBack::Read(rb)) => format!(
+            "A write: sent once. When its reply is lost, `{}` is asked whether it took effect: if so the call succeeds, if not it is sent again (within the retry policy), and if the read cannot tell, `Error::OutcomeUnknown`.",
+            rb.read
+        ),
+        Some(ReadBack::None(why)) => format!(
+            "A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: {why}"
+        ),
+        None => "A write: sent once.".into(),
+    }
 }

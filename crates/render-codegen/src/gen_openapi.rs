@@ -10,9 +10,9 @@ use crate::codegen::PREAMBLE;
 
 /// `(file name, JSON text)` per generation, relative to `openapi/`.
 pub fn generate(spec: &Spec) -> Vec<(String, String)> {
-    (0..spec.generations.len())
+    spec.generation_ids()
         .map(|g| {
-            let name = format!("renderbus-{}.json", spec.generations[g].name);
+            let name = format!("renderbus-{}.json", spec.generation(g).name);
             let doc = sorted(document(spec, g));
             let text = serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n";
             (name, text)
@@ -57,8 +57,8 @@ name is signed with the body's value), sorted byte-wise by key, values as writte
 `signature` header is base64(HMAC-SHA256(access key, string to sign)). `renderbus sign` prints \
 both for any request.";
 
-fn document(spec: &Spec, g: usize) -> Value {
-    let generation = &spec.generations[g];
+fn document(spec: &Spec, g: render_spec::GenId) -> Value {
+    let generation = &spec.generation(g);
     let mut paths = Map::new();
     let mut schemas = Map::new();
     for e in &spec.enums {
@@ -67,14 +67,20 @@ fn document(spec: &Spec, g: usize) -> Value {
     for m in &spec.models {
         schemas.insert(m.name.clone(), model_schema(m));
     }
-    for ep in spec.endpoints.iter().filter(|ep| ep.path_in(g).is_some()) {
+    for (ep, path) in spec
+        .endpoints
+        .iter()
+        .filter_map(|ep| ep.path_in(g).map(|path| (ep, path)))
+    {
         let request = format!(
             "{}Request",
             heck::ToPascalCase::to_pascal_case(ep.name.as_str())
         );
         schemas.insert(request.clone(), request_schema(ep, g));
-        let path = ep.path_in(g).unwrap_or_default().to_owned();
-        paths.insert(path, json!({ "post": operation(spec, ep, g, &request) }));
+        paths.insert(
+            path.to_owned(),
+            json!({ "post": operation(spec, ep, g, &request) }),
+        );
     }
     schemas.insert("Envelope".into(), envelope_schema());
     let mut headers = Map::new();
@@ -125,7 +131,7 @@ fn document(spec: &Spec, g: usize) -> Value {
     })
 }
 
-fn operation(spec: &Spec, ep: &Endpoint, g: usize, request: &str) -> Value {
+fn operation(spec: &Spec, ep: &Endpoint, g: render_spec::GenId, request: &str) -> Value {
     let mut description = format!("{}\n\n{}", ep.doc.en, ep.doc.zh);
     if let Some(notes) = &ep.notes {
         description.push_str(&format!("\n\nNote: {notes}"));
@@ -153,7 +159,7 @@ fn operation(spec: &Spec, ep: &Endpoint, g: usize, request: &str) -> Value {
         if let Some(envelope) = &ex.envelope {
             reply["content"]["application/json"]["example"] = envelope.clone();
         } else if let Some(data) = &ex.data {
-            reply["content"]["application/json"]["example"] = json!({"version": spec.generations[g].version, "result": true, "message": "success", "code": 200, "serverTime": 0, "data": data});
+            reply["content"]["application/json"]["example"] = json!({"version": spec.generation(g).version, "result": true, "message": "success", "code": 200, "serverTime": 0, "data": data});
         }
     }
     let headers: Vec<Value> = SIGNED_HEADERS
@@ -256,7 +262,7 @@ fn model_schema(m: &Model) -> Value {
     })
 }
 
-fn request_schema(ep: &Endpoint, g: usize) -> Value {
+fn request_schema(ep: &Endpoint, g: render_spec::GenId) -> Value {
     let mut properties = Map::new();
     let mut required = Vec::new();
     for p in ep.params.iter().filter(|p| p.exists_in(g)) {
@@ -265,7 +271,7 @@ fn request_schema(ep: &Endpoint, g: usize) -> Value {
             required.push(p.wire.clone());
         }
         if let Presence::Defaulted(v) = &p.presence {
-            s["default"] = v.clone();
+            s["default"] = v.to_json();
         }
         s["description"] = json!(format!("{} ({})", p.doc.en, p.doc.zh));
         if p.json {

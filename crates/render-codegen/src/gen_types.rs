@@ -5,7 +5,7 @@ use heck::{ToKebabCase, ToLowerCamelCase};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 use render_spec::{
-    Endpoint, Enum, Field, Is, ItemsAt, Model, Param, Presence, ReadBack, Repr, Spec, Type,
+    Code, Endpoint, Enum, Field, Is, ItemsAt, Model, Param, Presence, ReadBack, Repr, Spec, Type,
 };
 
 use crate::gen_common::{
@@ -114,9 +114,15 @@ fn gen_enum(e: &Enum) -> TokenStream {
     // What differs between integer and string codes; everything else is shared below.
     let (copy, unknown_ty, code_fns, serialize, deserialize) = match e.repr {
         Repr::Integer => {
-            let lits: Vec<i64> = codes
+            // The codes as the model holds them: integers (the lint refuses a text code in an
+            // integer enum; one that got through would not compile, never become a 0).
+            let lits: Vec<TokenStream> = e
+                .values
                 .iter()
-                .map(|c| c.parse().unwrap_or_default())
+                .map(|v| match &v.code {
+                    Code::Int(n) => quote!(#n),
+                    Code::Str(s) => quote!(#s),
+                })
                 .collect();
             (
                 quote!(Copy,),
@@ -387,7 +393,7 @@ fn gen_request(spec: &Spec, ep: &Endpoint) -> TokenStream {
                 });
             }
             (Presence::Defaulted(default), _) => {
-                let default = default_expr(&p.ty, default);
+                let default = default_expr(default);
                 new_inits.push(quote!(#fid: #default));
                 setters.push(quote! {
                     #sdoc
@@ -451,7 +457,7 @@ fn param_doc(spec: &Spec, ep: &Endpoint, p: &Param) -> TokenStream {
     };
     let only = p
         .only
-        .map(|g| format!(" Only in API {}.", spec.generations[g].version))
+        .map(|g| format!(" Only in API {}.", spec.generation(g).version))
         .unwrap_or_default();
     let aliases = if p.aliases.is_empty() {
         String::new()
@@ -471,11 +477,7 @@ fn param_doc(spec: &Spec, ep: &Endpoint, p: &Param) -> TokenStream {
 }
 
 fn endpoint_doc(spec: &Spec, ep: &Endpoint) -> String {
-    let kind = if ep.idempotent {
-        "a read: safe to retry"
-    } else {
-        "a write: not retried unless the caller opts in"
-    };
+    let kind = crate::gen_common::retry_note(ep);
     let source = ep
         .source
         .as_ref()
@@ -487,7 +489,7 @@ fn endpoint_doc(spec: &Spec, ep: &Endpoint) -> String {
         ""
     };
     format!(
-        "`{}` — {}: {}\n\n{}: {kind}.{source}{secret}{}",
+        "`{}` — {}: {}\n\n{}.\n\n{kind}{source}{secret}{}",
         ep.name,
         ep.doc.zh,
         ep.doc.en,
@@ -515,14 +517,16 @@ fn gen_endpoints(spec: &Spec) -> TokenStream {
                 quote!((crate::ApiVersion::#version, #path))
             })
             .collect();
-        let always_arms: Vec<TokenStream> = ep
-            .generations()
+        // One arm per generation of the spec (none sent where the call does not exist), so the
+        // match is exhaustive.
+        let always_arms: Vec<TokenStream> = spec
+            .generation_ids()
             .map(|g| {
                 let version = generation_ident(spec, g);
                 let names: Vec<&str> = ep
                     .params
                     .iter()
-                    .filter(|p| p.always_sent_in(g))
+                    .filter(|p| ep.path_in(g).is_some() && p.always_sent_in(g))
                     .map(|p| p.wire.as_str())
                     .collect();
                 quote!(crate::ApiVersion::#version => &[#(#names),*],)
@@ -580,11 +584,9 @@ fn gen_endpoints(spec: &Spec) -> TokenStream {
                 type Request = #request;
                 type Response = #response;
 
-                #[allow(unreachable_patterns)]
                 fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
                     match api {
                         #(#always_arms)*
-                        _ => &[],
                     }
                 }
             }
@@ -684,7 +686,8 @@ fn gen_service(spec: &Spec) -> TokenStream {
 }
 
 fn gen_generations(spec: &Spec) -> TokenStream {
-    let variants: Vec<Ident> = (0..spec.generations.len())
+    let variants: Vec<Ident> = spec
+        .generation_ids()
         .map(|g| generation_ident(spec, g))
         .collect();
     let versions: Vec<&str> = spec

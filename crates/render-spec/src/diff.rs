@@ -20,7 +20,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::model::{Endpoint, Enum, Model, Param, Presence, Spec};
+use crate::model::{Endpoint, Enum, GenId, Model, Param, Presence, Spec};
 
 /// How much a change matters to users, as a semver bump.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -77,8 +77,8 @@ pub fn diff(old: &Spec, new: &Spec) -> Vec<Change> {
 /// One generation `g` of a spec as a spec of its own, its generation named `api`: what a
 /// client of that generation sees. Diffing two generations' views shows what changed for
 /// someone moving from one to the other.
-pub fn generation_view(spec: &Spec, g: usize) -> Spec {
-    let mut generation = spec.generations[g].clone();
+pub fn generation_view(spec: &Spec, g: GenId) -> Spec {
+    let mut generation = spec.generation(g).clone();
     generation.name = "api".into();
     let endpoints = spec
         .endpoints
@@ -86,7 +86,7 @@ pub fn generation_view(spec: &Spec, g: usize) -> Spec {
         .filter_map(|ep| {
             let path = ep.path_in(g)?.to_owned();
             let mut ep = ep.clone();
-            ep.paths = vec![(0, path)];
+            ep.paths = vec![(GenId(0), path)];
             ep.params.retain(|p| p.exists_in(g));
             for p in &mut ep.params {
                 let required = p.required_in(g);
@@ -98,7 +98,7 @@ pub fn generation_view(spec: &Spec, g: usize) -> Spec {
             }
             ep.examples.retain(|e| e.generation == g);
             for e in &mut ep.examples {
-                e.generation = 0;
+                e.generation = GenId(0);
             }
             Some(ep)
         })
@@ -321,10 +321,10 @@ impl Differ<'_> {
     }
 
     /// The generation name of index `g` in the old (or new) spec.
-    fn gen_name(spec: &Spec, g: usize) -> String {
+    fn gen_name(spec: &Spec, g: GenId) -> String {
         spec.generations
-            .get(g)
-            .map_or_else(|| format!("#{g}"), |x| x.name.clone())
+            .get(g.0)
+            .map_or_else(|| format!("#{}", g.0), |x| x.name.clone())
     }
 
     fn endpoint(&mut self, at: &str, old: &Endpoint, new: &Endpoint) {

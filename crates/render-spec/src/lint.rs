@@ -6,8 +6,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde_json::Value;
 
 use crate::model::{
-    CliName, Code, Doc, Endpoint, Enum, EnumRef, EnumValue, Examples, Field, Generation, Is,
-    ItemsAt, Model, ModelRef, Pagination, Param, Presence, ReadBack, ReadBackRead, Repr, Spec,
+    CliName, Code, DefaultValue, Doc, Endpoint, Enum, EnumRef, EnumValue, Examples, Field, GenId,
+    Generation, Is, ItemsAt, Model, ModelRef, Pagination, Param, Presence, ReadBack, ReadBackRead,
+    Repr, Spec,
 };
 use crate::raw::{self, Loaded, Seg, SpecError, SpecErrors};
 use crate::ty::{self, Position, Ref, Syntax, Type};
@@ -40,6 +41,22 @@ pub const PAGE_NUM: &str = "pageNum";
 /// See [`PAGE_NUM`].
 pub const PAGE_SIZE: &str = "pageSize";
 
+/// A parameter's default as a value of its type, or what is wrong with it.
+fn typed_default(ty: &Type, value: &serde_yaml::Value) -> Result<DefaultValue, String> {
+    use serde_yaml::Value as Yaml;
+    let found = || serde_json::to_string(value).unwrap_or_else(|_| format!("{value:?}"));
+    let mismatch = || format!("default: expected {ty}, found {}", found());
+    match (ty, value) {
+        (Type::Int, Yaml::Number(n)) => n.as_i64().map(DefaultValue::Int).ok_or_else(mismatch),
+        (Type::Str | Type::Text, Yaml::String(s)) => Ok(DefaultValue::Str(s.clone())),
+        (Type::Bool, Yaml::Bool(b)) => Ok(DefaultValue::Bool(*b)),
+        (Type::Int | Type::Str | Type::Text | Type::Bool, _) => Err(mismatch()),
+        (other, _) => Err(format!(
+            "`{other}`: only int, string, text and bool parameters take a default"
+        )),
+    }
+}
+
 /// Checks a loaded spec and builds its model.
 pub fn check(loaded: &Loaded) -> Result<Spec, SpecErrors> {
     let mut lint = Linter {
@@ -55,7 +72,6 @@ pub fn check(loaded: &Loaded) -> Result<Spec, SpecErrors> {
     }
     lint.read_backs(&mut spec);
     lint.reachability(&spec);
-    lint.defaults(&spec);
     lint.examples(&spec);
     if lint.errors.is_empty() {
         Ok(spec)
@@ -147,7 +163,7 @@ impl<'a> Linter<'a> {
     }
 
     /// The index of a generation named at `at`, or an error.
-    fn generation(&mut self, at: &[Seg<'_>], name: &str) -> Option<usize> {
+    fn generation(&mut self, at: &[Seg<'_>], name: &str) -> Option<GenId> {
         let found = self.generations.iter().position(|g| *g == name);
         if found.is_none() {
             let known = self.generations.join(", ");
@@ -156,7 +172,7 @@ impl<'a> Linter<'a> {
                 format!("no generation is named `{name}` (the spec has {known})"),
             );
         }
-        found
+        found.map(GenId)
     }
 
     /// Type names: unique across enums and models, PascalCase.
@@ -396,7 +412,7 @@ impl<'a> Linter<'a> {
         let (required, required_gens) = match &p.required {
             raw::RequiredDef::Always(b) => (*b, None),
             raw::RequiredDef::In(names) => {
-                let gens: Vec<usize> = names
+                let gens: Vec<GenId> = names
                     .iter()
                     .filter_map(|n| self.generation(at, n))
                     .collect();
@@ -413,10 +429,10 @@ impl<'a> Linter<'a> {
                 );
                 return None;
             }
-            (Some(value), true) => match serde_json::to_value(value) {
-                Ok(json) => Presence::Defaulted(json),
-                Err(e) => {
-                    self.error(at, format!("the default is not plain data: {e}"));
+            (Some(value), true) => match typed_default(&ty, value) {
+                Ok(default) => Presence::Defaulted(default),
+                Err(message) => {
+                    self.error(at, format!("the default does not fit the type: {message}"));
                     return None;
                 }
             },
@@ -572,7 +588,7 @@ impl<'a> Linter<'a> {
                     ],
                     format!(
                         "the parameter is only in `{}`, where the endpoint does not exist",
-                        self.generations[g]
+                        self.generations[g.0]
                     ),
                 );
             }
@@ -643,12 +659,12 @@ impl<'a> Linter<'a> {
     }
 
     /// The endpoint's paths by generation, checked.
-    fn paths(&mut self, ep: &raw::EndpointDef) -> Vec<(usize, String)> {
+    fn paths(&mut self, ep: &raw::EndpointDef) -> Vec<(GenId, String)> {
         let at = [key("endpoints"), named(&ep.name), key("path")];
         let mut out = Vec::new();
         match (&ep.path, &ep.paths) {
             (Some(path), None) => {
-                out.extend((0..self.generations.len()).map(|g| (g, path.clone())));
+                out.extend((0..self.generations.len()).map(|g| (GenId(g), path.clone())));
             }
             (None, Some(paths)) => {
                 let at = [key("endpoints"), named(&ep.name), key("paths")];
@@ -684,13 +700,14 @@ impl<'a> Linter<'a> {
         at: &[Seg<'_>],
         list: &'static str,
         ex: &raw::Examples,
-        paths: &[(usize, String)],
+        paths: &[(GenId, String)],
     ) -> Option<Examples> {
         let mut base = at.to_vec();
         base.push(key(list));
         let generation = match &ex.generation {
             Some(name) => self.generation(&base, name)?,
-            None if list == "examples" => paths.first().map_or(0, |(g, _)| *g),
+            // An endpoint without paths has its error already.
+            None if list == "examples" => paths.first().map(|(g, _)| *g)?,
             None => {
                 self.error(
                     &base,
@@ -704,7 +721,7 @@ impl<'a> Linter<'a> {
                 &base,
                 format!(
                     "examples for `{}`, where the endpoint does not exist",
-                    self.generations[generation]
+                    self.generations[generation.0]
                 ),
             );
         }
@@ -731,7 +748,7 @@ impl<'a> Linter<'a> {
         }
         // The first generation's examples come from its document unless they say otherwise;
         // any other generation's say where they come from (or that they are hand-written).
-        if generation != 0 && ex.source.is_none() {
+        if generation != GenId(0) && ex.source.is_none() {
             self.error(
                 &base,
                 "examples of a later generation need a `source` (a document, a client, or \"hand-written\")",
@@ -890,7 +907,7 @@ impl<'a> Linter<'a> {
                 format!("`{read_name}` is a write, not a read"),
             );
         }
-        let generations: Vec<usize> = match &def.only {
+        let generations: Vec<GenId> = match &def.only {
             Some(name) => {
                 let g = self.generation(&sub("only"), name)?;
                 if write.path_in(g).is_none() {
@@ -906,7 +923,7 @@ impl<'a> Linter<'a> {
                     &sub("read"),
                     format!(
                         "`{read_name}` does not exist in `{}`, where the write does (say `only:`)",
-                        self.generations[g]
+                        self.generations[g.0]
                     ),
                 );
             }
@@ -953,7 +970,7 @@ impl<'a> Linter<'a> {
                         &sub("params"),
                         format!(
                             "`{read_name}` requires `{}` in `{}`: give it",
-                            p.wire, self.generations[g]
+                            p.wire, self.generations[g.0]
                         ),
                     );
                 }
@@ -1210,38 +1227,6 @@ impl<'a> Linter<'a> {
         }
     }
 
-    /// A parameter's default must be of its type.
-    fn defaults(&mut self, spec: &Spec) {
-        for ep in &spec.endpoints {
-            for p in &ep.params {
-                let Presence::Defaulted(value) = &p.presence else {
-                    continue;
-                };
-                let mut msgs = Vec::new();
-                match &p.ty {
-                    Type::Int | Type::Str | Type::Text | Type::Bool => {
-                        p.ty.check(spec, value, false, "default", &mut msgs)
-                    }
-                    other => msgs.push(format!(
-                        "`{other}`: only int, string, text and bool parameters take a default"
-                    )),
-                }
-                let at = match &p.set {
-                    Some(set) => [key("param_sets"), named(set), key("params"), named(&p.wire)],
-                    None => [
-                        key("endpoints"),
-                        named(&ep.name),
-                        key("params"),
-                        named(&p.wire),
-                    ],
-                };
-                for msg in msgs {
-                    self.error(&at, format!("the default does not fit the type: {msg}"));
-                }
-            }
-        }
-    }
-
     /// Examples must match their types.
     fn examples(&mut self, spec: &Spec) {
         for ep in &spec.endpoints {
@@ -1260,7 +1245,7 @@ impl<'a> Linter<'a> {
                     "more_examples"
                 };
                 let at = |which| [key("endpoints"), named(&ep.name), key(list), key(which)];
-                let generation = &spec.generations[ex.generation].name;
+                let generation = &spec.generation(ex.generation).name;
                 if let Some(v) = &ex.request {
                     for msg in request_mismatches(spec, ep, ex.generation, v) {
                         self.error(&at("request"), format!("the {generation} request example does not match the parameters: {msg}"));
@@ -1291,7 +1276,7 @@ impl<'a> Linter<'a> {
 
 /// How a request body differs from an endpoint's parameters in generation `g` (unknown or
 /// missing parameters, wrong types).
-pub fn request_mismatches(spec: &Spec, ep: &Endpoint, g: usize, body: &Value) -> Vec<String> {
+pub fn request_mismatches(spec: &Spec, ep: &Endpoint, g: GenId, body: &Value) -> Vec<String> {
     let Value::Object(map) = body else {
         return vec![format!("a request body must be an object, found {body}")];
     };

@@ -46,9 +46,34 @@ impl Spec {
         self.enums.iter().find(|e| e.name == name)
     }
 
-    /// The index of the generation with this short name (`v2`).
-    pub fn generation_named(&self, name: &str) -> Option<usize> {
-        self.generations.iter().position(|g| g.name == name)
+    /// The generation with this short name (`v2`).
+    pub fn generation_named(&self, name: &str) -> Option<GenId> {
+        self.generations
+            .iter()
+            .position(|g| g.name == name)
+            .map(GenId)
+    }
+
+    /// Every generation, oldest first.
+    pub fn generation_ids(&self) -> impl Iterator<Item = GenId> + use<> {
+        (0..self.generations.len()).map(GenId)
+    }
+
+    /// A generation's facts.
+    pub fn generation(&self, g: GenId) -> &Generation {
+        &self.generations[g.0]
+    }
+}
+
+/// One of a spec's API generations: which, in [`Spec::generations`] (oldest first). Made only
+/// by the linter and the spec's own methods, so it always names a generation of its spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct GenId(pub(crate) usize);
+
+impl GenId {
+    /// Its place among the spec's generations, from 0 for the oldest.
+    pub fn index(self) -> usize {
+        self.0
     }
 }
 
@@ -155,7 +180,7 @@ pub struct EnumValue {
     /// Where sources disagree, or what else a user should know.
     pub notes: Option<String>,
     /// The generation the value exists in, when only one.
-    pub only: Option<usize>,
+    pub only: Option<GenId>,
 }
 
 /// A response object.
@@ -203,7 +228,37 @@ pub enum Presence {
     /// The caller may give it; absent, it is not sent.
     Optional,
     /// Always sent; the caller may change this value (a setter).
-    Defaulted(Value),
+    Defaulted(DefaultValue),
+}
+
+/// A parameter's default: a value of its type (the lint allows integers, strings and booleans
+/// only, each for a parameter of its own type).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DefaultValue {
+    /// Of an `int` parameter.
+    Int(i64),
+    /// Of a `string` or `text` parameter.
+    Str(String),
+    /// Of a `bool` parameter.
+    Bool(bool),
+}
+
+impl DefaultValue {
+    /// The value as JSON.
+    pub fn to_json(&self) -> Value {
+        match self {
+            DefaultValue::Int(n) => Value::from(*n),
+            DefaultValue::Str(s) => Value::from(s.as_str()),
+            DefaultValue::Bool(b) => Value::from(*b),
+        }
+    }
+}
+
+impl fmt::Display for DefaultValue {
+    /// As JSON (`20`, `"render"`, `false`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.to_json())
+    }
 }
 
 /// A request parameter.
@@ -229,9 +284,9 @@ pub struct Param {
     /// The parameter set it comes from, if any.
     pub set: Option<String>,
     /// The generation it exists in, when only one.
-    pub only: Option<usize>,
+    pub only: Option<GenId>,
     /// With `Presence::Required`: the generations that require it, when not all do.
-    pub required_gens: Option<Vec<usize>>,
+    pub required_gens: Option<Vec<GenId>>,
     /// Other wire names a server accepts for it.
     pub aliases: Vec<String>,
     /// Where sources disagree, or what else a user should know.
@@ -245,12 +300,12 @@ impl Param {
     }
 
     /// Whether it exists in generation `g`.
-    pub fn exists_in(&self, g: usize) -> bool {
+    pub fn exists_in(&self, g: GenId) -> bool {
         self.only.is_none_or(|only| only == g)
     }
 
     /// Whether the caller must give it in generation `g`.
-    pub fn required_in(&self, g: usize) -> bool {
+    pub fn required_in(&self, g: GenId) -> bool {
         self.is_required()
             && self.exists_in(g)
             && self
@@ -260,7 +315,7 @@ impl Param {
     }
 
     /// Whether every request of generation `g` carries it (required there, or defaulted).
-    pub fn always_sent_in(&self, g: usize) -> bool {
+    pub fn always_sent_in(&self, g: GenId) -> bool {
         self.required_in(g)
             || (self.exists_in(g) && matches!(self.presence, Presence::Defaulted(_)))
     }
@@ -283,10 +338,10 @@ pub struct Pagination {
 }
 
 /// Examples of one generation of an endpoint, parsed and checked against its types.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Examples {
     /// The generation they belong to.
-    pub generation: usize,
+    pub generation: GenId,
     /// A request body.
     pub request: Option<Value>,
     /// A whole reply envelope.
@@ -323,7 +378,7 @@ pub struct Endpoint {
     /// The call's name (lowerCamelCase).
     pub name: String,
     /// The URL path of each generation the endpoint exists in, oldest generation first.
-    pub paths: Vec<(usize, String)>,
+    pub paths: Vec<(GenId, String)>,
     /// Other paths sources give for the call (not spoken): `(path, source)`.
     pub documented_paths: Vec<(String, String)>,
     /// Examples of the documents that disagree with the spec on purpose.
@@ -367,7 +422,7 @@ pub struct ReadBackRead {
     /// The read's endpoint name.
     pub read: String,
     /// The read's path in each generation the read-back holds in, oldest first.
-    pub paths: Vec<(usize, String)>,
+    pub paths: Vec<(GenId, String)>,
     /// `(read parameter, write parameter, wrap the value in a list)`.
     pub params: Vec<(String, String, bool)>,
     /// Where the reply's items are.
@@ -406,7 +461,7 @@ pub enum Is {
 
 impl Endpoint {
     /// Its path in generation `g`, if it exists there.
-    pub fn path_in(&self, g: usize) -> Option<&str> {
+    pub fn path_in(&self, g: GenId) -> Option<&str> {
         self.paths
             .iter()
             .find(|(at, _)| *at == g)
@@ -414,7 +469,7 @@ impl Endpoint {
     }
 
     /// The generations it exists in, oldest first.
-    pub fn generations(&self) -> impl Iterator<Item = usize> + '_ {
+    pub fn generations(&self) -> impl Iterator<Item = GenId> + '_ {
         self.paths.iter().map(|(g, _)| *g)
     }
 
@@ -431,12 +486,12 @@ impl Endpoint {
     }
 
     /// The parameters the caller must give in generation `g`, in wire order.
-    pub fn required_in(&self, g: usize) -> impl Iterator<Item = &Param> {
+    pub fn required_in(&self, g: GenId) -> impl Iterator<Item = &Param> {
         self.params.iter().filter(move |p| p.required_in(g))
     }
 
     /// The parameters set through setters in generation `g` (optional or defaulted there).
-    pub fn settable_in(&self, g: usize) -> impl Iterator<Item = &Param> {
+    pub fn settable_in(&self, g: GenId) -> impl Iterator<Item = &Param> {
         self.params
             .iter()
             .filter(move |p| p.exists_in(g) && !p.required_in(g))

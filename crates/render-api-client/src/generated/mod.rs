@@ -35,7 +35,7 @@ impl<T: Transport> Client<V1, T> {
     }
     /// `updateUserSetting` — 更新用户设置: Change the account's task time limit.
     ///
-    /// `POST /api/render/user/updateUserSetting` (API 1.0.0). A write: sent once, unless the retry policy opts writes in.
+    /// `POST /api/render/user/updateUserSetting` (API 1.0.0). A write: sent once. When its reply is lost, `queryUserSetting` is asked whether it took effect: if so the call succeeds, if not it is sent again (within the retry policy), and if the read cannot tell, `Error::OutcomeUnknown`.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). See [`UpdateUserSetting`] and [`UpdateUserSettingRequest`].
     pub fn update_user_setting(
@@ -54,7 +54,7 @@ impl<T: Transport> Client<V1, T> {
     }
     /// `createTask` — 创建任务号: Allocate new task ids (a task is created, then its assets uploaded, then submitted).
     ///
-    /// `POST /api/render/task/createTask` (API 1.0.0). A write: sent once, unless the retry policy opts writes in.
+    /// `POST /api/render/task/createTask` (API 1.0.0). A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: Nothing the caller knows before the reply names the new task: a read cannot tell it from another task.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). Setters on the call: `out_user_id`, `task_user_level`, `labels`. See [`CreateTask`] and [`CreateTaskRequest`].
     pub fn create_task(&self, count: i64) -> Call<'_, CreateTask, Self> {
@@ -62,7 +62,7 @@ impl<T: Transport> Client<V1, T> {
     }
     /// `submitTask` — 提交任务: Submit a created task for analysis and rendering.
     ///
-    /// `POST /api/render/task/submitTask` (API 1.0.0). A write: sent once, unless the retry policy opts writes in.
+    /// `POST /api/render/task/submitTask` (API 1.0.0). A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: No field tells a created task from a submitted one waiting in the queue: both are 等待 (0) in the documents' status tables, and the document's task-list example gives a submitDate to every task.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). Setters on the call: `asset_isolation_model`, `out_user_id`. See [`SubmitTask`] and [`SubmitTaskRequest`].
     pub fn submit_task(&self, task_id: i64) -> Call<'_, SubmitTask, Self> {
@@ -91,7 +91,7 @@ impl<T: Transport> Client<V1, T> {
     }
     /// `stopTask` — 停止任务: Stop tasks (they can be started again).
     ///
-    /// `POST /api/render/task/stopTask` (API 1.0.0). A write: sent once, unless the retry policy opts writes in.
+    /// `POST /api/render/task/stopTask` (API 1.0.0). A write: sent once. When its reply is lost, `queryTaskInfo` is asked whether it took effect: if so the call succeeds, if not it is sent again (within the retry policy), and if the read cannot tell, `Error::OutcomeUnknown`.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). See [`StopTask`] and [`StopTaskRequest`].
     ///
@@ -104,7 +104,7 @@ impl<T: Transport> Client<V1, T> {
     }
     /// `startTask` — 开始任务: Start stopped tasks again.
     ///
-    /// `POST /api/render/task/startTask` (API 1.0.0). A write: sent once, unless the retry policy opts writes in.
+    /// `POST /api/render/task/startTask` (API 1.0.0). A write: sent once. When its reply is lost, `queryTaskInfo` is asked whether it took effect: if so the call succeeds, if not it is sent again (within the retry policy), and if the read cannot tell, `Error::OutcomeUnknown`.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). See [`StartTask`] and [`StartTaskRequest`].
     ///
@@ -117,7 +117,7 @@ impl<T: Transport> Client<V1, T> {
     }
     /// `abortTask` — 放弃任务: Abandon tasks for good.
     ///
-    /// `POST /api/render/task/abortTask` (API 1.0.0). A write: sent once, unless the retry policy opts writes in.
+    /// `POST /api/render/task/abortTask` (API 1.0.0). A write: sent once. When its reply is lost, `queryTaskInfo` is asked whether it took effect: if so the call succeeds, if not it is sent again (within the retry policy), and if the read cannot tell, `Error::OutcomeUnknown`.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). See [`AbortTask`] and [`AbortTaskRequest`].
     pub fn abort_task(
@@ -128,7 +128,7 @@ impl<T: Transport> Client<V1, T> {
     }
     /// `deleteTask` — 删除任务: Delete tasks.
     ///
-    /// `POST /api/render/task/deleteTask` (API 1.0.0). A write: sent once, unless the retry policy opts writes in.
+    /// `POST /api/render/task/deleteTask` (API 1.0.0). A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: No source says what queryTaskInfo answers for a deleted task (gone, in the recycle bin with isDelete, or an error); the mock farm answers an error.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). See [`DeleteTask`] and [`DeleteTaskRequest`].
     pub fn delete_task(
@@ -155,7 +155,7 @@ impl<T: Transport> Client<V1, T> {
     }
     /// `restartFailedFrames` — 重提失败帧: Render the failed frames of tasks again.
     ///
-    /// `POST /api/render/task/restartFailedFrames` (API 1.0.0). A write: sent once, unless the retry policy opts writes in.
+    /// `POST /api/render/task/restartFailedFrames` (API 1.0.0). A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: A restarted frame may fail again before it is read: a frame's state does not show that the restart happened.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). See [`RestartFailedFrames`] and [`RestartFailedFramesRequest`].
     pub fn restart_failed_frames(
@@ -166,7 +166,7 @@ impl<T: Transport> Client<V1, T> {
     }
     /// `restartFrame` — 重提任务指定帧: Render chosen frames of a task (or all of them) again.
     ///
-    /// `POST /api/render/task/restartFrame` (API 1.0.0). A write: sent once, unless the retry policy opts writes in.
+    /// `POST /api/render/task/restartFrame` (API 1.0.0). A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: A restarted frame may render or fail again before it is read: a frame's state does not show that the restart happened.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). Setters on the call: `ids`. See [`RestartFrame`] and [`RestartFrameRequest`].
     pub fn restart_frame(
@@ -191,7 +191,7 @@ impl<T: Transport> Client<V1, T> {
     }
     /// `addLabel` — 添加自定义标签: Add a custom label.
     ///
-    /// `POST /api/render/common/addLabel` (API 1.0.0). A write: sent once, unless the retry policy opts writes in.
+    /// `POST /api/render/common/addLabel` (API 1.0.0). A write: sent once. When its reply is lost, `getLabelList` is asked whether it took effect: if so the call succeeds, if not it is sent again (within the retry policy), and if the read cannot tell, `Error::OutcomeUnknown`.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). See [`AddLabel`] and [`AddLabelRequest`].
     pub fn add_label(
@@ -203,7 +203,7 @@ impl<T: Transport> Client<V1, T> {
     }
     /// `deleteLabel` — 删除自定义标签: Delete a custom label.
     ///
-    /// `POST /api/render/common/deleteLabel` (API 1.0.0). A write: sent once, unless the retry policy opts writes in.
+    /// `POST /api/render/common/deleteLabel` (API 1.0.0). A write: sent once. When its reply is lost, `getLabelList` is asked whether it took effect: if so the call succeeds, if not it is sent again (within the retry policy), and if the read cannot tell, `Error::OutcomeUnknown`.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). See [`DeleteLabel`] and [`DeleteLabelRequest`].
     pub fn delete_label(
@@ -241,7 +241,7 @@ impl<T: Transport> Client<V1, T> {
     }
     /// `addRenderEnv` — 新增用户渲染环境配置: Add a render environment.
     ///
-    /// `POST /api/render/common/addRenderEnv` (API 1.0.0). A write: sent once, unless the retry policy opts writes in.
+    /// `POST /api/render/common/addRenderEnv` (API 1.0.0). A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: Its reply carries the environment's name as the service made it, which no read gives back.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). Setters on the call: `render_layer_type`. See [`AddRenderEnv`] and [`AddRenderEnvRequest`].
     pub fn add_render_env(
@@ -267,7 +267,7 @@ impl<T: Transport> Client<V1, T> {
     }
     /// `updateRenderEnv` — 修改用户渲染环境配置: Change an existing render environment (found by editName).
     ///
-    /// `POST /api/render/common/updateRenderEnv` (API 1.0.0). A write: sent once, unless the retry policy opts writes in.
+    /// `POST /api/render/common/updateRenderEnv` (API 1.0.0). A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: getRenderEnv does not answer every setting an update may change (plugins come back as versions), so it cannot show the update whole.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). Setters on the call: `render_layer_type`. See [`UpdateRenderEnv`] and [`UpdateRenderEnvRequest`].
     pub fn update_render_env(
@@ -293,7 +293,7 @@ impl<T: Transport> Client<V1, T> {
     }
     /// `deleteRenderEnv` — 删除用户渲染环境配置: Delete a render environment.
     ///
-    /// `POST /api/render/common/deleteRenderEnv` (API 1.0.0). A write: sent once, unless the retry policy opts writes in.
+    /// `POST /api/render/common/deleteRenderEnv` (API 1.0.0). A write: sent once. When its reply is lost, `getRenderEnv` is asked whether it took effect: if so the call succeeds, if not it is sent again (within the retry policy), and if the read cannot tell, `Error::OutcomeUnknown`.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). See [`DeleteRenderEnv`] and [`DeleteRenderEnvRequest`].
     pub fn delete_render_env(
@@ -304,7 +304,7 @@ impl<T: Transport> Client<V1, T> {
     }
     /// `setDefaultRenderEnv` — 设置默认渲染环境配置: Make a render environment the default.
     ///
-    /// `POST /api/render/common/setDefaultRenderEnv` (API 1.0.0). A write: sent once, unless the retry policy opts writes in.
+    /// `POST /api/render/common/setDefaultRenderEnv` (API 1.0.0). A write: sent once. When its reply is lost, `getRenderEnv` is asked whether it took effect: if so the call succeeds, if not it is sent again (within the retry policy), and if the read cannot tell, `Error::OutcomeUnknown`.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). See [`SetDefaultRenderEnv`] and [`SetDefaultRenderEnvRequest`].
     pub fn set_default_render_env(
@@ -334,7 +334,7 @@ impl<T: Transport> Client<V1, T> {
     }
     /// `updateTaskUserLevel` — 更新任务等级: Change a task's level (priority) while it renders.
     ///
-    /// `POST /api/rendering/task/renderingTask/updateTaskUserLevel` (API 1.0.0). A write: sent once, unless the retry policy opts writes in.
+    /// `POST /api/rendering/task/renderingTask/updateTaskUserLevel` (API 1.0.0). A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: The documents do not say which field of queryTaskInfo shows the level set (taskLevel 79 next to taskUserLevel 0 in the document's example).
     ///
     /// `.send()` makes the call (`.send().await` on an async client). See [`UpdateTaskUserLevel`] and [`UpdateTaskUserLevelRequest`].
     pub fn update_task_user_level(
@@ -371,7 +371,7 @@ impl<T: Transport> Client<V1, T> {
     }
     /// `setOverTimeStop` — 设置任务超时停止时间: Set the time after which tasks stop by themselves.
     ///
-    /// `POST /api/render/task/setOverTimeStop` (API 1.0.0). A write: sent once, unless the retry policy opts writes in.
+    /// `POST /api/render/task/setOverTimeStop` (API 1.0.0). A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: The documents do not say how the task's taskOverTime or overTimeStop fields show the time set (units differ between sources).
     ///
     /// `.send()` makes the call (`.send().await` on an async client). See [`SetOverTimeStop`] and [`SetOverTimeStopRequest`].
     pub fn set_over_time_stop(
@@ -395,7 +395,7 @@ impl<T: Transport> Client<V1, T> {
     }
     /// `fullSpeed` — 全速渲染: Render tasks at full speed (on as many nodes as allowed).
     ///
-    /// `POST /api/render/task/fullSpeed` (API 1.0.0). A write: sent once, unless the retry policy opts writes in.
+    /// `POST /api/render/task/fullSpeed` (API 1.0.0). A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: No field of a task shows that it renders at full speed.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). See [`FullSpeed`] and [`FullSpeedRequest`].
     pub fn full_speed(
@@ -530,7 +530,7 @@ impl<T: Transport> Client<V2, T> {
     }
     /// `updateUserSetting` — 更新用户设置: Change the account's task time limit.
     ///
-    /// `POST /api/render/setUp/updateUserSetting` (API 2.0.0). A write: sent once, unless the retry policy opts writes in.
+    /// `POST /api/render/setUp/updateUserSetting` (API 2.0.0). A write: sent once. When its reply is lost, `queryUserSetting` is asked whether it took effect: if so the call succeeds, if not it is sent again (within the retry policy), and if the read cannot tell, `Error::OutcomeUnknown`.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). See [`UpdateUserSetting`] and [`UpdateUserSettingRequest`].
     pub fn update_user_setting(
@@ -549,7 +549,7 @@ impl<T: Transport> Client<V2, T> {
     }
     /// `createTask` — 创建任务号: Allocate new task ids (a task is created, then its assets uploaded, then submitted).
     ///
-    /// `POST /api/render/submit/createTask` (API 2.0.0). A write: sent once, unless the retry policy opts writes in.
+    /// `POST /api/render/submit/createTask` (API 2.0.0). A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: Nothing the caller knows before the reply names the new task: a read cannot tell it from another task.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). Setters on the call: `out_user_id`, `task_user_level`, `labels`, `clone_original_id`, `artist`. See [`CreateTask`] and [`CreateTaskRequest`].
     pub fn create_task(&self, count: i64) -> Call<'_, CreateTask, Self> {
@@ -557,7 +557,7 @@ impl<T: Transport> Client<V2, T> {
     }
     /// `submitTask` — 提交任务: Submit a created task for analysis and rendering.
     ///
-    /// `POST /api/render/submit/task` (API 2.0.0). A write: sent once, unless the retry policy opts writes in.
+    /// `POST /api/render/submit/task` (API 2.0.0). A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: No field tells a created task from a submitted one waiting in the queue: both are 等待 (0) in the documents' status tables, and the document's task-list example gives a submitDate to every task.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). Setters on the call: `producer`. See [`SubmitTask`] and [`SubmitTaskRequest`].
     pub fn submit_task(&self, task_id: i64) -> Call<'_, SubmitTask, Self> {
@@ -583,7 +583,7 @@ impl<T: Transport> Client<V2, T> {
     }
     /// `stopTask` — 停止任务: Stop tasks (they can be started again).
     ///
-    /// `POST /api/rendering/task/renderingTask/stopTask` (API 2.0.0). A write: sent once, unless the retry policy opts writes in.
+    /// `POST /api/rendering/task/renderingTask/stopTask` (API 2.0.0). A write: sent once. When its reply is lost, `queryTaskInfo` is asked whether it took effect: if so the call succeeds, if not it is sent again (within the retry policy), and if the read cannot tell, `Error::OutcomeUnknown`.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). See [`StopTask`] and [`StopTaskRequest`].
     ///
@@ -596,7 +596,7 @@ impl<T: Transport> Client<V2, T> {
     }
     /// `startTask` — 开始任务: Start stopped tasks again.
     ///
-    /// `POST /api/rendering/task/renderingTask/startTask` (API 2.0.0). A write: sent once, unless the retry policy opts writes in.
+    /// `POST /api/rendering/task/renderingTask/startTask` (API 2.0.0). A write: sent once. When its reply is lost, `queryTaskInfo` is asked whether it took effect: if so the call succeeds, if not it is sent again (within the retry policy), and if the read cannot tell, `Error::OutcomeUnknown`.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). See [`StartTask`] and [`StartTaskRequest`].
     ///
@@ -609,7 +609,7 @@ impl<T: Transport> Client<V2, T> {
     }
     /// `abortTask` — 放弃任务: Abandon tasks for good.
     ///
-    /// `POST /api/render/handle/abandonTask` (API 2.0.0). A write: sent once, unless the retry policy opts writes in.
+    /// `POST /api/render/handle/abandonTask` (API 2.0.0). A write: sent once. When its reply is lost, `queryTaskInfo` is asked whether it took effect: if so the call succeeds, if not it is sent again (within the retry policy), and if the read cannot tell, `Error::OutcomeUnknown`.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). See [`AbortTask`] and [`AbortTaskRequest`].
     pub fn abort_task(
@@ -620,7 +620,7 @@ impl<T: Transport> Client<V2, T> {
     }
     /// `deleteTask` — 删除任务: Delete tasks.
     ///
-    /// `POST /api/render/handle/deleteTask` (API 2.0.0). A write: sent once, unless the retry policy opts writes in.
+    /// `POST /api/render/handle/deleteTask` (API 2.0.0). A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: No source says what queryTaskInfo answers for a deleted task (gone, in the recycle bin with isDelete, or an error); the mock farm answers an error.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). See [`DeleteTask`] and [`DeleteTaskRequest`].
     pub fn delete_task(
@@ -647,7 +647,7 @@ impl<T: Transport> Client<V2, T> {
     }
     /// `restartFailedFrames` — 重提失败帧: Render the failed frames of tasks again.
     ///
-    /// `POST /api/render/handle/recommitTasks` (API 2.0.0). A write: sent once, unless the retry policy opts writes in.
+    /// `POST /api/render/handle/recommitTasks` (API 2.0.0). A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: A restarted frame may fail again before it is read: a frame's state does not show that the restart happened.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). Setters on the call: `status`. See [`RestartFailedFrames`] and [`RestartFailedFramesRequest`].
     pub fn restart_failed_frames(
@@ -658,7 +658,7 @@ impl<T: Transport> Client<V2, T> {
     }
     /// `restartFrame` — 重提任务指定帧: Render chosen frames of a task (or all of them) again.
     ///
-    /// `POST /api/render/handle/recommitTaskFrames` (API 2.0.0). A write: sent once, unless the retry policy opts writes in.
+    /// `POST /api/render/handle/recommitTaskFrames` (API 2.0.0). A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: A restarted frame may render or fail again before it is read: a frame's state does not show that the restart happened.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). Setters on the call: `ids`, `status`. See [`RestartFrame`] and [`RestartFrameRequest`].
     pub fn restart_frame(
@@ -683,7 +683,7 @@ impl<T: Transport> Client<V2, T> {
     }
     /// `addLabel` — 添加自定义标签: Add a custom label.
     ///
-    /// `POST /api/render/project/add` (API 2.0.0). A write: sent once, unless the retry policy opts writes in.
+    /// `POST /api/render/project/add` (API 2.0.0). A write: sent once. When its reply is lost, `getLabelList` is asked whether it took effect: if so the call succeeds, if not it is sent again (within the retry policy), and if the read cannot tell, `Error::OutcomeUnknown`.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). See [`AddLabel`] and [`AddLabelRequest`].
     pub fn add_label(
@@ -695,7 +695,7 @@ impl<T: Transport> Client<V2, T> {
     }
     /// `deleteLabel` — 删除自定义标签: Delete a custom label.
     ///
-    /// `POST /api/render/project/delete` (API 2.0.0). A write: sent once, unless the retry policy opts writes in.
+    /// `POST /api/render/project/delete` (API 2.0.0). A write: sent once. When its reply is lost, `getLabelList` is asked whether it took effect: if so the call succeeds, if not it is sent again (within the retry policy), and if the read cannot tell, `Error::OutcomeUnknown`.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). See [`DeleteLabel`] and [`DeleteLabelRequest`].
     pub fn delete_label(
@@ -734,7 +734,7 @@ impl<T: Transport> Client<V2, T> {
     }
     /// `addRenderEnv` — 新增用户渲染环境配置: Add a render environment.
     ///
-    /// `POST /api/render/plugin/addUserPluginConfig` (API 2.0.0). A write: sent once, unless the retry policy opts writes in.
+    /// `POST /api/render/plugin/addUserPluginConfig` (API 2.0.0). A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: Its reply carries the environment's name as the service made it, which no read gives back.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). Setters on the call: `render_layer_type`, `project_path`. See [`AddRenderEnv`] and [`AddRenderEnvRequest`].
     pub fn add_render_env(
@@ -760,7 +760,7 @@ impl<T: Transport> Client<V2, T> {
     }
     /// `updateRenderEnv` — 修改用户渲染环境配置: Change an existing render environment (found by editName).
     ///
-    /// `POST /api/render/plugin/editUserPluginConfig` (API 2.0.0). A write: sent once, unless the retry policy opts writes in.
+    /// `POST /api/render/plugin/editUserPluginConfig` (API 2.0.0). A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: getRenderEnv does not answer every setting an update may change (plugins come back as versions), so it cannot show the update whole.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). Setters on the call: `render_layer_type`, `project_path`. See [`UpdateRenderEnv`] and [`UpdateRenderEnvRequest`].
     pub fn update_render_env(
@@ -786,7 +786,7 @@ impl<T: Transport> Client<V2, T> {
     }
     /// `deleteRenderEnv` — 删除用户渲染环境配置: Delete a render environment.
     ///
-    /// `POST /api/render/plugin/deleteUserPluginConfig` (API 2.0.0). A write: sent once, unless the retry policy opts writes in.
+    /// `POST /api/render/plugin/deleteUserPluginConfig` (API 2.0.0). A write: sent once. When its reply is lost, `getRenderEnv` is asked whether it took effect: if so the call succeeds, if not it is sent again (within the retry policy), and if the read cannot tell, `Error::OutcomeUnknown`.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). See [`DeleteRenderEnv`] and [`DeleteRenderEnvRequest`].
     pub fn delete_render_env(
@@ -797,7 +797,7 @@ impl<T: Transport> Client<V2, T> {
     }
     /// `setDefaultRenderEnv` — 设置默认渲染环境配置: Make a render environment the default.
     ///
-    /// `POST /api/render/plugin/setDefaultUserPluginConfig` (API 2.0.0). A write: sent once, unless the retry policy opts writes in.
+    /// `POST /api/render/plugin/setDefaultUserPluginConfig` (API 2.0.0). A write: sent once. When its reply is lost, `getRenderEnv` is asked whether it took effect: if so the call succeeds, if not it is sent again (within the retry policy), and if the read cannot tell, `Error::OutcomeUnknown`.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). See [`SetDefaultRenderEnv`] and [`SetDefaultRenderEnvRequest`].
     pub fn set_default_render_env(
@@ -827,7 +827,7 @@ impl<T: Transport> Client<V2, T> {
     }
     /// `updateTaskUserLevel` — 更新任务等级: Change a task's level (priority) while it renders.
     ///
-    /// `POST /api/rendering/task/renderingTask/updateTaskUserLevel` (API 2.0.0). A write: sent once, unless the retry policy opts writes in.
+    /// `POST /api/rendering/task/renderingTask/updateTaskUserLevel` (API 2.0.0). A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: The documents do not say which field of queryTaskInfo shows the level set (taskLevel 79 next to taskUserLevel 0 in the document's example).
     ///
     /// `.send()` makes the call (`.send().await` on an async client). See [`UpdateTaskUserLevel`] and [`UpdateTaskUserLevelRequest`].
     pub fn update_task_user_level(
@@ -864,7 +864,7 @@ impl<T: Transport> Client<V2, T> {
     }
     /// `setOverTimeStop` — 设置任务超时停止时间: Set the time after which tasks stop by themselves.
     ///
-    /// `POST /api/render/handle/setTaskOverTimeStop` (API 2.0.0). A write: sent once, unless the retry policy opts writes in.
+    /// `POST /api/render/handle/setTaskOverTimeStop` (API 2.0.0). A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: The documents do not say how the task's taskOverTime or overTimeStop fields show the time set (units differ between sources).
     ///
     /// `.send()` makes the call (`.send().await` on an async client). See [`SetOverTimeStop`] and [`SetOverTimeStopRequest`].
     pub fn set_over_time_stop(
@@ -888,7 +888,7 @@ impl<T: Transport> Client<V2, T> {
     }
     /// `fullSpeed` — 全速渲染: Render tasks at full speed (on as many nodes as allowed).
     ///
-    /// `POST /api/render/handle/fullSpeedRendering` (API 2.0.0). A write: sent once, unless the retry policy opts writes in.
+    /// `POST /api/render/handle/fullSpeedRendering` (API 2.0.0). A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: No field of a task shows that it renders at full speed.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). See [`FullSpeed`] and [`FullSpeedRequest`].
     pub fn full_speed(
@@ -899,7 +899,7 @@ impl<T: Transport> Client<V2, T> {
     }
     /// `taskJsonFile` — 上传任务配置文件: Upload one of a task's configuration files (task.json, upload.json, asset.json, tips.json).
     ///
-    /// `POST /api/render/submit/taskJsonFile` (API 2.0.0). A write: sent once, unless the retry policy opts writes in.
+    /// `POST /api/render/submit/taskJsonFile` (API 2.0.0). A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: No read gives back a task's configuration files.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). See [`TaskJsonFile`] and [`TaskJsonFileRequest`].
     pub fn task_json_file(
@@ -922,7 +922,7 @@ impl<T: Transport> Client<V2, T> {
     }
     /// `addTaskLabel` — 添加任务标签: Label tasks.
     ///
-    /// `POST /api/render/handle/addTaskLabel` (API 2.0.0). A write: sent once, unless the retry policy opts writes in.
+    /// `POST /api/render/handle/addTaskLabel` (API 2.0.0). A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: The task's `labels` field has no documented format to find a label in.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). See [`AddTaskLabel`] and [`AddTaskLabelRequest`].
     pub fn add_task_label(
@@ -934,7 +934,7 @@ impl<T: Transport> Client<V2, T> {
     }
     /// `deleteTaskLabel` — 删除任务标签: Remove labels from tasks.
     ///
-    /// `POST /api/render/handle/deleteTaskLabel` (API 2.0.0). A write: sent once, unless the retry policy opts writes in.
+    /// `POST /api/render/handle/deleteTaskLabel` (API 2.0.0). A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: The task's `labels` field has no documented format to find a label in.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). Setters on the call: `label_names`, `label_ids`. See [`DeleteTaskLabel`] and [`DeleteTaskLabelRequest`].
     pub fn delete_task_label(
@@ -961,7 +961,7 @@ impl<T: Transport> Client<V2, T> {
     }
     /// `stopTaskFrames` — 停止任务指定帧: Stop chosen frames of a task (or all of them).
     ///
-    /// `POST /api/render/handle/stopTaskFrames` (API 2.0.0). A write: sent once, unless the retry policy opts writes in.
+    /// `POST /api/render/handle/stopTaskFrames` (API 2.0.0). A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: A frame may finish or fail before it is stopped, so its state does not show whether the stop happened.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). Setters on the call: `ids`, `status`. See [`StopTaskFrames`] and [`StopTaskFramesRequest`].
     pub fn stop_task_frames(
@@ -989,7 +989,7 @@ impl<T: Transport> Client<V2, T> {
     }
     /// `updateTaskLimit` — 修改任务节点数上限: Change how many nodes a task may render on at once.
     ///
-    /// `POST /api/render/handle/updateTaskLimit` (API 2.0.0). A write: sent once, unless the retry policy opts writes in.
+    /// `POST /api/render/handle/updateTaskLimit` (API 2.0.0). A write: sent once. When its reply is lost, `queryTaskInfo` is asked whether it took effect: if so the call succeeds, if not it is sent again (within the retry policy), and if the read cannot tell, `Error::OutcomeUnknown`.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). See [`UpdateTaskLimit`] and [`UpdateTaskLimitRequest`].
     pub fn update_task_limit(
@@ -1027,7 +1027,7 @@ impl<T: Transport> Client<V2, T> {
     }
     /// `editTaskHardwareConfig` — 修改任务硬件配置: Change the hardware configuration of tasks.
     ///
-    /// `POST /api/render/handle/editTaskHardwareConfig` (API 2.0.0). A write: sent once, unless the retry policy opts writes in.
+    /// `POST /api/render/handle/editTaskHardwareConfig` (API 2.0.0). A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: No read gives back a task's hardware configuration.
     ///
     /// `.send()` makes the call (`.send().await` on an async client). See [`EditTaskHardwareConfig`] and [`EditTaskHardwareConfigRequest`].
     pub fn edit_task_hardware_config(

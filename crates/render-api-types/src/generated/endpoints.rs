@@ -5,7 +5,9 @@ use super::models::*;
 use super::requests::*;
 /// `queryPlatforms` — 获取平台列表: List the render platforms of a zone.
 ///
-/// `POST /api/render/common/queryPlatforms` (v1), `POST /api/render/common/queryPlatforms` (v2): a read: safe to retry.
+/// `POST /api/render/common/queryPlatforms` (v1), `POST /api/render/common/queryPlatforms` (v2).
+///
+/// A read: retried on transport failures, timeouts and 5xx.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct QueryPlatforms;
 impl crate::Endpoint for QueryPlatforms {
@@ -22,18 +24,18 @@ impl crate::Endpoint for QueryPlatforms {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = QueryPlatformsRequest;
     type Response = Vec<Platform>;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["zone"],
             crate::ApiVersion::V2 => &["zone"],
-            _ => &[],
         }
     }
 }
 /// `queryUserProfile` — 获取用户详情: Get the account's profile.
 ///
-/// `POST /api/render/user/queryUserProfile` (v1), `POST /api/render/setUp/queryUserProfile` (v2): a read: safe to retry.
+/// `POST /api/render/user/queryUserProfile` (v1), `POST /api/render/setUp/queryUserProfile` (v2).
+///
+/// A read: retried on transport failures, timeouts and 5xx.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct QueryUserProfile;
 impl crate::Endpoint for QueryUserProfile {
@@ -50,18 +52,18 @@ impl crate::Endpoint for QueryUserProfile {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = QueryUserProfileRequest;
     type Response = UserProfile;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &[],
             crate::ApiVersion::V2 => &[],
-            _ => &[],
         }
     }
 }
 /// `queryUserSetting` — 获取用户设置: Get the account's render settings.
 ///
-/// `POST /api/render/user/queryUserSetting` (v1), `POST /api/render/setUp/queryUserSetting` (v2): a read: safe to retry.
+/// `POST /api/render/user/queryUserSetting` (v1), `POST /api/render/setUp/queryUserSetting` (v2).
+///
+/// A read: retried on transport failures, timeouts and 5xx.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct QueryUserSetting;
 impl crate::Endpoint for QueryUserSetting {
@@ -78,18 +80,18 @@ impl crate::Endpoint for QueryUserSetting {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = QueryUserSettingRequest;
     type Response = UserSetting;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &[],
             crate::ApiVersion::V2 => &[],
-            _ => &[],
         }
     }
 }
 /// `updateUserSetting` — 更新用户设置: Change the account's task time limit.
 ///
-/// `POST /api/render/user/updateUserSetting` (v1), `POST /api/render/setUp/updateUserSetting` (v2): a write: not retried unless the caller opts in.
+/// `POST /api/render/user/updateUserSetting` (v1), `POST /api/render/setUp/updateUserSetting` (v2).
+///
+/// A write: sent once. When its reply is lost, `queryUserSetting` is asked whether it took effect: if so the call succeeds, if not it is sent again (within the retry policy), and if the read cannot tell, `Error::OutcomeUnknown`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct UpdateUserSetting;
 impl crate::Endpoint for UpdateUserSetting {
@@ -124,18 +126,18 @@ impl crate::Endpoint for UpdateUserSetting {
     );
     type Request = UpdateUserSettingRequest;
     type Response = crate::Ack;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["taskOverTimeSec"],
             crate::ApiVersion::V2 => &["taskOverTimeSec"],
-            _ => &[],
         }
     }
 }
 /// `getTransferBid` — 获取用户传输 BID: Get the account's transfer ids.
 ///
-/// `POST /api/render/task/getTransferBid` (v1), `POST /api/render/transfer/getBid` (v2): a read: safe to retry.
+/// `POST /api/render/task/getTransferBid` (v1), `POST /api/render/transfer/getBid` (v2).
+///
+/// A read: retried on transport failures, timeouts and 5xx.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct GetTransferBid;
 impl crate::Endpoint for GetTransferBid {
@@ -152,18 +154,18 @@ impl crate::Endpoint for GetTransferBid {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = GetTransferBidRequest;
     type Response = TransferBid;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &[],
             crate::ApiVersion::V2 => &[],
-            _ => &[],
         }
     }
 }
 /// `createTask` — 创建任务号: Allocate new task ids (a task is created, then its assets uploaded, then submitted).
 ///
-/// `POST /api/render/task/createTask` (v1), `POST /api/render/submit/createTask` (v2): a write: not retried unless the caller opts in.
+/// `POST /api/render/task/createTask` (v1), `POST /api/render/submit/createTask` (v2).
+///
+/// A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: Nothing the caller knows before the reply names the new task: a read cannot tell it from another task.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct CreateTask;
 impl crate::Endpoint for CreateTask {
@@ -183,18 +185,18 @@ impl crate::Endpoint for CreateTask {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = CreateTaskRequest;
     type Response = CreatedTasks;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["count"],
             crate::ApiVersion::V2 => &["count"],
-            _ => &[],
         }
     }
 }
 /// `submitTask` — 提交任务: Submit a created task for analysis and rendering.
 ///
-/// `POST /api/render/task/submitTask` (v1), `POST /api/render/submit/task` (v2): a write: not retried unless the caller opts in.
+/// `POST /api/render/task/submitTask` (v1), `POST /api/render/submit/task` (v2).
+///
+/// A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: No field tells a created task from a submitted one waiting in the queue: both are 等待 (0) in the documents' status tables, and the document's task-list example gives a submitDate to every task.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct SubmitTask;
 impl crate::Endpoint for SubmitTask {
@@ -215,18 +217,18 @@ impl crate::Endpoint for SubmitTask {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = SubmitTaskRequest;
     type Response = crate::Ack;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["taskId"],
             crate::ApiVersion::V2 => &["taskId"],
-            _ => &[],
         }
     }
 }
 /// `queryErrorDetail` — 获取分析错误码: Explain an analysis error code.
 ///
-/// `POST /api/render/common/queryErrorDetail` (v1), `POST /api/render/submit/queryAnalyseErrorDetail` (v2): a read: safe to retry.
+/// `POST /api/render/common/queryErrorDetail` (v1), `POST /api/render/submit/queryAnalyseErrorDetail` (v2).
+///
+/// A read: retried on transport failures, timeouts and 5xx.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct QueryErrorDetail;
 impl crate::Endpoint for QueryErrorDetail {
@@ -245,18 +247,18 @@ impl crate::Endpoint for QueryErrorDetail {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = QueryErrorDetailRequest;
     type Response = Vec<ErrorDetail>;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["code"],
             crate::ApiVersion::V2 => &[],
-            _ => &[],
         }
     }
 }
 /// `getTaskList` — 获取任务列表: List the account's tasks, a page at a time.
 ///
-/// `POST /api/render/task/getTaskList` (v1), `POST /api/render/handle/getTaskList/v2` (v2): a read: safe to retry.
+/// `POST /api/render/task/getTaskList` (v1), `POST /api/render/handle/getTaskList/v2` (v2).
+///
+/// A read: retried on transport failures, timeouts and 5xx.
 ///
 /// Note: Order: both official clients' docstrings say "An old to the new row, the old one" (0.4.4 query.py:79, 3.0.4.3 query.py:91): oldest first, which the mock farm follows. The v2 document gives the path without `/v2` (D:436); 3.0.4.3's url.py speaks `/v2`, which is followed (the client's behaviour is the stronger evidence of what the service serves).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -277,12 +279,10 @@ impl crate::Endpoint for GetTaskList {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = GetTaskListRequest;
     type Response = crate::Page<TaskInfo>;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["pageNum", "pageSize"],
             crate::ApiVersion::V2 => &["pageNum", "pageSize"],
-            _ => &[],
         }
     }
 }
@@ -300,7 +300,9 @@ impl crate::Paginated for GetTaskList {
 }
 /// `stopTask` — 停止任务: Stop tasks (they can be started again).
 ///
-/// `POST /api/render/task/stopTask` (v1), `POST /api/rendering/task/renderingTask/stopTask` (v2): a write: not retried unless the caller opts in.
+/// `POST /api/render/task/stopTask` (v1), `POST /api/rendering/task/renderingTask/stopTask` (v2).
+///
+/// A write: sent once. When its reply is lost, `queryTaskInfo` is asked whether it took effect: if so the call succeeds, if not it is sent again (within the retry policy), and if the read cannot tell, `Error::OutcomeUnknown`.
 ///
 /// Note: The v2 document gives `/api/render/handle/stopTask` (D:709); 3.0.4.3's url.py speaks `/api/rendering/task/renderingTask/stopTask`, which is followed (the client's behaviour is the stronger evidence of what the service serves).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -343,18 +345,18 @@ impl crate::Endpoint for StopTask {
     );
     type Request = StopTaskRequest;
     type Response = crate::Ack;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["taskIds"],
             crate::ApiVersion::V2 => &["taskIds"],
-            _ => &[],
         }
     }
 }
 /// `startTask` — 开始任务: Start stopped tasks again.
 ///
-/// `POST /api/render/task/startTask` (v1), `POST /api/rendering/task/renderingTask/startTask` (v2): a write: not retried unless the caller opts in.
+/// `POST /api/render/task/startTask` (v1), `POST /api/rendering/task/renderingTask/startTask` (v2).
+///
+/// A write: sent once. When its reply is lost, `queryTaskInfo` is asked whether it took effect: if so the call succeeds, if not it is sent again (within the retry policy), and if the read cannot tell, `Error::OutcomeUnknown`.
 ///
 /// Note: The v2 document gives `/api/render/handle/startTask` (D:740); 3.0.4.3's url.py is followed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -397,18 +399,18 @@ impl crate::Endpoint for StartTask {
     );
     type Request = StartTaskRequest;
     type Response = crate::Ack;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["taskIds"],
             crate::ApiVersion::V2 => &["taskIds"],
-            _ => &[],
         }
     }
 }
 /// `abortTask` — 放弃任务: Abandon tasks for good.
 ///
-/// `POST /api/render/task/abortTask` (v1), `POST /api/render/handle/abandonTask` (v2): a write: not retried unless the caller opts in.
+/// `POST /api/render/task/abortTask` (v1), `POST /api/render/handle/abandonTask` (v2).
+///
+/// A write: sent once. When its reply is lost, `queryTaskInfo` is asked whether it took effect: if so the call succeeds, if not it is sent again (within the retry policy), and if the read cannot tell, `Error::OutcomeUnknown`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct AbortTask;
 impl crate::Endpoint for AbortTask {
@@ -449,18 +451,18 @@ impl crate::Endpoint for AbortTask {
     );
     type Request = AbortTaskRequest;
     type Response = crate::Ack;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["taskIds"],
             crate::ApiVersion::V2 => &["taskIds"],
-            _ => &[],
         }
     }
 }
 /// `deleteTask` — 删除任务: Delete tasks.
 ///
-/// `POST /api/render/task/deleteTask` (v1), `POST /api/render/handle/deleteTask` (v2): a write: not retried unless the caller opts in.
+/// `POST /api/render/task/deleteTask` (v1), `POST /api/render/handle/deleteTask` (v2).
+///
+/// A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: No source says what queryTaskInfo answers for a deleted task (gone, in the recycle bin with isDelete, or an error); the mock farm answers an error.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct DeleteTask;
 impl crate::Endpoint for DeleteTask {
@@ -477,18 +479,18 @@ impl crate::Endpoint for DeleteTask {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = DeleteTaskRequest;
     type Response = crate::Ack;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["taskIds"],
             crate::ApiVersion::V2 => &["taskIds"],
-            _ => &[],
         }
     }
 }
 /// `queryTaskFrames` — 获取任务渲染帧详情: List a task's frames, a page at a time.
 ///
-/// `POST /api/render/task/queryTaskFrames` (v1), `POST /api/render/handle/queryTaskFrames` (v2): a read: safe to retry.
+/// `POST /api/render/task/queryTaskFrames` (v1), `POST /api/render/handle/queryTaskFrames` (v2).
+///
+/// A read: retried on transport failures, timeouts and 5xx.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct QueryTaskFrames;
 impl crate::Endpoint for QueryTaskFrames {
@@ -505,12 +507,10 @@ impl crate::Endpoint for QueryTaskFrames {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = QueryTaskFramesRequest;
     type Response = crate::Page<FrameInfo>;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["taskId", "pageNum", "pageSize"],
             crate::ApiVersion::V2 => &["taskId", "pageNum", "pageSize"],
-            _ => &[],
         }
     }
 }
@@ -528,7 +528,9 @@ impl crate::Paginated for QueryTaskFrames {
 }
 /// `queryAllFrameStats` — 获取任务总渲染帧概况: Count the frames of all the account's tasks by state.
 ///
-/// `POST /api/render/task/queryAllFrameStats` (v1), `POST /api/render/handle/queryAllFrameStats` (v2): a read: safe to retry.
+/// `POST /api/render/task/queryAllFrameStats` (v1), `POST /api/render/handle/queryAllFrameStats` (v2).
+///
+/// A read: retried on transport failures, timeouts and 5xx.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct QueryAllFrameStats;
 impl crate::Endpoint for QueryAllFrameStats {
@@ -545,18 +547,18 @@ impl crate::Endpoint for QueryAllFrameStats {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = QueryAllFrameStatsRequest;
     type Response = FrameStats;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &[],
             crate::ApiVersion::V2 => &[],
-            _ => &[],
         }
     }
 }
 /// `restartFailedFrames` — 重提失败帧: Render the failed frames of tasks again.
 ///
-/// `POST /api/render/task/restartFailedFrames` (v1), `POST /api/render/handle/recommitTasks` (v2): a write: not retried unless the caller opts in.
+/// `POST /api/render/task/restartFailedFrames` (v1), `POST /api/render/handle/recommitTasks` (v2).
+///
+/// A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: A restarted frame may fail again before it is read: a frame's state does not show that the restart happened.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct RestartFailedFrames;
 impl crate::Endpoint for RestartFailedFrames {
@@ -575,18 +577,18 @@ impl crate::Endpoint for RestartFailedFrames {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = RestartFailedFramesRequest;
     type Response = crate::Ack;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["taskIds"],
             crate::ApiVersion::V2 => &["taskIds"],
-            _ => &[],
         }
     }
 }
 /// `restartFrame` — 重提任务指定帧: Render chosen frames of a task (or all of them) again.
 ///
-/// `POST /api/render/task/restartFrame` (v1), `POST /api/render/handle/recommitTaskFrames` (v2): a write: not retried unless the caller opts in.
+/// `POST /api/render/task/restartFrame` (v1), `POST /api/render/handle/recommitTaskFrames` (v2).
+///
+/// A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: A restarted frame may render or fail again before it is read: a frame's state does not show that the restart happened.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct RestartFrame;
 impl crate::Endpoint for RestartFrame {
@@ -605,18 +607,18 @@ impl crate::Endpoint for RestartFrame {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = RestartFrameRequest;
     type Response = crate::Ack;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["taskId", "selectAll"],
             crate::ApiVersion::V2 => &["taskId", "selectAll"],
-            _ => &[],
         }
     }
 }
 /// `queryTaskInfo` — 获取任务详情: Get tasks by id, with their layers (sub-tasks).
 ///
-/// `POST /api/render/task/queryTaskInfo` (v1), `POST /api/render/handle/queryTaskInfo/v2` (v2): a read: safe to retry.
+/// `POST /api/render/task/queryTaskInfo` (v1), `POST /api/render/handle/queryTaskInfo/v2` (v2).
+///
+/// A read: retried on transport failures, timeouts and 5xx.
 ///
 /// Note: The v2 document gives the path without `/v2` (D:1258); 3.0.4.3's url.py speaks `/v2`, which is followed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -635,18 +637,18 @@ impl crate::Endpoint for QueryTaskInfo {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = QueryTaskInfoRequest;
     type Response = crate::Page<TaskInfo>;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["taskIds"],
             crate::ApiVersion::V2 => &["taskIds"],
-            _ => &[],
         }
     }
 }
 /// `addLabel` — 添加自定义标签: Add a custom label.
 ///
-/// `POST /api/render/common/addLabel` (v1), `POST /api/render/project/add` (v2): a write: not retried unless the caller opts in.
+/// `POST /api/render/common/addLabel` (v1), `POST /api/render/project/add` (v2).
+///
+/// A write: sent once. When its reply is lost, `getLabelList` is asked whether it took effect: if so the call succeeds, if not it is sent again (within the retry policy), and if the read cannot tell, `Error::OutcomeUnknown`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct AddLabel;
 impl crate::Endpoint for AddLabel {
@@ -676,18 +678,18 @@ impl crate::Endpoint for AddLabel {
     );
     type Request = AddLabelRequest;
     type Response = crate::Ack;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["newName", "status"],
             crate::ApiVersion::V2 => &["newName", "status"],
-            _ => &[],
         }
     }
 }
 /// `deleteLabel` — 删除自定义标签: Delete a custom label.
 ///
-/// `POST /api/render/common/deleteLabel` (v1), `POST /api/render/project/delete` (v2): a write: not retried unless the caller opts in.
+/// `POST /api/render/common/deleteLabel` (v1), `POST /api/render/project/delete` (v2).
+///
+/// A write: sent once. When its reply is lost, `getLabelList` is asked whether it took effect: if so the call succeeds, if not it is sent again (within the retry policy), and if the read cannot tell, `Error::OutcomeUnknown`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct DeleteLabel;
 impl crate::Endpoint for DeleteLabel {
@@ -717,18 +719,18 @@ impl crate::Endpoint for DeleteLabel {
     );
     type Request = DeleteLabelRequest;
     type Response = crate::Ack;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["delName"],
             crate::ApiVersion::V2 => &["delName"],
-            _ => &[],
         }
     }
 }
 /// `getLabelList` — 获取自定义标签: List the custom labels.
 ///
-/// `POST /api/render/common/getLabelList` (v1), `POST /api/render/project/getList` (v2): a read: safe to retry.
+/// `POST /api/render/common/getLabelList` (v1), `POST /api/render/project/getList` (v2).
+///
+/// A read: retried on transport failures, timeouts and 5xx.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct GetLabelList;
 impl crate::Endpoint for GetLabelList {
@@ -745,18 +747,18 @@ impl crate::Endpoint for GetLabelList {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = GetLabelListRequest;
     type Response = LabelList;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &[],
             crate::ApiVersion::V2 => &[],
-            _ => &[],
         }
     }
 }
 /// `querySupportedSoftware` — 获取支持的渲染软件: List the render software the farm supports.
 ///
-/// `POST /api/render/common/querySupportedSoftware` (v1), `POST /api/render/plugin/querySoftwareList` (v2): a read: safe to retry.
+/// `POST /api/render/common/querySupportedSoftware` (v1), `POST /api/render/plugin/querySoftwareList` (v2).
+///
+/// A read: retried on transport failures, timeouts and 5xx.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct QuerySupportedSoftware;
 impl crate::Endpoint for QuerySupportedSoftware {
@@ -773,18 +775,18 @@ impl crate::Endpoint for QuerySupportedSoftware {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = QuerySupportedSoftwareRequest;
     type Response = SupportedSoftware;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &[],
             crate::ApiVersion::V2 => &[],
-            _ => &[],
         }
     }
 }
 /// `querySupportedPlugin` — 获取支持的渲染软件插件: List the plugins and versions supported for a software.
 ///
-/// `POST /api/render/common/querySupportedPlugin` (v1), `POST /api/render/plugin/querySoftwareDetail` (v2): a read: safe to retry.
+/// `POST /api/render/common/querySupportedPlugin` (v1), `POST /api/render/plugin/querySoftwareDetail` (v2).
+///
+/// A read: retried on transport failures, timeouts and 5xx.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct QuerySupportedPlugin;
 impl crate::Endpoint for QuerySupportedPlugin {
@@ -803,18 +805,18 @@ impl crate::Endpoint for QuerySupportedPlugin {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = QuerySupportedPluginRequest;
     type Response = SupportedPlugins;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["cgId"],
             crate::ApiVersion::V2 => &["cgId", "osName"],
-            _ => &[],
         }
     }
 }
 /// `addRenderEnv` — 新增用户渲染环境配置: Add a render environment.
 ///
-/// `POST /api/render/common/addRenderEnv` (v1), `POST /api/render/plugin/addUserPluginConfig` (v2): a write: not retried unless the caller opts in.
+/// `POST /api/render/common/addRenderEnv` (v1), `POST /api/render/plugin/addUserPluginConfig` (v2).
+///
+/// A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: Its reply carries the environment's name as the service made it, which no read gives back.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct AddRenderEnv;
 impl crate::Endpoint for AddRenderEnv {
@@ -833,7 +835,6 @@ impl crate::Endpoint for AddRenderEnv {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = AddRenderEnvRequest;
     type Response = RenderEnvName;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => {
@@ -842,13 +843,14 @@ impl crate::Endpoint for AddRenderEnv {
             crate::ApiVersion::V2 => {
                 &["cgId", "cgName", "cgVersion", "editName", "renderSystem", "pluginIds"]
             }
-            _ => &[],
         }
     }
 }
 /// `updateRenderEnv` — 修改用户渲染环境配置: Change an existing render environment (found by editName).
 ///
-/// `POST /api/render/common/updateRenderEnv` (v1), `POST /api/render/plugin/editUserPluginConfig` (v2): a write: not retried unless the caller opts in.
+/// `POST /api/render/common/updateRenderEnv` (v1), `POST /api/render/plugin/editUserPluginConfig` (v2).
+///
+/// A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: getRenderEnv does not answer every setting an update may change (plugins come back as versions), so it cannot show the update whole.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct UpdateRenderEnv;
 impl crate::Endpoint for UpdateRenderEnv {
@@ -867,7 +869,6 @@ impl crate::Endpoint for UpdateRenderEnv {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = UpdateRenderEnvRequest;
     type Response = crate::Ack;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => {
@@ -876,13 +877,14 @@ impl crate::Endpoint for UpdateRenderEnv {
             crate::ApiVersion::V2 => {
                 &["cgId", "cgName", "cgVersion", "editName", "renderSystem", "pluginIds"]
             }
-            _ => &[],
         }
     }
 }
 /// `deleteRenderEnv` — 删除用户渲染环境配置: Delete a render environment.
 ///
-/// `POST /api/render/common/deleteRenderEnv` (v1), `POST /api/render/plugin/deleteUserPluginConfig` (v2): a write: not retried unless the caller opts in.
+/// `POST /api/render/common/deleteRenderEnv` (v1), `POST /api/render/plugin/deleteUserPluginConfig` (v2).
+///
+/// A write: sent once. When its reply is lost, `getRenderEnv` is asked whether it took effect: if so the call succeeds, if not it is sent again (within the retry policy), and if the read cannot tell, `Error::OutcomeUnknown`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct DeleteRenderEnv;
 impl crate::Endpoint for DeleteRenderEnv {
@@ -909,18 +911,18 @@ impl crate::Endpoint for DeleteRenderEnv {
     );
     type Request = DeleteRenderEnvRequest;
     type Response = crate::Ack;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["editName"],
             crate::ApiVersion::V2 => &["editName"],
-            _ => &[],
         }
     }
 }
 /// `setDefaultRenderEnv` — 设置默认渲染环境配置: Make a render environment the default.
 ///
-/// `POST /api/render/common/setDefaultRenderEnv` (v1), `POST /api/render/plugin/setDefaultUserPluginConfig` (v2): a write: not retried unless the caller opts in.
+/// `POST /api/render/common/setDefaultRenderEnv` (v1), `POST /api/render/plugin/setDefaultUserPluginConfig` (v2).
+///
+/// A write: sent once. When its reply is lost, `getRenderEnv` is asked whether it took effect: if so the call succeeds, if not it is sent again (within the retry policy), and if the read cannot tell, `Error::OutcomeUnknown`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct SetDefaultRenderEnv;
 impl crate::Endpoint for SetDefaultRenderEnv {
@@ -952,18 +954,18 @@ impl crate::Endpoint for SetDefaultRenderEnv {
     );
     type Request = SetDefaultRenderEnvRequest;
     type Response = crate::Ack;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["editName"],
             crate::ApiVersion::V2 => &["editName"],
-            _ => &[],
         }
     }
 }
 /// `getRenderEnv` — 获取用户渲染环境配置: List the render environments of a software.
 ///
-/// `POST /api/render/common/getRenderEnv` (v1), `POST /api/render/plugin/getUserPluginConfig` (v2): a read: safe to retry.
+/// `POST /api/render/common/getRenderEnv` (v1), `POST /api/render/plugin/getUserPluginConfig` (v2).
+///
+/// A read: retried on transport failures, timeouts and 5xx.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct GetRenderEnv;
 impl crate::Endpoint for GetRenderEnv {
@@ -983,18 +985,18 @@ impl crate::Endpoint for GetRenderEnv {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = GetRenderEnvRequest;
     type Response = Vec<RenderEnv>;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["cgId"],
             crate::ApiVersion::V2 => &[],
-            _ => &[],
         }
     }
 }
 /// `loadTaskProcessImg` — 任务进度图: Get a task's progress image and per-block progress (3ds Max only).
 ///
-/// `POST /api/render/task/loadTaskProcessImg` (v1), `POST /api/render/handle/loadTaskProcessImg` (v2): a read: safe to retry.
+/// `POST /api/render/task/loadTaskProcessImg` (v1), `POST /api/render/handle/loadTaskProcessImg` (v2).
+///
+/// A read: retried on transport failures, timeouts and 5xx.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct LoadTaskProcessImg;
 impl crate::Endpoint for LoadTaskProcessImg {
@@ -1011,18 +1013,18 @@ impl crate::Endpoint for LoadTaskProcessImg {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = LoadTaskProcessImgRequest;
     type Response = ProgressImage;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["taskId"],
             crate::ApiVersion::V2 => &["taskId"],
-            _ => &[],
         }
     }
 }
 /// `updateTaskUserLevel` — 更新任务等级: Change a task's level (priority) while it renders.
 ///
-/// `POST /api/rendering/task/renderingTask/updateTaskUserLevel` (v1), `POST /api/rendering/task/renderingTask/updateTaskUserLevel` (v2): a write: not retried unless the caller opts in.
+/// `POST /api/rendering/task/renderingTask/updateTaskUserLevel` (v1), `POST /api/rendering/task/renderingTask/updateTaskUserLevel` (v2).
+///
+/// A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: The documents do not say which field of queryTaskInfo shows the level set (taskLevel 79 next to taskUserLevel 0 in the document's example).
 ///
 /// Not in the API document; described by rayvision-api 0.4.4.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -1041,18 +1043,18 @@ impl crate::Endpoint for UpdateTaskUserLevel {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = UpdateTaskUserLevelRequest;
     type Response = crate::Ack;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["taskId", "taskUserLevel"],
             crate::ApiVersion::V2 => &["taskId", "taskUserLevel"],
-            _ => &[],
         }
     }
 }
 /// `getRaySyncUserKey` — 获取 Raysync 传输用户凭证: Get the account's Raysync transfer credential (secret: the SDK never logs the reply).
 ///
-/// `POST /api/render/user/getRaySyncUserKey` (v1), `POST /api/render/transfer/getRaySyncUserKey` (v2): a read: safe to retry.
+/// `POST /api/render/user/getRaySyncUserKey` (v1), `POST /api/render/transfer/getRaySyncUserKey` (v2).
+///
+/// A read: retried on transport failures, timeouts and 5xx.
 ///
 /// Not in the API document; described by rayvision-api 0.4.4.
 ///
@@ -1075,18 +1077,18 @@ impl crate::Endpoint for GetRaySyncUserKey {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = GetRaySyncUserKeyRequest;
     type Response = RaySyncUserKey;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &[],
             crate::ApiVersion::V2 => &[],
-            _ => &[],
         }
     }
 }
 /// `getTransferServerMsg` — 获取传输服务器信息: Get the transfer server of a zone.
 ///
-/// `POST /api/render/task/getTransferServerMsg` (v1), `POST /api/render/transfer/getServerInfo` (v2): a read: safe to retry.
+/// `POST /api/render/task/getTransferServerMsg` (v1), `POST /api/render/transfer/getServerInfo` (v2).
+///
+/// A read: retried on transport failures, timeouts and 5xx.
 ///
 /// Not in the API document; described by rayvision-api 0.4.4.
 ///
@@ -1107,18 +1109,18 @@ impl crate::Endpoint for GetTransferServerMsg {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = GetTransferServerMsgRequest;
     type Response = TransferServerMsg;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["zone"],
             crate::ApiVersion::V2 => &["zone"],
-            _ => &[],
         }
     }
 }
 /// `setOverTimeStop` — 设置任务超时停止时间: Set the time after which tasks stop by themselves.
 ///
-/// `POST /api/render/task/setOverTimeStop` (v1), `POST /api/render/handle/setTaskOverTimeStop` (v2): a write: not retried unless the caller opts in.
+/// `POST /api/render/task/setOverTimeStop` (v1), `POST /api/render/handle/setTaskOverTimeStop` (v2).
+///
+/// A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: The documents do not say how the task's taskOverTime or overTimeStop fields show the time set (units differ between sources).
 ///
 /// Not in the API document; described by rayvision-api 0.4.4.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -1139,18 +1141,18 @@ impl crate::Endpoint for SetOverTimeStop {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = SetOverTimeStopRequest;
     type Response = crate::Ack;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["taskIds", "overTime"],
             crate::ApiVersion::V2 => &["taskIds", "overTime"],
-            _ => &[],
         }
     }
 }
 /// `loadingFrameThumbnail` — 获取帧缩略图: Get the thumbnail paths of a finished frame.
 ///
-/// `POST /api/render/task/loadingFrameThumbnail` (v1), `POST /api/render/handle/loadingFrameThumbnail` (v2): a read: safe to retry.
+/// `POST /api/render/task/loadingFrameThumbnail` (v1), `POST /api/render/handle/loadingFrameThumbnail` (v2).
+///
+/// A read: retried on transport failures, timeouts and 5xx.
 ///
 /// Not in the API document; described by rayvision-api 0.4.4.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -1169,18 +1171,18 @@ impl crate::Endpoint for LoadingFrameThumbnail {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = LoadingFrameThumbnailRequest;
     type Response = Vec<String>;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["id", "frameStatus"],
             crate::ApiVersion::V2 => &["id", "frameStatus"],
-            _ => &[],
         }
     }
 }
 /// `fullSpeed` — 全速渲染: Render tasks at full speed (on as many nodes as allowed).
 ///
-/// `POST /api/render/task/fullSpeed` (v1), `POST /api/render/handle/fullSpeedRendering` (v2): a write: not retried unless the caller opts in.
+/// `POST /api/render/task/fullSpeed` (v1), `POST /api/render/handle/fullSpeedRendering` (v2).
+///
+/// A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: No field of a task shows that it renders at full speed.
 ///
 /// Not in the API document; described by rayvision-api 0.4.4.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -1201,18 +1203,18 @@ impl crate::Endpoint for FullSpeed {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = FullSpeedRequest;
     type Response = crate::Ack;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["taskIds"],
             crate::ApiVersion::V2 => &["taskIds"],
-            _ => &[],
         }
     }
 }
 /// `taskJsonFile` — 上传任务配置文件: Upload one of a task's configuration files (task.json, upload.json, asset.json, tips.json).
 ///
-/// `POST /api/render/submit/taskJsonFile` (v2): a write: not retried unless the caller opts in.
+/// `POST /api/render/submit/taskJsonFile` (v2).
+///
+/// A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: No read gives back a task's configuration files.
 ///
 /// Not in the API document; described by rayvision-api 3.0.4.3 (transmit.py) and the v2 document.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -1230,17 +1232,18 @@ impl crate::Endpoint for TaskJsonFile {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = TaskJsonFileRequest;
     type Response = crate::Ack;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
+            crate::ApiVersion::V1 => &[],
             crate::ApiVersion::V2 => &["taskId", "fileName", "content"],
-            _ => &[],
         }
     }
 }
 /// `getConfig` — 获取传输配置: Get the transfer configuration: bids, engines, lines and the engines' accounts (with their passwords).
 ///
-/// `POST /api/render/transfer/getConfig` (v2): a read: safe to retry.
+/// `POST /api/render/transfer/getConfig` (v2).
+///
+/// A read: retried on transport failures, timeouts and 5xx.
 ///
 /// Not in the API document; described by rayvision-api 3.0.4.3 (transmit.py) and the v2 document.
 ///
@@ -1260,17 +1263,18 @@ impl crate::Endpoint for GetConfig {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = GetConfigRequest;
     type Response = TransferConfig;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
+            crate::ApiVersion::V1 => &[],
             crate::ApiVersion::V2 => &[],
-            _ => &[],
         }
     }
 }
 /// `addTaskLabel` — 添加任务标签: Label tasks.
 ///
-/// `POST /api/render/handle/addTaskLabel` (v2): a write: not retried unless the caller opts in.
+/// `POST /api/render/handle/addTaskLabel` (v2).
+///
+/// A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: The task's `labels` field has no documented format to find a label in.
 ///
 /// Not in the API document; described by rayvision-api 3.0.4.3 (tag.py) and the v2 document.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -1288,17 +1292,18 @@ impl crate::Endpoint for AddTaskLabel {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = AddTaskLabelRequest;
     type Response = crate::Ack;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
+            crate::ApiVersion::V1 => &[],
             crate::ApiVersion::V2 => &["label", "taskIds"],
-            _ => &[],
         }
     }
 }
 /// `deleteTaskLabel` — 删除任务标签: Remove labels from tasks.
 ///
-/// `POST /api/render/handle/deleteTaskLabel` (v2): a write: not retried unless the caller opts in.
+/// `POST /api/render/handle/deleteTaskLabel` (v2).
+///
+/// A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: The task's `labels` field has no documented format to find a label in.
 ///
 /// Not in the API document; described by rayvision-api 3.0.4.3 (tag.py) and the v2 document.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -1316,17 +1321,18 @@ impl crate::Endpoint for DeleteTaskLabel {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = DeleteTaskLabelRequest;
     type Response = crate::Ack;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
+            crate::ApiVersion::V1 => &[],
             crate::ApiVersion::V2 => &["taskIds"],
-            _ => &[],
         }
     }
 }
 /// `listProjects` — 获取项目名(根据 flag 控制): List project names, of this account or related ones.
 ///
-/// `POST /api/render/project/list` (v2): a read: safe to retry.
+/// `POST /api/render/project/list` (v2).
+///
+/// A read: retried on transport failures, timeouts and 5xx.
 ///
 /// Not in the API document; described by rayvision-api 3.0.4.3 (tag.py) and the v2 document.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -1344,17 +1350,18 @@ impl crate::Endpoint for ListProjects {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = ListProjectsRequest;
     type Response = LabelList;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
+            crate::ApiVersion::V1 => &[],
             crate::ApiVersion::V2 => &["flag"],
-            _ => &[],
         }
     }
 }
 /// `getOutputUserDirFile` — 获取用户存储文件结构: List a folder of the account's output storage, or a task's output.
 ///
-/// `POST /api/render/file/operate/getOutputUserDirFile` (v2): a read: safe to retry.
+/// `POST /api/render/file/operate/getOutputUserDirFile` (v2).
+///
+/// A read: retried on transport failures, timeouts and 5xx.
 ///
 /// Not in the API document; described by rayvision-api 3.0.4.3 (transmit.py) and the v2 document.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -1372,17 +1379,18 @@ impl crate::Endpoint for GetOutputUserDirFile {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = GetOutputUserDirFileRequest;
     type Response = Vec<OutputFile>;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
+            crate::ApiVersion::V1 => &[],
             crate::ApiVersion::V2 => &["treePath"],
-            _ => &[],
         }
     }
 }
 /// `stopTaskFrames` — 停止任务指定帧: Stop chosen frames of a task (or all of them).
 ///
-/// `POST /api/render/handle/stopTaskFrames` (v2): a write: not retried unless the caller opts in.
+/// `POST /api/render/handle/stopTaskFrames` (v2).
+///
+/// A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: A frame may finish or fail before it is stopped, so its state does not show whether the stop happened.
 ///
 /// Not in the API document; described by rayvision-api 3.0.4.3 (query.py) and the v2 document.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -1400,17 +1408,18 @@ impl crate::Endpoint for StopTaskFrames {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = StopTaskFramesRequest;
     type Response = crate::Ack;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
+            crate::ApiVersion::V1 => &[],
             crate::ApiVersion::V2 => &["taskId", "selectAll"],
-            _ => &[],
         }
     }
 }
 /// `listHardwareConfigs` — 获取平台硬件配置信息: List the platform's hardware configurations (with taskIds: which one each task uses).
 ///
-/// `POST /api/render/hardwareConfig/list` (v2): a read: safe to retry.
+/// `POST /api/render/hardwareConfig/list` (v2).
+///
+/// A read: retried on transport failures, timeouts and 5xx.
 ///
 /// Not in the API document; described by rayvision-api 3.0.4.3 (user.py) and the v2 document.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -1428,17 +1437,18 @@ impl crate::Endpoint for ListHardwareConfigs {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = ListHardwareConfigsRequest;
     type Response = Vec<HardwareConfig>;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
+            crate::ApiVersion::V1 => &[],
             crate::ApiVersion::V2 => &["cloneTask"],
-            _ => &[],
         }
     }
 }
 /// `showLog` — 获取渲染日志: Read a frame's render log, a page of lines at a time.
 ///
-/// `POST /api/render/handle/showLog` (v2): a read: safe to retry.
+/// `POST /api/render/handle/showLog` (v2).
+///
+/// A read: retried on transport failures, timeouts and 5xx.
 ///
 /// Not in the API document; described by rayvision-api 3.0.4.3 (query.py) and the v2 document.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -1456,11 +1466,10 @@ impl crate::Endpoint for ShowLog {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = ShowLogRequest;
     type Response = crate::Page<String>;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
+            crate::ApiVersion::V1 => &[],
             crate::ApiVersion::V2 => &["renderingType", "pageNum", "pageSize", "id"],
-            _ => &[],
         }
     }
 }
@@ -1478,7 +1487,9 @@ impl crate::Paginated for ShowLog {
 }
 /// `updateTaskLimit` — 修改任务节点数上限: Change how many nodes a task may render on at once.
 ///
-/// `POST /api/render/handle/updateTaskLimit` (v2): a write: not retried unless the caller opts in.
+/// `POST /api/render/handle/updateTaskLimit` (v2).
+///
+/// A write: sent once. When its reply is lost, `queryTaskInfo` is asked whether it took effect: if so the call succeeds, if not it is sent again (within the retry policy), and if the read cannot tell, `Error::OutcomeUnknown`.
 ///
 /// Not in the API document; described by rayvision-api 3.0.4.3 (task.py).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -1517,17 +1528,18 @@ impl crate::Endpoint for UpdateTaskLimit {
     );
     type Request = UpdateTaskLimitRequest;
     type Response = crate::Ack;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
+            crate::ApiVersion::V1 => &[],
             crate::ApiVersion::V2 => &["taskId", "taskLimit"],
-            _ => &[],
         }
     }
 }
 /// `taskRecord` — 获取任务操作日志: Read the account's task operation log, a page at a time.
 ///
-/// `POST /api/render/handle/operate/sdk/taskRecord` (v2): a read: safe to retry.
+/// `POST /api/render/handle/operate/sdk/taskRecord` (v2).
+///
+/// A read: retried on transport failures, timeouts and 5xx.
 ///
 /// Not in the API document; described by rayvision-api 3.0.4.3 (user.py) and the v2 document.
 ///
@@ -1547,11 +1559,10 @@ impl crate::Endpoint for TaskRecord {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = TaskRecordRequest;
     type Response = crate::Page<TaskLogEntry>;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
+            crate::ApiVersion::V1 => &[],
             crate::ApiVersion::V2 => &["platform", "pageNum", "pageSize"],
-            _ => &[],
         }
     }
 }
@@ -1569,7 +1580,9 @@ impl crate::Paginated for TaskRecord {
 }
 /// `loginRecord` — 获取登录日志: Read the account's login log, a page at a time.
 ///
-/// `POST /api/render/handle/operate/sdk/loginRecord` (v2): a read: safe to retry.
+/// `POST /api/render/handle/operate/sdk/loginRecord` (v2).
+///
+/// A read: retried on transport failures, timeouts and 5xx.
 ///
 /// Not in the API document; described by rayvision-api 3.0.4.3 (user.py) and the v2 document.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -1587,11 +1600,10 @@ impl crate::Endpoint for LoginRecord {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = LoginRecordRequest;
     type Response = crate::Page<LoginLogEntry>;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
+            crate::ApiVersion::V1 => &[],
             crate::ApiVersion::V2 => &["pageNum", "pageSize"],
-            _ => &[],
         }
     }
 }
@@ -1609,7 +1621,9 @@ impl crate::Paginated for LoginRecord {
 }
 /// `getUserPackNodeInfo` — 获取包机信息: List the account's reserved-machine plans.
 ///
-/// `POST /api/render/submit/getUserPackNodeInfo` (v2): a read: safe to retry.
+/// `POST /api/render/submit/getUserPackNodeInfo` (v2).
+///
+/// A read: retried on transport failures, timeouts and 5xx.
 ///
 /// Not in the API document; described by rayvision-api 3.0.4.3 (query.py) and the v2 document.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -1627,17 +1641,18 @@ impl crate::Endpoint for GetUserPackNodeInfo {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = GetUserPackNodeInfoRequest;
     type Response = Vec<PackNode>;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
+            crate::ApiVersion::V1 => &[],
             crate::ApiVersion::V2 => &[],
-            _ => &[],
         }
     }
 }
 /// `editTaskHardwareConfig` — 修改任务硬件配置: Change the hardware configuration of tasks.
 ///
-/// `POST /api/render/handle/editTaskHardwareConfig` (v2): a write: not retried unless the caller opts in.
+/// `POST /api/render/handle/editTaskHardwareConfig` (v2).
+///
+/// A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: No read gives back a task's hardware configuration.
 ///
 /// Not in the API document; described by rayvision-api 3.0.4.3 (task.py) and the v2 document.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -1655,13 +1670,12 @@ impl crate::Endpoint for EditTaskHardwareConfig {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = EditTaskHardwareConfigRequest;
     type Response = crate::Ack;
-    #[allow(unreachable_patterns)]
     fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
+            crate::ApiVersion::V1 => &[],
             crate::ApiVersion::V2 => {
                 &["taskIds", "hardwareConfigIds", "model", "gpuNum", "ram"]
             }
-            _ => &[],
         }
     }
 }
