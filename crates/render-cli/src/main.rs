@@ -49,6 +49,15 @@ use crate::output::{Format, Output};
 #[derive(Parser, Debug)]
 #[command(name = "renderbus", version, after_help = Exit::table(None))]
 struct Cli {
+    #[command(flatten)]
+    globals: Globals,
+    #[command(subcommand)]
+    command: Top,
+}
+
+/// The options every command takes (under "Global options" in help).
+#[derive(clap::Args, Debug)]
+struct Globals {
     /// The service: a bare host means https (task.renderbus.com, task.foxrenderfarm.com);
     /// a URL such as http://127.0.0.1:8080 is taken as given. [env: RENDERBUS_HOST]
     #[arg(long, global = true, help_heading = GLOBAL)]
@@ -95,8 +104,6 @@ struct Cli {
     /// key. RUST_LOG, when set, chooses instead of -q/-v/--debug.
     #[arg(long, global = true, help_heading = GLOBAL)]
     debug: bool,
-    #[command(subcommand)]
-    command: Top,
 }
 
 #[derive(Subcommand, Debug)]
@@ -318,7 +325,7 @@ fn main() -> ExitCode {
         use clap::FromArgMatches as _;
         Cli::from_arg_matches(&command().get_matches()).unwrap_or_else(|e| e.exit())
     };
-    init_tracing(&cli);
+    init_tracing(&cli.globals);
     match run(cli) {
         Ok(code) => ExitCode::from(code.code()),
         Err(f) => {
@@ -429,7 +436,7 @@ fn write_out(args: std::fmt::Arguments<'_>) {
 /// Diagnostics on stderr: `RUST_LOG` when set, else the level of -q, -v, -vv or --debug
 /// (warnings by default). The client's events carry no secret: requests are logged with the
 /// signature redacted, replies not at all.
-fn init_tracing(cli: &Cli) {
+fn init_tracing(cli: &Globals) {
     use tracing_subscriber::EnvFilter;
     let filter = match std::env::var("RUST_LOG") {
         Ok(v) if !v.trim().is_empty() => EnvFilter::new(v),
@@ -449,6 +456,7 @@ fn init_tracing(cli: &Cli) {
 }
 
 /// The settings a client is built from, after flags, environment and profile.
+#[derive(Clone)]
 struct Resolved {
     host: String,
     platform: String,
@@ -458,7 +466,7 @@ struct Resolved {
 
 /// Flags (clap also reads their `RENDERBUS_*` variables), then the environment, then the
 /// profile: the library's one resolution, [`Settings::resolve`](render_api_client::Settings::resolve).
-fn resolve(cli: &Cli) -> Result<Resolved, Failure> {
+fn resolve(cli: &Globals) -> Result<Resolved, Failure> {
     let flags = render_api_client::Settings::new(
         cli.access_id.clone(),
         cli.access_key.clone(),
@@ -477,7 +485,8 @@ fn resolve(cli: &Cli) -> Result<Resolved, Failure> {
 
 /// The generation from the flag or `RENDERBUS_API_VERSION` (clap reads both), else the
 /// newest (for the embedded farm, whose settings are its own).
-fn api_version(cli: &Cli) -> Result<ApiVersion, Failure> {
+#[cfg(feature = "mock")]
+fn api_version(cli: &Globals) -> Result<ApiVersion, Failure> {
     match cli.api_version {
         Some(v) => Ok(v),
         None => match render_api_client::Settings::from_env().api_version {
@@ -490,8 +499,9 @@ fn api_version(cli: &Cli) -> Result<ApiVersion, Failure> {
     }
 }
 
-fn build_client(cli: &Cli, resolved: Resolved) -> Result<Clients, Failure> {
-    let builder = Client::builder()
+/// The client's settings from the command line: timeouts, retries and where to call.
+fn client_builder(cli: &Globals, resolved: Resolved) -> render_api_client::ClientBuilder {
+    Client::builder()
         .host(resolved.host)
         .platform(resolved.platform)
         .credentials(resolved.credentials)
@@ -500,233 +510,281 @@ fn build_client(cli: &Cli, resolved: Resolved) -> Result<Clients, Failure> {
         .retry(RetryPolicy {
             max_attempts: cli.retries.saturating_add(1),
             ..RetryPolicy::default()
-        });
-    Ok(match resolved.api {
+        })
+}
+
+fn build_client(cli: &Globals, resolved: Resolved) -> Result<Clients, Failure> {
+    let api = resolved.api;
+    let builder = client_builder(cli, resolved);
+    Ok(match api {
         ApiVersion::V1 => Clients::V1(builder.api::<V1>().build()?),
         ApiVersion::V2 => Clients::V2(builder.api::<V2>().build()?),
     })
 }
 
-fn run(cli: Cli) -> Result<Exit, Failure> {
-    let format = cli.output.unwrap_or(if std::io::stdout().is_terminal() {
-        Format::Table
-    } else {
-        Format::Json
-    });
-    let show_bar = std::io::stderr().is_terminal() && !cli.quiet;
-
-    match &cli.command {
-        Top::Completions { shell } => {
-            let mut command = command();
-            clap_complete::generate(*shell, &mut command, "renderbus", &mut std::io::stdout());
-            return Ok(Exit::Success);
-        }
-        Top::Man { dir } => return man(dir.as_deref()),
-        Top::Configure => {
-            let profile = cli
-                .profile
-                .clone()
-                .filter(|p| !p.trim().is_empty())
-                .unwrap_or_else(|| "default".into());
-            let written = configure::run(&profile)?;
-            let done = Output::done(
-                "configure",
-                serde_json::json!({
-                    "profile": written.profile,
-                    "path": written.path.display().to_string(),
-                }),
-                None,
-            );
-            outln!("{}", done.render(format));
-            return Ok(Exit::Success);
-        }
-        _ => {}
-    }
-
-    // Commands that need no service.
+/// The farm a command talks to: the embedded one with `--mock` (kept running as long as this
+/// lives), else the configured one.
+struct Target {
+    resolved: Resolved,
     #[cfg(feature = "mock")]
-    match &cli.command {
-        Top::Mock {
-            command: MockCommand::Serve(args),
-        } => {
-            let options = args.options().map_err(|message| Failure {
-                code: Exit::Usage,
-                message,
-            })?;
-            render_api_mock::serve::serve(options).map_err(|e| Failure {
-                code: Exit::Failure,
-                message: format!("cannot start the farm on port {}: {e}", args.port),
-            })?;
-            return Ok(Exit::Success);
-        }
-        Top::Demo(args) => {
-            let farm = demo::farm(args.speed).map_err(|e| Failure {
+    _embedded: Option<render_api_mock::MockFarm>,
+}
+
+impl Target {
+    fn of(cli: &Globals) -> Result<Target, Failure> {
+        #[cfg(feature = "mock")]
+        if cli.mock {
+            let farm = demo::farm(40.0).map_err(|e| Failure {
                 code: Exit::Failure,
                 message: format!("cannot start the embedded farm: {e}"),
             })?;
-            outln!(
-                "embedded farm at {} (the test farm's own credentials)",
-                farm.url()
-            );
-            // The demo shows the typed calls of the newest generation.
-            let Clients::V2(client) = build_client(
-                &cli,
-                Resolved {
+            return Ok(Target {
+                resolved: Resolved {
                     host: farm.url().to_owned(),
                     platform: "2".into(),
                     credentials: farm.credentials(),
-                    api: ApiVersion::V2,
+                    api: api_version(cli)?,
                 },
-            )?
-            else {
-                unreachable!("built for API 2")
-            };
-            demo::run(&client, Duration::from_millis(250), format, show_bar)?;
-            return Ok(Exit::Success);
+                _embedded: Some(farm),
+            });
         }
-        _ => {}
+        Ok(Target {
+            resolved: resolve(cli)?,
+            #[cfg(feature = "mock")]
+            _embedded: None,
+        })
+    }
+}
+
+/// How output is shown.
+#[derive(Debug, Clone, Copy)]
+struct Show {
+    format: Format,
+    bar: bool,
+}
+
+impl Show {
+    fn of(cli: &Globals) -> Show {
+        Show {
+            format: cli.output.unwrap_or(if std::io::stdout().is_terminal() {
+                Format::Table
+            } else {
+                Format::Json
+            }),
+            bar: std::io::stderr().is_terminal() && !cli.quiet,
+        }
     }
 
-    // Everything else talks to a farm: the embedded one with --mock, else the configured one.
-    #[cfg(feature = "mock")]
-    let embedded = if cli.mock {
-        Some(demo::farm(40.0).map_err(|e| Failure {
-            code: Exit::Failure,
-            message: format!("cannot start the embedded farm: {e}"),
-        })?)
-    } else {
-        None
-    };
-    #[cfg(feature = "mock")]
-    let resolved = match &embedded {
-        Some(farm) => Resolved {
-            host: farm.url().to_owned(),
-            platform: "2".into(),
-            credentials: farm.credentials(),
-            api: api_version(&cli)?,
-        },
-        None => resolve(&cli)?,
-    };
-    #[cfg(not(feature = "mock"))]
-    let resolved = resolve(&cli)?;
+    /// Prints a command's output; it succeeded.
+    fn print(self, output: Output) -> Result<Exit, Failure> {
+        outln!("{}", output.render(self.format));
+        Ok(Exit::Success)
+    }
+}
 
-    if let Top::Sign(args) = &cli.command {
-        return sign(args, resolved);
-    }
-    if let Top::Conform(args) = &cli.command {
-        let spec = conform::spec().map_err(|message| Failure {
-            code: Exit::Failure,
-            message,
-        })?;
-        let options = conform::Options {
-            api: resolved.api,
-            read_only: args.read_only,
-        };
-        let mut resolved = resolved;
-        if let Some(url) = &args.url {
-            resolved.host.clone_from(url);
+/// A command of the generated groups: its call, through a client of the target farm.
+fn generated(
+    cli: &Globals,
+    show: Show,
+    run: impl FnOnce(&Clients) -> Result<Output, Error>,
+) -> Result<Exit, Failure> {
+    let target = Target::of(cli)?;
+    let client = build_client(cli, target.resolved.clone())?;
+    show.print(run(&client)?)
+}
+
+/// Runs the command: one match over what was asked.
+fn run(cli: Cli) -> Result<Exit, Failure> {
+    let Cli {
+        globals: cli,
+        command: asked,
+    } = cli;
+    let cli = &cli;
+    let show = Show::of(cli);
+    match asked {
+        Top::Completions { shell } => {
+            let mut command = command();
+            clap_complete::generate(shell, &mut command, "renderbus", &mut std::io::stdout());
+            Ok(Exit::Success)
         }
-        let client = build_client(&cli, resolved)?;
-        let report = conform::run(&spec, &client, &options).map_err(|stop| match stop {
-            conform::Stop::Setup(message) => Failure {
-                code: Exit::Usage,
-                message,
-            },
-            conform::Stop::Unanswered(e) => {
-                let failure = Failure::from(e);
-                Failure {
-                    message: format!("conform stopped: {}", failure.message),
-                    ..failure
-                }
-            }
-        })?;
-        match format {
-            Format::Json => outln!(
-                "{}",
-                serde_json::to_string_pretty(&report).unwrap_or_default()
-            ),
-            Format::Yaml => out!("{}", serde_yaml::to_string(&report).unwrap_or_default()),
-            Format::Table => out!("{}", report.text()),
+        Top::Man { dir } => man(dir.as_deref()),
+        Top::Configure => configure_profile(cli, show),
+        #[cfg(feature = "mock")]
+        Top::Mock {
+            command: MockCommand::Serve(args),
+        } => mock_serve(&args),
+        #[cfg(feature = "mock")]
+        Top::Demo(args) => run_demo(cli, &args, show),
+        Top::Sign(args) => sign(&args, Target::of(cli)?.resolved),
+        Top::Conform(args) => run_conform(cli, &args, show),
+        Top::Api(args) => {
+            let target = Target::of(cli)?;
+            api(
+                &build_client(cli, target.resolved.clone())?,
+                &args,
+                show.format,
+            )
         }
-        return Ok(if report.clean() {
-            Exit::Success
-        } else {
-            Exit::Disagrees
-        });
-    }
-    let client = build_client(&cli, resolved)?;
-    if let Top::Api(args) = &cli.command {
-        return api(&client, args, format);
-    }
-    let output = match cli.command {
         Top::Task {
             command: TaskCli::Wait(args),
-        } => {
-            let interval = Duration::from_secs_f64(args.interval.clamp(0.5, 3600.0));
-            let timeout = args
-                .wait_timeout
-                .map(|s| Duration::from_secs_f64(s.clamp(0.0, 1e9)));
-            let waited = match &client {
-                Clients::V1(c) => wait::wait(c, args.task_id, interval, timeout, show_bar),
-                Clients::V2(c) => wait::wait(c, args.task_id, interval, timeout, show_bar),
-            };
-            let task = match waited {
-                Ok(task) => task,
-                Err(e @ Error::WaitTimeout { .. }) => {
-                    return Err(Failure {
-                        code: Exit::WaitTimeout,
-                        message: e.to_string(),
-                    });
-                }
-                Err(e) => return Err(e.into()),
-            };
-            let outcome = Outcome::of(&task.task_status).unwrap_or(Outcome::Failed);
-            let ok = outcome == Outcome::Finished;
-            if !ok && !cli.quiet {
-                eprintln!(
-                    "task {} ended {} ({}): {} of {} frames done, {} failed",
-                    task.id,
-                    task.task_status,
-                    status_meaning(task.task_status),
-                    task.done_frames.unwrap_or(0),
-                    task.total_frames.unwrap_or(0),
-                    task.failed_frames.unwrap_or(0)
-                );
-            }
-            outln!("{}", Output::new(&task).render(format));
-            return Ok(wait::exit_code(outcome));
-        }
+        } => task_wait(cli, &args, show),
         Top::Task {
             command: TaskCli::Get(args),
-        } => Output::new(&match &client {
-            Clients::V1(c) => c.task(args.task_id)?,
-            Clients::V2(c) => c.task(args.task_id)?,
+        } => generated(cli, show, |client| {
+            Ok(Output::new(&match client {
+                Clients::V1(c) => c.task(args.task_id)?,
+                Clients::V2(c) => c.task(args.task_id)?,
+            }))
         }),
         Top::Task {
             command: TaskCli::Api(c),
-        } => c.run(&client)?,
-        Top::Frames { command } => command.run(&client)?,
-        Top::Env { command } => command.run(&client)?,
-        Top::Label { command } => command.run(&client)?,
-        Top::Software { command } => command.run(&client)?,
-        Top::User { command } => command.run(&client)?,
-        Top::Platform { command } => command.run(&client)?,
-        Top::Transfer { command } => command.run(&client)?,
-        Top::Hardware { command } => command.run(&client)?,
-        Top::Error { command } => command.run(&client)?,
-        Top::Sign(_)
-        | Top::Api(_)
-        | Top::Conform(_)
-        | Top::Completions { .. }
-        | Top::Man { .. }
-        | Top::Configure => {
-            unreachable!("handled above")
-        }
-        #[cfg(feature = "mock")]
-        Top::Mock { .. } | Top::Demo(_) => unreachable!("handled above"),
-    };
-    outln!("{}", output.render(format));
+        } => generated(cli, show, |client| c.run(client)),
+        Top::Frames { command } => generated(cli, show, |client| command.run(client)),
+        Top::Env { command } => generated(cli, show, |client| command.run(client)),
+        Top::Label { command } => generated(cli, show, |client| command.run(client)),
+        Top::Software { command } => generated(cli, show, |client| command.run(client)),
+        Top::User { command } => generated(cli, show, |client| command.run(client)),
+        Top::Platform { command } => generated(cli, show, |client| command.run(client)),
+        Top::Transfer { command } => generated(cli, show, |client| command.run(client)),
+        Top::Hardware { command } => generated(cli, show, |client| command.run(client)),
+        Top::Error { command } => generated(cli, show, |client| command.run(client)),
+    }
+}
+
+/// `renderbus configure`.
+fn configure_profile(cli: &Globals, show: Show) -> Result<Exit, Failure> {
+    let profile = cli
+        .profile
+        .clone()
+        .filter(|p| !p.trim().is_empty())
+        .unwrap_or_else(|| "default".into());
+    let written = configure::run(&profile)?;
+    show.print(Output::done(
+        "configure",
+        serde_json::json!({
+            "profile": written.profile,
+            "path": written.path.display().to_string(),
+        }),
+        None,
+    ))
+}
+
+/// `renderbus mock serve`.
+#[cfg(feature = "mock")]
+fn mock_serve(args: &render_api_mock::serve::ServeArgs) -> Result<Exit, Failure> {
+    let options = args.options().map_err(|message| Failure {
+        code: Exit::Usage,
+        message,
+    })?;
+    render_api_mock::serve::serve(options).map_err(|e| Failure {
+        code: Exit::Failure,
+        message: format!("cannot start the farm on port {}: {e}", args.port),
+    })?;
     Ok(Exit::Success)
+}
+
+/// `renderbus demo`: a whole render on an embedded farm, with the newest generation's calls.
+#[cfg(feature = "mock")]
+fn run_demo(cli: &Globals, args: &DemoArgs, show: Show) -> Result<Exit, Failure> {
+    let farm = demo::farm(args.speed).map_err(|e| Failure {
+        code: Exit::Failure,
+        message: format!("cannot start the embedded farm: {e}"),
+    })?;
+    outln!(
+        "embedded farm at {} (the test farm's own credentials)",
+        farm.url()
+    );
+    let resolved = Resolved {
+        host: farm.url().to_owned(),
+        platform: "2".into(),
+        credentials: farm.credentials(),
+        api: ApiVersion::V2,
+    };
+    let client = client_builder(cli, resolved).build()?;
+    demo::run(&client, Duration::from_millis(250), show.format, show.bar)?;
+    Ok(Exit::Success)
+}
+
+/// `renderbus conform`.
+fn run_conform(cli: &Globals, args: &ConformArgs, show: Show) -> Result<Exit, Failure> {
+    let spec = conform::spec().map_err(|message| Failure {
+        code: Exit::Failure,
+        message,
+    })?;
+    let target = Target::of(cli)?;
+    let mut resolved = target.resolved.clone();
+    let options = conform::Options {
+        api: resolved.api,
+        read_only: args.read_only,
+    };
+    if let Some(url) = &args.url {
+        resolved.host.clone_from(url);
+    }
+    let client = build_client(cli, resolved)?;
+    let report = conform::run(&spec, &client, &options).map_err(|stop| match stop {
+        conform::Stop::Setup(message) => Failure {
+            code: Exit::Usage,
+            message,
+        },
+        conform::Stop::Unanswered(e) => {
+            let failure = Failure::from(e);
+            Failure {
+                message: format!("conform stopped: {}", failure.message),
+                ..failure
+            }
+        }
+    })?;
+    match show.format {
+        Format::Json => outln!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        ),
+        Format::Yaml => out!("{}", serde_yaml::to_string(&report).unwrap_or_default()),
+        Format::Table => out!("{}", report.text()),
+    }
+    Ok(if report.clean() {
+        Exit::Success
+    } else {
+        Exit::Disagrees
+    })
+}
+
+/// `renderbus task wait`: the waiter's outcome is the exit code.
+fn task_wait(cli: &Globals, args: &WaitArgs, show: Show) -> Result<Exit, Failure> {
+    let target = Target::of(cli)?;
+    let client = build_client(cli, target.resolved.clone())?;
+    let interval = Duration::from_secs_f64(args.interval.clamp(0.5, 3600.0));
+    let timeout = args
+        .wait_timeout
+        .map(|s| Duration::from_secs_f64(s.clamp(0.0, 1e9)));
+    let waited = match &client {
+        Clients::V1(c) => wait::wait(c, args.task_id, interval, timeout, show.bar),
+        Clients::V2(c) => wait::wait(c, args.task_id, interval, timeout, show.bar),
+    };
+    let task = match waited {
+        Ok(task) => task,
+        Err(e @ Error::WaitTimeout { .. }) => {
+            return Err(Failure {
+                code: Exit::WaitTimeout,
+                message: e.to_string(),
+            });
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let outcome = Outcome::of(&task.task_status).unwrap_or(Outcome::Failed);
+    if outcome != Outcome::Finished && !cli.quiet {
+        eprintln!(
+            "task {} ended {} ({}): {} of {} frames done, {} failed",
+            task.id,
+            task.task_status,
+            status_meaning(task.task_status),
+            task.done_frames.unwrap_or(0),
+            task.total_frames.unwrap_or(0),
+            task.failed_frames.unwrap_or(0)
+        );
+    }
+    outln!("{}", Output::new(&task).render(show.format));
+    Ok(wait::exit_code(outcome))
 }
 
 /// `renderbus api NAME --body JSON [--raw]`.
