@@ -235,7 +235,14 @@ impl<E: Endpoint> Exchange<E> {
         let nonce = self.shared.nonce().map_err(sign_error)?;
         let signed = self
             .shared
-            .sign(self.version, path, body, self.shared.timestamp(now), nonce)
+            .sign(
+                self.version,
+                path,
+                body,
+                self.shared.timestamp(now),
+                nonce,
+                false,
+            )
             .map_err(sign_error)?;
         let mut headers = signed.headers;
         if let Some(flag) = self.language_flag {

@@ -273,7 +273,7 @@ impl<G: Generation> Core<G> {
         nonce: Nonce,
     ) -> Result<Signed, render_sign::SignError> {
         self.shared
-            .sign(G::API.header(), path, body, timestamp, nonce)
+            .sign(G::API.header(), path, body, timestamp, nonce, true)
     }
 
     /// Starts walking every page of a paginated endpoint from `request`'s page on.
@@ -324,7 +324,8 @@ impl Shared {
         self.settings.entropy.next_u64().ok()
     }
 
-    /// The one place requests are signed.
+    /// The one place requests are signed; the string to sign is kept when `show` asks for it
+    /// (it is made again inside signing, so calls skip it).
     fn sign(
         &self,
         version: &str,
@@ -332,6 +333,7 @@ impl Shared {
         body: &Value,
         timestamp: u64,
         nonce: Nonce,
+        show: bool,
     ) -> Result<Signed, render_sign::SignError> {
         let settings = &self.settings;
         let mut headers = HeaderSet::new(
@@ -342,7 +344,11 @@ impl Shared {
         );
         version.clone_into(&mut headers.version);
         let request = SignRequest::new(&settings.host, path, &headers, body);
-        let string_to_sign = request.string_to_sign()?.to_string();
+        let string_to_sign = if show {
+            request.string_to_sign()?.to_string()
+        } else {
+            String::new()
+        };
         let signed = request.sign(&settings.credentials)?;
         Ok(Signed {
             string_to_sign,
