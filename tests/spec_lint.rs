@@ -376,3 +376,34 @@ fn read_backs_must_name_what_exists() {
     let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
     assert_has(&errors, "endpoints[fullSpeed]: a write needs `read_back`");
 }
+
+#[test]
+fn frames_by_number_name_the_task_and_a_selection_that_exist() {
+    let text = std::fs::read_to_string(root().join("api-spec.yaml")).unwrap();
+    let good = "by_number: {task: taskId, select: selectAll, value: Listed},";
+    assert_eq!(
+        text.matches(good).count(),
+        2,
+        "restartFrame and stopTaskFrames"
+    );
+    for (bad, expected) in [
+        (
+            "by_number: {task: task, select: selectAll, value: Listed},",
+            "no parameter `task` holds the task",
+        ),
+        (
+            "by_number: {task: taskId, select: selectAll, value: Some},",
+            "`FrameSelection` has no value `Some`",
+        ),
+        (
+            "by_number: {task: taskId, select: status, value: Listed},",
+            "the selection `status` must be a required enum",
+        ),
+    ] {
+        let SpecErrors(errors) =
+            render_spec::parse("api-spec.yaml", text.replacen(good, bad, 1)).unwrap_err();
+        let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_has(&errors, "endpoints[restartFrame].params[ids].by_number");
+        assert_has(&errors, expected);
+    }
+}

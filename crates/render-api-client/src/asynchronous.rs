@@ -101,6 +101,22 @@ impl<G: Generation> Client<G, Tokio> {
         crate::sans_io::task_in(task_id, page)
     }
 
+    /// The frame id of each frame number: the async form of [`Client::frame_ids`].
+    pub async fn frame_ids(
+        &self,
+        task_id: i64,
+        numbers: &crate::frames::FrameNumbers,
+    ) -> Result<std::collections::BTreeMap<i64, i64>, Error> {
+        let request = render_api_types::QueryTaskFramesRequest::new(task_id)
+            .page_size(crate::frames::PAGE_SIZE);
+        let pages: Vec<_> = self
+            .all_pages::<render_api_types::QueryTaskFrames>(request)
+            .try_collect()
+            .await?;
+        let frames: Vec<_> = pages.into_iter().flat_map(|page| page.items).collect();
+        crate::frames::mapped(task_id, numbers, &frames)
+    }
+
     /// A wait for a task to end: the async form of [`Client::wait_for_task`], sent with
     /// `send().await`.
     pub fn wait_for_task(&self, task_id: i64) -> WaitFor<'_, Self> {

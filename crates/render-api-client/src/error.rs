@@ -140,6 +140,15 @@ pub enum Error {
     /// The client is not configured well enough to call (credentials, host).
     #[error("the client is not configured: {0}")]
     Config(String),
+    /// Frame numbers no frame of the task has ([`Client::frame_ids`](crate::Client::frame_ids));
+    /// nothing was sent.
+    #[error("task {task_id} has no frame {}", numbers.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))]
+    UnknownFrames {
+        /// The task.
+        task_id: i64,
+        /// The numbers no frame has.
+        numbers: Vec<i64>,
+    },
     /// A write's reply was lost after the request may have reached the service, and nothing
     /// could tell whether it took effect: the write has no read that shows its effect, or that
     /// read failed too, or answered something that could not be judged. The write was not sent
@@ -184,6 +193,7 @@ impl Error {
             Error::Request { .. } => "request".into(),
             Error::WaitTimeout { .. } => "wait_timeout".into(),
             Error::OutcomeUnknown { .. } => "outcome_unknown".into(),
+            Error::UnknownFrames { .. } => "unknown_frames".into(),
         }
     }
 

@@ -53,6 +53,7 @@ mod client;
 mod config;
 pub mod dynamic;
 mod error;
+pub mod frames;
 #[rustfmt::skip]
 mod generated;
 pub mod sans_io;

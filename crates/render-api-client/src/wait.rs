@@ -52,6 +52,36 @@ impl<G: Generation> Client<G> {
     pub fn wait_for_task(&self, task_id: i64) -> WaitFor<'_, Self> {
         WaitFor::new(self, task_id)
     }
+
+    /// The frame id of each frame number in `numbers`, from every frame of the task (all pages
+    /// of `queryTaskFrames`): what `restart_frame` and `stop_task_frames` take as `ids`. A
+    /// number no frame has is [`Error::UnknownFrames`] naming it.
+    ///
+    /// ```no_run
+    /// use render_api_client::types::FrameSelection;
+    /// use render_api_client::{Client, frames::FrameNumbers};
+    ///
+    /// let client = Client::from_env()?;
+    /// let numbers: FrameNumbers = "1-10[2],15".parse().expect("a frame list");
+    /// let ids = client.frame_ids(19084, &numbers)?;
+    /// client
+    ///     .restart_frame(19084, FrameSelection::Listed)
+    ///     .ids(ids.into_values())
+    ///     .send()?;
+    /// # Ok::<(), render_api_client::Error>(())
+    /// ```
+    pub fn frame_ids(
+        &self,
+        task_id: i64,
+        numbers: &crate::frames::FrameNumbers,
+    ) -> Result<std::collections::BTreeMap<i64, i64>, Error> {
+        let request = render_api_types::QueryTaskFramesRequest::new(task_id)
+            .page_size(crate::frames::PAGE_SIZE);
+        let frames = self
+            .all_items::<render_api_types::QueryTaskFrames>(request)
+            .collect::<Result<Vec<_>, Error>>()?;
+        crate::frames::mapped(task_id, numbers, &frames)
+    }
 }
 
 /// A wait for a task to end, ready to send: see [`Client::wait_for_task`].

@@ -308,9 +308,10 @@ impl From<Error> for Failure {
             }
             Error::Config(_) => Exit::Config,
             Error::OutcomeUnknown { .. } => Exit::OutcomeUnknown,
-            Error::Unsupported { .. } | Error::UnknownEndpoint { .. } | Error::Request { .. } => {
-                Exit::Usage
-            }
+            Error::Unsupported { .. }
+            | Error::UnknownEndpoint { .. }
+            | Error::Request { .. }
+            | Error::UnknownFrames { .. } => Exit::Usage,
             _ => Exit::Failure,
         };
         Failure {

@@ -1501,3 +1501,59 @@ fn a_write_whose_reply_is_lost_is_read_back_applied_once_or_said_unknown() {
     );
     assert_eq!(farm.attempts("createTask"), before + 1, "sent once");
 }
+
+#[test]
+fn frames_are_restarted_by_their_numbers_and_unknown_numbers_are_refused() {
+    let farm = farm(&[]);
+    let f = Some(&farm);
+    let created = json(&renderbus(f, &["task", "create", "--count", "1"]));
+    let id = created["taskIdList"][0].to_string();
+    json(&renderbus(f, &["task", "submit", &id]));
+    // Let the farm analyse and render it (1200x farm time: a few seconds).
+    let waited = renderbus(
+        f,
+        &[
+            "task",
+            "wait",
+            &id,
+            "--interval",
+            "0.5",
+            "--wait-timeout",
+            "60",
+        ],
+    );
+    assert_eq!(waited.status.code(), Some(0), "{}", stderr(&waited));
+    let restarted = |frames: &Value| -> Vec<i64> {
+        let mut numbers: Vec<i64> = frames
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["recommitFlag"].as_i64().unwrap_or(0) > 0)
+            .map(|f| f["frameIndex"].as_str().unwrap().parse().unwrap())
+            .collect();
+        numbers.sort_unstable();
+        numbers
+    };
+    let before = json(&renderbus(f, &["frames", "list", &id, "--all"]));
+    assert_eq!(restarted(&before), Vec::<i64>::new());
+
+    // An impossible list, or a number no frame has: exit 2, naming it, and nothing restarted.
+    let out = renderbus(f, &["frames", "restart", &id, "--frames", "10-1[0]"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("10-1[0]"), "{}", stderr(&out));
+    let out = renderbus(f, &["frames", "restart", &id, "--frames", "2,99"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("has no frame 99"), "{}", stderr(&out));
+    assert_eq!(farm.attempts("restartFrame"), 0, "nothing was sent");
+
+    // The farm has 4 frames a task: frames 2-4 (step 1) of them, with -v showing the mapping.
+    let out = renderbus(f, &["-v", "frames", "restart", &id, "--frames", "2-4[1]"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("frame number to id"),
+        "{}",
+        stderr(&out)
+    );
+    let after = json(&renderbus(f, &["frames", "list", &id, "--all"]));
+    assert_eq!(restarted(&after), [2, 3, 4]);
+}

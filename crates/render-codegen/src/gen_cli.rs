@@ -145,9 +145,15 @@ fn gen_args(spec: &Spec, ep: &Endpoint, name: &Ident) -> TokenStream {
             ));
         }
         // Required in every generation: clap requires it. Otherwise it is checked against the
-        // generation chosen at run time.
+        // generation chosen at run time. A frame selection that `--frames` sets is required
+        // unless `--frames` is given.
+        let selected_by_frames = by_number(ep).is_some_and(|b| b.select == p.wire);
+        if selected_by_frames {
+            attrs.push(quote!(required_unless_present = "frames"));
+        }
         let field_ty = match (
-            ep.required_everywhere(p) || matches!(p.presence, Presence::Defaulted(_)),
+            !selected_by_frames
+                && (ep.required_everywhere(p) || matches!(p.presence, Presence::Defaulted(_))),
             is_list,
         ) {
             (false, false) => quote!(Option<#ty>),
@@ -158,6 +164,19 @@ fn gen_args(spec: &Spec, ep: &Endpoint, name: &Ident) -> TokenStream {
             #[arg(#(#attrs),*)]
             pub #field: #field_ty,
         });
+        if let Some(b) = &p.by_number {
+            let ids = p.rust.as_str();
+            let help = doc(&format!(
+                "Frames by their numbers instead of ids (`1-10[2],15`: ranges with a step, as the version 2 document writes them), mapped to ids from every frame of the task; sets --{} to {}",
+                b.select.to_kebab_case(),
+                b.value.to_kebab_case()
+            ));
+            fields.push(quote! {
+                #help
+                #[arg(long = "frames", value_name = "LIST", conflicts_with = #ids)]
+                pub frames: Option<render_api_client::frames::FrameNumbers>,
+            });
+        }
     }
     if ep.pagination.is_some() {
         fields.push(quote! {
@@ -194,6 +213,45 @@ fn gen_args(spec: &Spec, ep: &Endpoint, name: &Ident) -> TokenStream {
         ep.cli.group, ep.cli.command
     ));
     let run_doc = doc(&format!("Calls `{}` with these arguments.", ep.name));
+    // Frames by number: mapped to ids (every frame of the task) before the call.
+    let (binding, frames) = match ep
+        .params
+        .iter()
+        .find_map(|p| p.by_number.as_ref().map(|b| (p, b)))
+    {
+        Some((p, b)) => {
+            let ids = ident(&p.rust);
+            let task = ep
+                .params
+                .iter()
+                .find(|q| q.wire == b.task)
+                .map(|q| ident(&q.rust));
+            let select = ep
+                .params
+                .iter()
+                .find(|q| q.wire == b.select)
+                .map(|q| (ident(&q.rust), rust_ty(&q.ty, Hand::Imported)));
+            let value = ident(&b.value);
+            let (Some(task), Some((select, select_ty))) = (task, select) else {
+                // The lint checked both exist.
+                return quote!(compile_error!("by_number names a parameter the endpoint lacks"););
+            };
+            (
+                quote!(mut self),
+                quote! {
+                    if let Some(numbers) = self.frames.take() {
+                        let ids = match client {
+                            Clients::V1(c) => c.frame_ids(self.#task, &numbers)?,
+                            Clients::V2(c) => c.frame_ids(self.#task, &numbers)?,
+                        };
+                        self.#ids = ids.into_values().collect();
+                        self.#select = Some(#select_ty::#value);
+                    }
+                },
+            )
+        }
+        None => (quote!(self), quote!()),
+    };
     quote! {
         #d
         #[derive(clap::Args, Debug)]
@@ -203,7 +261,8 @@ fn gen_args(spec: &Spec, ep: &Endpoint, name: &Ident) -> TokenStream {
 
         impl #name {
             #run_doc
-            pub fn run(self, client: &Clients) -> Result<Output, Error> {
+            pub fn run(#binding, client: &Clients) -> Result<Output, Error> {
+                #frames
                 match client {
                     #(#arms)*
                 }
@@ -240,6 +299,16 @@ fn arm(ep: &Endpoint, g: render_spec::GenId, marker: &Ident) -> TokenStream {
             continue;
         }
         let here = p.required_in(g);
+        if by_number(ep).is_some_and(|b| b.select == p.wire) {
+            let what = format!("give {flag} or --frames");
+            checks.push(quote! {
+                let Some(#field) = self.#field else {
+                    return Err(Error::Unsupported { endpoint: #endpoint, api: ApiVersion::#marker, what: #what.to_owned() });
+                };
+            });
+            args.push(quote!(#field));
+            continue;
+        }
         match (&p.presence, ep.required_everywhere(p), is_list) {
             (Presence::Required, true, _) => args.push(quote!(self.#field)),
             (Presence::Required, false, false) if here => {
@@ -428,4 +497,9 @@ fn gen_row(m: &Model) -> TokenStream {
             }
         }
     }
+}
+
+/// The endpoint's frame ids given by number, if it takes any.
+fn by_number(ep: &Endpoint) -> Option<&render_spec::ByNumber> {
+    ep.params.iter().find_map(|p| p.by_number.as_ref())
 }

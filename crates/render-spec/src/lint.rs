@@ -467,6 +467,11 @@ impl<'a> Linter<'a> {
             required_gens,
             aliases: p.aliases.clone(),
             notes: p.notes.clone(),
+            by_number: p.by_number.as_ref().map(|b| crate::model::ByNumber {
+                task: b.task.clone(),
+                select: b.select.clone(),
+                value: b.value.clone(),
+            }),
         })
     }
 
@@ -536,6 +541,7 @@ impl<'a> Linter<'a> {
         }
         let own = self.params(&at, &ep.params, None, &params);
         params.extend(own);
+        self.by_numbers(&at, &params);
         if params.iter().filter(|p| p.positional).count() > 1 {
             self.error(&at, "at most one parameter can be positional");
         }
@@ -616,6 +622,56 @@ impl<'a> Linter<'a> {
             pagination,
             examples,
             read_back: None,
+        }
+    }
+
+    /// Frame ids by number: a `list<int>`, its task an `int` parameter always sent, its
+    /// selection an enum parameter always sent with the value named.
+    fn by_numbers(&mut self, at: &[Seg<'_>], params: &[Param]) {
+        for p in params {
+            let Some(b) = &p.by_number else { continue };
+            let mut pat = at.to_vec();
+            pat.push(key("params"));
+            pat.push(named(&p.wire));
+            pat.push(key("by_number"));
+            if p.ty != Type::List(Box::new(Type::Int)) {
+                self.error(
+                    &pat,
+                    format!("frame ids by number must be `list<int>`, not `{}`", p.ty),
+                );
+            }
+            let param = |name: &str| params.iter().find(|q| q.wire == name);
+            match param(&b.task) {
+                Some(t) if t.ty == Type::Int && t.is_required() => {}
+                Some(_) => self.error(
+                    &pat,
+                    format!("the task `{}` must be a required `int`", b.task),
+                ),
+                None => self.error(&pat, format!("no parameter `{}` holds the task", b.task)),
+            }
+            match param(&b.select).map(|s| (&s.ty, s.is_required())) {
+                Some((Type::Enum(e), true)) => {
+                    let name = e.name().to_owned();
+                    let index = self.enums.get(name.as_str()).copied();
+                    let values = index.map(|i| {
+                        self.loaded.spec.enums[i]
+                            .values
+                            .iter()
+                            .any(|v| v.name == b.value)
+                    });
+                    if values != Some(true) {
+                        self.error(&pat, format!("`{name}` has no value `{}`", b.value));
+                    }
+                }
+                Some(_) => self.error(
+                    &pat,
+                    format!("the selection `{}` must be a required enum", b.select),
+                ),
+                None => self.error(
+                    &pat,
+                    format!("no parameter `{}` selects the frames", b.select),
+                ),
+            }
         }
     }
 

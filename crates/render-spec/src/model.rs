@@ -289,6 +289,8 @@ pub struct Param {
     pub required_gens: Option<Vec<GenId>>,
     /// Other wire names a server accepts for it.
     pub aliases: Vec<String>,
+    /// Frame ids that may be given by frame number instead (the CLI's `--frames`).
+    pub by_number: Option<ByNumber>,
     /// Where sources disagree, or what else a user should know.
     pub notes: Option<String>,
 }
@@ -405,6 +407,18 @@ pub struct Endpoint {
     pub examples: Vec<Examples>,
     /// For a write: the read that shows whether it took effect (`None` for reads).
     pub read_back: Option<ReadBack>,
+}
+
+/// Frame ids given by frame number: the task's parameter, and the selection parameter and its
+/// enum value that mean "the listed frames" (linted to exist).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ByNumber {
+    /// The `int` parameter holding the task.
+    pub task: String,
+    /// The enum parameter that selects frames.
+    pub select: String,
+    /// Its variant meaning "the listed frames" (a Rust variant name of its enum).
+    pub value: String,
 }
 
 /// What shows whether a write took effect.

@@ -180,6 +180,10 @@ pub struct ParamDef {
     /// `@FILE`, or from stdin with `-`, and checks that it parses before sending it.
     #[serde(default)]
     pub json: bool,
+    /// Frame ids that may be given by frame number instead (the CLI's `--frames LIST`): the
+    /// parameter holding the task, and the value of a selection parameter that says "the
+    /// listed frames": `{task: taskId, select: selectAll, value: Listed}`.
+    pub by_number: Option<ByNumberDef>,
     /// Chinese description.
     pub zh: Option<String>,
     /// English reading.
@@ -251,6 +255,18 @@ pub struct EndpointDef {
     pub more_examples: Vec<Examples>,
     /// For a write: the read that shows whether it took effect, or why none does.
     pub read_back: Option<ReadBackDef>,
+}
+
+/// How frame ids are given by frame number: see [`ParamDef::by_number`].
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ByNumberDef {
+    /// The `int` parameter holding the task whose frames the numbers are of.
+    pub task: String,
+    /// The enum parameter that says which frames are meant.
+    pub select: String,
+    /// Its value meaning "the listed frames".
+    pub value: String,
 }
 
 /// A write's read-back: `{none: why}`, or a read and what it must show.

@@ -632,12 +632,16 @@ pub struct RestartFrameArgs {
     #[arg(
         long = "select-all",
         value_parser = crate::input::enum_parser::<FrameSelection>(),
-        hide_possible_values = true
+        hide_possible_values = true,
+        required_unless_present = "frames"
     )]
-    pub select_all: FrameSelection,
+    pub select_all: Option<FrameSelection>,
     /// Frame ids (FrameInfo.id), used when selectAll is Listed (帧 ID 集合 selectAll 为 0 时生效) [several: comma- or space-separated]
     #[arg(long = "ids", value_delimiter = ',', num_args = 0..)]
     pub ids: Vec<i64>,
+    /// Frames by their numbers instead of ids (`1-10[2],15`: ranges with a step, as the version 2 document writes them), mapped to ids from every frame of the task; sets --select-all to listed
+    #[arg(long = "frames", value_name = "LIST", conflicts_with = "ids")]
+    pub frames: Option<render_api_client::frames::FrameNumbers>,
     /// Only frames in these states (with selectAll All) (帧状态) [API 2.0.0 only] [values: waiting, running, stopped, done, failed, waiting-preprocess, waiting-photon-frame, waiting-priority, waiting-photon-job, waiting-simulation, timed-out, secondary-waiting, or a numeric code] [several: comma- or space-separated]
     #[arg(
         long = "status",
@@ -650,9 +654,24 @@ pub struct RestartFrameArgs {
 }
 impl RestartFrameArgs {
     /// Calls `restartFrame` with these arguments.
-    pub fn run(self, client: &Clients) -> Result<Output, Error> {
+    pub fn run(mut self, client: &Clients) -> Result<Output, Error> {
+        if let Some(numbers) = self.frames.take() {
+            let ids = match client {
+                Clients::V1(c) => c.frame_ids(self.task_id, &numbers)?,
+                Clients::V2(c) => c.frame_ids(self.task_id, &numbers)?,
+            };
+            self.ids = ids.into_values().collect();
+            self.select_all = Some(FrameSelection::Listed);
+        }
         match client {
             Clients::V1(client) => {
+                let Some(select_all) = self.select_all else {
+                    return Err(Error::Unsupported {
+                        endpoint: "restartFrame",
+                        api: ApiVersion::V1,
+                        what: "give --select-all or --frames".to_owned(),
+                    });
+                };
                 if !self.status.is_empty() {
                     return Err(Error::Unsupported {
                         endpoint: "restartFrame",
@@ -661,7 +680,7 @@ impl RestartFrameArgs {
                             .to_owned(),
                     });
                 }
-                let mut call = client.restart_frame(self.task_id, self.select_all);
+                let mut call = client.restart_frame(self.task_id, select_all);
                 if !self.ids.is_empty() {
                     call = call.ids(self.ids);
                 }
@@ -670,7 +689,14 @@ impl RestartFrameArgs {
                     .map(|r| Output::written("restartFrame", request, &r.reply))
             }
             Clients::V2(client) => {
-                let mut call = client.restart_frame(self.task_id, self.select_all);
+                let Some(select_all) = self.select_all else {
+                    return Err(Error::Unsupported {
+                        endpoint: "restartFrame",
+                        api: ApiVersion::V2,
+                        what: "give --select-all or --frames".to_owned(),
+                    });
+                };
+                let mut call = client.restart_frame(self.task_id, select_all);
                 if !self.ids.is_empty() {
                     call = call.ids(self.ids);
                 }
@@ -723,12 +749,16 @@ pub struct StopTaskFramesArgs {
     #[arg(
         long = "select-all",
         value_parser = crate::input::enum_parser::<FrameSelection>(),
-        hide_possible_values = true
+        hide_possible_values = true,
+        required_unless_present = "frames"
     )]
-    pub select_all: FrameSelection,
+    pub select_all: Option<FrameSelection>,
     /// Frame ids, used when selectAll is Listed (帧 ID 集合) [several: comma- or space-separated]
     #[arg(long = "ids", value_delimiter = ',', num_args = 0..)]
     pub ids: Vec<i64>,
+    /// Frames by their numbers instead of ids (`1-10[2],15`: ranges with a step, as the version 2 document writes them), mapped to ids from every frame of the task; sets --select-all to listed
+    #[arg(long = "frames", value_name = "LIST", conflicts_with = "ids")]
+    pub frames: Option<render_api_client::frames::FrameNumbers>,
     /// Only frames in these states (with selectAll All) (帧状态 (selectAll 为 1 时生效)) [values: waiting, running, stopped, done, failed, waiting-preprocess, waiting-photon-frame, waiting-priority, waiting-photon-job, waiting-simulation, timed-out, secondary-waiting, or a numeric code] [several: comma- or space-separated]
     #[arg(
         long = "status",
@@ -741,7 +771,15 @@ pub struct StopTaskFramesArgs {
 }
 impl StopTaskFramesArgs {
     /// Calls `stopTaskFrames` with these arguments.
-    pub fn run(self, client: &Clients) -> Result<Output, Error> {
+    pub fn run(mut self, client: &Clients) -> Result<Output, Error> {
+        if let Some(numbers) = self.frames.take() {
+            let ids = match client {
+                Clients::V1(c) => c.frame_ids(self.task_id, &numbers)?,
+                Clients::V2(c) => c.frame_ids(self.task_id, &numbers)?,
+            };
+            self.ids = ids.into_values().collect();
+            self.select_all = Some(FrameSelection::Listed);
+        }
         match client {
             Clients::V1(_) => {
                 Err(Error::Unsupported {
@@ -751,7 +789,14 @@ impl StopTaskFramesArgs {
                 })
             }
             Clients::V2(client) => {
-                let mut call = client.stop_task_frames(self.task_id, self.select_all);
+                let Some(select_all) = self.select_all else {
+                    return Err(Error::Unsupported {
+                        endpoint: "stopTaskFrames",
+                        api: ApiVersion::V2,
+                        what: "give --select-all or --frames".to_owned(),
+                    });
+                };
+                let mut call = client.stop_task_frames(self.task_id, select_all);
                 if !self.ids.is_empty() {
                     call = call.ids(self.ids);
                 }
