@@ -215,7 +215,7 @@ impl<G: Generation> ClientBuilder<G> {
     }
 
     /// Where nonces and the backoff's jitter come from (default: the OS's CSPRNG,
-    /// [`OsEntropy`](crate::sans_io::OsEntropy)). A seeded source makes runs repeatable in
+    /// [`OsEntropy`](crate::OsEntropy)). A seeded source makes runs repeatable in
     /// tests; nonces must not repeat within the service's five-minute window.
     pub fn entropy(mut self, entropy: impl Entropy) -> Self {
         self.entropy = Some(Arc::new(entropy));

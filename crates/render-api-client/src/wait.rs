@@ -34,7 +34,7 @@ impl<G: Generation> Client<G> {
     /// is retried at the interval until the timeout, and it looks once more at the timeout
     /// itself. Only an error code from the service ([`Error::Api`], e.g. the task does not
     /// exist) or the timeout ([`Error::WaitTimeout`]) ends it early. Classify the end with
-    /// [`Outcome::of`].
+    /// [`Outcome::of`](crate::Outcome::of).
     ///
     /// ```no_run
     /// use std::time::Duration;

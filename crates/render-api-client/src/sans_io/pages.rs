@@ -3,7 +3,7 @@
 use render_api_types::{Page, Paginated};
 
 /// Where a walk over the pages of a paginated endpoint is: the request of the next page, or
-/// the end. See [`Core::pages`].
+/// the end. See [`Core::pages`](super::Core::pages).
 #[derive(Debug)]
 pub struct PageCursor<E: Paginated> {
     pub(super) request: E::Request,

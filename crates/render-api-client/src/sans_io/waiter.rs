@@ -67,7 +67,7 @@ impl Default for WaitOptions {
 }
 
 /// A wait for a task to end, between polls: what to ask, and what each answer means. See
-/// [`Core::wait`].
+/// [`Core::wait`](super::Core::wait).
 #[derive(Debug)]
 pub struct Waiter {
     pub(super) task_id: i64,
