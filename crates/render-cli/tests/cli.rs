@@ -20,19 +20,22 @@ fn farm(failing: &[usize]) -> MockFarm {
         .unwrap()
 }
 
-/// `renderbus ARGS` with a clean environment: no RENDERBUS_* from outside, no real profile.
-fn renderbus(farm: Option<&MockFarm>, args: &[&str]) -> Output {
+/// `renderbus` with a clean environment: no RENDERBUS_* from outside, no real profile.
+fn clean_renderbus() -> Command {
     let home = std::env::temp_dir().join(format!("renderbus-home-{}", std::process::id()));
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_renderbus"));
     cmd.env_clear()
         .env("HOME", &home)
         .env("PATH", std::env::var_os("PATH").unwrap_or_default());
-    if let Some(farm) = farm {
-        cmd.env("RENDERBUS_HOST", farm.url())
-            .env("RENDERBUS_ACCESS_ID", farm.access_id())
-            .env("RENDERBUS_ACCESS_KEY", farm.access_key());
+    cmd
+}
+
+/// `renderbus ARGS` with a clean environment, against `farm` when there is one.
+fn renderbus(farm: Option<&MockFarm>, args: &[&str]) -> Output {
+    match farm {
+        Some(farm) => renderbus_via(farm.url(), farm, args),
+        None => clean_renderbus().args(args).output().unwrap(),
     }
-    cmd.args(args).output().unwrap()
 }
 
 /// Runs `command` with `input` on its stdin.
@@ -1405,13 +1408,10 @@ fn help_keeps_global_options_apart_and_cites_no_source_files() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
-/// `renderbus ARGS` against `url` (a relay in front of `farm`) with the farm's credentials.
+/// `renderbus ARGS` against `url` (the farm, or a relay in front of it) with the farm's
+/// credentials.
 fn renderbus_via(url: &str, farm: &MockFarm, args: &[&str]) -> Output {
-    let home = std::env::temp_dir().join(format!("renderbus-home-{}", std::process::id()));
-    Command::new(env!("CARGO_BIN_EXE_renderbus"))
-        .env_clear()
-        .env("HOME", &home)
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+    clean_renderbus()
         .env("RENDERBUS_HOST", url)
         .env("RENDERBUS_ACCESS_ID", farm.access_id())
         .env("RENDERBUS_ACCESS_KEY", farm.access_key())
