@@ -107,10 +107,8 @@ impl<G: Generation> Client<G, Tokio> {
         task_id: i64,
         numbers: &crate::frames::FrameNumbers,
     ) -> Result<std::collections::BTreeMap<i64, i64>, Error> {
-        let request = render_api_types::QueryTaskFramesRequest::new(task_id)
-            .page_size(crate::frames::PAGE_SIZE);
         let pages: Vec<_> = self
-            .all_pages::<render_api_types::QueryTaskFrames>(request)
+            .all_pages::<render_api_types::QueryTaskFrames>(crate::frames::request(task_id))
             .try_collect()
             .await?;
         let frames: Vec<_> = pages.into_iter().flat_map(|page| page.items).collect();

@@ -149,8 +149,11 @@ impl FrameNumbers {
     }
 }
 
-/// The page size frames are read in to map numbers to ids (the official client's).
-pub(crate) const PAGE_SIZE: i64 = 100;
+/// The request of the first page of a task's frames, read to map numbers to ids (pages of
+/// 100, the official client's size); both transports walk its pages.
+pub(crate) fn request(task_id: i64) -> render_api_types::QueryTaskFramesRequest {
+    render_api_types::QueryTaskFramesRequest::new(task_id).page_size(100)
+}
 
 /// [`FrameNumbers::ids_in`] as the client answers it, the mapping traced.
 pub(crate) fn mapped(

@@ -75,10 +75,8 @@ impl<G: Generation> Client<G> {
         task_id: i64,
         numbers: &crate::frames::FrameNumbers,
     ) -> Result<std::collections::BTreeMap<i64, i64>, Error> {
-        let request = render_api_types::QueryTaskFramesRequest::new(task_id)
-            .page_size(crate::frames::PAGE_SIZE);
         let frames = self
-            .all_items::<render_api_types::QueryTaskFrames>(request)
+            .all_items::<render_api_types::QueryTaskFrames>(crate::frames::request(task_id))
             .collect::<Result<Vec<_>, Error>>()?;
         crate::frames::mapped(task_id, numbers, &frames)
     }
