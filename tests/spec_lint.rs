@@ -407,3 +407,44 @@ fn frames_by_number_name_the_task_and_a_selection_that_exist() {
         assert_has(&errors, expected);
     }
 }
+
+#[test]
+fn only_a_write_is_destructive() {
+    let text = std::fs::read_to_string(root().join("api-spec.yaml")).unwrap();
+    let start = text.find("  - name: getTaskList\n").unwrap();
+    let at = start + text[start..].find("    idempotent: true\n").unwrap();
+    let line = text[..at].lines().count() + 1;
+    let edited = format!(
+        "{}    idempotent: true\n    destructive: true\n{}",
+        &text[..at],
+        &text[at + "    idempotent: true\n".len()..]
+    );
+    let Err(SpecErrors(errors)) = render_spec::parse("api-spec.yaml", edited) else {
+        panic!("a destructive read should be rejected");
+    };
+    let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert_has(
+        &errors,
+        &format!(
+            "api-spec.yaml:{}: endpoints[getTaskList].destructive: only a write can be destructive",
+            line + 1
+        ),
+    );
+    let spec = render_spec::parse("api-spec.yaml", text).unwrap();
+    let destructive: Vec<&str> = spec
+        .endpoints
+        .iter()
+        .filter(|e| e.destructive)
+        .map(|e| e.name.as_str())
+        .collect();
+    assert_eq!(
+        destructive,
+        [
+            "abortTask",
+            "deleteTask",
+            "deleteLabel",
+            "deleteRenderEnv",
+            "deleteTaskLabel"
+        ]
+    );
+}

@@ -24,6 +24,7 @@ mod exit;
 #[allow(missing_docs)]
 mod generated;
 mod input;
+mod mcp;
 mod output;
 mod wait;
 
@@ -198,6 +199,10 @@ enum Top {
         #[command(subcommand)]
         command: MockCommand,
     },
+    /// Serve the API as tools for AI agents: an MCP server on stdin and stdout, one tool per
+    /// endpoint of --api-version (named as the API documents name it), plus waitForTask.
+    /// Credentials come from the usual settings; --mock serves the embedded farm.
+    Mcp(McpArgs),
     /// Start an embedded farm and run a whole render on it, step by step.
     #[cfg(feature = "mock")]
     Demo(DemoArgs),
@@ -231,6 +236,14 @@ struct WaitArgs {
     /// (connection refused or reset, timeouts, 5xx) are ridden out until then.
     #[arg(long, value_name = "SECONDS")]
     wait_timeout: Option<f64>,
+}
+
+#[derive(clap::Args, Debug)]
+struct McpArgs {
+    /// Also list and serve the writes (create, submit, stop, delete, …); without it the
+    /// tools only read.
+    #[arg(long)]
+    allow_writes: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -618,6 +631,15 @@ fn run(cli: Cli) -> Result<Exit, Failure> {
         Top::Demo(args) => run_demo(cli, &args, show),
         Top::Sign(args) => sign(&args, Target::of(cli)?.resolved),
         Top::Conform(args) => run_conform(cli, &args, show),
+        Top::Mcp(args) => {
+            let target = Target::of(cli)?;
+            let api = target.resolved.api;
+            mcp::serve(
+                build_client(cli, target.resolved.clone())?,
+                api,
+                args.allow_writes,
+            )
+        }
         Top::Api(args) => {
             let target = Target::of(cli)?;
             api(

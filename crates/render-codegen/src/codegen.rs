@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 
 use render_spec::SpecErrors;
 
-use crate::{gen_cli, gen_client, gen_openapi, gen_types};
+use crate::{gen_cli, gen_client, gen_mcp, gen_openapi, gen_types};
 
 /// The first line of every generated file.
 pub const PREAMBLE: &str =
@@ -74,6 +74,11 @@ pub fn generate(root: &Path, spec_file: &Path) -> Result<Vec<(PathBuf, String)>,
     for (name, text) in gen_openapi::generate(&spec) {
         files.push((root.join("openapi").join(name), text));
     }
+    files.push((
+        root.join("crates/render-cli/src/generated")
+            .join(gen_mcp::FILE),
+        gen_mcp::generate(&spec),
+    ));
     // The CLI's `conform` checks replies against the spec itself: it carries a copy.
     let text = std::fs::read_to_string(spec_file)
         .map_err(|e| CodegenError::Io(spec_file.to_path_buf(), e))?;

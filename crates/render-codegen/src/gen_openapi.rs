@@ -23,7 +23,7 @@ pub fn generate(spec: &Spec) -> Vec<(String, String)> {
 /// The same JSON with every object's keys in sorted order, whether or not `serde_json` keeps
 /// insertion order (its `preserve_order` feature, which another crate of the build may turn
 /// on): the documents must not depend on what else is compiled.
-fn sorted(value: Value) -> Value {
+pub(crate) fn sorted(value: Value) -> Value {
     match value {
         Value::Object(map) => {
             let mut entries: Vec<(String, Value)> = map.into_iter().collect();
@@ -65,7 +65,7 @@ fn document(spec: &Spec, g: render_spec::GenId) -> Value {
         schemas.insert(e.name.clone(), enum_schema(e));
     }
     for m in &spec.models {
-        schemas.insert(m.name.clone(), model_schema(m));
+        schemas.insert(m.name.clone(), model_schema(m, Refs::Components));
     }
     for (ep, path) in spec
         .endpoints
@@ -76,7 +76,7 @@ fn document(spec: &Spec, g: render_spec::GenId) -> Value {
             "{}Request",
             heck::ToPascalCase::to_pascal_case(ep.name.as_str())
         );
-        schemas.insert(request.clone(), request_schema(ep, g));
+        schemas.insert(request.clone(), request_schema(ep, g, Refs::Components));
         paths.insert(
             path.to_owned(),
             json!({ "post": operation(spec, ep, g, &request) }),
@@ -148,7 +148,7 @@ fn operation(spec: &Spec, ep: &Endpoint, g: render_spec::GenId, request: &str) -
         "content": {"application/json": {"schema": {
             "allOf": [
                 {"$ref": "#/components/schemas/Envelope"},
-                {"type": "object", "properties": {"data": {"anyOf": [schema(&ep.response), {"type": "null"}]}}}
+                {"type": "object", "properties": {"data": {"anyOf": [schema(&ep.response, Refs::Components), {"type": "null"}]}}}
             ]
         }}}
     });
@@ -185,8 +185,18 @@ fn operation(spec: &Spec, ep: &Endpoint, g: render_spec::GenId, request: &str) -
     })
 }
 
+/// How a schema names the enums it uses.
+#[derive(Clone, Copy)]
+pub(crate) enum Refs<'a> {
+    /// `$ref` to the OpenAPI document's components.
+    Components,
+    /// Written out in place, each value a `const` titled with its name: an MCP tool's input
+    /// schema stands alone.
+    Inline(&'a Spec),
+}
+
 /// The JSON Schema of a type.
-fn schema(ty: &Type) -> Value {
+fn schema(ty: &Type, refs: Refs<'_>) -> Value {
     match ty {
         Type::Int => json!({"type": "integer", "format": "int64"}),
         Type::Str => json!({"type": "string"}),
@@ -200,18 +210,24 @@ fn schema(ty: &Type) -> Value {
         }
         Type::Json => json!({}),
         Type::Ack => json!({"type": "null"}),
-        Type::List(inner) => json!({"type": "array", "items": schema(inner)}),
+        Type::List(inner) => json!({"type": "array", "items": schema(inner, refs)}),
         Type::Page(inner) => json!({
             "type": "object",
             "required": ["pageCount", "pageNum", "total", "size"],
             "properties": {
                 "pageCount": {"type": "integer"}, "pageNum": {"type": "integer"},
                 "total": {"type": "integer"}, "size": {"type": "integer"},
-                "items": {"type": "array", "items": schema(inner)}
+                "items": {"type": "array", "items": schema(inner, refs)}
             }
         }),
-        Type::Enum(e) => json!({"$ref": format!("#/components/schemas/{}", e.name())}),
-        Type::Model(m) => json!({"$ref": format!("#/components/schemas/{}", m.name())}),
+        Type::Enum(e) => match refs {
+            Refs::Components => json!({"$ref": format!("#/components/schemas/{}", e.name())}),
+            Refs::Inline(spec) => enum_inline(spec.enum_(e)),
+        },
+        Type::Model(m) => match refs {
+            Refs::Components => json!({"$ref": format!("#/components/schemas/{}", m.name())}),
+            Refs::Inline(spec) => model_schema(spec.model(m), refs),
+        },
     }
 }
 
@@ -236,11 +252,31 @@ fn enum_schema(e: &Enum) -> Value {
     })
 }
 
-fn model_schema(m: &Model) -> Value {
+/// An enum written out: each value a `const` with its name as `title` and its meaning.
+fn enum_inline(e: &Enum) -> Value {
+    let values: Vec<Value> = e
+        .values
+        .iter()
+        .map(|v| {
+            json!({
+                "const": v.code.to_json(),
+                "title": v.name,
+                "description": format!("{} ({})", v.doc.en, v.doc.zh),
+            })
+        })
+        .collect();
+    let ty = match e.repr {
+        Repr::Integer => "integer",
+        Repr::String => "string",
+    };
+    json!({"type": ty, "oneOf": values})
+}
+
+fn model_schema(m: &Model, refs: Refs<'_>) -> Value {
     let mut properties = Map::new();
     let mut required = Vec::new();
     for f in &m.fields {
-        let base = schema(&f.ty);
+        let base = schema(&f.ty, refs);
         let mut s = if f.nullable {
             json!({"anyOf": [base, {"type": "null"}]})
         } else {
@@ -262,11 +298,12 @@ fn model_schema(m: &Model) -> Value {
     })
 }
 
-fn request_schema(ep: &Endpoint, g: render_spec::GenId) -> Value {
+/// The JSON Schema of an endpoint's request in generation `g`.
+pub(crate) fn request_schema(ep: &Endpoint, g: render_spec::GenId, refs: Refs<'_>) -> Value {
     let mut properties = Map::new();
     let mut required = Vec::new();
     for p in ep.params.iter().filter(|p| p.exists_in(g)) {
-        let mut s = schema(&p.ty);
+        let mut s = schema(&p.ty, refs);
         if p.always_sent_in(g) {
             required.push(p.wire.clone());
         }

@@ -1,7 +1,8 @@
 //! The code generator: from the checked spec model ([`render_spec::Spec`]) to the generated
 //! files of the types crate (models, enums, requests, endpoint descriptors, the `Service`
 //! trait and its dispatcher), the client (one method per endpoint and the setters of its
-//! call) and the CLI (one command per endpoint, a table row per model).
+//! call), the CLI (one command per endpoint, a table row per model) and its MCP tools (one per
+//! endpoint).
 //!
 //! Generated files are formatted with prettyplease, start with [`PREAMBLE`], and are written
 //! only through [`ensure_file_contents`]; `cargo xtask codegen --check` fails naming every
@@ -12,6 +13,7 @@ pub mod examples;
 mod gen_cli;
 mod gen_client;
 mod gen_common;
+mod gen_mcp;
 mod gen_openapi;
 mod gen_types;
 

@@ -615,6 +615,7 @@ impl<'a> Linter<'a> {
             },
             idempotent: ep.idempotent,
             secret: ep.secret,
+            destructive: ep.destructive,
             source: ep.source.clone(),
             doc,
             params,
@@ -893,6 +894,12 @@ impl<'a> Linter<'a> {
     fn read_backs(&mut self, spec: &mut Spec) {
         let raw = &self.loaded.spec;
         for (i, ep) in raw.endpoints.iter().enumerate() {
+            if ep.destructive && ep.idempotent {
+                self.error(
+                    &[key("endpoints"), named(&ep.name), key("destructive")],
+                    "only a write can be destructive",
+                );
+            }
             let at = [key("endpoints"), named(&ep.name), key("read_back")];
             let found = match (&ep.read_back, ep.idempotent) {
                 (None, false) => {

@@ -393,6 +393,8 @@ pub struct Endpoint {
     pub idempotent: bool,
     /// The reply carries a secret: never logged.
     pub secret: bool,
+    /// A write whose effect cannot be undone (abort, delete); linted to be a write.
+    pub destructive: bool,
     /// Where the call is described when not in the API document.
     pub source: Option<String>,
     /// What it does.

@@ -234,6 +234,9 @@ pub struct EndpointDef {
     /// The reply carries a secret: never log it.
     #[serde(default)]
     pub secret: bool,
+    /// A write whose effect cannot be undone (abort, delete): tools ask before they call it.
+    #[serde(default)]
+    pub destructive: bool,
     /// Where the call is documented when not in the API document.
     pub source: Option<String>,
     /// Chinese description.
