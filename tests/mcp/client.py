@@ -18,7 +18,9 @@ Prints `mcp: N passed, M failed` and exits non-zero on a failure.
 import asyncio
 import json
 import os
+import shutil
 import sys
+import tempfile
 
 import jsonschema
 from mcp import ClientSession, StdioServerParameters
@@ -100,7 +102,8 @@ async def read_only(s):
 async def with_writes(s):
     operations = openapi_operations()
     tools = {t.name: t for t in (await s.list_tools()).tools}
-    endpoint_tools = {n: t for n, t in tools.items() if n != "waitForTask"}
+    endpoint_tools = {n: t for n, t in tools.items() if n not in ("waitForTask", "submitJob")}
+    check("the conveniences are listed with writes", {"waitForTask", "submitJob"} <= set(tools), sorted(tools))
     check(
         "with --allow-writes: one tool per endpoint of API 2 (49), by wire name",
         set(endpoint_tools) == set(operations) and len(endpoint_tools) == 49,
@@ -176,6 +179,26 @@ async def with_writes(s):
     check("exactly frames 2, 3, 4 and 7 were restarted", flagged(frames) == [2, 3, 4, 7], flagged(frames))
     unknown = await s.call_tool("restartFrame", {"taskId": task, "frames": "2,99"})
     check("an unknown frame number is a tool error naming it", unknown.is_error and "99" in text_of(unknown), text_of(unknown))
+
+    # A job file: submitted through the tool, refused where it is wrong.
+    scratch = tempfile.mkdtemp()
+    try:
+        job = os.path.join(scratch, "render-env.toml")
+        shutil.copy(os.path.join(ROOT, "examples", "jobs", "render-env.toml"), job)
+        submitted = await s.call_tool("submitJob", {"path": job})
+        job_task = (submitted.structured_content or {}).get("taskId")
+        check("submitJob submits a job file", not submitted.is_error and isinstance(job_task, int), text_of(submitted))
+        again = await s.call_tool("submitJob", {"path": job})
+        check("submitJob refuses to submit a started job twice", again.is_error and "--resume" in text_of(again), text_of(again))
+        with open(job, encoding="utf-8") as f:
+            text = f.read().replace('frames = "1-10[2],15"', 'frames = "10-1[0]"')
+        bad = os.path.join(scratch, "bad.toml")
+        with open(bad, "w", encoding="utf-8") as f:
+            f.write(text)
+        refused = await s.call_tool("submitJob", {"path": bad})
+        check("a bad job file is a tool error naming the key and its line", refused.is_error and "bad.toml:7: frames" in text_of(refused), text_of(refused))
+    finally:
+        shutil.rmtree(scratch)
 
     # Secrets: never in a result.
     key = await s.call_tool("getRaySyncUserKey", {})

@@ -54,6 +54,7 @@ mod config;
 pub mod dynamic;
 mod error;
 pub mod frames;
+pub mod job;
 #[rustfmt::skip]
 mod generated;
 pub mod sans_io;

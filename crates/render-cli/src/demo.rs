@@ -12,6 +12,11 @@ use crate::wait::wait;
 /// The demo's farm: fast enough to finish in seconds, slow enough to watch, with frame 3
 /// failing its first attempt so the restart has something to do.
 pub fn farm(speed: f64) -> std::io::Result<MockFarm> {
+    farm_failing(speed, vec![3])
+}
+
+/// The farm of `--mock`: the demo's, with `failing_frames` failing their first attempt.
+pub fn farm_failing(speed: f64, failing_frames: Vec<usize>) -> std::io::Result<MockFarm> {
     MockFarm::builder()
         .farm(FarmConfig {
             frames_per_task: 8,
@@ -19,7 +24,7 @@ pub fn farm(speed: f64) -> std::io::Result<MockFarm> {
             analyse_seconds: 20,
             nodes: 4,
             speed,
-            failing_frames: vec![3],
+            failing_frames,
         })
         .start()
 }

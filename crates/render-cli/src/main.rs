@@ -26,6 +26,7 @@ mod generated;
 mod input;
 mod mcp;
 mod output;
+mod submit;
 mod wait;
 
 use std::io::IsTerminal;
@@ -199,6 +200,11 @@ enum Top {
         #[command(subcommand)]
         command: MockCommand,
     },
+    /// Submit a whole render from one job file: check it (the file, then the farm, with reads
+    /// only), then createTask, taskJsonFile and submitTask, each step recorded beside the job so
+    /// --resume goes on without a second task.
+    #[command(after_help = Exit::table(Some(Scope::Wait)))]
+    Submit(submit::SubmitArgs),
     /// Serve the API as tools for AI agents: an MCP server on stdin and stdout, one tool per
     /// endpoint of --api-version (named as the API documents name it), plus waitForTask.
     /// Credentials come from the usual settings; --mock serves the embedded farm.
@@ -548,7 +554,8 @@ impl Target {
     fn of(cli: &Globals) -> Result<Target, Failure> {
         #[cfg(feature = "mock")]
         if cli.mock {
-            let farm = demo::farm(40.0).map_err(|e| Failure {
+            // Every frame renders: `renderbus demo` has the farm whose frame 3 fails once.
+            let farm = demo::farm_failing(40.0, Vec::new()).map_err(|e| Failure {
                 code: Exit::Failure,
                 message: format!("cannot start the embedded farm: {e}"),
             })?;
@@ -631,6 +638,7 @@ fn run(cli: Cli) -> Result<Exit, Failure> {
         Top::Demo(args) => run_demo(cli, &args, show),
         Top::Sign(args) => sign(&args, Target::of(cli)?.resolved),
         Top::Conform(args) => run_conform(cli, &args, show),
+        Top::Submit(args) => submit::submit(cli, &args, show),
         Top::Mcp(args) => {
             let target = Target::of(cli)?;
             let api = target.resolved.api;

@@ -9,9 +9,9 @@
 //! with its secret fields (transfer passwords and keys) replaced. Credentials come from the
 //! usual settings, never from a tool's arguments.
 //!
-//! Two tools are the conveniences an agent needs: `waitForTask` (polls until the task ends,
-//! with progress notifications) and, on the tools that take frame ids, a `frames` argument
-//! taking frame numbers (`1-10[2],15`).
+//! The conveniences an agent needs: `waitForTask` (polls until the task ends, with progress
+//! notifications), `submitJob` (a job file, as `renderbus submit`; a write) and, on the tools
+//! that take frame ids, a `frames` argument taking frame numbers (`1-10[2],15`).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -97,9 +97,7 @@ fn wait_tool() -> Entry {
             }
         }
     });
-    let Value::Object(schema) = schema else {
-        unreachable!("a JSON object literal")
-    };
+    let schema = schema.as_object().cloned().unwrap_or_default();
     let tool = Tool::new(
         WAIT,
         "Wait until a task ends (done, failed or abandoned), polling its status; sends progress \
@@ -123,6 +121,92 @@ fn wait_tool() -> Entry {
     }
 }
 
+/// The name of the convenience tool that submits a job file.
+const SUBMIT: &str = "submitJob";
+
+/// The `submitJob` tool (a write).
+fn submit_tool() -> Entry {
+    let schema = json!({
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["path"],
+        "properties": {
+            "path": {"type": "string", "description": "The job file (TOML), as `renderbus submit` takes it; its state file is kept beside it."},
+            "dryRun": {"type": "boolean", "default": false, "description": "Check the file and answer the calls it would make and the task configuration; send nothing."},
+            "resume": {"type": "boolean", "default": false, "description": "Go on with a run that stopped half-way (from the state file), without a second task."}
+        }
+    });
+    let schema = schema.as_object().cloned().unwrap_or_default();
+    let tool = Tool::new(
+        SUBMIT,
+        "Submit a whole render from a job file, as `renderbus submit` does: the file is checked          (its keys and frame list, then the software, plugins, hardware and an analyser's tips          against the farm, with reads only), then createTask, taskJsonFile and submitTask, each          step recorded beside the job. Answers the task id; waitForTask waits for it.
+
+按任务文件提交渲染。",
+        Arc::new(schema),
+    )
+    .with_title("Submit a job file")
+    .annotate(
+        rmcp::model::ToolAnnotations::new()
+            .read_only(false)
+            .destructive(false)
+            .idempotent(false)
+            .open_world(true),
+    );
+    Entry {
+        tool,
+        write: true,
+        secret_fields: Vec::new(),
+        by_number: None,
+    }
+}
+
+/// `submitJob`: the job checked and submitted (API 2 only: API 1 has no taskJsonFile).
+fn submit_job(client: &Clients, args: &Map<String, Value>) -> Result<Value, String> {
+    use render_api_client::job::{Job, State};
+    if let Some(unknown) = args
+        .keys()
+        .find(|k| !["path", "dryRun", "resume"].contains(&k.as_str()))
+    {
+        return Err(format!(
+            "argument `{unknown}`: submitJob takes no such argument"
+        ));
+    }
+    let flag = |name: &str| match args.get(name) {
+        None | Some(Value::Null) => Ok(false),
+        Some(Value::Bool(b)) => Ok(*b),
+        Some(other) => Err(format!(
+            "argument `{name}`: expected true or false, got {other}"
+        )),
+    };
+    let (dry_run, resume) = (flag("dryRun")?, flag("resume")?);
+    let Some(path) = args.get("path").and_then(Value::as_str) else {
+        return Err("argument `path`: the job file is required".into());
+    };
+    let job = Job::load(std::path::Path::new(path)).map_err(|e| e.to_string())?;
+    if dry_run {
+        return Ok(json!({"calls": job.calls(), "taskJson": job.task_config(None, None, None)}));
+    }
+    let Clients::V2(client) = client else {
+        return Err("submitJob needs API 2: API 1 has no taskJsonFile".into());
+    };
+    let state_file = State::path_for(job.path());
+    let mut state = State::open(state_file.clone(), &job, client.core().base_url(), resume)
+        .map_err(|e| e.to_string())?;
+    let checked = job.check(client).map_err(|e| e.to_string())?;
+    let mut steps = Vec::new();
+    let task = job
+        .submit(client, &checked, &mut state, |step| {
+            steps.push(step.to_string())
+        })
+        .map_err(|e| e.to_string())?;
+    Ok(json!({
+        "taskId": task,
+        "steps": steps,
+        "warnings": checked.warnings,
+        "stateFile": state_file.display().to_string(),
+    }))
+}
+
 /// The MCP server: the farm's client and the tools it serves.
 struct Server {
     client: Arc<Clients>,
@@ -136,6 +220,9 @@ impl Server {
             .filter(|e| allow_writes || !e.write)
             .collect();
         tools.push(wait_tool());
+        if allow_writes {
+            tools.push(submit_tool());
+        }
         Server {
             client: Arc::new(client),
             tools,
@@ -314,10 +401,11 @@ impl ServerHandler for Server {
     ) -> Result<CallToolResponse, McpError> {
         let name = request.name.to_string();
         let Some(entry) = self.entry(&name).cloned() else {
-            let why = if endpoint_tools(ApiVersion::V2)
-                .iter()
-                .chain(&endpoint_tools(ApiVersion::V1))
-                .any(|e| e.tool.name == name && e.write)
+            let why = if name == SUBMIT
+                || endpoint_tools(ApiVersion::V2)
+                    .iter()
+                    .chain(&endpoint_tools(ApiVersion::V1))
+                    .any(|e| e.tool.name == name && e.write)
             {
                 format!("`{name}` is a write: the server lists writes only with --allow-writes")
             } else {
@@ -330,6 +418,14 @@ impl ServerHandler for Server {
         if name == WAIT {
             let token = context.meta.get_progress_token();
             return Ok(wait(client, args, token, context.peer).await);
+        }
+        if name == SUBMIT {
+            let submitted = tokio::task::spawn_blocking(move || submit_job(&client, &args)).await;
+            return Ok(match submitted {
+                Ok(Ok(value)) => tool_result(value),
+                Ok(Err(message)) => tool_error(message),
+                Err(e) => tool_error(format!("the submission did not finish: {e}")),
+            });
         }
         // A defaulted parameter left out takes the default its schema states.
         if let Some(Value::Object(properties)) = entry.tool.input_schema.get("properties") {

@@ -1557,3 +1557,265 @@ fn frames_are_restarted_by_their_numbers_and_unknown_numbers_are_refused() {
     let after = json(&renderbus(f, &["frames", "list", &id, "--all"]));
     assert_eq!(restarted(&after), [2, 3, 4]);
 }
+
+/// A job file in a directory of its own, for `renderbus submit`.
+fn job_dir(name: &str, text: &str) -> (PathBuf, PathBuf) {
+    let dir = std::env::temp_dir().join(format!("renderbus-job-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let job = dir.join("shot.toml");
+    std::fs::write(&job, text).unwrap();
+    (dir, job)
+}
+
+/// What a studio writes: the software and a plugin the farm lists (Maya 2020, wobble 0.9.5 on
+/// the mock farm), a hardware configuration by name, the frames, a project and a setting.
+const SHOT: &str = r#"software = "maya"
+version = "2020"
+scene = "D:/shots/s010/s010.mb"
+frames = "1-4[1]"
+project = "s010"
+labels = ["lighting"]
+
+[plugins]
+wobble = "0.9.5"
+
+[hardware]
+model = "1080Ti"
+ram = "64GB"
+
+[task]
+time_out = 600
+"#;
+
+#[test]
+fn a_bad_job_file_is_refused_where_it_is_wrong_and_nothing_is_sent() {
+    let farm = farm(&[]);
+    let f = Some(&farm);
+    let cases = [
+        (
+            SHOT.replace("frames = \"1-4[1]\"", "frames = \"10-1[0]\""),
+            "shot.toml:4: frames: the frame list has `10-1[0]`",
+        ),
+        (
+            SHOT.replace("project = ", "projet = "),
+            "shot.toml:5: projet: unknown field `projet`",
+        ),
+        (
+            SHOT.replace("version = \"2020\"", "version = 2020"),
+            "shot.toml:2: version: invalid type: integer `2020`, expected a string",
+        ),
+        (
+            SHOT.replace("time_out = 600", "colour = 1"),
+            "shot.toml:16: task.colour: not a setting the service lets users change",
+        ),
+    ];
+    for (text, expected) in cases {
+        let (_dir, job) = job_dir("bad", &text);
+        let out = renderbus(f, &["submit", job.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(stderr(&out).contains(expected), "{}", stderr(&out));
+    }
+    assert_eq!(
+        farm.requests(),
+        0,
+        "a job refused on its own is sent nowhere"
+    );
+
+    // What only the farm can tell: refused after reads, before any write.
+    let (_dir, job) = job_dir(
+        "farm",
+        &SHOT
+            .replace("\"maya\"", "\"blender\"")
+            .replace("0.9.5", "0.9.4"),
+    );
+    let out = renderbus(f, &["submit", job.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("shot.toml:1: software: the farm does not list `blender`"),
+        "{}",
+        stderr(&out)
+    );
+    let (_dir, job) = job_dir("plugin", &SHOT.replace("0.9.5", "0.9.4"));
+    let out = renderbus(f, &["submit", job.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("shot.toml:9: plugins.wobble: the farm does not list wobble 0.9.4"),
+        "{}",
+        stderr(&out)
+    );
+    for write in ["createTask", "taskJsonFile", "submitTask", "addLabel"] {
+        assert_eq!(farm.attempts(write), 0, "{write} was sent");
+    }
+
+    // An analyser's tips: an error refuses the scene.
+    let (dir, job) = job_dir("tips", "task_json = \"task.json\"\nframes = \"1-2\"\n");
+    std::fs::write(
+        dir.join("task.json"),
+        r#"{"task_info": {"input_cg_file": "D:/a.max", "cg_id": "2001", "project_name": ""},
+            "software_config": {"cg_name": "3ds Max", "cg_version": "2018", "plugins": {"vray": "3.60.03"}}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("tips.json"),
+        r#"{"15000": ["3ds Max did not start"]}"#,
+    )
+    .unwrap();
+    let out = renderbus(f, &["submit", job.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("tips.json: 15000: the analyser found an error in the scene"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(farm.attempts("createTask"), 0);
+}
+
+#[test]
+fn a_dry_run_prints_the_calls_and_the_task_configuration_and_sends_nothing() {
+    let farm = farm(&[]);
+    let (_dir, job) = job_dir("dry", SHOT);
+    let out = renderbus(Some(&farm), &["submit", job.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let plan = json(&out);
+    let calls: Vec<&str> = plan["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert!(
+        calls.ends_with(&["createTask", "taskJsonFile", "submitTask"]),
+        "{calls:?}"
+    );
+    let task = &plan["taskJson"];
+    // The shape rayvision-api 3.0.4.3 and its analysers send: four sections, text values.
+    assert_eq!(task["task_info"]["input_cg_file"], "D:/shots/s010/s010.mb");
+    assert_eq!(task["task_info"]["cg_id"], "2000");
+    assert_eq!(task["task_info"]["time_out"], "600");
+    assert_eq!(task["task_info"]["channel"], "4");
+    assert_eq!(task["software_config"]["plugins"]["wobble"], "0.9.5");
+    assert_eq!(task["scene_info_render"]["common"]["frames"], "1-4[1]");
+    assert!(task["scene_info"].is_object());
+    assert_eq!(farm.requests(), 0);
+}
+
+#[test]
+fn a_run_killed_after_create_task_is_resumed_without_a_second_task() {
+    use render_api_client::ApiVersion;
+    use render_api_client::types::{Endpoint, TaskJsonFile};
+    use render_api_mock::testing::{Act, Relay};
+    let farm = farm(&[]);
+    let (_dir, job) = job_dir("resume", SHOT);
+    let state = job.with_file_name("shot.toml.state.json");
+    // The farm takes createTask; taskJsonFile never gets an answer, and the run is killed.
+    let upload = TaskJsonFile::path(ApiVersion::V2).unwrap();
+    let relay = Relay::start(
+        farm.host().to_owned(),
+        std::sync::Arc::new(move |p, n| {
+            if p == upload && n == 0 {
+                Act::Hang
+            } else {
+                Act::Forward
+            }
+        }),
+    );
+    let mut run = clean_renderbus()
+        .env("RENDERBUS_HOST", &relay.url)
+        .env("RENDERBUS_ACCESS_ID", farm.access_id())
+        .env("RENDERBUS_ACCESS_KEY", farm.access_key())
+        .args(["submit", job.to_str().unwrap()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while relay.count(upload) == 0 {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "no upload"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    run.kill().unwrap();
+    run.wait().unwrap();
+    let recorded: Value = serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
+    let task = recorded["taskId"]
+        .as_i64()
+        .expect("createTask recorded its task");
+    assert_eq!(
+        recorded["done"],
+        serde_json::json!(["addLabel", "getLabelList", "createTask"])
+    );
+
+    // Again without --resume: refused, naming the task.
+    let f = Some(&farm);
+    let out = renderbus_via(&relay.url, &farm, &["submit", job.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("started before as task {task}")),
+        "{}",
+        stderr(&out)
+    );
+
+    // With --resume: the same task is uploaded, submitted and rendered; no second task.
+    let out = renderbus_via(
+        &relay.url,
+        &farm,
+        &[
+            "submit",
+            job.to_str().unwrap(),
+            "--resume",
+            "--wait",
+            "--interval",
+            "0.5",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("createTask: task {task} (done before)")),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(farm.attempts("createTask"), 1, "one task, not two");
+    assert_eq!(farm.attempts("addLabel"), 1);
+    assert_eq!(json(&out)["id"].as_i64(), Some(task));
+    let sent: Value = serde_json::from_str(
+        &farm
+            .farm()
+            .task_file(task, "task.json")
+            .expect("task.json uploaded"),
+    )
+    .unwrap();
+    assert_eq!(sent["task_info"]["task_id"], task.to_string());
+    assert_eq!(
+        sent["task_info"]["hardwareConfigIds"],
+        serde_json::json!(["337"])
+    );
+    assert_eq!(sent["task_info"]["project_name"], "s010");
+    assert_eq!(sent["software_config"]["cg_name"], "Maya");
+
+    // A job changed since it was started is not resumed.
+    std::fs::write(&job, SHOT.replace("lighting", "comp")).unwrap();
+    let out = renderbus_via(
+        &relay.url,
+        &farm,
+        &["submit", job.to_str().unwrap(), "--resume"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("changed since it was started"),
+        "{}",
+        stderr(&out)
+    );
+    // Nor one started on another farm.
+    std::fs::write(&job, SHOT).unwrap();
+    let out = renderbus(f, &["submit", job.to_str().unwrap(), "--resume"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("started as task {task} on {}", relay.url)),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(farm.attempts("createTask"), 1);
+}

@@ -198,6 +198,11 @@ impl<G: Generation> Core<G> {
         &self.shared.settings.host
     }
 
+    /// The render platform every call is signed for.
+    pub fn platform(&self) -> &str {
+        &self.shared.settings.platform
+    }
+
     /// How long connecting may take.
     pub fn connect_timeout(&self) -> Duration {
         self.shared.settings.connect_timeout

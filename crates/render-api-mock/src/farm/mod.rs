@@ -162,6 +162,12 @@ impl Farm {
         }
     }
 
+    /// The content of the file `name` (`task.json`, …) uploaded to task `task_id` with
+    /// taskJsonFile, as received: for tests of what a client sends.
+    pub fn task_file(&self, task_id: i64, name: &str) -> Option<String> {
+        self.lock().tasks.get(&task_id)?.files.get(name).cloned()
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         // A handler that panicked leaves consistent state (every change is made after all
         // checks), so a poisoned lock is still usable.
