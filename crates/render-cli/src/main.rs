@@ -206,7 +206,8 @@ enum Top {
     #[command(after_help = Exit::table(Some(Scope::Wait)))]
     Submit(submit::SubmitArgs),
     /// Serve the API as tools for AI agents: an MCP server on stdin and stdout, one tool per
-    /// endpoint of --api-version (named as the API documents name it), plus waitForTask.
+    /// endpoint of --api-version (named as the API documents name it), plus waitForTask and
+    /// (with --allow-writes) submitJob.
     /// Credentials come from the usual settings; --mock serves the embedded farm.
     Mcp(McpArgs),
     /// Start an embedded farm and run a whole render on it, step by step.
