@@ -845,7 +845,8 @@ impl Job {
             }
         }
         config.insert("task_info".into(), Value::Object(info));
-        // The sections in the order the official analysers write them, then anything else.
+        // The sections in the order the official analysers write them, then anything else
+        // (kept where serde_json keeps insertion order).
         let mut ordered = Map::new();
         for section in [
             "task_info",
@@ -880,9 +881,13 @@ impl Job {
         if let (Some(frames), Some(Value::Object(render))) =
             (&self.file.frames, config.get_mut("scene_info_render"))
         {
-            let common = render.entry("common").or_insert_with(|| json!({}));
-            if let Value::Object(common) = common {
-                common.insert("frames".into(), text(frames.get_ref()));
+            // Where the analyser wrote frame lists (a layer's `common.frames`, say), the job's
+            // replace them; with none, they go to `common.frames`.
+            if replace_frames(render, frames.get_ref()) == 0 {
+                let common = render.entry("common").or_insert_with(|| json!({}));
+                if let Value::Object(common) = common {
+                    common.insert("frames".into(), text(frames.get_ref()));
+                }
             }
         }
         Value::Object(config)
@@ -1127,6 +1132,22 @@ impl State {
     }
 }
 
+/// Sets every text `frames` at any depth of `map` to `frames`; answers how many there were.
+fn replace_frames(map: &mut Map<String, Value>, frames: &str) -> usize {
+    let mut replaced = 0;
+    for (key, value) in map.iter_mut() {
+        match value {
+            Value::String(s) if key == "frames" => {
+                *s = frames.to_owned();
+                replaced += 1;
+            }
+            Value::Object(inner) => replaced += replace_frames(inner, frames),
+            _ => {}
+        }
+    }
+    replaced
+}
+
 /// A `[task]` value as the text the task configuration holds.
 fn task_text(value: &toml::Value) -> Option<String> {
     match value {
@@ -1173,4 +1194,72 @@ fn read_analysed(path: &Path) -> Result<Analysed, String> {
         task,
         tips,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job_with(dir: &str, task_json: &str, job: &str) -> Job {
+        let dir = std::env::temp_dir().join(format!("render-job-{}-{dir}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("task.json"), task_json).unwrap();
+        Job::parse(&dir.join("job.toml"), job.to_owned()).unwrap()
+    }
+
+    #[test]
+    fn an_analysers_frame_lists_are_replaced_by_the_jobs_where_they_are() {
+        // A layered scene: each layer's frames where the analyser wrote them.
+        let job = job_with(
+            "layers",
+            r#"{"task_info": {"input_cg_file": "a.mb", "cg_id": "2000"},
+                "software_config": {"cg_version": "2020", "plugins": {}},
+                "scene_info_render": {"layer": {"beauty": {"common": {"frames": "1-10[1]"}},
+                                                "shadow": {"common": {"frames": "1-10[1]"}}}}}"#,
+            "task_json = \"task.json\"\nframes = \"5-6\"\n",
+        );
+        let config = job.task_config(None, None, None);
+        let layers = &config["scene_info_render"]["layer"];
+        assert_eq!(layers["beauty"]["common"]["frames"], "5-6");
+        assert_eq!(layers["shadow"]["common"]["frames"], "5-6");
+        assert!(config["scene_info_render"].get("common").is_none());
+        // The analyser's values stay where the job says nothing; the job's win where it does.
+        assert_eq!(config["task_info"]["input_cg_file"], "a.mb");
+        assert_eq!(config["task_info"]["cg_id"], "2000");
+    }
+
+    #[test]
+    fn a_job_without_an_analyser_starts_from_the_official_defaults() {
+        let job = Job::parse(
+            Path::new("job.toml"),
+            "software = \"max\"\nversion = \"2018\"\nscene = \"C:\\\\s\\\\a.max\"\nframes = \"1-3\"\n[task]\ntiles = 4\n"
+                .to_owned(),
+        )
+        .unwrap();
+        let config = job.task_config(None, Some(7), Some(9));
+        let info = config["task_info"].as_object().unwrap();
+        for (key, default) in TASK_INFO {
+            assert!(info.contains_key(*key), "{key}");
+            if !["input_cg_file", "task_id", "project_id", "cg_id", "tiles"].contains(key) {
+                assert_eq!(info[*key], *default, "{key}");
+            }
+        }
+        assert_eq!(
+            info["input_cg_file"], "C:/s/a.max",
+            "backslashes become slashes"
+        );
+        assert_eq!(info["task_id"], "7");
+        assert_eq!(info["project_id"], "9");
+        assert_eq!(info["cg_id"], "2001");
+        assert_eq!(info["tiles"], "4");
+        assert_eq!(config["scene_info_render"]["common"]["frames"], "1-3");
+        for section in [
+            "task_info",
+            "software_config",
+            "scene_info",
+            "scene_info_render",
+        ] {
+            assert!(config[section].is_object(), "{section}");
+        }
+    }
 }
