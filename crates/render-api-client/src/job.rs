@@ -96,6 +96,19 @@ const TASK_INFO: &[(&str, &str)] = &[
     ("ram", "64"),
 ];
 
+/// Where a software's frames and output live in `scene_info_render` when no analyser wrote
+/// them, as the official configuration documents show them (renderbus/docs_sdk_en,
+/// `render/json_file/`): Maya's per render layer (`defaultRenderLayer.common`), the others'
+/// in `common`; the output's key, for the software whose document names one.
+fn layout(software: Option<Software>) -> (&'static [&'static str], Option<&'static str>) {
+    match software {
+        Some(Software::Maya) => (&["defaultRenderLayer", "common"], Some("image_file_prefix")),
+        Some(Software::Max) => (&["common"], Some("output_file")),
+        Some(Software::Blender) => (&["common"], Some("Output_path")),
+        _ => (&["common"], None),
+    }
+}
+
 /// A job file, as written: what a person decides about a render.
 ///
 /// Every key is optional on its own, but a job needs a scene and a software (`software` and
@@ -130,6 +143,11 @@ pub struct JobFile {
     /// a step, joined by commas (`1-100[1]`, `1-10[2],15`).
     #[schemars(with = "Option<String>")]
     pub frames: Option<Spanned<String>>,
+    /// Where the scene writes its images, as the software's configuration names it: the
+    /// output file (3ds Max, `output_file`), the image file prefix (Maya,
+    /// `image_file_prefix`) or the output path (Blender, `Output_path`).
+    #[schemars(with = "Option<String>")]
+    pub output: Option<Spanned<String>>,
     /// The project: a label of the account, made when missing.
     #[schemars(with = "Option<String>")]
     pub project: Option<Spanned<String>>,
@@ -341,6 +359,19 @@ impl Job {
                     "`{}` names no software (maya, max, houdini, cinema4d, blender, … or an id such as 2000)",
                     software.get_ref()
                 ),
+            ));
+        }
+        if let (Some(output), Some(Ok(software))) = (
+            &file.output,
+            file.software
+                .as_ref()
+                .map(|s| parse_enum::<Software>(s.get_ref())),
+        ) && layout(Some(software)).1.is_none()
+        {
+            errors.push(at(
+                spanned_line(output.span()),
+                "output",
+                no_output(software),
             ));
         }
         if let Some(os) = &file.os
@@ -600,9 +631,7 @@ impl Job {
                 )),
             }
         } else if let Some(text) = self.software_text() {
-            let wanted = parse_enum::<Software>(&text)
-                .ok()
-                .or_else(|| text.parse().ok().map(Software::from_code));
+            let wanted = software_of(&text);
             let span = self.file.software.as_ref().map(Spanned::span);
             match listed
                 .render_info_list
@@ -663,6 +692,11 @@ impl Job {
                     ));
                 }
             }
+        }
+        if let (Some(output), Some(cg)) = (&self.file.output, cg_id)
+            && layout(Some(cg)).1.is_none()
+        {
+            errors.push(self.fault("output", Some(output.span()), no_output(cg)));
         }
         let mut hardware = None;
         if let Some(wanted) = &self.file.hardware {
@@ -878,16 +912,31 @@ impl Job {
                 software.insert("plugins".into(), json!(plugins));
             }
         }
-        if let (Some(frames), Some(Value::Object(render))) =
-            (&self.file.frames, config.get_mut("scene_info_render"))
-        {
-            // Where the analyser wrote frame lists (a layer's `common.frames`, say), the job's
-            // replace them; with none, they go to `common.frames`.
-            if replace_frames(render, frames.get_ref()) == 0 {
-                let common = render.entry("common").or_insert_with(|| json!({}));
-                if let Value::Object(common) = common {
-                    common.insert("frames".into(), text(frames.get_ref()));
-                }
+        // The job's frames and output replace an analyser's wherever they are (each render
+        // layer's, say, and `scene_info`'s copy); without them, they go where the software's
+        // configuration document puts them.
+        let software = checked
+            .map(|c| c.cg_id)
+            .or_else(|| self.software_text().and_then(|t| software_of(&t)));
+        let (path, output_key) = layout(software);
+        let mut settings = vec![];
+        if let Some(frames) = &self.file.frames {
+            settings.push(("frames", frames.get_ref().as_str()));
+        }
+        if let (Some(output), Some(key)) = (&self.file.output, output_key) {
+            settings.push((key, output.get_ref().as_str()));
+        }
+        for (key, to) in settings {
+            let mut replaced = 0;
+            for section in ["scene_info_render", "scene_info"] {
+                replaced += config
+                    .get_mut(section)
+                    .map_or(0, |v| replace_text(v, key, to));
+            }
+            if replaced == 0
+                && let Some(render) = config.get_mut("scene_info_render")
+            {
+                place_text(render, path, key, to);
             }
         }
         Value::Object(config)
@@ -1132,20 +1181,54 @@ impl State {
     }
 }
 
-/// Sets every text `frames` at any depth of `map` to `frames`; answers how many there were.
-fn replace_frames(map: &mut Map<String, Value>, frames: &str) -> usize {
-    let mut replaced = 0;
-    for (key, value) in map.iter_mut() {
-        match value {
-            Value::String(s) if key == "frames" => {
-                *s = frames.to_owned();
-                replaced += 1;
-            }
-            Value::Object(inner) => replaced += replace_frames(inner, frames),
-            _ => {}
+/// Why a software takes no `output`.
+fn no_output(software: Software) -> String {
+    format!(
+        "the configuration documents name no output setting for {software:?}: `output` is taken for \
+         Maya, 3ds Max and Blender; for another software, name an analyser's task.json"
+    )
+}
+
+/// Sets every text `key` at any depth of `value` (objects and lists) to `to`; answers how
+/// many there were.
+fn replace_text(value: &mut Value, key: &str, to: &str) -> usize {
+    match value {
+        Value::Object(map) => map
+            .iter_mut()
+            .map(|(k, v)| match v {
+                Value::String(s) if k == key => {
+                    *s = to.to_owned();
+                    1
+                }
+                other => replace_text(other, key, to),
+            })
+            .sum(),
+        Value::Array(items) => items.iter_mut().map(|v| replace_text(v, key, to)).sum(),
+        _ => 0,
+    }
+}
+
+/// Sets `key` to `to` in the object at `path` of `value` (an object), making the objects on
+/// the way (and replacing what is not one).
+fn place_text(value: &mut Value, path: &[&str], key: &str, to: &str) {
+    let mut at = value;
+    for step in path {
+        let Value::Object(map) = at else { return };
+        at = map.entry(*step).or_insert_with(|| json!({}));
+        if !at.is_object() {
+            *at = json!({});
         }
     }
-    replaced
+    if let Value::Object(map) = at {
+        map.insert(key.to_owned(), Value::String(to.to_owned()));
+    }
+}
+
+/// The software a job's `software` (or an analyser's `cg_id`) names.
+fn software_of(text: &str) -> Option<Software> {
+    parse_enum::<Software>(text)
+        .ok()
+        .or_else(|| text.parse().ok().map(Software::from_code))
 }
 
 /// A `[task]` value as the text the task configuration holds.
@@ -1226,6 +1309,50 @@ mod tests {
         // The analyser's values stay where the job says nothing; the job's win where it does.
         assert_eq!(config["task_info"]["input_cg_file"], "a.mb");
         assert_eq!(config["task_info"]["cg_id"], "2000");
+    }
+
+    #[test]
+    fn frames_and_output_go_where_each_softwares_configuration_document_puts_them() {
+        let config = |software: &str, version: &str| {
+            let text = format!(
+                "software = \"{software}\"\nversion = \"{version}\"\nscene = \"s\"\nframes = \"1-9\"\noutput = \"D:/out/img\"\n"
+            );
+            Job::parse(Path::new("job.toml"), text)
+                .unwrap()
+                .task_config(None, None, None)
+        };
+        let maya = config("maya", "2020");
+        let layer = &maya["scene_info_render"]["defaultRenderLayer"]["common"];
+        assert_eq!(
+            (&layer["frames"], &layer["image_file_prefix"]),
+            (&json!("1-9"), &json!("D:/out/img"))
+        );
+        let max = config("max", "2018");
+        let common = &max["scene_info_render"]["common"];
+        assert_eq!(
+            (&common["frames"], &common["output_file"]),
+            (&json!("1-9"), &json!("D:/out/img"))
+        );
+        let blender = config("blender", "2.81");
+        assert_eq!(
+            blender["scene_info_render"]["common"]["Output_path"],
+            "D:/out/img"
+        );
+        // A software whose document names no output: refused where the file says it.
+        let refused = Job::parse(
+            Path::new("job.toml"),
+            "software = \"houdini\"\nversion = \"18\"\nscene = \"s\"\noutput = \"o\"\n".into(),
+        );
+        match refused {
+            Err(JobFault::Job(errors)) => {
+                assert_eq!(
+                    (errors[0].line, errors[0].key.as_str()),
+                    (4, "output"),
+                    "{errors:?}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -1695,7 +1695,11 @@ fn a_dry_run_prints_the_calls_and_the_task_configuration_and_sends_nothing() {
     assert_eq!(task["task_info"]["time_out"], "600");
     assert_eq!(task["task_info"]["channel"], "4");
     assert_eq!(task["software_config"]["plugins"]["wobble"], "0.9.5");
-    assert_eq!(task["scene_info_render"]["common"]["frames"], "1-4[1]");
+    // Maya's frames go to its render layer, as its configuration document shows.
+    assert_eq!(
+        task["scene_info_render"]["defaultRenderLayer"]["common"]["frames"],
+        "1-4[1]"
+    );
     assert!(task["scene_info"].is_object());
     assert_eq!(farm.requests(), 0);
 }
