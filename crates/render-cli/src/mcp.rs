@@ -220,7 +220,8 @@ impl Server {
             .filter(|e| allow_writes || !e.write)
             .collect();
         tools.push(wait_tool());
-        if allow_writes {
+        // API 1 has no taskJsonFile: a job cannot be submitted there.
+        if allow_writes && api == ApiVersion::V2 {
             tools.push(submit_tool());
         }
         Server {
