@@ -561,6 +561,37 @@ mod tests {
     }
 
     #[test]
+    fn writes_and_submit_job_are_listed_only_where_they_can_run() {
+        use render_api_client::{Client, Credentials, V1, V2};
+        let names = |server: Server| -> Vec<String> {
+            server
+                .tools
+                .iter()
+                .map(|e| e.tool.name.to_string())
+                .collect()
+        };
+        let v1 = || {
+            let builder = Client::builder().credentials(Credentials::new("id", "key"));
+            Clients::V1(builder.api::<V1>().build().unwrap())
+        };
+        let v2 = || {
+            let builder = Client::builder().credentials(Credentials::new("id", "key"));
+            Clients::V2(builder.api::<V2>().build().unwrap())
+        };
+        let read_only = names(Server::new(v2(), ApiVersion::V2, false));
+        assert!(read_only.contains(&WAIT.to_owned()) && !read_only.contains(&SUBMIT.to_owned()));
+        assert!(!read_only.contains(&"stopTask".to_owned()));
+        let writes = names(Server::new(v2(), ApiVersion::V2, true));
+        assert!(writes.contains(&SUBMIT.to_owned()) && writes.contains(&"stopTask".to_owned()));
+        let v1_writes = names(Server::new(v1(), ApiVersion::V1, true));
+        assert!(
+            !v1_writes.contains(&SUBMIT.to_owned()),
+            "API 1 has no taskJsonFile"
+        );
+        assert!(v1_writes.contains(&"stopTask".to_owned()));
+    }
+
+    #[test]
     fn secrets_are_replaced_at_any_depth_and_nothing_else() {
         let mut value = json!({"a": {"password": "p", "host": "h"}, "list": [{"userKey": "k"}], "signature": null});
         redact(
