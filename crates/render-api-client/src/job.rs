@@ -467,28 +467,27 @@ impl Job {
         }
     }
 
+    /// The job's own value, else the analyser's `section.key`.
+    fn own_or_analysed(
+        &self,
+        own: Option<&Spanned<String>>,
+        section: &str,
+        key: &str,
+    ) -> Option<String> {
+        own.map(|v| v.get_ref().clone())
+            .or_else(|| self.analysed_str(section, key))
+    }
+
     fn scene(&self) -> Option<String> {
-        self.file
-            .scene
-            .as_ref()
-            .map(|s| s.get_ref().clone())
-            .or_else(|| self.analysed_str("task_info", "input_cg_file"))
+        self.own_or_analysed(self.file.scene.as_ref(), "task_info", "input_cg_file")
     }
 
     fn software_text(&self) -> Option<String> {
-        self.file
-            .software
-            .as_ref()
-            .map(|s| s.get_ref().clone())
-            .or_else(|| self.analysed_str("task_info", "cg_id"))
+        self.own_or_analysed(self.file.software.as_ref(), "task_info", "cg_id")
     }
 
     fn version(&self) -> Option<String> {
-        self.file
-            .version
-            .as_ref()
-            .map(|s| s.get_ref().clone())
-            .or_else(|| self.analysed_str("software_config", "cg_version"))
+        self.own_or_analysed(self.file.version.as_ref(), "software_config", "cg_version")
     }
 
     fn os(&self) -> OsName {
@@ -569,11 +568,7 @@ impl Job {
     }
 
     fn project(&self) -> Option<String> {
-        self.file
-            .project
-            .as_ref()
-            .map(|p| p.get_ref().clone())
-            .or_else(|| self.analysed_str("task_info", "project_name"))
+        self.own_or_analysed(self.file.project.as_ref(), "task_info", "project_name")
     }
 
     /// Checks the job against the farm, with reads only: the software, its version and

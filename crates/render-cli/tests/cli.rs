@@ -1411,13 +1411,18 @@ fn help_keeps_global_options_apart_and_cites_no_source_files() {
 /// `renderbus ARGS` against `url` (the farm, or a relay in front of it) with the farm's
 /// credentials.
 fn renderbus_via(url: &str, farm: &MockFarm, args: &[&str]) -> Output {
-    clean_renderbus()
+    renderbus_via_command(url, farm, args).output().unwrap()
+}
+
+/// The command of [`renderbus_via`], to run as the test wants.
+fn renderbus_via_command(url: &str, farm: &MockFarm, args: &[&str]) -> Command {
+    let mut command = clean_renderbus();
+    command
         .env("RENDERBUS_HOST", url)
         .env("RENDERBUS_ACCESS_ID", farm.access_id())
         .env("RENDERBUS_ACCESS_KEY", farm.access_key())
-        .args(args)
-        .output()
-        .unwrap()
+        .args(args);
+    command
 }
 
 /// A relay in front of `farm` that does `act` to the first request for `path`.
@@ -1724,11 +1729,7 @@ fn a_run_killed_after_create_task_is_resumed_without_a_second_task() {
             }
         }),
     );
-    let mut run = clean_renderbus()
-        .env("RENDERBUS_HOST", &relay.url)
-        .env("RENDERBUS_ACCESS_ID", farm.access_id())
-        .env("RENDERBUS_ACCESS_KEY", farm.access_key())
-        .args(["submit", job.to_str().unwrap()])
+    let mut run = renderbus_via_command(&relay.url, &farm, &["submit", job.to_str().unwrap()])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
