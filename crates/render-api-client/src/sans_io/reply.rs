@@ -85,6 +85,7 @@ pub struct Replied<T> {
 }
 
 /// The envelope's fields besides `data`, of a reply that was read.
+#[derive(Debug)]
 pub(crate) struct Head {
     pub(crate) code: ErrorCode,
     pub(crate) message: Option<String>,
@@ -107,6 +108,36 @@ pub fn interpret_reply<E: Endpoint>(status: u16, reply: &[u8]) -> Result<E::Resp
 
 /// [`interpret_reply`], with the envelope's other fields.
 pub(crate) fn read_reply<E: Endpoint>(
+    status: u16,
+    reply: &[u8],
+) -> Result<(E::Response, Head), Error> {
+    // The common case in one pass: a success with data that fits. Anything else is read again
+    // below, step by step, to say exactly what it is.
+    if (200..300).contains(&status)
+        && let Ok(Envelope {
+            code,
+            data: Some(value),
+            message,
+            request_id,
+            server_time,
+            ..
+        }) = serde_json::from_slice::<Envelope<E::Response>>(reply)
+        && code.is_success()
+    {
+        let head = Head {
+            code,
+            message,
+            request_id,
+            server_time,
+        };
+        return Ok((value, head));
+    }
+    read_reply_stepwise::<E>(status, reply)
+}
+
+/// [`read_reply`] a step at a time: the envelope, then its data. It says exactly where a
+/// reply went wrong.
+fn read_reply_stepwise<E: Endpoint>(
     status: u16,
     reply: &[u8],
 ) -> Result<(E::Response, Head), Error> {
@@ -213,4 +244,64 @@ fn json_path(path: &serde_path_to_error::Path) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use render_api_types::{QueryPlatforms, StopTask};
+
+    use super::*;
+
+    /// What a reading answers, as comparable text.
+    fn outcome<E: Endpoint>(read: Result<(E::Response, Head), Error>) -> String
+    where
+        E::Response: fmt::Debug,
+    {
+        match read {
+            Ok((value, head)) => format!("ok {value:?} {head:?}"),
+            Err(e) => format!("err {e}"),
+        }
+    }
+
+    #[test]
+    fn the_one_pass_reading_answers_as_the_stepwise_one() {
+        let platforms = r#"[{"platform":2,"name":"query_platform_w2","type":1,"status":1,"taskPrefix":"W","isShow":1}]"#;
+        let bodies = [
+            format!(
+                r#"{{"version":"2.0.0","result":true,"message":"success","code":200,"serverTime":1796318757601,"requestId":"r-1","data":{platforms}}}"#
+            ),
+            r#"{"result":true,"message":"success","code":200,"data":null}"#.to_owned(),
+            r#"{"result":true,"message":"success","code":200}"#.to_owned(),
+            r#"{"result":false,"message":"signature_invalid","code":601,"data":null}"#.to_owned(),
+            format!(r#"{{"result":false,"message":"odd","code":600,"data":{platforms}}}"#),
+            r#"{"result":true,"message":"success","code":200,"data":{"platform":"two"}}"#
+                .to_owned(),
+            r#"{"result":true,"message":"success","code":200,"data":[{"platform":"two"}]}"#
+                .to_owned(),
+            format!(r#"{{"code":200,"data":{platforms}}} trailing"#),
+            format!(r#"{{"code":200,"code":200,"data":{platforms}}}"#),
+            "<html>bad gateway</html>".to_owned(),
+            String::new(),
+        ];
+        for body in &bodies {
+            for status in [200, 204, 302, 404, 500, 503] {
+                let bytes = body.as_bytes();
+                assert_eq!(
+                    outcome::<QueryPlatforms>(read_reply::<QueryPlatforms>(status, bytes)),
+                    outcome::<QueryPlatforms>(read_reply_stepwise::<QueryPlatforms>(status, bytes)),
+                    "queryPlatforms, status {status}, body {body}"
+                );
+                assert_eq!(
+                    outcome::<StopTask>(read_reply::<StopTask>(status, bytes)),
+                    outcome::<StopTask>(read_reply_stepwise::<StopTask>(status, bytes)),
+                    "stopTask, status {status}, body {body}"
+                );
+            }
+        }
+        // The success is read by the one pass, and read whole.
+        let (value, head) = read_reply::<QueryPlatforms>(200, bodies[0].as_bytes()).unwrap();
+        assert_eq!(value.len(), 1);
+        assert_eq!(head.request_id.as_deref(), Some("r-1"));
+        assert_eq!(head.message.as_deref(), Some("success"));
+    }
 }
