@@ -2,8 +2,8 @@
 //!
 //! hyper parses requests (`Content-Length` and chunked bodies alike), keeps connections alive
 //! and answers malformed heads (400) and oversized ones (431) itself; this module adds what a
-//! test farm facing misbehaving clients needs: a read deadline for heads (hyper's
-//! `header_read_timeout`, which also closes idle keep-alive connections) and for bodies (408),
+//! test farm facing misbehaving clients needs: a read deadline for heads (a watchdog per
+//! connection, which also closes idle keep-alive connections) and for bodies (408),
 //! a body limit checked before reading and while reading (413), a cap on connections (503),
 //! and an answer, never a crash. Each connection is a task, not a thread, so thousands of idle
 //! or slow connections cost little memory and do not delay real requests.
@@ -12,7 +12,7 @@ use std::convert::Infallible;
 use std::io;
 use std::net::{SocketAddr, TcpListener as StdListener};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::task::Poll;
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -23,7 +23,7 @@ use hyper::body::Incoming;
 use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::TokioIo;
 use tokio::io::AsyncWriteExt;
 use tokio::sync::{mpsc, watch};
 
@@ -242,19 +242,88 @@ async fn serve_loop(
         };
         let handler = Arc::clone(&handler);
         tokio::spawn(async move {
-            let service = service_fn(|request| {
-                let handler = Arc::clone(&handler);
-                async move { Ok::<_, Infallible>(respond(request, limits, &*handler).await) }
+            let activity = Arc::new(Activity::new());
+            let watched = Arc::clone(&activity);
+            let service = service_fn(move |request| {
+                let (handler, activity) = (Arc::clone(&handler), Arc::clone(&watched));
+                async move {
+                    activity.begin();
+                    let response = respond(request, limits, &*handler).await;
+                    activity.end();
+                    Ok::<_, Infallible>(response)
+                }
             });
-            let _ = http1::Builder::new()
-                .timer(TokioTimer::new())
-                .header_read_timeout(limits.read_timeout)
+            let serving = http1::Builder::new()
+                // The watchdog below is the head's deadline: hyper's own would arm a timer
+                // for every request.
+                .header_read_timeout(None)
                 .max_buf_size(max_head)
                 .writev(false)
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
+                .serve_connection(TokioIo::new(stream), service);
+            // Served on a task of its own, so that the watchdog is not polled at every
+            // wake-up of the connection, only when its timer fires.
+            let mut serving = tokio::spawn(serving);
+            tokio::select! {
+                _ = &mut serving => {}
+                () = activity.silent_for(limits.read_timeout) => serving.abort(),
+            }
             live.fetch_sub(1, Ordering::SeqCst);
         });
+    }
+}
+
+/// What a connection is doing, for its read deadline: a connection that has not completed a
+/// request's head within the read timeout of its last request (or of being accepted) is
+/// closed, whether it sends half a head or nothing at all. One timer a connection, re-armed
+/// only when it fires, instead of one a request.
+struct Activity {
+    /// When the connection was accepted.
+    since: tokio::time::Instant,
+    /// Whether a request is being handled (its body has its own deadline, 408).
+    busy: AtomicBool,
+    /// When a request was last answered, in milliseconds after `since`.
+    last_ms: AtomicU64,
+}
+
+impl Activity {
+    fn new() -> Self {
+        Activity {
+            since: tokio::time::Instant::now(),
+            busy: AtomicBool::new(false),
+            last_ms: AtomicU64::new(0),
+        }
+    }
+
+    fn mark(&self) {
+        let ms = u64::try_from(self.since.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.last_ms.store(ms, Ordering::Relaxed);
+    }
+
+    /// A request's head has arrived: its deadline is met.
+    fn begin(&self) {
+        self.busy.store(true, Ordering::Relaxed);
+    }
+
+    /// A request has been answered.
+    fn end(&self) {
+        self.mark();
+        self.busy.store(false, Ordering::Relaxed);
+    }
+
+    /// Ends once the connection has been without a request for `timeout`.
+    async fn silent_for(&self, timeout: Duration) {
+        loop {
+            let now = tokio::time::Instant::now();
+            let last = self.since + Duration::from_millis(self.last_ms.load(Ordering::Relaxed));
+            let wake = if self.busy.load(Ordering::Relaxed) {
+                now + timeout
+            } else if now >= last + timeout {
+                return;
+            } else {
+                last + timeout
+            };
+            tokio::time::sleep_until(wake).await;
+        }
     }
 }
 

@@ -526,3 +526,69 @@ fn thousands_of_idle_and_half_open_connections_do_not_delay_a_real_request() {
     }
     drop(held);
 }
+
+/// The bytes of a signed keep-alive call of queryPlatforms.
+fn keep_alive_call(farm: &MockFarm) -> Vec<u8> {
+    let h = headers(farm);
+    let body = r#"{"zone": 1}"#;
+    let value: Value = serde_json::from_str(body).unwrap();
+    let signed = Request::new(farm.host(), PLATFORMS, &h, &value)
+        .sign(&farm.credentials())
+        .unwrap();
+    let pairs: Vec<(&str, String)> = signed.iter().map(|(n, v)| (n, v.to_owned())).collect();
+    let bytes = request_bytes(farm.host(), PLATFORMS, &pairs, body.as_bytes());
+    String::from_utf8(bytes)
+        .unwrap()
+        .replace("Connection: close\r\n", "")
+        .into_bytes()
+}
+
+/// Reads until the farm closes the connection: how long that took, and whether it came within
+/// `limit`.
+fn closed_within(stream: &mut TcpStream, limit: Duration) -> Duration {
+    use std::io::Read;
+    let started = Instant::now();
+    stream.set_read_timeout(Some(limit)).unwrap();
+    let mut sink = [0u8; 1024];
+    loop {
+        match stream.read(&mut sink) {
+            Ok(0) => return started.elapsed(),
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return started.elapsed(),
+            Err(e) => panic!("the farm did not close the connection within {limit:?}: {e}"),
+        }
+    }
+}
+
+#[test]
+fn a_connection_silent_for_the_read_timeout_is_closed_and_a_busy_one_is_not() {
+    // The read timeout is 300 ms.
+    let farm = farm_with_short_timeouts();
+    // Busy: requests 150 ms apart on one connection, outlasting the timeout together.
+    let mut stream = TcpStream::connect(farm.host()).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let busy = Instant::now();
+    for _ in 0..5 {
+        stream.write_all(&keep_alive_call(&farm)).unwrap();
+        let reply = read_reply(&mut stream);
+        assert_eq!((reply.status, reply.code()), (200, 200));
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    assert!(busy.elapsed() > Duration::from_millis(600));
+    // Then idle: closed once the timeout passes (not at once, and not never).
+    let idle = closed_within(&mut stream, Duration::from_secs(5));
+    assert!(idle >= Duration::from_millis(100), "closed after {idle:?}");
+    // Half a head, then nothing: closed too.
+    let mut stream = TcpStream::connect(farm.host()).unwrap();
+    stream
+        .write_all(format!("POST {PLATFORMS} HTTP/1.1\r\nHost: {}\r\n", farm.host()).as_bytes())
+        .unwrap();
+    closed_within(&mut stream, Duration::from_secs(5));
+    // A connection that never sends a byte: closed too.
+    let mut stream = TcpStream::connect(farm.host()).unwrap();
+    closed_within(&mut stream, Duration::from_secs(5));
+    // The farm still serves.
+    assert_eq!(call(&farm, PLATFORMS, r#"{"zone": 1}"#).code(), 200);
+}

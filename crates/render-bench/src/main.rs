@@ -280,6 +280,46 @@ fn raw_post(agent: &ureq::Agent, url: &str, headers: &[(&'static str, String)]) 
     black_box(resp.body_mut().read_to_vec().expect("a body"));
 }
 
+/// Times `baseline` and `ours` call by call, interleaved (in the order AB BA AB …, so that
+/// neither always follows the other): both meet the same moments of a noisy machine, and the
+/// medians of the single calls are compared. Each gets its own keep-alive connection.
+struct Interleaved {
+    baseline: Vec<f64>,
+    ours: Vec<f64>,
+}
+
+impl Interleaved {
+    fn new() -> Self {
+        Interleaved {
+            baseline: Vec::new(),
+            ours: Vec::new(),
+        }
+    }
+
+    /// Times one call of each; `i` says which goes first.
+    fn pair(&mut self, i: usize, baseline: impl FnOnce(), ours: impl FnOnce()) {
+        fn timed(f: impl FnOnce()) -> f64 {
+            let t = Instant::now();
+            f();
+            t.elapsed().as_nanos() as f64
+        }
+        let (b, o) = if i.is_multiple_of(2) {
+            let b = timed(baseline);
+            (b, timed(ours))
+        } else {
+            let o = timed(ours);
+            (timed(baseline), o)
+        };
+        self.baseline.push(b);
+        self.ours.push(o);
+    }
+
+    /// The medians of the single calls: (baseline, ours).
+    fn medians(mut self) -> (f64, f64) {
+        (median(&mut self.baseline), median(&mut self.ours))
+    }
+}
+
 /// The generated client against raw ureq POSTs of pre-built, pre-signed requests, on an agent
 /// with ureq's defaults (`same_transport: false`) or with the client's own transport settings
 /// (timeouts and resolver: `same_transport: true`), so that transport policy and the client's
@@ -303,26 +343,25 @@ fn wire_row(same_transport: bool) -> Row {
     let url = format!("{}/api/render/common/queryPlatforms", farm.url());
     let n = 2000usize;
     let rounds = 5;
-    let mut base = Vec::new();
-    let mut ours = Vec::new();
+    let mut times = Interleaved::new();
     for round in 0..rounds {
         let requests = presigned(&farm, n, round as u64 + 1);
-        let t = Instant::now();
-        for headers in &requests {
-            raw_post(&agent, &url, headers);
-        }
-        base.push(t.elapsed().as_nanos() as f64 / n as f64);
-        let t = Instant::now();
-        for _ in 0..n {
-            black_box(
-                client
-                    .query_platforms(Zone::China)
-                    .send()
-                    .expect("the farm answers"),
+        for (i, headers) in requests.iter().enumerate() {
+            times.pair(
+                i,
+                || raw_post(&agent, &url, headers),
+                || {
+                    black_box(
+                        client
+                            .query_platforms(Zone::China)
+                            .send()
+                            .expect("the farm answers"),
+                    );
+                },
             );
         }
-        ours.push(t.elapsed().as_nanos() as f64 / n as f64);
     }
+    let (baseline, ours) = times.medians();
     Row {
         name: if same_transport {
             "client on the wire, same transport"
@@ -336,13 +375,17 @@ fn wire_row(same_transport: bool) -> Row {
             "raw ureq, default agent"
         },
         ours_label: "generated client",
-        baseline: median(&mut base),
-        ours: median(&mut ours),
+        baseline,
+        ours,
         iterations: (n * rounds) as u64,
-        note: "loopback, mock farm, pre-signed baseline".into(),
+        note: "loopback, mock farm, pre-signed baseline, interleaved call by call, medians".into(),
         unit: Unit::Time,
     }
 }
+
+/// Rounds of each farm row, the two sides alternating: a round is short (a quarter of a second)
+/// and this machine's speed drifts, so many short rounds and their medians.
+const FARM_ROUNDS: u64 = 15;
 
 fn farm_rows() -> Row {
     let threads = 4usize;
@@ -361,7 +404,7 @@ fn farm_rows() -> Row {
     let full = MockFarm::start().expect("farm starts");
     let mut b = Vec::new();
     let mut o = Vec::new();
-    for round in 0..5 {
+    for round in 0..FARM_ROUNDS {
         b.push(run(&bare, round * 2 + 1));
         o.push(run(&full, round * 2 + 2));
     }
@@ -372,7 +415,7 @@ fn farm_rows() -> Row {
         ours_label: "verified + stateful",
         baseline,
         ours,
-        iterations: (threads * per_thread * 5) as u64,
+        iterations: (threads * per_thread) as u64 * FARM_ROUNDS,
         note: format!("{:.0} vs {:.0} requests/s", 1e9 / ours, 1e9 / baseline),
         unit: Unit::Time,
     }
@@ -400,49 +443,52 @@ fn async_wire_row() -> Row {
     let url = format!("{}/api/render/common/queryPlatforms", farm.url());
     let n = 2000usize;
     let rounds = 5;
-    let mut base = Vec::new();
-    let mut ours = Vec::new();
+    let mut times = Interleaved::new();
     for round in 0..rounds {
         let requests = presigned(&farm, n, round as u64 + 101);
-        runtime.block_on(async {
-            let t = Instant::now();
-            for headers in &requests {
-                let mut req = http
-                    .post(&url)
-                    .timeout(Duration::from_secs(30))
-                    .header("content-type", "application/json");
-                for (k, v) in headers {
-                    req = req.header(*k, v);
-                }
-                let resp = req
-                    .body(&br#"{"zone":1}"#[..])
-                    .send()
-                    .await
-                    .expect("the farm answers");
-                black_box(resp.bytes().await.expect("a body"));
-            }
-            base.push(t.elapsed().as_nanos() as f64 / n as f64);
-            let t = Instant::now();
-            for _ in 0..n {
-                black_box(
-                    client
-                        .query_platforms(Zone::China)
-                        .send()
-                        .await
-                        .expect("the farm answers"),
-                );
-            }
-            ours.push(t.elapsed().as_nanos() as f64 / n as f64);
-        });
+        for (i, headers) in requests.iter().enumerate() {
+            times.pair(
+                i,
+                || {
+                    runtime.block_on(async {
+                        let mut req = http
+                            .post(&url)
+                            .timeout(Duration::from_secs(30))
+                            .header("content-type", "application/json");
+                        for (k, v) in headers {
+                            req = req.header(*k, v);
+                        }
+                        let resp = req
+                            .body(&br#"{"zone":1}"#[..])
+                            .send()
+                            .await
+                            .expect("the farm answers");
+                        black_box(resp.bytes().await.expect("a body"));
+                    });
+                },
+                || {
+                    runtime.block_on(async {
+                        black_box(
+                            client
+                                .query_platforms(Zone::China)
+                                .send()
+                                .await
+                                .expect("the farm answers"),
+                        );
+                    });
+                },
+            );
+        }
     }
+    let (baseline, ours) = times.medians();
     Row {
         name: "async client on the wire".into(),
         baseline_label: "raw reqwest, same config",
         ours_label: "generated async client",
-        baseline: median(&mut base),
-        ours: median(&mut ours),
+        baseline,
+        ours,
         iterations: (n * rounds) as u64,
-        note: "loopback, mock farm, tokio current-thread, pre-signed baseline".into(),
+        note: "loopback, mock farm, tokio current-thread, pre-signed baseline, interleaved call by call, medians".into(),
         unit: Unit::Time,
     }
 }
@@ -536,7 +582,7 @@ fn farm_move_row() -> Row {
     let after_url = format!("{}/api/render/common/queryPlatforms", after.url());
     let mut b = Vec::new();
     let mut o = Vec::new();
-    for round in 0..5u64 {
+    for round in 0..FARM_ROUNDS {
         let batches: Vec<_> = (0..threads)
             .map(|t| {
                 presigned_for(
@@ -567,7 +613,7 @@ fn farm_move_row() -> Row {
         ours_label: "hyper",
         baseline,
         ours,
-        iterations: (threads * per_thread * 5) as u64,
+        iterations: (threads * per_thread) as u64 * FARM_ROUNDS,
         note: format!(
             "verified: {:.0} vs {:.0} requests/s (throughput ratio {:.2}x)",
             1e9 / ours,
