@@ -1278,11 +1278,14 @@ fn read_analysed(path: &Path) -> Result<Analysed, String> {
 mod tests {
     use super::*;
 
+    /// A job reading `task_json` from beside it (the directory is gone once the job is read).
     fn job_with(dir: &str, task_json: &str, job: &str) -> Job {
-        let dir = std::env::temp_dir().join(format!("render-job-{}-{dir}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("task.json"), task_json).unwrap();
-        Job::parse(&dir.join("job.toml"), job.to_owned()).unwrap()
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("render-job-{dir}-"))
+            .tempdir()
+            .unwrap();
+        std::fs::write(dir.path().join("task.json"), task_json).unwrap();
+        Job::parse(&dir.path().join("job.toml"), job.to_owned()).unwrap()
     }
 
     #[test]

@@ -1563,12 +1563,13 @@ fn frames_are_restarted_by_their_numbers_and_unknown_numbers_are_refused() {
     assert_eq!(restarted(&after), [2, 3, 4]);
 }
 
-/// A job file in a directory of its own, for `renderbus submit`.
-fn job_dir(name: &str, text: &str) -> (PathBuf, PathBuf) {
-    let dir = std::env::temp_dir().join(format!("renderbus-job-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let job = dir.join("shot.toml");
+/// A job file in a directory of its own, for `renderbus submit` (removed when dropped).
+fn job_dir(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::Builder::new()
+        .prefix(&format!("renderbus-job-{name}-"))
+        .tempdir()
+        .unwrap();
+    let job = dir.path().join("shot.toml");
     std::fs::write(&job, text).unwrap();
     (dir, job)
 }
@@ -1656,13 +1657,13 @@ fn a_bad_job_file_is_refused_where_it_is_wrong_and_nothing_is_sent() {
     // An analyser's tips: an error refuses the scene.
     let (dir, job) = job_dir("tips", "task_json = \"task.json\"\nframes = \"1-2\"\n");
     std::fs::write(
-        dir.join("task.json"),
+        dir.path().join("task.json"),
         r#"{"task_info": {"input_cg_file": "D:/a.max", "cg_id": "2001", "project_name": ""},
             "software_config": {"cg_name": "3ds Max", "cg_version": "2018", "plugins": {"vray": "3.60.03"}}}"#,
     )
     .unwrap();
     std::fs::write(
-        dir.join("tips.json"),
+        dir.path().join("tips.json"),
         r#"{"15000": ["3ds Max did not start"]}"#,
     )
     .unwrap();
