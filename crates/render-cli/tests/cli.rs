@@ -6,14 +6,25 @@ use std::process::{Command, Output};
 use render_api_mock::{FarmConfig, MockFarm};
 use serde_json::Value;
 
+/// A fast farm: a task renders in about 60 ms, so that waits end quickly.
 fn farm(failing: &[usize]) -> MockFarm {
+    farm_at(1200.0, failing)
+}
+
+/// A farm whose tasks take minutes, for tests that act on a task before it ends (on a busy
+/// machine the fast farm can finish a task between two commands).
+fn slow_farm() -> MockFarm {
+    farm_at(1.0, &[])
+}
+
+fn farm_at(speed: f64, failing: &[usize]) -> MockFarm {
     MockFarm::builder()
         .farm(FarmConfig {
             frames_per_task: 4,
             frame_seconds: 60,
             analyse_seconds: 10,
             nodes: 4,
-            speed: 1200.0,
+            speed,
             failing_frames: failing.to_vec(),
         })
         .start()
@@ -244,10 +255,8 @@ fn task_wait_exits_0_when_a_task_finishes_and_6_when_it_fails() {
     );
 
     // Stopped: 8; abandoned: 9 (`renderbus --help` lists every code).
-    let created = json(&renderbus(
-        Some(&ok_farm),
-        &["task", "create", "--count", "2"],
-    ));
+    let slow = slow_farm();
+    let created = json(&renderbus(Some(&slow), &["task", "create", "--count", "2"]));
     let ids: Vec<String> = created["taskIdList"]
         .as_array()
         .unwrap()
@@ -255,20 +264,13 @@ fn task_wait_exits_0_when_a_task_finishes_and_6_when_it_fails() {
         .map(|v| v.as_i64().unwrap().to_string())
         .collect();
     for id in &ids {
-        json(&renderbus(Some(&ok_farm), &["task", "submit", id]));
+        json(&renderbus(Some(&slow), &["task", "submit", id]));
     }
-    // Stopped and abandoned at once, before the (fast) farm finishes them.
-    json(&renderbus(Some(&ok_farm), &["task", "stop", &ids[0]]));
-    json(&renderbus(Some(&ok_farm), &["task", "abort", &ids[1]]));
-    let out = renderbus(
-        Some(&ok_farm),
-        &["task", "wait", &ids[0], "--interval", "0.5"],
-    );
+    json(&renderbus(Some(&slow), &["task", "stop", &ids[0]]));
+    json(&renderbus(Some(&slow), &["task", "abort", &ids[1]]));
+    let out = renderbus(Some(&slow), &["task", "wait", &ids[0], "--interval", "0.5"]);
     assert_eq!(out.status.code(), Some(8), "{}", stderr(&out));
-    let out = renderbus(
-        Some(&ok_farm),
-        &["task", "wait", &ids[1], "--interval", "0.5"],
-    );
+    let out = renderbus(Some(&slow), &["task", "wait", &ids[1], "--interval", "0.5"]);
     assert_eq!(out.status.code(), Some(9), "{}", stderr(&out));
 
     // A task that does not move: --wait-timeout ends the wait with 10.
@@ -668,7 +670,7 @@ fn conform_is_clean_on_the_farm_and_catches_planted_faults() {
 /// Comma-separated ids where help says so, and a write's result (not `null`) as YAML with -o.
 #[test]
 fn lists_take_commas_and_writes_print_what_they_did() {
-    let farm = farm(&[]);
+    let farm = slow_farm();
     let f = Some(&farm);
     // Comma-separated ids, and a write's result as YAML with -o.
     let more = json(&renderbus(f, &["task", "create", "--count", "2"]));
