@@ -182,14 +182,28 @@ impl HeaderSet {
         utc_timestamp: u64,
         nonce: Nonce,
     ) -> Self {
+        let mut digits = itoa::Buffer::new();
         HeaderSet {
             access_id: access_id.into(),
             channel: Self::DEFAULT_CHANNEL.to_owned(),
             platform: platform.to_string(),
-            utc_timestamp: utc_timestamp.to_string(),
-            nonce: nonce.to_string(),
+            utc_timestamp: digits.format(utc_timestamp).to_owned(),
+            nonce: digits.format(nonce.0).to_owned(),
             version: Self::DEFAULT_VERSION.to_owned(),
         }
+    }
+
+    /// The headers as `(wire name, value)` pairs, in the order of [`iter`](Self::iter),
+    /// taking the values.
+    pub fn into_pairs(self) -> [(&'static str, String); Self::SIGNED_COUNT] {
+        [
+            (ACCESS_ID, self.access_id),
+            (CHANNEL, self.channel),
+            (PLATFORM, self.platform),
+            (UTC_TIMESTAMP, self.utc_timestamp),
+            (NONCE, self.nonce),
+            (VERSION, self.version),
+        ]
     }
 
     /// The headers as `(wire name, value)` pairs.
@@ -339,6 +353,11 @@ impl Signature {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The base64 text, taken (to send without copying it).
+    pub fn into_string(self) -> String {
+        self.0
+    }
 }
 
 impl fmt::Debug for Signature {
@@ -363,6 +382,11 @@ impl<'a> SignedHeaders<'a> {
     /// The signature.
     pub fn signature(&self) -> &Signature {
         &self.signature
+    }
+
+    /// The signature, taken.
+    pub fn into_signature(self) -> Signature {
+        self.signature
     }
 
     /// All seven headers as `(wire name, value)` pairs, ready to send.

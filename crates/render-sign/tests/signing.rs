@@ -59,6 +59,32 @@ fn document_example_stage_by_stage() {
     );
 }
 
+/// The owned forms send the same text as the borrowed ones: the document's example headers,
+/// by name and in the order sent, and its signature.
+#[test]
+fn taken_headers_and_signature_are_the_documents() {
+    let headers = doc_headers();
+    let body = json!({"zone": 2});
+    let request = Request::new(DOC_HOST, DOC_PATH, &headers, &body);
+    let signature = request.sign(&doc_creds()).unwrap().into_signature();
+    assert_eq!(
+        signature.into_string(),
+        "6tvuz8bgDCz5vtS3amuMWVbOqzhaeWaOhNcWMqx9zcg="
+    );
+    let pairs = doc_headers().into_pairs();
+    let expected = [
+        ("accessId", DOC_ACCESS_ID),
+        ("channel", "7"),
+        ("platform", "1"),
+        ("UTCTimestamp", "1535957371"),
+        ("nonce", "11886"),
+        ("version", "1.0.0"),
+    ];
+    assert_eq!(pairs, expected.map(|(k, v)| (k, v.to_owned())));
+    let borrowed: Vec<_> = headers.iter().collect();
+    assert_eq!(borrowed, expected);
+}
+
 #[test]
 fn document_flattening_example() {
     // The document's 复杂对象 example: array indices appended, children joined with '.'.

@@ -248,8 +248,11 @@ impl<E: Endpoint> Exchange<E> {
         if let Some(flag) = self.language_flag {
             headers.push((super::LANGUAGE_FLAG, flag.to_owned()));
         }
+        let mut url = String::with_capacity(settings.base_url.len() + path.len());
+        url.push_str(&settings.base_url);
+        url.push_str(path);
         let request = HttpRequest {
-            url: format!("{}{path}", settings.base_url),
+            url,
             headers,
             body: bytes.clone(),
             timeout: left.map_or(settings.timeout, |l| l.min(settings.timeout)),

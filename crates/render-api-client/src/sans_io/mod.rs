@@ -354,13 +354,14 @@ impl Shared {
         } else {
             String::new()
         };
-        let signed = request.sign(&settings.credentials)?;
+        let signature = request.sign(&settings.credentials)?.into_signature();
+        // The values are moved, not copied; room is left for `languageFlag`.
+        let mut pairs = Vec::with_capacity(HeaderSet::SIGNED_COUNT + 2);
+        pairs.extend(headers.into_pairs());
+        pairs.push((render_sign::SIGNATURE, signature.into_string()));
         Ok(Signed {
             string_to_sign,
-            headers: signed
-                .iter()
-                .map(|(name, value)| (name, value.to_owned()))
-                .collect(),
+            headers: pairs,
         })
     }
 }
