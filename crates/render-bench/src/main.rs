@@ -11,12 +11,15 @@ mod thread_http;
 use std::hint::black_box;
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use clap::{Parser, Subcommand};
 use hmac::{Hmac, Mac};
-use render_api_client::types::{Envelope, Page, TaskInfo, Zone};
+use render_api_client::sans_io::{HttpRequest, Now};
+use render_api_client::types::{
+    Envelope, Page, QueryPlatforms, QueryPlatformsRequest, TaskInfo, Zone,
+};
 use render_api_client::{Client, RetryPolicy};
 use render_api_mock::MockFarm;
 use render_sign::{Credentials, HeaderSet, Nonce, Request};
@@ -259,24 +262,20 @@ fn parse_row() -> Row {
     }
 }
 
-fn now_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
+/// The generated client's own queryPlatforms requests to `farm`, built beforehand by its core.
+fn prebuilt(farm: &MockFarm, n: usize) -> Vec<HttpRequest> {
+    prebuilt_for(farm, farm.host(), n)
 }
 
-/// Pre-built, pre-signed queryPlatforms requests (each its own nonce), as raw parts.
-fn presigned(farm: &MockFarm, n: usize, seed: u64) -> Vec<Vec<(&'static str, String)>> {
-    presigned_for(farm, farm.host(), n, seed)
-}
-
-fn raw_post(agent: &ureq::Agent, url: &str, headers: &[(&'static str, String)]) {
-    let mut req = agent.post(url).content_type("application/json");
-    for (k, v) in headers {
+/// POSTs a prebuilt request as it is (its URL, headers and body) and reads the whole reply.
+fn raw_post(agent: &ureq::Agent, request: &HttpRequest) {
+    let mut req = agent
+        .post(&request.url)
+        .content_type(HttpRequest::CONTENT_TYPE);
+    for (k, v) in &request.headers {
         req = req.header(*k, v);
     }
-    let mut resp = req.send(&br#"{"zone":1}"#[..]).expect("the farm answers");
+    let mut resp = req.send(&request.body[..]).expect("the farm answers");
     black_box(resp.body_mut().read_to_vec().expect("a body"));
 }
 
@@ -320,7 +319,7 @@ impl Interleaved {
     }
 }
 
-/// The generated client against raw ureq POSTs of pre-built, pre-signed requests, on an agent
+/// The generated client against raw ureq POSTs of its own requests built beforehand, on an agent
 /// with ureq's defaults (`same_transport: false`) or with the client's own transport settings
 /// (timeouts and resolver: `same_transport: true`), so that transport policy and the client's
 /// own work can be told apart.
@@ -340,16 +339,15 @@ fn wire_row(same_transport: bool) -> Row {
             .build()
             .into()
     };
-    let url = format!("{}/api/render/common/queryPlatforms", farm.url());
     let n = 2000usize;
     let rounds = 5;
     let mut times = Interleaved::new();
-    for round in 0..rounds {
-        let requests = presigned(&farm, n, round as u64 + 1);
-        for (i, headers) in requests.iter().enumerate() {
+    for _ in 0..rounds {
+        let requests = prebuilt(&farm, n);
+        for (i, request) in requests.iter().enumerate() {
             times.pair(
                 i,
-                || raw_post(&agent, &url, headers),
+                || raw_post(&agent, request),
                 || {
                     black_box(
                         client
@@ -378,7 +376,7 @@ fn wire_row(same_transport: bool) -> Row {
         baseline,
         ours,
         iterations: (n * rounds) as u64,
-        note: "loopback, mock farm, pre-signed baseline, interleaved call by call, medians".into(),
+        note: "loopback, mock farm, the client's requests prebuilt for the baseline, interleaved call by call, medians".into(),
         unit: Unit::Time,
     }
 }
@@ -390,12 +388,9 @@ const FARM_ROUNDS: u64 = 15;
 fn farm_rows() -> Row {
     let threads = 4usize;
     let per_thread = 1000usize;
-    let run = |farm: &MockFarm, seed: u64| -> f64 {
-        let url = format!("{}/api/render/common/queryPlatforms", farm.url());
-        let batches: Vec<_> = (0..threads)
-            .map(|t| presigned(farm, per_thread, seed * 100 + t as u64))
-            .collect();
-        four_thread_load(&url, &batches)
+    let run = |farm: &MockFarm| -> f64 {
+        let batches: Vec<_> = (0..threads).map(|_| prebuilt(farm, per_thread)).collect();
+        four_thread_load(&batches)
     };
     let bare = MockFarm::builder()
         .answer_without_verifying()
@@ -404,9 +399,9 @@ fn farm_rows() -> Row {
     let full = MockFarm::start().expect("farm starts");
     let mut b = Vec::new();
     let mut o = Vec::new();
-    for round in 0..FARM_ROUNDS {
-        b.push(run(&bare, round * 2 + 1));
-        o.push(run(&full, round * 2 + 2));
+    for _ in 0..FARM_ROUNDS {
+        b.push(run(&bare));
+        o.push(run(&full));
     }
     let (baseline, ours) = (median(&mut b), median(&mut o));
     Row {
@@ -421,7 +416,7 @@ fn farm_rows() -> Row {
     }
 }
 
-/// The async client against raw reqwest POSTs of pre-built, pre-signed requests through a
+/// The async client against raw reqwest POSTs of its own requests built beforehand, through a
 /// reqwest client configured as the async client's own, on one single-threaded runtime.
 fn async_wire_row() -> Row {
     let farm = MockFarm::start().expect("farm starts");
@@ -440,26 +435,25 @@ fn async_wire_row() -> Row {
         .tcp_nodelay(true)
         .build()
         .expect("reqwest");
-    let url = format!("{}/api/render/common/queryPlatforms", farm.url());
     let n = 2000usize;
     let rounds = 5;
     let mut times = Interleaved::new();
-    for round in 0..rounds {
-        let requests = presigned(&farm, n, round as u64 + 101);
-        for (i, headers) in requests.iter().enumerate() {
+    for _ in 0..rounds {
+        let requests = prebuilt(&farm, n);
+        for (i, request) in requests.iter().enumerate() {
             times.pair(
                 i,
                 || {
                     runtime.block_on(async {
                         let mut req = http
-                            .post(&url)
-                            .timeout(Duration::from_secs(30))
-                            .header("content-type", "application/json");
-                        for (k, v) in headers {
+                            .post(&request.url)
+                            .timeout(request.timeout)
+                            .header("content-type", HttpRequest::CONTENT_TYPE);
+                        for (k, v) in &request.headers {
                             req = req.header(*k, v);
                         }
                         let resp = req
-                            .body(&br#"{"zone":1}"#[..])
+                            .body(request.body.clone())
                             .send()
                             .await
                             .expect("the farm answers");
@@ -488,7 +482,7 @@ fn async_wire_row() -> Row {
         baseline,
         ours,
         iterations: (n * rounds) as u64,
-        note: "loopback, mock farm, tokio current-thread, pre-signed baseline, interleaved call by call, medians".into(),
+        note: "loopback, mock farm, tokio current-thread, the client's requests prebuilt for the baseline, interleaved call by call, medians".into(),
         unit: Unit::Time,
     }
 }
@@ -520,9 +514,9 @@ impl ThreadServed {
     }
 }
 
-/// A thread per batch, each POSTing its pre-signed requests to `url` one after another: ns
+/// A thread per batch, each POSTing its prebuilt requests one after another: ns
 /// per request.
-fn four_thread_load(url: &str, batches: &[Vec<Vec<(&'static str, String)>>]) -> f64 {
+fn four_thread_load(batches: &[Vec<HttpRequest>]) -> f64 {
     let t = Instant::now();
     std::thread::scope(|s| {
         for batch in batches {
@@ -531,8 +525,8 @@ fn four_thread_load(url: &str, batches: &[Vec<Vec<(&'static str, String)>>]) -> 
                     .http_status_as_error(false)
                     .build()
                     .into();
-                for headers in batch {
-                    raw_post(&agent, url, headers);
+                for request in batch {
+                    raw_post(&agent, request);
                 }
             });
         }
@@ -540,32 +534,22 @@ fn four_thread_load(url: &str, batches: &[Vec<Vec<(&'static str, String)>>]) -> 
     t.elapsed().as_nanos() as f64 / batches.iter().map(Vec::len).sum::<usize>() as f64
 }
 
-/// Pre-signed requests for a farm reached at another address than its own (the host signed
-/// is the one the requests are sent to).
-fn presigned_for(
-    farm: &MockFarm,
-    host: &str,
-    n: usize,
-    seed: u64,
-) -> Vec<Vec<(&'static str, String)>> {
-    let body = json!({"zone": 1});
-    // Signed by a client's core for `host`, in the generation the clients speak, so that the
-    // farm does the same work for both.
+/// The generated client's own queryPlatforms requests for a farm reached at `host` (which may
+/// be another address than the farm's own), built beforehand by its core: byte for byte what
+/// the client sends (the signed headers, the unsigned `languageFlag`, a random nonce and the
+/// body), so that a baseline posting them differs from the client only in the client's work.
+fn prebuilt_for(farm: &MockFarm, host: &str, n: usize) -> Vec<HttpRequest> {
     let core = Client::builder()
         .host(format!("http://{host}"))
         .credentials(farm.credentials())
         .build_core()
         .expect("the bench's core builds");
+    let request = QueryPlatformsRequest::new(Zone::China);
     (0..n)
-        .map(|i| {
-            core.sign(
-                "/api/render/common/queryPlatforms",
-                &body,
-                now_secs(),
-                Nonce::from(seed * 1_000_000 + i as u64),
-            )
-            .expect("signs")
-            .headers
+        .map(|_| {
+            core.exchange::<QueryPlatforms>(&request)
+                .and_then(|mut exchange| exchange.request(Now::system()))
+                .expect("the core builds the request")
         })
         .collect()
 }
@@ -577,34 +561,16 @@ fn farm_move_row() -> Row {
     let per_thread = 1000usize;
     let before = ThreadServed::start(512);
     let after = MockFarm::start().expect("farm starts");
-    let before_url = format!("{}/api/render/common/queryPlatforms", before.url());
     let before_host = before.url().trim_start_matches("http://").to_owned();
-    let after_url = format!("{}/api/render/common/queryPlatforms", after.url());
     let mut b = Vec::new();
     let mut o = Vec::new();
-    for round in 0..FARM_ROUNDS {
+    for _ in 0..FARM_ROUNDS {
         let batches: Vec<_> = (0..threads)
-            .map(|t| {
-                presigned_for(
-                    &before.farm,
-                    &before_host,
-                    per_thread,
-                    round * 100 + t as u64 + 1,
-                )
-            })
+            .map(|_| prebuilt_for(&before.farm, &before_host, per_thread))
             .collect();
-        b.push(four_thread_load(&before_url, &batches));
-        let batches: Vec<_> = (0..threads)
-            .map(|t| {
-                presigned_for(
-                    &after,
-                    after.host(),
-                    per_thread,
-                    round * 100 + t as u64 + 50,
-                )
-            })
-            .collect();
-        o.push(four_thread_load(&after_url, &batches));
+        b.push(four_thread_load(&batches));
+        let batches: Vec<_> = (0..threads).map(|_| prebuilt(&after, per_thread)).collect();
+        o.push(four_thread_load(&batches));
     }
     let (baseline, ours) = (median(&mut b), median(&mut o));
     Row {
