@@ -191,8 +191,11 @@ impl<G: Generation> ClientBuilder<G> {
     }
 
     /// Escape hatch: the blocking client sends through this `ureq::Agent` (for proxies or
-    /// TLS settings of your own). The client's timeouts still apply to each call. It ties
-    /// your code to ureq's major version; everything else in this crate's API is free of it.
+    /// TLS settings of your own). The client's timeouts still apply to each call, and error
+    /// statuses are read as replies; an agent that already has both (`http_status_as_error(false)`
+    /// and the client's connect and overall timeouts) is used as it is, saving a configuration
+    /// per call. It ties your code to ureq's major version; everything else in this crate's
+    /// API is free of it.
     pub fn ureq_agent(mut self, agent: ureq::Agent) -> Self {
         self.agent = Some(agent);
         self
@@ -234,13 +237,17 @@ impl<G: Generation> ClientBuilder<G> {
         let timeout = self.timeout;
         let (core, rest) = self.split()?;
         let clock = Clock::new(rest.clock);
-        // Our own agent carries the timeouts; a caller's agent gets them per request (which
-        // costs a config per call, so it is only done there).
-        let own_agent = rest.agent.is_none();
         let agent = rest
             .agent
             .unwrap_or_else(|| default_agent(connect_timeout, timeout));
-        Ok(Client::assemble(core, Blocking { agent, own_agent }, clock))
+        // An agent configured as ours needs nothing per call; any other gets the client's
+        // settings per request (which costs a config per call, so it is only done there).
+        let configured = carries_settings(&agent, connect_timeout, timeout);
+        Ok(Client::assemble(
+            core,
+            Blocking { agent, configured },
+            clock,
+        ))
     }
 
     /// The async client, on tokio (feature `async`): the same methods, each call's `send`
@@ -325,6 +332,16 @@ pub fn default_agent(connect_timeout: Duration, timeout: Duration) -> ureq::Agen
         DefaultConnector::new(),
         LiteralFirstResolver::default(),
     )
+}
+
+/// Whether `agent` already answers error statuses as replies and has the client's connect
+/// timeout and overall timeout, so that a call needs no settings of its own.
+fn carries_settings(agent: &ureq::Agent, connect_timeout: Duration, timeout: Duration) -> bool {
+    let config = agent.config();
+    let timeouts = config.timeouts();
+    !config.http_status_as_error()
+        && timeouts.connect == Some(connect_timeout)
+        && timeouts.global == Some(timeout)
 }
 
 /// Resolves IP-literal hosts (`127.0.0.1:8080`) directly and names through ureq's resolver.
@@ -555,7 +572,7 @@ impl Blocking {
         agent_timeout: Duration,
     ) -> Result<(u16, Vec<u8>), TransportFailure> {
         let req = self.agent.post(&request.url);
-        let req = if self.own_agent && request.timeout == agent_timeout {
+        let req = if self.configured && request.timeout == agent_timeout {
             req
         } else {
             req.config()
@@ -651,6 +668,39 @@ impl<E: Paginated, G: Generation> Iterator for Pages<'_, E, G> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_an_agent_configured_as_the_clients_own_goes_without_settings_per_call() {
+        let (connect, total) = (Duration::from_secs(10), Duration::from_secs(30));
+        assert!(carries_settings(
+            &default_agent(connect, total),
+            connect,
+            total
+        ));
+        // ureq's defaults make error statuses errors and have no timeouts.
+        assert!(!carries_settings(
+            &ureq::Agent::new_with_defaults(),
+            connect,
+            total
+        ));
+        // Another timeout than the client's.
+        assert!(!carries_settings(
+            &default_agent(connect, Duration::from_secs(5)),
+            connect,
+            total
+        ));
+        assert!(!carries_settings(
+            &default_agent(Duration::from_secs(1), total),
+            connect,
+            total
+        ));
+        let statuses_as_errors: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_connect(Some(connect))
+            .timeout_global(Some(total))
+            .build()
+            .into();
+        assert!(!carries_settings(&statuses_as_errors, connect, total));
+    }
 
     #[test]
     fn hosts_are_parsed_as_users_write_them() {

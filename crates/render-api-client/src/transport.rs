@@ -16,8 +16,9 @@ pub trait Transport: sealed::Sealed + Send + Sync + 'static {
 /// Blocking calls on ureq: [`Client`](crate::Client).
 pub struct Blocking {
     pub(crate) agent: ureq::Agent,
-    /// The agent is ours and carries the client's timeouts.
-    pub(crate) own_agent: bool,
+    /// The agent answers error statuses as replies and carries the client's timeouts (ours
+    /// does; a caller's may), so calls need no settings of their own.
+    pub(crate) configured: bool,
 }
 
 impl sealed::Sealed for Blocking {}

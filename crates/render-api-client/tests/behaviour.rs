@@ -84,6 +84,64 @@ mod blocking {
         use super::*;
         include!("shared/endpoints.rs");
     }
+
+    /// A caller's agent gets the client's settings on every call unless it already has them:
+    /// with ureq's defaults (error statuses as errors, no timeouts), a 502 is still read as
+    /// the service's reply; an agent configured as the client's own works as it is.
+    #[test]
+    fn a_callers_agent_gets_the_clients_settings() {
+        use crate::common::{Act, Relay, http_reply};
+        use std::time::Duration;
+        let farm = render_api_mock::MockFarm::start().unwrap();
+        let relay = Relay::start(
+            farm.host().to_owned(),
+            std::sync::Arc::new(|_: &str, _: usize| {
+                Act::Reply(http_reply(
+                    "502 Bad Gateway",
+                    "text/html",
+                    "<html><body>502 Bad Gateway</body></html>",
+                ))
+            }),
+        );
+        let client = crate::common::builder_for(&farm, &relay.url)
+            .ureq_agent(ureq::Agent::new_with_defaults())
+            .build()
+            .unwrap();
+        let err = client.query_user_profile().send().unwrap_err();
+        assert!(
+            matches!(err, Error::Http { status: 502, .. }),
+            "a 502 is the service's reply, not a transport failure: {err:?}"
+        );
+
+        let configured: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_connect(Some(Duration::from_secs(10)))
+            .timeout_global(Some(Duration::from_secs(5)))
+            .build()
+            .into();
+        let client = crate::common::builder_for(&farm, farm.url())
+            .connect_timeout(Duration::from_secs(10))
+            .ureq_agent(configured)
+            .build()
+            .unwrap();
+        assert_eq!(
+            client.query_user_profile().send().unwrap().user_id,
+            10001136
+        );
+        let wrong_key = Client::builder()
+            .host(farm.url())
+            .credentials(render_api_client::Credentials::new(
+                farm.access_id(),
+                "not-the-key",
+            ))
+            .ureq_agent(ureq::Agent::new_with_defaults())
+            .build()
+            .unwrap();
+        assert!(matches!(
+            wrong_key.query_user_profile().send().unwrap_err(),
+            Error::Api { .. }
+        ));
+    }
 }
 
 /// The async client, each call driven to completion on one shared tokio runtime.

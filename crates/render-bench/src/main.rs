@@ -282,19 +282,13 @@ fn raw_post(agent: &ureq::Agent, request: &HttpRequest) {
 /// Times `baseline` and `ours` call by call, interleaved (in the order AB BA AB …, so that
 /// neither always follows the other): both meet the same moments of a noisy machine, and the
 /// medians of the single calls are compared. Each gets its own keep-alive connection.
+#[derive(Default)]
 struct Interleaved {
     baseline: Vec<f64>,
     ours: Vec<f64>,
 }
 
 impl Interleaved {
-    fn new() -> Self {
-        Interleaved {
-            baseline: Vec::new(),
-            ours: Vec::new(),
-        }
-    }
-
     /// Times one call of each; `i` says which goes first.
     fn pair(&mut self, i: usize, baseline: impl FnOnce(), ours: impl FnOnce()) {
         fn timed(f: impl FnOnce()) -> f64 {
@@ -341,7 +335,7 @@ fn wire_row(same_transport: bool) -> Row {
     };
     let n = 2000usize;
     let rounds = 5;
-    let mut times = Interleaved::new();
+    let mut times = Interleaved::default();
     for _ in 0..rounds {
         let requests = prebuilt(&farm, n);
         for (i, request) in requests.iter().enumerate() {
@@ -437,7 +431,7 @@ fn async_wire_row() -> Row {
         .expect("reqwest");
     let n = 2000usize;
     let rounds = 5;
-    let mut times = Interleaved::new();
+    let mut times = Interleaved::default();
     for _ in 0..rounds {
         let requests = prebuilt(&farm, n);
         for (i, request) in requests.iter().enumerate() {
