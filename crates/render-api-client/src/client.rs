@@ -9,7 +9,10 @@ use std::time::{Duration, SystemTime};
 use render_api_types::{Endpoint, Generation, Page, Paginated, V2};
 use render_sign::Credentials;
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
-use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
+use ureq::unversioned::transport::{
+    Buffers, ConnectionDetails, Connector, DefaultConnector, NextTimeout,
+    Transport as UreqTransport,
+};
 
 use crate::error::Error;
 use crate::sans_io::{
@@ -329,9 +332,78 @@ pub fn default_agent(connect_timeout: Duration, timeout: Duration) -> ureq::Agen
         .build();
     ureq::Agent::with_parts(
         config,
-        DefaultConnector::new(),
+        DefaultConnector::new().chain(SteadyTimeouts),
         LiteralFirstResolver::default(),
     )
+}
+
+/// Rounds the time left that ureq hands a connection up to whole milliseconds.
+///
+/// Under a deadline, ureq gives the socket the time left before every read and write, and the
+/// socket takes a system call to change its timeout whenever the value differs from the last
+/// one, which, counted in nanoseconds, it always does: three calls a request. Rounded up to
+/// the millisecond, the time left at the start of each call is the same, so the socket's
+/// timeout is set once per connection. A deadline can be overrun by less than a millisecond;
+/// ureq still checks it itself before every read and write.
+#[derive(Debug)]
+struct SteadyTimeouts;
+
+impl<In: UreqTransport> Connector<In> for SteadyTimeouts {
+    type Out = Steady<In>;
+
+    fn connect(
+        &self,
+        _: &ConnectionDetails,
+        chained: Option<In>,
+    ) -> Result<Option<Self::Out>, ureq::Error> {
+        Ok(chained.map(Steady))
+    }
+}
+
+/// A connection whose timeouts are rounded up to whole milliseconds ([`SteadyTimeouts`]).
+#[derive(Debug)]
+struct Steady<T>(T);
+
+/// `timeout` with the time left rounded up to whole milliseconds (never to zero, which
+/// ureq reads as "no timeout").
+fn steady(timeout: NextTimeout) -> NextTimeout {
+    use ureq::unversioned::transport::time::Duration as Left;
+    let after = match timeout.after {
+        Left::Exact(left) => {
+            let millis = left.as_nanos().div_ceil(1_000_000);
+            Left::Exact(Duration::from_millis(
+                u64::try_from(millis).unwrap_or(u64::MAX),
+            ))
+        }
+        Left::NotHappening => Left::NotHappening,
+    };
+    NextTimeout { after, ..timeout }
+}
+
+impl<T: UreqTransport> UreqTransport for Steady<T> {
+    fn buffers(&mut self) -> &mut dyn Buffers {
+        self.0.buffers()
+    }
+
+    fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
+        self.0.transmit_output(amount, steady(timeout))
+    }
+
+    fn maybe_await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
+        self.0.maybe_await_input(steady(timeout))
+    }
+
+    fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
+        self.0.await_input(steady(timeout))
+    }
+
+    fn is_open(&mut self) -> bool {
+        self.0.is_open()
+    }
+
+    fn is_tls(&self) -> bool {
+        self.0.is_tls()
+    }
 }
 
 /// Whether `agent` already answers error statuses as replies and has the client's connect
@@ -668,6 +740,40 @@ impl<E: Paginated, G: Generation> Iterator for Pages<'_, E, G> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_time_left_is_rounded_up_to_whole_milliseconds() {
+        use ureq::unversioned::transport::time::Duration as Left;
+        let left = |after: Left| NextTimeout {
+            after,
+            reason: ureq::Timeout::Global,
+            per_read: Some(Left::from_secs(7)),
+            per_write: None,
+        };
+        let ms = |n: u64| Left::Exact(Duration::from_millis(n));
+        // The time left at the start of two calls differs by microseconds, and the socket
+        // is given the same value for both.
+        let first = steady(left(Left::Exact(Duration::from_micros(29_999_987))));
+        let second = steady(left(Left::Exact(Duration::from_micros(29_999_940))));
+        assert_eq!(first.after, ms(30_000));
+        assert_eq!(second, first);
+        // Rounded up: a deadline is never brought forward, and a sliver left is a
+        // millisecond, not zero (which ureq would read as no timeout at all).
+        assert_eq!(
+            steady(left(Left::Exact(Duration::from_nanos(1)))).after,
+            ms(1)
+        );
+        assert_eq!(steady(left(ms(250))).after, ms(250));
+        // Nothing left stays nothing left: ureq reports the timeout.
+        assert_eq!(steady(left(ms(0))).after, ms(0));
+        assert_eq!(steady(left(Left::NotHappening)).after, Left::NotHappening);
+        // The rest is passed on as it came.
+        let rounded = steady(left(ms(5)));
+        assert_eq!(
+            (rounded.reason, rounded.per_read, rounded.per_write),
+            (ureq::Timeout::Global, Some(Left::from_secs(7)), None)
+        );
+    }
 
     #[test]
     fn only_an_agent_configured_as_the_clients_own_goes_without_settings_per_call() {
