@@ -322,8 +322,9 @@ struct Leftover {
 /// Not part of the API (the benchmarks' baseline uses it).
 ///
 /// The `ureq::Agent` a client uses unless given one: HTTP error statuses as replies (the
-/// envelope says more than the status), connect and overall timeouts, and IP-literal hosts
-/// resolved without a lookup thread. Useful as the starting point of an agent of your own.
+/// envelope says more than the status), connect and overall timeouts (given to the socket in
+/// whole milliseconds, so that they are set once per connection, not before every read and
+/// write), and IP-literal hosts resolved without a lookup thread.
 pub fn default_agent(connect_timeout: Duration, timeout: Duration) -> ureq::Agent {
     let config = ureq::Agent::config_builder()
         .http_status_as_error(false)
@@ -364,8 +365,9 @@ impl<In: UreqTransport> Connector<In> for SteadyTimeouts {
 #[derive(Debug)]
 struct Steady<T>(T);
 
-/// `timeout` with the time left rounded up to whole milliseconds (never to zero, which
-/// ureq reads as "no timeout").
+/// `timeout` with the time left rounded up to whole milliseconds. Time left never rounds to
+/// zero (which a socket reads as no timeout at all); none left stays none, and ureq reports the
+/// timeout.
 fn steady(timeout: NextTimeout) -> NextTimeout {
     use ureq::unversioned::transport::time::Duration as Left;
     let after = match timeout.after {
