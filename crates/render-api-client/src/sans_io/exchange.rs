@@ -155,7 +155,6 @@ pub struct Exchange<E: Endpoint> {
     pub(super) started: Option<Instant>,
     pub(super) attempt: u32,
     pub(super) skew_retried: bool,
-    pub(super) language_flag: Option<&'static str>,
     /// Set while a read-back is asked.
     pub(super) reading: Option<ReadingBack>,
     pub(super) endpoint: PhantomData<fn() -> E>,
@@ -245,7 +244,7 @@ impl<E: Endpoint> Exchange<E> {
             )
             .map_err(sign_error)?;
         let mut headers = signed.headers;
-        if let Some(flag) = self.language_flag {
+        if let Some(flag) = self.shared.language_flag {
             headers.push((super::LANGUAGE_FLAG, flag.to_owned()));
         }
         let mut url = String::with_capacity(settings.base_url.len() + path.len());

@@ -134,6 +134,8 @@ struct Shared {
     settings: Settings,
     /// The generation spoken.
     api: ApiVersion,
+    /// The unsigned `languageFlag` every request of this core carries (API 2 only).
+    language_flag: Option<&'static str>,
     /// What the service's clock is ahead of ours, learned from a 610 reply.
     offset_ms: AtomicI64,
 }
@@ -175,6 +177,7 @@ impl<G: Generation> Core<G> {
     pub(crate) fn new(settings: Settings) -> Self {
         Core {
             shared: Arc::new(Shared {
+                language_flag: language_flag(G::API, &settings.host),
                 settings,
                 api: G::API,
                 offset_ms: AtomicI64::new(0),
@@ -261,7 +264,6 @@ impl<G: Generation> Core<G> {
             started: None,
             attempt: 0,
             skew_retried: false,
-            language_flag: language_flag(G::API, &settings.host),
             reading: None,
             endpoint: PhantomData,
         })
