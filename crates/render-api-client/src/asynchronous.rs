@@ -156,12 +156,17 @@ impl Tokio {
         }
         let mut response = builder.body(request.body).send().await.map_err(failure)?;
         let status = response.status().as_u16();
-        let mut body = Vec::new();
+        // A reply that declares its length is refused before it is read if too large, and
+        // otherwise gets its room up front (hyper holds the body to the declared length), so
+        // that a large page is not copied again and again as it grows.
+        let declared = response.content_length().unwrap_or(0);
+        if declared > MAX_REPLY {
+            return Err(TransportFailure::too_large());
+        }
+        let mut body = Vec::with_capacity(usize::try_from(declared).unwrap_or(0));
         while let Some(chunk) = response.chunk().await.map_err(failure)? {
             if (body.len() + chunk.len()) as u64 > MAX_REPLY {
-                return Err(TransportFailure::other(format!(
-                    "the reply is larger than {MAX_REPLY} bytes"
-                )));
+                return Err(TransportFailure::too_large());
             }
             body.extend_from_slice(&chunk);
         }

@@ -661,6 +661,14 @@ impl Blocking {
         }
         let mut response = req.send(&request.body[..]).map_err(failure)?;
         let status = response.status().as_u16();
+        // A reply that declares its length is refused before it is read if too large.
+        if response
+            .body()
+            .content_length()
+            .is_some_and(|declared| declared > MAX_REPLY)
+        {
+            return Err(TransportFailure::too_large());
+        }
         let body = response
             .body_mut()
             .with_config()

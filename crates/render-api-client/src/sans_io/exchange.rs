@@ -108,6 +108,15 @@ impl TransportFailure {
             source: source.into(),
         }
     }
+
+    /// The reply is larger than [`MAX_REPLY`](super::MAX_REPLY) (as declared, or as read so
+    /// far): the transport stops reading it. The request reached the service.
+    pub fn too_large() -> Self {
+        Self::other(format!(
+            "the reply is larger than {} bytes",
+            super::MAX_REPLY
+        ))
+    }
 }
 
 /// What to do after an attempt.

@@ -288,6 +288,32 @@ fn a_signature_expired_without_server_time_is_reported() {
     assert_eq!(relay.count(profile_path()), 1);
 }
 
+/// A reply that declares more than the client reads (64 MiB) is refused before its body is
+/// read, as a transport failure saying why.
+#[test]
+fn a_reply_declared_larger_than_the_limit_is_refused_unread() {
+    let farm = MockFarm::start().unwrap();
+    let relay = Relay::start(
+        farm.host().to_owned(),
+        Arc::new(|_, _| {
+            Act::Reply(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\
+                 Content-Length: 104857600\r\nConnection: close\r\n\r\n{"
+                    .to_owned(),
+            )
+        }),
+    );
+    let client = client_for(&farm, &relay.url);
+    let started = Instant::now();
+    let err = client.query_user_profile().sent().unwrap_err();
+    assert!(
+        matches!(err, Error::Transport { .. })
+            && err.to_string().contains("larger than 67108864 bytes"),
+        "{err}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
 #[test]
 fn api_errors_carry_code_message_endpoint_and_advice() {
     let farm = MockFarm::start().unwrap();
