@@ -39,6 +39,10 @@ pub struct Settings {
     pub platform: Option<String>,
     /// The API generation (`1` or `2`).
     pub api_version: Option<String>,
+    /// The official transfer program's path (`RENDERBUS_TRANSMITTER`, a profile's
+    /// `transmitter`), for the transfer layer above the client.
+    #[serde(default)]
+    pub transmitter: Option<String>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -52,6 +56,7 @@ impl std::fmt::Debug for Settings {
             .field("host", &self.host)
             .field("platform", &self.platform)
             .field("api_version", &self.api_version)
+            .field("transmitter", &self.transmitter)
             .finish()
     }
 }
@@ -75,6 +80,7 @@ impl Settings {
             host: given(host),
             platform: given(platform),
             api_version: given(api_version),
+            transmitter: None,
         }
     }
 
@@ -87,6 +93,7 @@ impl Settings {
             host: var("RENDERBUS_HOST"),
             platform: var("RENDERBUS_PLATFORM"),
             api_version: var("RENDERBUS_API_VERSION"),
+            transmitter: var("RENDERBUS_TRANSMITTER"),
         }
     }
 
@@ -118,13 +125,10 @@ impl Settings {
             toml::from_str(&text).map_err(|e| Error::Config(format!("{}: {e}", path.display())))?;
         let wanted = name.unwrap_or("default");
         match file.profile.remove(wanted) {
-            Some(p) => Ok(Settings::new(
-                p.access_id,
-                p.access_key,
-                p.host,
-                p.platform,
-                p.api_version,
-            )),
+            Some(p) => Ok(Settings {
+                transmitter: given(p.transmitter),
+                ..Settings::new(p.access_id, p.access_key, p.host, p.platform, p.api_version)
+            }),
             None if name.is_none() => Ok(Settings::default()),
             None => Err(Error::Config(format!(
                 "{} has no [profile.{wanted}]",
@@ -146,6 +150,7 @@ impl Settings {
             host: self.host.or(fallback.host),
             platform: self.platform.or(fallback.platform),
             api_version: self.api_version.or(fallback.api_version),
+            transmitter: self.transmitter.or(fallback.transmitter),
         }
     }
 

@@ -36,7 +36,7 @@ use render_sign::verify::{Incoming, Rejection, Verifier};
 use render_sign::{Credentials, HeaderSet};
 use serde_json::Value;
 
-pub use farm::{Farm, FarmConfig};
+pub use farm::{BIDS, Farm, FarmConfig, MAIN_INPUT_BID, MAIN_USER_ID};
 pub use http::Limits;
 /// The contract between the farm and an HTTP layer; not part of the API (benchmarks measure
 /// another layer against hyper with it).

@@ -21,6 +21,9 @@ pub struct ServeOptions {
     pub frames: usize,
     /// Frame numbers that fail on their first attempt.
     pub fail_frames: Vec<usize>,
+    /// The account is a sub-account that uses its main account's storage
+    /// ([`FarmConfig::sub_account`]).
+    pub sub_account: bool,
 }
 
 impl Default for ServeOptions {
@@ -32,6 +35,7 @@ impl Default for ServeOptions {
             speed: 10.0,
             frames: 10,
             fail_frames: Vec::new(),
+            sub_account: false,
         }
     }
 }
@@ -52,6 +56,7 @@ pub fn serve(args: ServeOptions) -> std::io::Result<()> {
             frames_per_task: args.frames,
             speed: args.speed,
             failing_frames: args.fail_frames,
+            sub_account: args.sub_account,
             ..FarmConfig::default()
         })
         .logger(|line| {
@@ -125,6 +130,10 @@ pub struct ServeArgs {
     /// Frame numbers that fail on their first attempt (e.g. 3,7).
     #[arg(long, value_delimiter = ',')]
     pub fail_frames: Vec<usize>,
+    /// Make the account a sub-account that uploads into its main account's storage
+    /// (shareMainCapital 1, with the main account's id and input bid).
+    #[arg(long)]
+    pub sub_account: bool,
 }
 
 #[cfg(feature = "server")]
@@ -160,6 +169,7 @@ impl ServeArgs {
             speed: self.speed,
             frames: self.frames,
             fail_frames: self.fail_frames.clone(),
+            sub_account: self.sub_account,
         })
     }
 }

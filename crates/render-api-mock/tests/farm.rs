@@ -19,6 +19,7 @@ fn farm(failing: &[usize]) -> MockFarm {
             nodes: 2,
             speed: 0.0,
             failing_frames: failing.to_vec(),
+            sub_account: false,
         })
         .start()
         .unwrap()

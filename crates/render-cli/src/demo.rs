@@ -25,6 +25,7 @@ pub fn farm_failing(speed: f64, failing_frames: Vec<usize>) -> std::io::Result<M
             nodes: 4,
             speed,
             failing_frames,
+            sub_account: false,
         })
         .start()
 }

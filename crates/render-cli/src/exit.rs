@@ -30,6 +30,8 @@ pub enum Exit {
     WaitTimeout,
     /// A write's reply was lost, and nothing could tell whether it took effect.
     OutcomeUnknown,
+    /// `transfer`: the transfer program failed (fatally, or past its retries).
+    TransferFailed,
 }
 
 /// Which commands an exit code is particular to.
@@ -41,11 +43,13 @@ pub enum Scope {
     Wait,
     /// `conform` only.
     Conform,
+    /// `transfer upload` and `transfer download`.
+    Transfer,
 }
 
 impl Exit {
     /// Every exit code, in order.
-    pub const ALL: [Exit; 12] = [
+    pub const ALL: [Exit; 13] = [
         Exit::Success,
         Exit::Failure,
         Exit::Usage,
@@ -58,6 +62,7 @@ impl Exit {
         Exit::Abandoned,
         Exit::WaitTimeout,
         Exit::OutcomeUnknown,
+        Exit::TransferFailed,
     ];
 
     /// The process's exit code.
@@ -75,6 +80,7 @@ impl Exit {
             Exit::Abandoned => 9,
             Exit::WaitTimeout => 10,
             Exit::OutcomeUnknown => 11,
+            Exit::TransferFailed => 12,
         }
     }
 
@@ -108,6 +114,10 @@ impl Exit {
                 "a write's reply was lost and nothing could tell whether it took effect: look before trying again",
                 Scope::All,
             ),
+            Exit::TransferFailed => (
+                "the transfer program failed (fatally, or still asking to be retried after the retries): its log is named",
+                Scope::Transfer,
+            ),
         }
     }
 
@@ -127,6 +137,7 @@ impl Exit {
             let prefix = match (scope, own) {
                 (None, Scope::Wait) => "`task wait`: ",
                 (None, Scope::Conform) => "`conform`: ",
+                (None, Scope::Transfer) => "`transfer`: ",
                 _ => "",
             };
             let _ = writeln!(out, "  {:<2} {prefix}{meaning}", exit.code());

@@ -27,6 +27,7 @@ mod input;
 mod mcp;
 mod output;
 mod submit;
+mod transfer;
 mod wait;
 
 use std::io::IsTerminal;
@@ -145,10 +146,11 @@ enum Top {
         #[command(subcommand)]
         command: PlatformCommand,
     },
-    /// Transfer ids, servers, keys, configuration and output files.
+    /// Move a render's data (upload, download) through the official transfer program; transfer
+    /// ids, servers, keys, configuration and output files.
     Transfer {
         #[command(subcommand)]
-        command: TransferCommand,
+        command: TransferCli,
     },
     /// Hardware configurations of the platform and of tasks (API 2).
     Hardware {
@@ -224,6 +226,21 @@ enum TaskCli {
     Wait(WaitArgs),
     /// One task, looked up by its id (`task info` answers a page of several).
     Get(GetArgs),
+}
+
+#[derive(Subcommand, Debug)]
+enum TransferCli {
+    #[command(flatten)]
+    Api(TransferCommand),
+    /// Upload files and folders (or an analyser's upload.json) to the farm's storage with the
+    /// official transfer program, handed what rayvision_sync hands it; an interrupted upload
+    /// resumes where it stopped.
+    #[command(after_help = Exit::table(Some(Scope::Transfer)))]
+    Upload(transfer::UploadArgs),
+    /// Download tasks' outputs (--follow: each frame as it finishes) with the official
+    /// transfer program.
+    #[command(after_help = Exit::table(Some(Scope::Transfer)))]
+    Download(transfer::DownloadArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -677,7 +694,15 @@ fn run(cli: Cli) -> Result<Exit, Failure> {
         Top::Software { command } => generated(cli, show, |client| command.run(client)),
         Top::User { command } => generated(cli, show, |client| command.run(client)),
         Top::Platform { command } => generated(cli, show, |client| command.run(client)),
-        Top::Transfer { command } => generated(cli, show, |client| command.run(client)),
+        Top::Transfer {
+            command: TransferCli::Upload(args),
+        } => transfer::upload(cli, &args, show),
+        Top::Transfer {
+            command: TransferCli::Download(args),
+        } => transfer::download(cli, &args, show),
+        Top::Transfer {
+            command: TransferCli::Api(command),
+        } => generated(cli, show, |client| command.run(client)),
         Top::Hardware { command } => generated(cli, show, |client| command.run(client)),
         Top::Error { command } => generated(cli, show, |client| command.run(client)),
     }

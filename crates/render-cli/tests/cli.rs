@@ -26,6 +26,7 @@ fn farm_at(speed: f64, failing: &[usize]) -> MockFarm {
             nodes: 4,
             speed,
             failing_frames: failing.to_vec(),
+            sub_account: false,
         })
         .start()
         .unwrap()

@@ -206,6 +206,21 @@ impl<G: Generation> Core<G> {
         &self.shared.settings.platform
     }
 
+    /// The retry policy: how many attempts a read gets, and the backoff between them.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.shared.settings.retry
+    }
+
+    /// The wait before retry number `retry` (1-based) of anything this client's policy
+    /// governs: the policy's capped exponential backoff, scaled by a random fraction of the
+    /// core's entropy (no wait when the entropy fails). Layers above the client (transfers)
+    /// back off with it, so every retry of the SDK follows one policy.
+    pub fn backoff(&self, retry: u32) -> Duration {
+        self.shared.jitter().map_or(Duration::ZERO, |j| {
+            self.shared.settings.retry.delay(retry, j)
+        })
+    }
+
     /// How long connecting may take.
     pub fn connect_timeout(&self) -> Duration {
         self.shared.settings.connect_timeout

@@ -248,18 +248,27 @@ fn every_endpoint_answers_typed_data() {
     hit("getConfig");
     let files = client.get_output_user_dir_file().sent().unwrap();
     assert!(files.iter().all(|f| f.directory), "{files:?}");
-    assert!(
-        files
-            .iter()
-            .any(|f| f.file_name.starts_with(&id.to_string())),
-        "{files:?}"
-    );
-    let inside = client
+    // With a task, its output folder itself (the v2 document's example); inside it, the
+    // task's finished frames.
+    let folder = client
         .get_output_user_dir_file()
         .task_id(id)
         .sent()
         .unwrap();
+    assert_eq!(folder.len(), 1, "{folder:?}");
+    assert!(folder[0].directory && files.contains(&folder[0]), "{files:?}");
+    let inside = client
+        .get_output_user_dir_file()
+        .tree_path(folder[0].file_path.clone())
+        .sent()
+        .unwrap();
     assert!(!inside.is_empty() && inside.iter().all(|f| !f.directory));
+    assert!(
+        inside
+            .iter()
+            .all(|f| f.file_path.starts_with(&format!("{}/", folder[0].file_path))),
+        "{inside:?}"
+    );
     hit("getOutputUserDirFile");
     let log = client.show_log(frames.items[0].id).sent().unwrap();
     assert!(

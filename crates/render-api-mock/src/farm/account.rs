@@ -12,7 +12,7 @@ use render_api_types::{
     UserSetting, Zone,
 };
 
-use super::{Farm, Reply, Task, find_task, format_time, invalid, scene_name};
+use super::{Farm, Reply, Task, find_task, format_time, invalid};
 
 impl Handle<QueryPlatforms> for Farm {
     /// `queryPlatforms`.
@@ -84,12 +84,16 @@ impl Handle<UpdateUserSetting> for Farm {
 impl Handle<GetTransferBid> for Farm {
     /// `getTransferBid`.
     fn handle(&self, _: GetTransferBidRequest) -> Reply<TransferBid> {
+        let (input, output, config) = super::BIDS;
         Ok(TransferBid {
-            config_bid: "30201".into(),
-            output_bid: "20201".into(),
-            input_bid: "10201".into(),
+            config_bid: config.into(),
+            output_bid: output.into(),
+            input_bid: input.into(),
             extra: Default::default(),
-            parent_input_bid: None,
+            parent_input_bid: self
+                .config
+                .sub_account
+                .then(|| super::MAIN_INPUT_BID.to_owned()),
             sub_user_output_bids: None,
         })
     }
@@ -160,22 +164,35 @@ impl Handle<QueryErrorDetail> for Farm {
 }
 
 impl Handle<GetConfig> for Farm {
-    /// `getConfig`: the transfer configuration, with made-up engine passwords.
+    /// `getConfig`: the transfer configuration, with the account's bids (as getTransferBid
+    /// gives them) and made-up engine passwords. Each engine has two lines, the first the
+    /// default (the document's example names one per engine; a second lets a client choose
+    /// a line by name, as rayvision_sync's `internet_provider` does).
     fn handle(&self, _: GetConfigRequest) -> Reply<TransferConfig> {
-        let line = |name: &str, port: &str, id: i64| EngineLine {
+        let (input, output, config) = super::BIDS;
+        let line = |name: &str, server: &str, port: &str, id: i64, default: bool| EngineLine {
             name: name.into(),
-            server: "127.0.0.1".into(),
+            server: server.into(),
             port: port.into(),
-            is_default: Some(1),
+            is_default: Some(i64::from(default)),
             line_id: Some(id),
             line_type: Some(0),
             extra: Default::default(),
         };
+        let account = |bid: &str, password: &str| EngineAccount {
+            bid: bid.into(),
+            name: bid.into(),
+            password: password.into(),
+            extra: Default::default(),
+        };
         Ok(TransferConfig {
-            input_bid: Some("10202".into()),
-            output_bid: Some("20202".into()),
-            config_bid: Some("30201".into()),
-            parent_input_bid: None,
+            input_bid: Some(input.into()),
+            output_bid: Some(output.into()),
+            config_bid: Some(config.into()),
+            parent_input_bid: self
+                .config
+                .sub_account
+                .then(|| super::MAIN_INPUT_BID.to_owned()),
             resq_engines: Some(vec![
                 TransferEngine {
                     engine_name: "RaySync".into(),
@@ -186,7 +203,10 @@ impl Handle<GetConfig> for Farm {
                     automatic_check: Some(0),
                     is_default: Some(1),
                     resq_engine_accounts: None,
-                    resp_task_engine_lines: Some(vec![line("raysync_main", "10200", 121)]),
+                    resp_task_engine_lines: Some(vec![
+                        line("raysync_main", "127.0.0.1", "10200", 121, true),
+                        line("raysync_backup", "127.0.0.2", "10202", 122, false),
+                    ]),
                     extra: Default::default(),
                 },
                 TransferEngine {
@@ -197,13 +217,14 @@ impl Handle<GetConfig> for Farm {
                     check_exclud_type: None,
                     automatic_check: Some(0),
                     is_default: Some(0),
-                    resq_engine_accounts: Some(vec![EngineAccount {
-                        bid: "30201".into(),
-                        name: "30201".into(),
-                        password: "mock-farm-aspera-password".into(),
-                        extra: Default::default(),
-                    }]),
-                    resp_task_engine_lines: Some(vec![line("Aspera_main", "10221", 123)]),
+                    resq_engine_accounts: Some(vec![
+                        account(config, "mock-farm-aspera-password"),
+                        account(output, "mock-farm-aspera-output-password"),
+                    ]),
+                    resp_task_engine_lines: Some(vec![
+                        line("Aspera_main", "127.0.0.1", "10221", 123, true),
+                        line("Aspera_backup", "127.0.0.2", "10223", 124, false),
+                    ]),
                     extra: Default::default(),
                 },
             ]),
@@ -221,17 +242,12 @@ impl Handle<GetUserPackNodeInfo> for Farm {
 }
 
 impl Handle<GetOutputUserDirFile> for Farm {
-    /// `getOutputUserDirFile`: a folder per task with rendered frames at the root; a task's
-    /// folder holds its finished frames.
+    /// `getOutputUserDirFile`: at the root, a folder per task with rendered frames, named by
+    /// the task's `outputFileName`; such a folder holds the task's finished frames. With a
+    /// `taskId`, the task's folder itself, as the v2 document's example answers (D:2556).
     fn handle(&self, req: GetOutputUserDirFileRequest) -> Reply<Vec<OutputFile>> {
         let state = self.current();
-        let folder = |task: &Task| {
-            format!(
-                "/{}_{}",
-                task.id,
-                scene_name(task.id).trim_end_matches(".max")
-            )
-        };
+        let folder = |task: &Task| format!("/{}", super::output_name(task));
         let done = |task: &Task| {
             task.frames
                 .iter()
@@ -249,21 +265,36 @@ impl Handle<GetOutputUserDirFile> for Farm {
             is_arrears: Some(0),
             extra: Default::default(),
         };
+        let tree = req.tree_path.trim_end_matches('/');
         match req.task_id {
             Some(id) => {
                 let task = find_task(&state, id)?;
-                Ok(task
-                    .frames
-                    .iter()
-                    .filter(|f| f.status == FrameStatus::Done)
-                    .map(|f| {
-                        let name = format!("frame_{:04}.jpg", f.number);
-                        let path = format!("{}/{name}", folder(task));
-                        file(name, path, false, f.end.unwrap_or(task.created))
+                let path = folder(task);
+                Ok((done(task) > 0)
+                    .then(|| {
+                        let name = path.trim_start_matches('/').to_owned();
+                        file(name, path, true, task.created)
                     })
+                    .into_iter()
                     .collect())
             }
-            None if req.tree_path.trim_end_matches('/').is_empty() => Ok(state
+            None if !tree.is_empty() => Ok(state
+                .tasks
+                .values()
+                .find(|t| folder(t) == tree)
+                .map(|task| {
+                    task.frames
+                        .iter()
+                        .filter(|f| f.status == FrameStatus::Done)
+                        .map(|f| {
+                            let name = format!("frame_{:04}.jpg", f.number);
+                            let path = format!("{tree}/{name}");
+                            file(name, path, false, f.end.unwrap_or(task.created))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()),
+            None => Ok(state
                 .tasks
                 .values()
                 .filter(|t| done(t) > 0)
@@ -277,7 +308,6 @@ impl Handle<GetOutputUserDirFile> for Farm {
                     )
                 })
                 .collect()),
-            None => Ok(Vec::new()),
         }
     }
 }

@@ -54,7 +54,21 @@ pub struct FarmConfig {
     /// Frame numbers (1-based) that fail on their first attempt in every task, so that
     /// restarting them has a real effect.
     pub failing_frames: Vec<usize>,
+    /// The account is a sub-account that shares its main account's storage: its profile says
+    /// `shareMainCapital: 1` and names the main account ([`MAIN_USER_ID`]), and getTransferBid
+    /// gives the main account's input bid ([`MAIN_INPUT_BID`]) as `parent_input_bid`.
+    pub sub_account: bool,
 }
+
+/// The transfer ids of the farm's account, as the v2 document's getConfig example gives them
+/// (getTransferBid answers the same): input, output, configuration.
+pub const BIDS: (&str, &str, &str) = ("10202", "20202", "30201");
+
+/// The main account of a [`FarmConfig::sub_account`] farm (rayvision-api's docstring user).
+pub const MAIN_USER_ID: i64 = 100093088;
+
+/// The main account's input bid that a [`FarmConfig::sub_account`] farm's account uploads with.
+pub const MAIN_INPUT_BID: &str = "10201";
 
 impl Default for FarmConfig {
     fn default() -> Self {
@@ -65,6 +79,7 @@ impl Default for FarmConfig {
             nodes: 4,
             speed: 60.0,
             failing_frames: Vec::new(),
+            sub_account: false,
         }
     }
 }
@@ -152,7 +167,14 @@ impl Farm {
             tasks: BTreeMap::new(),
             labels: Vec::new(),
             envs: crate::seed::render_envs(),
-            profile: crate::seed::profile(),
+            profile: {
+                let mut profile = crate::seed::profile();
+                if config.sub_account {
+                    profile.share_main_capital = Some(1);
+                    profile.main_user_id = Some(MAIN_USER_ID);
+                }
+                profile
+            },
             settings: crate::seed::settings(),
             records: Vec::new(),
         };
@@ -224,6 +246,14 @@ fn format_time(ms: i64) -> String {
 
 fn scene_name(task_id: i64) -> String {
     format!("scene_{task_id}.max")
+}
+
+/// The name of a task's output folder (`outputFileName`): its id and its scene's name, as the
+/// documents' examples have it (`18280_衣帽间`).
+fn output_name(task: &Task) -> String {
+    // A layered task's frames are its layer's.
+    let id = task.layer_id.unwrap_or(task.id);
+    format!("{id}_{}", scene_name(task.id).trim_end_matches(".max"))
 }
 
 fn find_task(state: &State, id: i64) -> Reply<&Task> {

@@ -57,6 +57,11 @@ impl Farm {
         info.user_name = Some(state.profile.user_name.clone());
         info.user_id = Some(state.profile.user_id);
         info.is_open = Some(i64::from(task.layer_id.is_some()));
+        if task.layer_id.is_some() {
+            // A task split into layers has no output of its own: its layers have (the v2
+            // document's queryTaskInfo example, D:575).
+            info.output_file_name = None;
+        }
         info.layer_parent_id = Some(0);
         info.task_over_time = task.over_time_s.map(|s| s * SECOND);
         info.resp_rendering_task_list = task.layer_id.map(|layer| {
@@ -186,14 +191,14 @@ pub(super) fn task_summary(task: &Task, id: i64, frames: &[Frame]) -> TaskInfo {
         task_limit: Some(task.limit.unwrap_or(200)),
         task_over_time: None,
         user_id: None,
-        output_file_name: task.layer_id.map(|_| format!("{id}_{}", scene_name(task.id).trim_end_matches(".max"))),
+        output_file_name: Some(format!("{id}_{}", scene_name(task.id).trim_end_matches(".max"))),
         munu_task_id: Some(String::new()),
         layer_parent_id: None,
         cg_id: Some(Software::Max),
         key_value: Some("name:vray::width:2000::height:1500::output_file_type:.tga::renderable_camera:[\"Camera001\"]::".into()),
         user_account_consume: Some(money(44 * done)),
         coupon_consume: Some(money(0)),
-        is_open: None,
+        is_open: Some(0),
         task_type: Some(String::new()),
         render_camera: Some("Camera001".into()),
         clone_parent_id: Some(0),
