@@ -67,6 +67,59 @@ def recorded(run):
     return records
 
 
+def proxy_recorded(record_file, run):
+    """The requests the fake Raysync proxy got while `run` ran."""
+    open(record_file, "w").close()
+    run()
+    with open(record_file, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def proxy_differences(ours, theirs):
+    def norm(entry):
+        body = dict(entry["body"])
+        if "file-list" in body:
+            body["file-list"] = "<file list>"
+        return entry["path"], body, entry.get("file-list")
+    a_all, b_all = [norm(e) for e in ours], [norm(e) for e in theirs]
+    if [a[0] for a in a_all] != [b[0] for b in b_all]:
+        return ["requests: renderbus %r, rayvision_sync %r" % ([a[0] for a in a_all], [b[0] for b in b_all])]
+    found = []
+    for (path, a, fa), (_, b, fb) in zip(a_all, b_all):
+        for key in sorted(set(a) | set(b)):
+            if a.get(key) != b.get(key):
+                found.append("%s: %s: renderbus %r, rayvision_sync %r" % (path, key, a.get(key), b.get(key)))
+        if fa != fb:
+            found.append("%s: the file list: renderbus %r, rayvision_sync %r" % (path, fa, fb))
+    return found
+
+
+def install_fake_proxy(python, work):
+    """A fake Raysync proxy where rayvision_sync keeps the real one
+    (rayvision_raysync/RaysyncCmd of the installed package), started and stopped by its
+    start.sh and stop.sh as rayvision_sync and renderbus start it. Answers the record file."""
+    import socket
+    import rayvision_sync.rayvision_raysync as raysync_package
+    folder = os.path.join(os.path.dirname(raysync_package.__file__), "RaysyncCmd")
+    os.makedirs(folder, exist_ok=True)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    record = os.path.join(work, "proxy.jsonl")
+    pid = os.path.join(folder, "proxy.pid")
+    with open(os.path.join(folder, "Raysync-sdk"), "w") as f:
+        f.write("present, so that rayvision_sync does not download the proxy\n")
+    with open(os.path.join(folder, "cluster.xml"), "w") as f:
+        f.write('<?xml version="1.0"?><cluster><node><port value="%d"/></node></cluster>\n' % port)
+    with open(os.path.join(folder, "start.sh"), "w") as f:
+        f.write('nohup "%s" "%s" --port %d --record "%s" > /dev/null 2>&1 &\necho $! > "%s"\n'
+                % (python, os.path.join(HERE, "fake_proxy.py"), port, record, pid))
+    with open(os.path.join(folder, "stop.sh"), "w") as f:
+        f.write('[ -f "{0}" ] || exit 0\np=$(cat "{0}")\nkill "$p" 2>/dev/null\n'
+                'while kill -0 "$p" 2>/dev/null; do sleep 0.05; done\nrm -f "{0}"\n'.format(pid))
+    return folder, record
+
+
 def normalized(record):
     """A record with what may differ replaced: the database's location (-C and its db_path),
     and the path of an upload list (-L of upload_json), whose text stays compared."""
@@ -124,6 +177,7 @@ def write_upload_json(path, locals_):
 def renderbus_run(renderbus, env, *args):
     full = [renderbus, "-q", "-o", "json", *args, "--transmitter", FAKE]
     run_env = dict(os.environ, **env)
+    run_env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + run_env.get("PATH", "")
     done = subprocess.run(full, env=run_env, capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError("%s exited %d: %s" % (" ".join(full), done.returncode, done.stderr.strip()))
@@ -199,18 +253,55 @@ def main():
          lambda task: ["transfer", "download", str(task), "--to", os.path.join(work, "frames"),
                        "--line", "Aspera_backup", "--speed", "500"]),
     ]
+    proxy_dir, proxy_record = install_fake_proxy(sys.executable, work)
+    main_line = dict(engine_type="raysyncproxy", server_ip="127.0.0.1", server_port="10200")
+    backup_line = dict(engine_type="raysyncproxy", server_ip="127.0.0.2", server_port="10202")
+    raysync = ["--engine", "raysyncproxy"]
+    proxy_cases = [
+        ("raysyncproxy: files and a folder", [],
+         lambda api: RayvisionUpload(api, transmitter_exe=FAKE).upload_asset(posix_list, **main_line),
+         lambda task: ["transfer", "upload", *paths, *raysync]),
+        ("raysyncproxy: an analyser's list, a named line and a speed", [],
+         lambda api: RayvisionUpload(api, transmitter_exe=FAKE).upload_asset(
+             windows_list, max_speed="2000", **backup_line),
+         lambda task: ["transfer", "upload", "--upload-json", windows_list, "--line", "raysync_backup",
+                       "--speed", "2000", *raysync]),
+        ("raysyncproxy: a sub-account uploading into its main account's storage", ["--sub-account"],
+         lambda api: RayvisionUpload(api, transmitter_exe=FAKE).upload_asset(posix_list, **main_line),
+         lambda task: ["transfer", "upload", *paths, *raysync]),
+        ("raysyncproxy: a task's configuration, then its assets", [],
+         lambda api, task: RayvisionUpload(api, transmitter_exe=FAKE).upload(
+             task, os.path.join(work, "none", "task.json"), os.path.join(work, "none", "tips.json"),
+             os.path.join(work, "none", "asset.json"), windows_list, **main_line),
+         lambda task: ["transfer", "upload", "--upload-json", windows_list, "--task", str(task), *raysync]),
+        ("raysyncproxy: a task's outputs downloaded", [],
+         lambda api, task: RayvisionDownload(api, transmitter_exe=FAKE).download(
+             task_id_list=[task], local_path=os.path.join(work, "frames"), **main_line),
+         lambda task: ["transfer", "download", str(task), "--to", os.path.join(work, "frames"), *raysync]),
+    ]
+    cases += [(name, farm, theirs, ours, True) for name, farm, theirs, ours in proxy_cases]
+    cases = [case if len(case) == 5 else (*case, False) for case in cases]
     passed = failed = 0
-    for name, farm_args, theirs, ours in cases:
+    for name, farm_args, theirs, ours, proxy in cases:
         farm, env = start_farm(args.renderbus, *farm_args)
         try:
             api = official_api(env)
             wants_task = theirs.__code__.co_argcount == 2
             task = finished_task(api) if wants_task else None
-            their_records = recorded(lambda: theirs(api, task) if wants_task else theirs(api))
-            our_records = recorded(lambda: renderbus_run(args.renderbus, env, *ours(task)))
-            found = differences(our_records, their_records)
-            if not their_records:
-                found.append("rayvision_sync did not run the program")
+            if proxy:
+                their_records = proxy_recorded(
+                    proxy_record, lambda: theirs(api, task) if wants_task else theirs(api))
+                our_records = proxy_recorded(
+                    proxy_record, lambda: renderbus_run(args.renderbus, env, *ours(task)))
+                found = proxy_differences(our_records, their_records)
+                if not any(r["path"] == "/create-task" for r in their_records):
+                    found.append("rayvision_sync made no transfer task")
+            else:
+                their_records = recorded(lambda: theirs(api, task) if wants_task else theirs(api))
+                our_records = recorded(lambda: renderbus_run(args.renderbus, env, *ours(task)))
+                found = differences(our_records, their_records)
+                if not their_records:
+                    found.append("rayvision_sync did not run the program")
         except Exception as e:  # a case that cannot run is a failed case, named
             found = ["%s: %s" % (type(e).__name__, e)]
         finally:
@@ -223,7 +314,9 @@ def main():
                 print("     %s" % line)
         else:
             passed += 1
-            print("ok   %s (%d run(s) of the program, equal)" % (name, len(our_records)))
+            print("ok   %s (%d %s, equal)" % (
+                name, len(our_records), "request(s) to the proxy" if proxy else "run(s) of the program"))
+    subprocess.run(["sh", os.path.join(proxy_dir, "stop.sh")], check=False)
     print("transfer-oracle: %d passed, %d failed" % (passed, failed))
     sys.exit(1 if failed else 0)
 

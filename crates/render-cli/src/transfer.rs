@@ -30,6 +30,11 @@ pub(crate) struct How {
     /// default line.
     #[arg(long, value_name = "NAME")]
     line: Option<String>,
+    /// The Raysync proxy program's folder (with cluster.xml and start.sh), for --engine
+    /// raysyncproxy. Default: rayvision_raysync/RaysyncCmd inside the rayvision_sync package
+    /// of the Python on PATH, where rayvision_sync keeps it.
+    #[arg(long, value_name = "DIR")]
+    raysync_dir: Option<PathBuf>,
     /// The speed limit, KB/s (default 1048576, as rayvision_sync's).
     #[arg(long, value_name = "KB/s", value_parser = clap::value_parser!(u64).range(1..))]
     speed: Option<u64>,
@@ -42,8 +47,10 @@ pub(crate) struct How {
 /// The engines (`--engine`).
 #[derive(clap::ValueEnum, Debug, Clone, Copy)]
 enum EngineArg {
-    /// Aspera, rayvision_sync's default.
+    /// Aspera, rayvision_sync's default: through the transfer program.
     Aspera,
+    /// Raysync: through the local Raysync proxy program.
+    Raysyncproxy,
 }
 
 /// `renderbus transfer upload`'s arguments.
@@ -94,8 +101,12 @@ impl From<Error> for Failure {
                 Error::Api(inner) => return Failure::from(inner),
                 _ => Exit::Failure,
             },
-            Error::TransmitterNotFound { .. } | Error::TransmitterUnusable { .. } => Exit::Config,
-            Error::Failed { .. } | Error::Spawn { .. } => Exit::TransferFailed,
+            Error::TransmitterNotFound { .. }
+            | Error::TransmitterUnusable { .. }
+            | Error::ProxyNotInstalled { .. } => Exit::Config,
+            Error::Failed { .. } | Error::Spawn { .. } | Error::Proxy { .. } => {
+                Exit::TransferFailed
+            }
             _ => Exit::Usage,
         };
         Failure {
@@ -136,10 +147,12 @@ fn options(how: &How) -> Options {
     Options {
         engine: match how.engine {
             EngineArg::Aspera => Engine::Aspera,
+            EngineArg::Raysyncproxy => Engine::RaysyncProxy,
         },
         line: how.line.clone(),
         speed: how.speed,
         home: None,
+        raysync_dir: how.raysync_dir.clone(),
     }
 }
 
@@ -157,6 +170,10 @@ fn run_all(
         let quiet = cli.quiet;
         transfers.run(invocation, &mut |event| match event {
             Event::FileDone { .. } => bar.inc(1),
+            Event::Files { done, of } => {
+                bar.set_length(of);
+                bar.set_position(done);
+            }
             Event::Retrying { code, after } if !quiet => bar.suspend(|| {
                 eprintln!(
                     "{}: the transfer program asked to be retried (exit {code}); again in {:.1}s",

@@ -377,3 +377,80 @@ fn bad_input_is_refused_before_the_program_runs() {
     );
     assert!(runs(dir.path()).is_empty(), "the program ran");
 }
+
+#[test]
+fn a_raysync_dry_run_shows_the_proxys_requests_without_the_key() {
+    let farm = farm();
+    let dir = tempfile::tempdir().unwrap();
+    let fake = fake_transmitter(dir.path());
+    let proxy = dir.path().join("RaysyncCmd");
+    std::fs::create_dir(&proxy).unwrap();
+    std::fs::write(
+        proxy.join("cluster.xml"),
+        r#"<cluster><node><port value="32001"/></node></cluster>"#,
+    )
+    .unwrap();
+    let scene = dir.path().join("scene.mb");
+    std::fs::write(&scene, "scene").unwrap();
+    let out = renderbus(
+        &farm,
+        dir.path(),
+        &[
+            "transfer",
+            "upload",
+            scene.to_str().unwrap(),
+            "--engine",
+            "raysyncproxy",
+            "--raysync-dir",
+            proxy.to_str().unwrap(),
+            "--dry-run",
+            "--transmitter",
+            fake.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let printed = text(&out.stdout);
+    let lines: Vec<&str> = printed.lines().collect();
+    assert_eq!(lines.len(), 4, "{printed}");
+    assert!(lines[0].starts_with("POST http://127.0.0.1:32001/set-transmission-parameters "));
+    assert!(lines[3].starts_with("POST http://127.0.0.1:32001/create-task "));
+    for expected in [
+        r#""task-type":"upload-list""#,
+        r#""server-ip":"127.0.0.1""#,
+        r#""proxy-port":10200"#,
+        r#""server-port":10202"#,
+        r#""account":"rayvision""#,
+        r#""password":"** redacted **""#,
+    ] {
+        assert!(
+            lines[3].contains(expected),
+            "{expected} not in {}",
+            lines[3]
+        );
+    }
+    // The account's Raysync key (the mock farm's) shows nowhere.
+    assert!(!printed.contains("8ccb94d67c1e4c17fd0691c02ab7f753cea64e3d"));
+
+    // Without the proxy program, the engine is refused before anything runs.
+    let out = renderbus(
+        &farm,
+        dir.path(),
+        &[
+            "transfer",
+            "upload",
+            scene.to_str().unwrap(),
+            "--engine",
+            "raysyncproxy",
+            "--raysync-dir",
+            dir.path().join("nope").to_str().unwrap(),
+            "--transmitter",
+            fake.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(5), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("cluster.xml"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -24,6 +24,8 @@ pub struct Line {
 pub struct Account {
     /// The account's user id (queryUserProfile's `userId`).
     pub user_id: String,
+    /// The account's name (queryUserProfile's `userName`): the Raysync proxy's account.
+    pub user_name: String,
     /// The render platform the client calls for (the configuration database records it).
     pub platform: String,
     /// Storage id for assets (getTransferBid's `input_bid`).
@@ -94,6 +96,7 @@ impl Account {
             .collect();
         Ok(Account {
             user_id: profile.user_id.to_string(),
+            user_name: profile.user_name.clone(),
             platform: platform.to_owned(),
             input_bid: bids.input_bid.clone(),
             output_bid: bids.output_bid.clone(),
@@ -115,11 +118,11 @@ impl Account {
     /// The line of `engine` named `name`, or its default line: the first line of that name
     /// (or the first default), as rayvision_sync's `internet_provider` chooses.
     pub fn line(&self, engine: Engine, name: Option<&str>) -> Result<&Line, Error> {
-        let Some((_, lines)) = self
-            .engines
+        let found = engine
+            .config_names()
             .iter()
-            .find(|(offered, _)| offered == engine.config_name())
-        else {
+            .find_map(|name| self.engines.iter().find(|(offered, _)| offered == name));
+        let Some((_, lines)) = found else {
             return Err(Error::EngineNotOffered {
                 engine: engine.to_string(),
                 offered: list(self.engines.iter().map(|(name, _)| name.as_str())),

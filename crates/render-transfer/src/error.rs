@@ -70,6 +70,27 @@ pub enum Error {
         /// The task.
         task: i64,
     },
+    /// The local Raysync proxy program is not where it was looked for, or cannot start.
+    #[error(
+        "the Raysync proxy program in {}: {problem}. rayvision_sync downloads it into that folder \
+         on first use (https://<the service's host>/download/RaysyncCmd.zip); unpack it there, or \
+         give its folder with --raysync-dir",
+        dir.display()
+    )]
+    ProxyNotInstalled {
+        /// Its folder.
+        dir: PathBuf,
+        /// What is wrong.
+        problem: String,
+    },
+    /// The local Raysync proxy refused a request or could not be reached.
+    #[error("the Raysync proxy: {request}: {problem}")]
+    Proxy {
+        /// The request (`/create-task`, …).
+        request: String,
+        /// What went wrong.
+        problem: String,
+    },
     /// The transfer program could not be started.
     #[error("cannot start the transfer program {}: {source}", program.display())]
     Spawn {

@@ -11,24 +11,40 @@ use crate::Error;
 /// What the transfer program reads on standard input: rayvision_sync pipes it `echo y`.
 pub const STDIN: &[u8] = b"y\n";
 
-/// One run of the transfer program: its arguments, each its own argv entry (no shell), in
-/// rayvision_sync 3.1.8's order (`-E -H -P -S -U -T -L -R -r -K -s -C -p`), with [`STDIN`] on
-/// its standard input, the environment it is given and the files written for it first.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One transfer: what it moves, and how — a run of the transfer program (Aspera), or a task
+/// of the local Raysync proxy.
+#[derive(Debug, Clone)]
 pub struct Invocation {
-    /// The program.
-    pub program: PathBuf,
-    /// Its arguments.
-    pub args: Vec<String>,
-    /// Variables set for it: `LD_LIBRARY_PATH` (its folder, for its libraries) and
-    /// `RAYVISION_LOG` (where it writes its log).
-    pub env: Vec<(String, PathBuf)>,
-    /// Files written before it runs: the configuration database's settings (`-C`).
-    pub files: Vec<(PathBuf, String)>,
-    /// What it moves, for messages (`upload of 3 files`, `download of 19084_shot010`).
+    /// What it moves, for messages (`upload of 3 file(s)`, `download of 19084_shot010`).
     pub what: String,
     /// How many files it moves, when known (an upload list's length).
     pub files_to_move: Option<u64>,
+    /// Files written before it runs: an upload list, the configuration database's settings
+    /// (`-C`), the proxy's file list.
+    pub files: Vec<(PathBuf, String)>,
+    /// How.
+    pub via: Via,
+}
+
+/// How a transfer is made.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Via {
+    /// A run of the transfer program: its arguments, each its own argv entry (no shell), in
+    /// rayvision_sync 3.1.8's order (`-E -H -P -S -U -T -L -R -r -K -s -C -p`), with
+    /// [`STDIN`] on its standard input and the environment it is given.
+    Program {
+        /// The program.
+        program: PathBuf,
+        /// Its arguments.
+        args: Vec<String>,
+        /// Variables set for it: `LD_LIBRARY_PATH` (its folder, for its libraries) and
+        /// `RAYVISION_LOG` (where it writes its log).
+        env: Vec<(String, PathBuf)>,
+    },
+    /// A task of the local Raysync proxy, made by the HTTP requests rayvision_sync's
+    /// `rayvision_raysync` sends it.
+    Proxy(crate::raysync::ProxyTask),
 }
 
 /// What a transfer reports as it goes.
@@ -63,6 +79,13 @@ pub enum Event {
         /// The wait before the next attempt.
         after: Duration,
     },
+    /// The proxy reports how many files of its task have moved.
+    Files {
+        /// Moved so far.
+        done: u64,
+        /// In all.
+        of: u64,
+    },
     /// A file of a followed task was downloaded.
     Downloaded {
         /// The task.
@@ -74,24 +97,27 @@ pub enum Event {
 
 impl Invocation {
     /// The command as a shell would run it, for `--dry-run` and logs: `echo y | VAR=… 'program'
-    /// -E 'aspera' …`, every argument quoted where a shell would read it otherwise.
+    /// -E 'aspera' …`, every argument quoted where a shell would read it otherwise; for the
+    /// Raysync proxy, the requests it is sent (the password redacted).
     pub fn command_line(&self) -> String {
+        let (program, args, env) = match &self.via {
+            Via::Program { program, args, env } => (program, args, env),
+            Via::Proxy(task) => return task.describe(),
+        };
         let mut line = String::from("echo y | ");
-        for (name, value) in &self.env {
+        for (name, value) in env {
             line.push_str(&format!("{name}={} ", quote(&value.to_string_lossy())));
         }
-        line.push_str(&quote(&self.program.to_string_lossy()));
-        for arg in &self.args {
+        line.push_str(&quote(&program.to_string_lossy()));
+        for arg in args {
             line.push(' ');
             line.push_str(&quote(arg));
         }
         line
     }
 
-    /// Writes the files it needs, then runs it once, reporting the files it says it moved;
-    /// answers its exit code (-1 for a fatal error, as it documents it, whatever way the
-    /// system shows it).
-    pub fn run_once(&self, on: &mut dyn FnMut(Event)) -> Result<i32, Error> {
+    /// Writes the files it needs.
+    pub(crate) fn write_files(&self) -> Result<(), Error> {
         for (path, text) in &self.files {
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir).map_err(|e| Error::Local {
@@ -104,13 +130,27 @@ impl Invocation {
                 problem: format!("cannot write: {e}"),
             })?;
         }
+        Ok(())
+    }
+
+    /// Writes the files it needs, then runs the program once, reporting the files it says it
+    /// moved; answers its exit code (-1 for a fatal error, as it documents it, whatever way
+    /// the system shows it).
+    fn run_program(
+        &self,
+        program: &std::path::Path,
+        args: &[String],
+        env: &[(String, PathBuf)],
+        on: &mut dyn FnMut(Event),
+    ) -> Result<i32, Error> {
+        self.write_files()?;
         let spawn = |source| Error::Spawn {
-            program: self.program.clone(),
+            program: program.to_owned(),
             source,
         };
-        let mut child = Command::new(&self.program)
-            .args(&self.args)
-            .envs(self.env.iter().map(|(k, v)| (k, v)))
+        let mut child = Command::new(program)
+            .args(args)
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -188,9 +228,9 @@ fn quote(text: &str) -> String {
     }
 }
 
-/// Runs `invocation` until it succeeds: exit 1 is retried after the client's backoff, up to
-/// the retry policy's attempts; -1, any other code, and a spent budget are
-/// [`Error::Failed`], naming the log folder.
+/// Runs `invocation` until it succeeds: the program's exit 1 (or a failed proxy task) is
+/// retried after the client's backoff, up to the retry policy's attempts; -1, any other code,
+/// and a spent budget are [`Error::Failed`], naming the log folder.
 pub(crate) fn run(
     invocation: &Invocation,
     attempts: u32,
@@ -200,6 +240,7 @@ pub(crate) fn run(
 ) -> Result<(), Error> {
     let attempts = attempts.max(1);
     let mut attempt = 1;
+    let mut proxy_task = None;
     loop {
         on(Event::Started {
             what: invocation.what.clone(),
@@ -207,8 +248,16 @@ pub(crate) fn run(
             attempt,
             of: attempts,
         });
-        let code = invocation.run_once(on)?;
-        tracing::info!(target: "render_transfer", "{}: the transfer program exited {code}", invocation.what);
+        let code = match &invocation.via {
+            Via::Program { program, args, env } => {
+                invocation.run_program(program, args, env, on)?
+            }
+            Via::Proxy(task) => {
+                invocation.write_files()?;
+                task.run(&mut proxy_task, on)?
+            }
+        };
+        tracing::info!(target: "render_transfer", "{}: the transfer ended with {code}", invocation.what);
         match code {
             0 => return Ok(()),
             1 if attempt < attempts => {
@@ -254,14 +303,16 @@ mod tests {
     #[test]
     fn the_dry_run_line_quotes_what_a_shell_would_split() {
         let inv = Invocation {
-            program: "/opt/rayvision transmitter".into(),
-            args: vec![
-                "-L".into(),
-                "D:\\shot 1\\it's.mb".into(),
-                "-R".into(),
-                "/".into(),
-            ],
-            env: vec![("RAYVISION_LOG".into(), "/tmp/log".into())],
+            via: Via::Program {
+                program: "/opt/rayvision transmitter".into(),
+                args: vec![
+                    "-L".into(),
+                    "D:\\shot 1\\it's.mb".into(),
+                    "-R".into(),
+                    "/".into(),
+                ],
+                env: vec![("RAYVISION_LOG".into(), "/tmp/log".into())],
+            },
             files: Vec::new(),
             what: "test".into(),
             files_to_move: None,

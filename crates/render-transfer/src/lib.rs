@@ -31,6 +31,7 @@
 mod account;
 mod error;
 mod invocation;
+mod raysync;
 mod transmitter;
 mod upload_list;
 
@@ -44,7 +45,8 @@ use render_api_client::types::TaskInfo;
 
 pub use account::{Account, Line};
 pub use error::Error;
-pub use invocation::{Event, Invocation, STDIN};
+pub use invocation::{Event, Invocation, STDIN, Via};
+pub use raysync::ProxyTask;
 pub use transmitter::Transmitter;
 pub use upload_list::{Asset, UploadList, server_path};
 
@@ -55,6 +57,9 @@ pub enum Engine {
     /// Aspera (rayvision_sync's default), driven through the program's command line.
     #[default]
     Aspera,
+    /// Raysync, through the local Raysync proxy program and the HTTP requests
+    /// rayvision_sync's `rayvision_raysync` sends it.
+    RaysyncProxy,
 }
 
 impl Engine {
@@ -62,12 +67,19 @@ impl Engine {
     pub fn name(self) -> &'static str {
         match self {
             Engine::Aspera => "aspera",
+            Engine::RaysyncProxy => "raysyncproxy",
         }
     }
 
-    /// Its `engineName` in getConfig, in lower case.
-    fn config_name(self) -> &'static str {
-        self.name()
+    /// The `engineName`s in getConfig (in lower case) whose lines it uses, in order of
+    /// preference. rayvision_sync looks `raysyncproxy` up by that name; the v2 document's
+    /// getConfig example (D:2440) names the Raysync engine `RaySync`, so its lines serve when no
+    /// `raysyncproxy` is listed.
+    pub(crate) fn config_names(self) -> &'static [&'static str] {
+        match self {
+            Engine::Aspera => &["aspera"],
+            Engine::RaysyncProxy => &["raysyncproxy", "raysync"],
+        }
     }
 }
 
@@ -91,6 +103,10 @@ pub struct Options {
     /// program's log: default `$RAYVISION_DB` when that folder exists, else
     /// `~/renderfarm_sdk`, as rayvision_sync chooses.
     pub home: Option<PathBuf>,
+    /// The local Raysync proxy program's folder (with its `cluster.xml` and `start.sh`), for
+    /// [`Engine::RaysyncProxy`]; default: `rayvision_raysync/RaysyncCmd` inside the
+    /// `rayvision_sync` package of the Python on `PATH`, where rayvision_sync keeps it.
+    pub raysync_dir: Option<PathBuf>,
 }
 
 /// rayvision_sync's default speed limit, KB/s.
@@ -108,6 +124,16 @@ pub struct Transfers<'c> {
     options: Options,
     home: PathBuf,
     log: PathBuf,
+    raysync: Option<Raysync>,
+}
+
+/// What the Raysync proxy is told: the account's name, its Raysync key (a secret: never
+/// shown), and the proxy's folder.
+struct Raysync {
+    user_name: String,
+    key: String,
+    dir: PathBuf,
+    checked: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl fmt::Debug for Transfers<'_> {
@@ -157,6 +183,29 @@ impl<'c> Transfers<'c> {
             .or_else(|| existing("RAYVISION_DB"))
             .unwrap_or_else(home_dir);
         let log = existing("RAYVISION_LOG").unwrap_or_else(home_dir);
+        let raysync = match options.engine {
+            Engine::Aspera => None,
+            Engine::RaysyncProxy => {
+                let dir = match &options.raysync_dir {
+                    Some(dir) => dir.clone(),
+                    None => transmitter::package_dir_of_path()
+                        .map(|p| p.join("rayvision_raysync").join(raysync::IN_PACKAGE))
+                        .ok_or_else(|| Error::ProxyNotInstalled {
+                            dir: PathBuf::from("rayvision_sync/rayvision_raysync")
+                                .join(raysync::IN_PACKAGE),
+                            problem: "no rayvision_sync package for the Python on PATH".into(),
+                        })?,
+                };
+                raysync::port(&dir)?;
+                let key = client.get_ray_sync_user_key().send()?;
+                Some(Raysync {
+                    user_name: account.user_name.clone(),
+                    key: key.ray_sync_user_key,
+                    dir,
+                    checked: Default::default(),
+                })
+            }
+        };
         Ok(Transfers {
             client,
             account,
@@ -164,6 +213,7 @@ impl<'c> Transfers<'c> {
             options,
             home,
             log,
+            raysync,
         })
     }
 
@@ -178,9 +228,9 @@ impl<'c> Transfers<'c> {
         &self.log
     }
 
-    /// The program's arguments, in rayvision_sync's order.
+    /// A run of the program, with its arguments in rayvision_sync's order.
     #[allow(clippy::too_many_arguments)]
-    fn invocation(
+    fn program_run(
         &self,
         storage: &str,
         user: &str,
@@ -193,7 +243,7 @@ impl<'c> Transfers<'c> {
         let line = self
             .account
             .line(self.options.engine, self.options.line.as_deref())?;
-        let speed = self.options.speed.unwrap_or(DEFAULT_SPEED).to_string();
+        let speed = self.speed().to_string();
         let database =
             database.map_or_else(|| "None".to_owned(), |p| p.to_string_lossy().into_owned());
         let args = [
@@ -224,21 +274,83 @@ impl<'c> Transfers<'c> {
             "-p",
             "0",
         ];
+        let library_path = if cfg!(windows) {
+            "PATH"
+        } else {
+            "LD_LIBRARY_PATH"
+        };
         Ok(Invocation {
-            program: self.transmitter.path().to_owned(),
-            args: args.iter().map(|a| (*a).to_owned()).collect(),
-            env: vec![
-                (
-                    if cfg!(windows) {
-                        "PATH"
-                    } else {
-                        "LD_LIBRARY_PATH"
-                    }
-                    .to_owned(),
-                    self.transmitter.dir().to_owned(),
-                ),
-                ("RAYVISION_LOG".to_owned(), self.log.clone()),
-            ],
+            via: Via::Program {
+                program: self.transmitter.path().to_owned(),
+                args: args.iter().map(|a| (*a).to_owned()).collect(),
+                env: vec![
+                    (library_path.to_owned(), self.transmitter.dir().to_owned()),
+                    ("RAYVISION_LOG".to_owned(), self.log.clone()),
+                ],
+            },
+            files: Vec::new(),
+            what: String::new(),
+            files_to_move: None,
+        })
+    }
+
+    fn speed(&self) -> u64 {
+        self.options.speed.unwrap_or(DEFAULT_SPEED)
+    }
+
+    /// A task of the Raysync proxy, with the `create-task` request rayvision_sync's
+    /// `start_transfer` sends: `storage` is also the port it names (as rayvision_sync does),
+    /// `path` the request's paths.
+    fn proxy_run(
+        &self,
+        raysync: &Raysync,
+        task_type: &str,
+        storage: &str,
+        path: serde_json::Value,
+    ) -> Result<Invocation, Error> {
+        let line = self
+            .account
+            .line(self.options.engine, self.options.line.as_deref())?;
+        let port: i64 = storage.parse().map_err(|_| {
+            Error::Account(format!(
+                "the storage id `{storage}` is not a number, which the Raysync proxy takes it as"
+            ))
+        })?;
+        let proxy_port = line
+            .port
+            .parse::<i64>()
+            .ok()
+            .filter(|p| *p != 0)
+            .unwrap_or(32002);
+        let mut create = serde_json::json!({
+            "task-name": task_type,
+            "server-ip": line.server,
+            "server-port": port,
+            "web-server-ip": line.server,
+            "web-server-port": 32002,
+            "server-ssl-port": port - 100,
+            "renderbus-proxy-port": 32002,
+            "proxy-port": proxy_port,
+            "protocol-type": "default",
+            "delay-threshold": 0,
+            "account": raysync.user_name,
+            "password": format!("{}&1&{}&12345678", raysync.key, self.account.platform),
+            "group-id": 0,
+            "enable-ssl": false,
+            "enable-verify-hash": false,
+            "task-type": task_type,
+        });
+        if let (Some(create), serde_json::Value::Object(path)) = (create.as_object_mut(), path) {
+            create.extend(path);
+        }
+        Ok(Invocation {
+            via: Via::Proxy(ProxyTask {
+                dir: raysync.dir.clone(),
+                speed: self.speed(),
+                create,
+                poll: Duration::from_secs(1),
+                checked: raysync.checked.clone(),
+            }),
             files: Vec::new(),
             what: String::new(),
             files_to_move: None,
@@ -247,12 +359,12 @@ impl<'c> Transfers<'c> {
 
     /// The upload of the assets an `upload.json` lists (an analyser's, or one
     /// [`Transfers::upload_list`] writes), as rayvision_sync's `upload_asset` runs it: into the
-    /// account's input storage (its main account's, when it shares that), with a resume
-    /// database named after the list's folder, so an interrupted upload goes on where it
-    /// stopped.
+    /// account's input storage (its main account's, when it shares that); with Aspera, with a
+    /// resume database named after the list's folder, so an interrupted upload goes on where
+    /// it stopped.
     pub fn upload_json(&self, upload_json: &Path) -> Result<Invocation, Error> {
         let list = UploadList::read(upload_json)?;
-        self.upload_of(upload_json, list.asset.len())
+        self.upload_of(upload_json, &list)
     }
 
     /// The upload of `list`, written as an `upload.json` into a folder of its own under the
@@ -260,7 +372,7 @@ impl<'c> Transfers<'c> {
     /// resume) when the invocation runs.
     pub fn upload_list(&self, list: &UploadList) -> Result<Invocation, Error> {
         let path = self.list_path(list);
-        let mut invocation = self.upload_of(&path, list.asset.len())?;
+        let mut invocation = self.upload_of(&path, list)?;
         invocation.files.insert(0, (path, list.to_json()));
         Ok(invocation)
     }
@@ -273,20 +385,39 @@ impl<'c> Transfers<'c> {
             .join("upload.json")
     }
 
-    fn upload_of(&self, upload_json: &Path, count: usize) -> Result<Invocation, Error> {
-        let name = upload_json
-            .parent()
-            .and_then(Path::file_name)
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let ini = self.home.join("db_ini").join(format!("{name}.ini"));
-        let db = self.home.join("db").join(format!("{name}.db"));
-        let settings = database_settings(&self.account.platform, &db);
+    fn upload_of(&self, upload_json: &Path, list: &UploadList) -> Result<Invocation, Error> {
         let (user, bid) = self.account.asset_owner();
-        let local = upload_json.to_string_lossy();
-        let mut invocation =
-            self.invocation(bid, user, "upload_json", &local, "/", "false", Some(&ini))?;
-        invocation.files.push((ini, settings));
+        let count = list.asset.len();
+        let mut invocation = match &self.raysync {
+            None => {
+                let name = upload_json
+                    .parent()
+                    .and_then(Path::file_name)
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let ini = self.home.join("db_ini").join(format!("{name}.ini"));
+                let db = self.home.join("db").join(format!("{name}.db"));
+                let settings = database_settings(&self.account.platform, &db);
+                let local = upload_json.to_string_lossy();
+                let mut run =
+                    self.program_run(bid, user, "upload_json", &local, "/", "false", Some(&ini))?;
+                run.files.push((ini, settings));
+                run
+            }
+            Some(raysync) => {
+                // rayvision_sync's convert_upload: `<list>_list.json` beside the list.
+                let stem = upload_json
+                    .file_stem()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let file_list = upload_json.with_file_name(format!("{stem}_list.json"));
+                let path = serde_json::json!({"file-list": file_list.to_string_lossy()});
+                let mut run = self.proxy_run(raysync, "upload-list", bid, path)?;
+                run.files
+                    .push((file_list, raysync::file_list(&list.asset, bid, user)));
+                run
+            }
+        };
         invocation.what = format!("upload of {count} file(s)");
         invocation.files_to_move = Some(count as u64);
         Ok(invocation)
@@ -300,16 +431,30 @@ impl<'c> Transfers<'c> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let remote = format!("/{task_id}/cfg/{name}");
-        let mut invocation = self.invocation(
-            &self.account.config_bid,
-            &self.account.user_id,
-            "upload_path",
-            &file.to_string_lossy(),
-            &remote,
-            "false",
-            None,
-        )?;
+        let local = file.to_string_lossy();
+        let account = &self.account;
+        let mut invocation = match &self.raysync {
+            None => self.program_run(
+                &account.config_bid,
+                &account.user_id,
+                "upload_path",
+                &local,
+                &format!("/{task_id}/cfg/{name}"),
+                "false",
+                None,
+            )?,
+            // rayvision_sync names the input storage's id as the port of a configuration
+            // file's upload, and the configuration storage in its path.
+            Some(raysync) => self.proxy_run(
+                raysync,
+                "upload",
+                &account.input_bid,
+                serde_json::json!({
+                    "source-path": local,
+                    "target-path": format!("/input/{}-{}/{task_id}/cfg", account.config_bid, account.user_id),
+                }),
+            )?,
+        };
         invocation.what = format!("upload of {name} for task {task_id}");
         invocation.files_to_move = Some(1);
         Ok(invocation)
@@ -351,26 +496,29 @@ impl<'c> Transfers<'c> {
                 return Err(Error::NoOutput { task: *task });
             }
         }
-        let mut invocations = Vec::new();
-        for output in outputs(&page.items) {
-            invocations.push(self.download_path(&output, &output.name, to)?);
-        }
-        Ok(invocations)
+        outputs(&page.items)
+            .iter()
+            .map(|output| self.download_path(output, &output.name, to))
+            .collect()
     }
 
     /// One download of `remote` (an output folder or a file in it) of `output`'s storage.
     fn download_path(&self, output: &Output, remote: &str, to: &Path) -> Result<Invocation, Error> {
         let bid = output.bid.as_deref().unwrap_or(&self.account.output_bid);
         let user = output.user_id.as_deref().unwrap_or(&self.account.user_id);
-        let mut invocation = self.invocation(
-            bid,
-            user,
-            "download_path",
-            &to.to_string_lossy(),
-            remote,
-            "true",
-            None,
-        )?;
+        let local = to.to_string_lossy();
+        let mut invocation = match &self.raysync {
+            None => self.program_run(bid, user, "download_path", &local, remote, "true", None)?,
+            Some(raysync) => self.proxy_run(
+                raysync,
+                "download",
+                bid,
+                serde_json::json!({
+                    "source-path": format!("/output/{bid}-{user}/{}", remote.replace('\\', "/")),
+                    "target-path": local,
+                }),
+            )?,
+        };
         invocation.what = format!("download of {remote}");
         Ok(invocation)
     }

@@ -120,6 +120,12 @@ impl Transmitter {
     }
 }
 
+/// The folder of the `rayvision_sync` package of the Python on `PATH` (`python3`, then
+/// `python`), if any.
+pub(crate) fn package_dir_of_path() -> Option<PathBuf> {
+    ["python3", "python"].into_iter().find_map(package_dir)
+}
+
 /// The folder of the `rayvision_sync` package that `python` imports, if any; found without
 /// importing it (no code of the package runs).
 fn package_dir(python: &str) -> Option<PathBuf> {
