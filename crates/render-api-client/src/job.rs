@@ -167,6 +167,17 @@ pub struct JobFile {
     /// override it. A `tips.json` beside it is checked through queryErrorDetail.
     #[schemars(with = "Option<String>")]
     pub task_json: Option<Spanned<String>>,
+    /// Files and folders to upload before the task is submitted (relative to the job file;
+    /// a folder: every file under it), to the server paths the official analysers give them.
+    /// `renderbus submit` uploads them through the official transfer program.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub assets: Vec<Spanned<String>>,
+    /// The upload list (`upload.json`) an official analyser wrote (relative to the job file),
+    /// uploaded before the task is submitted; default: the `upload.json` beside `task_json`,
+    /// when there is one.
+    #[schemars(with = "Option<String>")]
+    pub upload_json: Option<Spanned<String>>,
     /// Any of the task configuration the service lets users change (`frames_per_task`,
     /// `time_out`, `stop_after_test`, `test_frames`, …; see [`CHANGEABLE`]), sent as text.
     #[serde(default)]
@@ -243,6 +254,15 @@ pub enum JobFault {
     /// A call failed.
     #[error(transparent)]
     Call(#[from] Error),
+}
+
+/// What a job uploads before its task is submitted ([`Job::uploads`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Uploads {
+    /// Files and folders (a folder: every file under it).
+    Paths(Vec<PathBuf>),
+    /// An upload list an official analyser wrote.
+    UploadJson(PathBuf),
 }
 
 /// A job, read and checked on its own: ready to [`check`](Job::check) against a farm.
@@ -404,6 +424,33 @@ impl Job {
             }
             None => None,
         };
+        let dir = path.parent().unwrap_or(Path::new(""));
+        for asset in &file.assets {
+            let local = dir.join(asset.get_ref());
+            if !local.exists() {
+                errors.push(at(
+                    spanned_line(asset.span()),
+                    "assets",
+                    format!("{}: no such file or directory", local.display()),
+                ));
+            }
+        }
+        if let Some(list) = &file.upload_json {
+            let line = spanned_line(list.span());
+            if !file.assets.is_empty() {
+                errors.push(at(
+                    line,
+                    "upload_json",
+                    "give `assets` or an `upload_json`, not both".into(),
+                ));
+            } else if !dir.join(list.get_ref()).is_file() {
+                errors.push(at(
+                    line,
+                    "upload_json",
+                    format!("{}: no such file", dir.join(list.get_ref()).display()),
+                ));
+            }
+        }
         let job = Job {
             path: path.to_owned(),
             text,
@@ -433,6 +480,27 @@ impl Job {
         } else {
             Err(JobFault::Job(errors))
         }
+    }
+
+    /// What the job uploads before its task is submitted: its `assets` (resolved from the job
+    /// file's folder), its `upload_json`, or the `upload.json` an analyser wrote beside its
+    /// `task_json`; `None` when it names nothing to upload.
+    pub fn uploads(&self) -> Option<Uploads> {
+        let dir = self.path.parent().unwrap_or(Path::new(""));
+        if !self.file.assets.is_empty() {
+            return Some(Uploads::Paths(
+                self.file
+                    .assets
+                    .iter()
+                    .map(|a| dir.join(a.get_ref()))
+                    .collect(),
+            ));
+        }
+        if let Some(list) = &self.file.upload_json {
+            return Some(Uploads::UploadJson(dir.join(list.get_ref())));
+        }
+        let beside = self.analysed.as_ref()?.path.with_file_name("upload.json");
+        beside.is_file().then_some(Uploads::UploadJson(beside))
     }
 
     /// The job file's path.
@@ -948,6 +1016,21 @@ impl Job {
         state: &mut State,
         mut step: impl FnMut(Step),
     ) -> Result<i64, JobFault> {
+        let task = self.prepare(client, checked, state, &mut step)?;
+        Job::submit_prepared(client, task, state, step)?;
+        Ok(task)
+    }
+
+    /// The steps of [`Job::submit`] before submitTask: the project's label when missing,
+    /// createTask and taskJsonFile, each recorded in `state`. Answers the task's id. A layer
+    /// that uploads the job's files does so between this and [`Job::submit_prepared`].
+    pub fn prepare(
+        &self,
+        client: &Client<V2>,
+        checked: &Checked,
+        state: &mut State,
+        mut step: impl FnMut(Step),
+    ) -> Result<i64, JobFault> {
         let mut project = state.project_id.or(checked.project_id);
         if let (Some(name), None) = (self.project(), project) {
             if !state.done("addLabel") {
@@ -996,6 +1079,17 @@ impl Job {
             state.record("taskJsonFile", None, None)?;
             step(Step::Done("taskJsonFile", "task.json".into()));
         }
+        Ok(task)
+    }
+
+    /// The last step of [`Job::submit`]: submitTask, recorded in `state` (skipped when it is
+    /// recorded already).
+    pub fn submit_prepared(
+        client: &Client<V2>,
+        task: i64,
+        state: &mut State,
+        mut step: impl FnMut(Step),
+    ) -> Result<(), JobFault> {
         if state.done("submitTask") {
             step(Step::Skipped("submitTask", format!("task {task}")));
         } else {
@@ -1003,7 +1097,7 @@ impl Job {
             state.record("submitTask", None, None)?;
             step(Step::Done("submitTask", format!("task {task}")));
         }
-        Ok(task)
+        Ok(())
     }
 
     /// The JSON Schema of a job file (draft 2020-12), for editors.
@@ -1145,6 +1239,12 @@ impl State {
     /// Whether `call` was done.
     pub fn done(&self, call: &str) -> bool {
         self.done.iter().any(|d| d == call)
+    }
+
+    /// Records a step done by a layer above the job (the upload of its files: `upload`), so
+    /// that `--resume` skips it.
+    pub fn mark_done(&mut self, step: &str) -> Result<(), JobFault> {
+        self.record(step, None, None)
     }
 
     fn record(
@@ -1386,5 +1486,51 @@ mod tests {
         ] {
             assert!(config[section].is_object(), "{section}");
         }
+    }
+
+    #[test]
+    fn what_a_job_uploads_its_assets_its_list_or_the_analysers_list_beside_task_json() {
+        let dir = tempfile::tempdir().unwrap();
+        let job = |text: &str| Job::parse(&dir.path().join("job.toml"), text.to_owned());
+        let base = "software = \"maya\"\nversion = \"2020\"\nscene = \"D:/a.mb\"\n";
+        std::fs::write(dir.path().join("a.mb"), "a").unwrap();
+
+        let parsed = job(&format!("{base}assets = [\"a.mb\"]\n")).unwrap();
+        assert_eq!(
+            parsed.uploads(),
+            Some(Uploads::Paths(vec![dir.path().join("a.mb")]))
+        );
+        assert_eq!(job(base).unwrap().uploads(), None);
+
+        // Every fault at once, each with its line.
+        let Err(JobFault::Job(errors)) = job(&format!(
+            "{base}assets = [\"gone.mb\"]\nupload_json = \"upload.json\"\n"
+        )) else {
+            panic!("a missing asset and a list beside assets are faults");
+        };
+        let said: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert!(
+            said.iter()
+                .any(|e| e.contains(":4: assets") && e.contains("gone.mb: no such file")),
+            "{said:?}"
+        );
+        assert!(
+            said.iter()
+                .any(|e| e.contains(":5: upload_json") && e.contains("not both")),
+            "{said:?}"
+        );
+
+        // An analyser writes upload.json beside task.json: that list is the job's.
+        std::fs::write(
+            dir.path().join("task.json"),
+            r#"{"task_info": {"input_cg_file": "D:/a.mb", "cg_id": "2000"}, "software_config": {"cg_name": "Maya", "cg_version": "2020", "plugins": {}}}"#,
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("upload.json"), r#"{"asset": []}"#).unwrap();
+        let analysed = job("task_json = \"task.json\"\n").unwrap();
+        assert_eq!(
+            analysed.uploads(),
+            Some(Uploads::UploadJson(dir.path().join("upload.json")))
+        );
     }
 }

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use render_api_client::job::{Job, JobFault, State};
+use render_api_client::job::{Job, JobFault, State, Step, Uploads};
 use render_api_client::{ApiVersion, Client, Outcome, V2};
 use serde_json::json;
 
@@ -25,7 +25,7 @@ pub(crate) struct SubmitArgs {
     #[arg(long)]
     wait: bool,
     /// Seconds between polls with --wait (at least 0.5).
-    #[arg(long, default_value_t = 5.0, requires = "wait")]
+    #[arg(long, default_value_t = 5.0)]
     interval: f64,
     /// Go on with a run that stopped half-way, from the state file beside the job
     /// (JOB.state.json): the steps done are not done again, so no second task is made.
@@ -34,6 +34,16 @@ pub(crate) struct SubmitArgs {
     /// Print the JSON Schema of job files (for editors) and exit.
     #[arg(long, conflicts_with_all = ["dry_run", "wait", "resume"])]
     schema: bool,
+    /// Download the task's outputs into DIR as its frames finish, until it ends (through the
+    /// official transfer program); the exit code says how it ended, as with --wait.
+    #[arg(long, value_name = "DIR")]
+    download: Option<PathBuf>,
+    /// Do not upload the job's files (its `assets`, or its analyser's upload.json) before
+    /// submitting.
+    #[arg(long)]
+    no_upload: bool,
+    #[command(flatten)]
+    transfer: crate::transfer::TransferOpts,
 }
 
 fn fault(e: JobFault) -> Failure {
@@ -62,9 +72,25 @@ pub(crate) fn submit(cli: &Globals, args: &SubmitArgs, show: Show) -> Result<Exi
         });
     };
     let job = Job::load(path).map_err(fault)?;
+    let uploads = job.uploads().filter(|_| !args.no_upload);
     if args.dry_run {
+        let mut calls: Vec<String> = job.calls().into_iter().map(str::to_owned).collect();
+        if let Some(uploads) = &uploads {
+            let what = match uploads {
+                Uploads::Paths(paths) => {
+                    format!("upload of {} path(s) (the transfer program)", paths.len())
+                }
+                Uploads::UploadJson(list) => {
+                    format!("upload of {} (the transfer program)", list.display())
+                }
+            };
+            calls.insert(calls.len() - 1, what);
+        }
+        if let Some(dir) = &args.download {
+            calls.push(format!("download into {} as frames finish", dir.display()));
+        }
         let plan = json!({
-            "calls": job.calls(),
+            "calls": calls,
             "stateFile": State::path_for(job.path()).display().to_string(),
             "taskJson": job.task_config(None, None, None),
         });
@@ -103,21 +129,54 @@ pub(crate) fn submit(cli: &Globals, args: &SubmitArgs, show: Show) -> Result<Exi
         args.resume,
     )
     .map_err(fault)?;
+    // The transfer program and the account's transfer settings, before anything is made.
+    let transfers = if uploads.is_some() || args.download.is_some() {
+        Some(crate::transfer::transfers(cli, &client, &args.transfer)?)
+    } else {
+        None
+    };
     let checked = job.check(&client).map_err(fault)?;
     for warning in &checked.warnings {
         if !cli.quiet {
             eprintln!("warning: {warning}");
         }
     }
+    let step = |step: Step| {
+        if !cli.quiet {
+            eprintln!("{step}");
+        }
+    };
     let task = job
-        .submit(&client, &checked, &mut state, |step| {
-            if !cli.quiet {
-                eprintln!("{step}");
-            }
-        })
+        .prepare(&client, &checked, &mut state, step)
         .map_err(fault)?;
+    if let (Some(uploads), Some(transfers)) = (&uploads, &transfers) {
+        if state.done("upload") {
+            step(Step::Skipped("upload", "the job's files".into()));
+        } else {
+            let (list, files, invocations) =
+                crate::transfer::upload_plan(transfers, uploads, Some(task))?;
+            crate::transfer::run_all(transfers, &invocations, cli, show)?;
+            state.mark_done("upload").map_err(fault)?;
+            step(Step::Done(
+                "upload",
+                format!("{files} file(s) of {}", list.display()),
+            ));
+        }
+    }
+    Job::submit_prepared(&client, task, &mut state, step).map_err(fault)?;
     if embedded {
         let _ = std::fs::remove_file(&state_file);
+    }
+    if let (Some(dir), Some(transfers)) = (&args.download, &transfers) {
+        let interval = Duration::from_secs_f64(args.interval.clamp(0.5, 3600.0));
+        let files = crate::transfer::follow(transfers, &[task], dir, interval, cli, show)?;
+        if !cli.quiet {
+            eprintln!("download: {} file(s) into {}", files.len(), dir.display());
+        }
+        let info = client.task(task)?;
+        let outcome = Outcome::of(&info.task_status).unwrap_or(Outcome::Failed);
+        outln!("{}", Output::new(&info).render(show.format));
+        return Ok(wait::exit_code(outcome));
     }
     if !args.wait {
         outln!(

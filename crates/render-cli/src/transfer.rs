@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use render_api_client::job::Uploads;
 use render_api_client::{ApiVersion, Client, Settings, V2};
 use render_transfer::{
     Engine, Error, Event, Invocation, Options, Transfers, Transmitter, UploadList,
@@ -18,6 +19,18 @@ use crate::{Failure, Globals, Show, Target, client_builder};
 /// How a transfer runs: the options every transfer command takes.
 #[derive(clap::Args, Debug)]
 pub(crate) struct How {
+    #[command(flatten)]
+    opts: TransferOpts,
+    /// Print the transfer program's commands and send nothing to it (the service is still
+    /// asked what the commands need: the account, the lines, the tasks' outputs).
+    #[arg(long)]
+    dry_run: bool,
+}
+
+/// Which program, engine, line and speed a transfer uses (`transfer`, and `submit` when its
+/// job uploads or `--download` is given).
+#[derive(clap::Args, Debug)]
+pub(crate) struct TransferOpts {
     /// The transfer program (rayvision_transmitter). Default: RENDERBUS_TRANSMITTER, the
     /// profile's `transmitter`, else the one inside the rayvision_sync package of the Python
     /// on PATH (`pip install rayvision-sync==3.1.8`).
@@ -38,10 +51,6 @@ pub(crate) struct How {
     /// The speed limit, KB/s (default 1048576, as rayvision_sync's).
     #[arg(long, value_name = "KB/s", value_parser = clap::value_parser!(u64).range(1..))]
     speed: Option<u64>,
-    /// Print the transfer program's commands and send nothing to it (the service is still
-    /// asked what the commands need: the account, the lines, the tasks' outputs).
-    #[arg(long)]
-    dry_run: bool,
 }
 
 /// The engines (`--engine`).
@@ -116,8 +125,8 @@ impl From<Error> for Failure {
     }
 }
 
-/// The client and the program, checked before anything moves.
-fn prepare(cli: &Globals, how: &How) -> Result<(Target, Client, Transmitter), Failure> {
+/// The client of the command's farm (API 2: getConfig is an API 2 call).
+fn client(cli: &Globals) -> Result<(Target, Client), Failure> {
     let target = Target::of(cli)?;
     if target.resolved.api != ApiVersion::V2 {
         return Err(Failure {
@@ -125,40 +134,78 @@ fn prepare(cli: &Globals, how: &How) -> Result<(Target, Client, Transmitter), Fa
             message: "transfers need API 2 (getConfig, the transfer lines, is an API 2 call): drop --api-version 1".into(),
         });
     }
-    let given = match &how.transmitter {
-        Some(path) => Some(path.clone()),
-        None => {
-            let env = Settings::from_env().transmitter;
-            let profile = match env {
-                Some(p) => Some(p),
-                None => Settings::from_profile(cli.profile.as_deref())?.transmitter,
-            };
-            profile.map(PathBuf::from)
-        }
-    };
-    let transmitter = Transmitter::locate(given.as_deref())?;
     let client = client_builder(cli, target.resolved.clone())
         .api::<V2>()
         .build()?;
-    Ok((target, client, transmitter))
+    Ok((target, client))
 }
 
-fn options(how: &How) -> Options {
-    Options {
-        engine: match how.engine {
+/// The program (from the flag, the environment, the profile or the Python on PATH) and the
+/// account's transfer settings, checked before anything moves.
+pub(crate) fn transfers<'c>(
+    cli: &Globals,
+    client: &'c Client,
+    opts: &TransferOpts,
+) -> Result<Transfers<'c>, Failure> {
+    let given = match &opts.transmitter {
+        Some(path) => Some(path.clone()),
+        None => match Settings::from_env().transmitter {
+            Some(p) => Some(PathBuf::from(p)),
+            None => Settings::from_profile(cli.profile.as_deref())?
+                .transmitter
+                .map(PathBuf::from),
+        },
+    };
+    let transmitter = Transmitter::locate(given.as_deref())?;
+    let options = Options {
+        engine: match opts.engine {
             EngineArg::Aspera => Engine::Aspera,
             EngineArg::Raysyncproxy => Engine::RaysyncProxy,
         },
-        line: how.line.clone(),
-        speed: how.speed,
+        line: opts.line.clone(),
+        speed: opts.speed,
         home: None,
-        raysync_dir: how.raysync_dir.clone(),
+        raysync_dir: opts.raysync_dir.clone(),
+    };
+    Ok(Transfers::new(client, transmitter, options)?)
+}
+
+/// The upload of what `uploads` names, and, for `task`, of its list as the task's
+/// configuration file first (rayvision_sync's `upload`: configuration, then assets). Answers
+/// the list's path, the number of files and the invocations.
+pub(crate) fn upload_plan(
+    transfers: &Transfers<'_>,
+    uploads: &Uploads,
+    task: Option<i64>,
+) -> Result<(PathBuf, u64, Vec<Invocation>), Failure> {
+    let (list_path, assets) = match uploads {
+        Uploads::UploadJson(path) => (path.clone(), transfers.upload_json(path)?),
+        Uploads::Paths(paths) => {
+            let list = UploadList::from_paths(paths)?;
+            (transfers.list_path(&list), transfers.upload_list(&list)?)
+        }
+    };
+    let files = assets.files_to_move.unwrap_or(0);
+    let mut invocations = Vec::new();
+    if let Some(task) = task {
+        let mut config = transfers.upload_config_file(task, &list_path)?;
+        // A list this command writes is written before its first use.
+        config.files.extend(
+            assets
+                .files
+                .iter()
+                .filter(|(path, _)| *path == list_path)
+                .cloned(),
+        );
+        invocations.push(config);
     }
+    invocations.push(assets);
+    Ok((list_path, files, invocations))
 }
 
 /// Runs the invocations with a progress bar (files moved of those listed) on a terminal and
 /// a line on stderr for each retry.
-fn run_all(
+pub(crate) fn run_all(
     transfers: &Transfers<'_>,
     invocations: &[Invocation],
     cli: &Globals,
@@ -213,31 +260,13 @@ fn dry_run(invocations: &[Invocation]) -> Result<Exit, Failure> {
 
 /// `renderbus transfer upload`.
 pub(crate) fn upload(cli: &Globals, args: &UploadArgs, show: Show) -> Result<Exit, Failure> {
-    let (_target, client, transmitter) = prepare(cli, &args.how)?;
-    let transfers = Transfers::new(&client, transmitter, options(&args.how))?;
-    let (list_path, assets) = match &args.upload_json {
-        Some(path) => (path.clone(), transfers.upload_json(path)?),
-        None => {
-            let list = UploadList::from_paths(&args.paths)?;
-            (transfers.list_path(&list), transfers.upload_list(&list)?)
-        }
+    let (_target, client) = client(cli)?;
+    let transfers = transfers(cli, &client, &args.how.opts)?;
+    let uploads = match &args.upload_json {
+        Some(path) => Uploads::UploadJson(path.clone()),
+        None => Uploads::Paths(args.paths.clone()),
     };
-    let files = assets.files_to_move.unwrap_or(0);
-    let mut invocations = Vec::new();
-    if let Some(task) = args.task {
-        // rayvision_sync's `upload`: the task's configuration files first, then the assets.
-        let mut config = transfers.upload_config_file(task, &list_path)?;
-        // A list this command writes is written before its first use.
-        config.files.extend(
-            assets
-                .files
-                .iter()
-                .filter(|(path, _)| *path == list_path)
-                .cloned(),
-        );
-        invocations.push(config);
-    }
-    invocations.push(assets);
+    let (list_path, files, invocations) = upload_plan(&transfers, &uploads, args.task)?;
     if args.how.dry_run {
         return dry_run(&invocations);
     }
@@ -253,10 +282,44 @@ pub(crate) fn upload(cli: &Globals, args: &UploadArgs, show: Show) -> Result<Exi
     ))
 }
 
+/// Downloads the tasks' frames as they finish, with a count of files on a terminal.
+pub(crate) fn follow(
+    transfers: &Transfers<'_>,
+    tasks: &[i64],
+    to: &std::path::Path,
+    interval: Duration,
+    cli: &Globals,
+    show: Show,
+) -> Result<Vec<String>, Failure> {
+    std::fs::create_dir_all(to).map_err(|e| Failure {
+        code: Exit::Usage,
+        message: format!("{}: cannot create the folder: {e}", to.display()),
+    })?;
+    let bar = bar(show, None);
+    bar.set_message(format!("following {} task(s)", tasks.len()));
+    let bar_ref = &bar;
+    let quiet = cli.quiet;
+    let files = transfers.follow(tasks, to, interval, &mut |event| match event {
+        Event::Downloaded { task, file } => {
+            bar_ref.inc(1);
+            bar_ref.set_message(format!("task {task}: {file}"));
+        }
+        Event::Retrying { code, after } if !quiet => bar_ref.suspend(|| {
+            eprintln!(
+                "the transfer program asked to be retried (exit {code}); again in {:.1}s",
+                after.as_secs_f64()
+            )
+        }),
+        _ => {}
+    })?;
+    bar.finish_and_clear();
+    Ok(files)
+}
+
 /// `renderbus transfer download`.
 pub(crate) fn download(cli: &Globals, args: &DownloadArgs, show: Show) -> Result<Exit, Failure> {
-    let (_target, client, transmitter) = prepare(cli, &args.how)?;
-    let transfers = Transfers::new(&client, transmitter, options(&args.how))?;
+    let (_target, client) = client(cli)?;
+    let transfers = transfers(cli, &client, &args.how.opts)?;
     if !args.follow {
         let invocations = transfers.download(&args.tasks, &args.to)?;
         if args.how.dry_run {
@@ -288,24 +351,7 @@ pub(crate) fn download(cli: &Globals, args: &DownloadArgs, show: Show) -> Result
         message: format!("{}: cannot create the folder: {e}", args.to.display()),
     })?;
     let interval = Duration::from_secs_f64(args.interval.clamp(0.5, 3600.0));
-    let bar = bar(show, None);
-    bar.set_message(format!("following {} task(s)", args.tasks.len()));
-    let bar_ref = &bar;
-    let quiet = cli.quiet;
-    let files = transfers.follow(&args.tasks, &args.to, interval, &mut |event| match event {
-        Event::Downloaded { task, file } => {
-            bar_ref.inc(1);
-            bar_ref.set_message(format!("task {task}: {file}"));
-        }
-        Event::Retrying { code, after } if !quiet => bar_ref.suspend(|| {
-            eprintln!(
-                "the transfer program asked to be retried (exit {code}); again in {:.1}s",
-                after.as_secs_f64()
-            )
-        }),
-        _ => {}
-    })?;
-    bar.finish_and_clear();
+    let files = follow(&transfers, &args.tasks, &args.to, interval, cli, show)?;
     show.print(Output::done(
         "transfer download",
         json!({

@@ -454,3 +454,88 @@ fn a_raysync_dry_run_shows_the_proxys_requests_without_the_key() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn submit_uploads_the_jobs_assets_before_submitting_and_downloads_its_frames() {
+    let farm = farm();
+    let dir = tempfile::tempdir().unwrap();
+    let fake = fake_transmitter(dir.path());
+    std::fs::create_dir(dir.path().join("tex")).unwrap();
+    for name in ["shot.mb", "tex/a.png"] {
+        std::fs::write(dir.path().join(name), name).unwrap();
+    }
+    let job = dir.path().join("job.toml");
+    std::fs::write(
+        &job,
+        "software = \"maya\"\nversion = \"2020\"\nscene = \"D:/shot/shot.mb\"\nassets = [\"shot.mb\", \"tex\"]\n",
+    )
+    .unwrap();
+    let frames = dir.path().join("frames");
+    let out = renderbus(
+        &farm,
+        dir.path(),
+        &[
+            "-o",
+            "json",
+            "submit",
+            job.to_str().unwrap(),
+            "--download",
+            frames.to_str().unwrap(),
+            "--interval",
+            "0.5",
+            "--transmitter",
+            fake.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let steps = text(&out.stderr);
+    let upload_at = steps.find("upload: 2 file(s)").expect(&steps);
+    assert!(
+        upload_at < steps.find("submitTask:").expect(&steps),
+        "{steps}"
+    );
+    let made = runs(dir.path());
+    // The task's list as its configuration file, then the assets, then one download a frame.
+    let task: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let id = task["id"].as_i64().unwrap();
+    assert_eq!(arg(&made[0], "-T"), "upload_path");
+    assert_eq!(arg(&made[0], "-R"), format!("/{id}/cfg/upload.json"));
+    assert_eq!(arg(&made[0], "-S"), "30201");
+    assert_eq!(arg(&made[1], "-T"), "upload_json");
+    let list: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(arg(&made[1], "-L")).unwrap()).unwrap();
+    assert_eq!(list["asset"].as_array().unwrap().len(), 2, "{list}");
+    let downloads: Vec<&Vec<String>> = made
+        .iter()
+        .filter(|r| arg(r, "-T") == "download_path")
+        .collect();
+    assert_eq!(downloads.len(), 4, "{made:?}");
+    assert_eq!(task["taskStatus"], 25, "{task}");
+
+    // --resume: the upload is not made again.
+    let state = dir.path().join("job.toml.state.json");
+    assert!(
+        std::fs::read_to_string(&state)
+            .unwrap()
+            .contains("\"upload\"")
+    );
+    std::fs::remove_file(dir.path().join("record")).unwrap();
+    let out = renderbus(
+        &farm,
+        dir.path(),
+        &[
+            "submit",
+            job.to_str().unwrap(),
+            "--resume",
+            "--transmitter",
+            fake.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("upload: the job's files (done before)"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(runs(dir.path()).is_empty(), "the upload was made again");
+}
