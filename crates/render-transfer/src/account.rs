@@ -150,3 +150,94 @@ fn list<'a>(names: impl Iterator<Item = &'a str>) -> String {
         names.join(", ")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Values of the v2 document's getTransferBid and getConfig examples (D:274, D:2401), and
+    /// of its queryUserProfile example; a second Aspera line as the mock farm has one.
+    fn replies(shared: bool) -> (UserProfile, TransferBid, TransferConfig) {
+        let mut profile: UserProfile = serde_json::from_value(serde_json::json!({
+            "userId": 10001136, "userName": "rayvision", "platform": 2,
+            "shareMainCapital": 0, "mainUserId": 0
+        }))
+        .unwrap();
+        let mut bids: TransferBid = serde_json::from_value(serde_json::json!({
+            "config_bid": "30201", "output_bid": "20202", "input_bid": "10202"
+        }))
+        .unwrap();
+        if shared {
+            profile.share_main_capital = Some(1);
+            profile.main_user_id = Some(100093088);
+            bids.parent_input_bid = Some("10201".into());
+        }
+        let config: TransferConfig = serde_json::from_value(serde_json::json!({
+            "resqEngines": [
+                {"engineName": "RaySync", "respTaskEngineLines": [
+                    {"name": "raysync_main", "server": "10.60.197.79", "port": "10200", "isDefault": 1}]},
+                {"engineName": "Aspera", "respTaskEngineLines": [
+                    {"name": "Aspera_backup", "server": "10.60.197.80", "port": 10223, "isDefault": 0},
+                    {"name": "Aspera_main", "server": "10.60.197.79", "port": "10221", "isDefault": 1}]}
+            ]
+        }))
+        .unwrap();
+        (profile, bids, config)
+    }
+
+    #[test]
+    fn lines_are_chosen_by_name_or_default_and_an_engine_not_offered_is_named() {
+        let (profile, bids, config) = replies(false);
+        let account = Account::from_replies("2", &profile, &bids, &config).unwrap();
+        assert_eq!(
+            account.line(Engine::Aspera, None).unwrap().name,
+            "Aspera_main"
+        );
+        let backup = account.line(Engine::Aspera, Some("Aspera_backup")).unwrap();
+        assert_eq!(
+            (backup.server.as_str(), backup.port.as_str()),
+            ("10.60.197.80", "10223")
+        );
+        // The document's getConfig names the Raysync engine `RaySync`.
+        assert_eq!(
+            account.line(Engine::RaysyncProxy, None).unwrap().port,
+            "10200"
+        );
+        let err = account.line(Engine::Aspera, Some("nope")).unwrap_err();
+        assert!(
+            err.to_string().contains("Aspera_backup, Aspera_main"),
+            "{err}"
+        );
+
+        let only_raysync = TransferConfig {
+            resq_engines: config.resq_engines.map(|mut e| {
+                e.truncate(1);
+                e
+            }),
+            ..config
+        };
+        let account = Account::from_replies("2", &profile, &bids, &only_raysync).unwrap();
+        let err = account.line(Engine::Aspera, None).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("offers no engine `aspera`; it offers: raysync"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_sub_account_sharing_its_main_accounts_storage_uploads_as_that_account() {
+        let (profile, bids, config) = replies(false);
+        let own = Account::from_replies("2", &profile, &bids, &config).unwrap();
+        assert_eq!(own.asset_owner(), ("10001136", "10202"));
+        let (profile, bids, config) = replies(true);
+        let shared = Account::from_replies("2", &profile, &bids, &config).unwrap();
+        assert_eq!(shared.asset_owner(), ("100093088", "10201"));
+        // Without the main account's bid it cannot: said, not guessed.
+        let bids = TransferBid {
+            parent_input_bid: None,
+            ..bids
+        };
+        assert!(Account::from_replies("2", &profile, &bids, &config).is_err());
+    }
+}
