@@ -168,7 +168,7 @@ enum Top {
     /// The body is read into the endpoint's typed request of the chosen --api-version: a field
     /// it does not have, or a value of the wrong type, is refused (exit 2, naming its JSON
     /// path) and nothing is sent. The reply's data is printed as the service sent it, once it
-    /// has been read into the typed response; --raw prints the reply's bytes as received.
+    /// has been read into the typed response; --raw prints the reply's bytes as received, whether or not they fit.
     Api(ApiArgs),
     /// Print the string to sign and the signature of a request (for a 611 reply); never the key.
     Sign(SignArgs),
@@ -288,7 +288,8 @@ struct ApiArgs {
     /// The request body: JSON text, @FILE to read a file, - to read stdin.
     #[arg(long, default_value = "{}", value_name = "JSON|@FILE|-", value_parser = input::json_text)]
     body: String,
-    /// Print the reply's bytes exactly as received instead of its data.
+    /// Print the reply's bytes exactly as received instead of its data, whether or not its
+    /// data fits the spec's response (exit 0 when the service says success).
     #[arg(long)]
     raw: bool,
 }
@@ -850,15 +851,21 @@ fn api(client: &Clients, args: &ApiArgs, format: Format) -> Result<Exit, Failure
         code: Exit::Usage,
         message: format!("--body is not JSON: {e}"),
     })?;
-    let replied = match client {
-        Clients::V1(c) => c.call_json(&args.name, &body)?,
-        Clients::V2(c) => c.call_json(&args.name, &body)?,
-    };
     if args.raw {
+        // The reply's data is not read into the typed response: a reply the spec would refuse
+        // is printed too. The request is still checked before anything is sent.
+        let replied = match client {
+            Clients::V1(c) => c.call_json_unchecked(&args.name, &body)?,
+            Clients::V2(c) => c.call_json_unchecked(&args.name, &body)?,
+        };
         // The bytes as received; they are JSON text, so lossless as UTF-8.
         outln!("{}", String::from_utf8_lossy(&replied.reply.body));
         return Ok(Exit::Success);
     }
+    let replied = match client {
+        Clients::V1(c) => c.call_json(&args.name, &body)?,
+        Clients::V2(c) => c.call_json(&args.name, &body)?,
+    };
     outln!("{}", Output::data(replied.reply.data()).render(format));
     Ok(Exit::Success)
 }

@@ -1828,3 +1828,41 @@ fn a_run_killed_after_create_task_is_resumed_without_a_second_task() {
     );
     assert_eq!(farm.attempts("createTask"), 1);
 }
+
+#[test]
+fn raw_prints_a_reply_that_does_not_fit_the_spec_and_the_typed_read_names_the_path() {
+    use render_api_mock::testing::Act;
+    let farm = farm(&[]);
+    // querySupportedPlugin's data without its `cgPlugin` list, which the spec requires.
+    let body = r#"{"version":"2.0.0","result":true,"message":"success","code":200,"data":{"cgName":"Maya"},"serverTime":1587380763325,"requestId":"r-1"}"#;
+    let reply = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let relay = relay_failing_first(
+        &farm,
+        "/api/render/plugin/querySoftwareDetail",
+        Act::Reply(reply.clone()),
+    );
+    let request = r#"{"cgId": 2000, "osName": 1}"#;
+    let raw = renderbus_via(
+        &relay.url,
+        &farm,
+        &["api", "querySupportedPlugin", "--body", request, "--raw"],
+    );
+    assert_eq!(raw.status.code(), Some(0), "{}", stderr(&raw));
+    assert_eq!(String::from_utf8_lossy(&raw.stdout).trim(), body);
+
+    let relay = relay_failing_first(
+        &farm,
+        "/api/render/plugin/querySoftwareDetail",
+        Act::Reply(reply),
+    );
+    let typed = renderbus_via(
+        &relay.url,
+        &farm,
+        &["api", "querySupportedPlugin", "--body", request],
+    );
+    assert_eq!(typed.status.code(), Some(1), "{}", stderr(&typed));
+    assert!(stderr(&typed).contains("cgPlugin"), "{}", stderr(&typed));
+}
