@@ -448,3 +448,17 @@ fn only_a_write_is_destructive() {
         ]
     );
 }
+
+#[test]
+fn a_tolerant_field_is_an_int_whose_notes_cite_both_forms() {
+    let errors = lint_errors("broken_tolerant.yaml");
+    assert_has(
+        &errors,
+        "broken_tolerant.yaml:9: models[Platform].fields[platform]: a tolerant field's notes must cite the sources of both forms",
+    );
+    assert_has(
+        &errors,
+        "broken_tolerant.yaml:10: models[Platform].fields[name]: `tolerant` is for `int` fields",
+    );
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+}

@@ -242,3 +242,42 @@ fn fields_the_sdk_does_not_know_are_tolerated() {
     assert_eq!(task.id, 1);
     assert_eq!(task.task_status, TaskStatus::Rendering);
 }
+
+/// A layer of the v2 document's queryTaskInfo example (D:595), trimmed, with its
+/// `layerParentId` as `value`.
+fn task_with_layer_parent(value: serde_json::Value) -> serde_json::Value {
+    json!({
+        "sceneName": "衣帽间.max", "id": 18280, "taskStatus": 25, "layerParentId": value,
+        "outputFileName": "18280_衣帽间", "userId": 10001520, "cgId": 2001
+    })
+}
+
+#[test]
+fn a_field_the_sources_give_as_a_number_and_as_text_reads_either_and_nothing_else() {
+    // layerParentId: a number in every example (D:624), a String in every table (D:502, en:876).
+    for value in [json!(18278), json!("18278"), json!(" 18278 ")] {
+        let task: TaskInfo = serde_json::from_value(task_with_layer_parent(value.clone()))
+            .unwrap_or_else(|e| panic!("{value}: {e}"));
+        assert_eq!(task.layer_parent_id, Some(18278), "{value}");
+    }
+    let page: Page<TaskInfo> = serde_json::from_value(json!({
+        "pageCount": 1, "pageNum": 1, "total": 2, "size": 2,
+        "items": [task_with_layer_parent(json!(0)), task_with_layer_parent(json!("18278"))]
+    }))
+    .unwrap();
+    assert_eq!(page.items[1].layer_parent_id, Some(18278));
+    // Text that is no number is still an error, and says where.
+    let bad = json!({"items": [task_with_layer_parent(json!("18278a"))], "pageCount": 1, "pageNum": 1, "total": 1, "size": 1});
+    let err = serde_path_to_error::deserialize::<_, Page<TaskInfo>>(bad).unwrap_err();
+    assert_eq!(err.path().to_string(), "items[0].layerParentId");
+    // A field no source gives as text is not loosened: the task's id.
+    let mut strict = task_with_layer_parent(json!(0));
+    strict["id"] = json!("18280");
+    assert!(serde_json::from_value::<TaskInfo>(strict).is_err());
+    // loginStaDesc: int in the table (D:2856), text in the example (D:2877).
+    for value in [json!("账号已被禁用"), json!(200)] {
+        let entry: LoginLogEntry = serde_json::from_value(json!({"loginStaDesc": value}))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(entry.login_sta_desc.is_some());
+    }
+}

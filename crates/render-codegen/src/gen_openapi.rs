@@ -276,7 +276,11 @@ fn model_schema(m: &Model, refs: Refs<'_>) -> Value {
     let mut properties = Map::new();
     let mut required = Vec::new();
     for f in &m.fields {
-        let base = schema(&f.ty, refs);
+        let mut base = schema(&f.ty, refs);
+        if f.tolerant {
+            // Sources give it as a number and as a string of digits.
+            base = json!({"anyOf": [base, {"type": "string", "pattern": "^-?[0-9]+$"}]});
+        }
         let mut s = if f.nullable {
             json!({"anyOf": [base, {"type": "null"}]})
         } else {

@@ -243,7 +243,9 @@ fn gen_enum(e: &Enum) -> TokenStream {
 }
 
 /// The serde attributes of a field or parameter.
-fn serde_attrs(wire: &str, rust: &str, ty: &Type, optional: bool, request: bool) -> TokenStream {
+/// `digits`: an `int` is read from a string of digits too (every request parameter, since
+/// servers read both; a model field marked `tolerant`).
+fn serde_attrs(wire: &str, rust: &str, ty: &Type, optional: bool, digits: bool) -> TokenStream {
     let mut parts = Vec::new();
     if rust.to_lower_camel_case() != wire {
         parts.push(quote!(rename = #wire));
@@ -260,8 +262,9 @@ fn serde_attrs(wire: &str, rust: &str, ty: &Type, optional: bool, request: bool)
         };
         parts.push(quote!(deserialize_with = #f));
     }
-    // Servers read integer parameters from numeric strings too (clients send both).
-    if request && *ty == Type::Int {
+    // Servers read integer parameters from numeric strings too (clients send both); a
+    // tolerant field's sources give both forms.
+    if digits && *ty == Type::Int {
         let f = if optional {
             "crate::wire::option_int_code"
         } else {
@@ -290,7 +293,7 @@ fn gen_model(m: &Model) -> TokenStream {
         } else {
             base
         };
-        let attrs = serde_attrs(&f.wire, &f.rust, &f.ty, f.nullable, false);
+        let attrs = serde_attrs(&f.wire, &f.rust, &f.ty, f.nullable, f.tolerant);
         let fdoc = field_doc(f);
         fields.push(quote! { #fdoc #attrs pub #fid: #ty, });
         let label = &f.rust;

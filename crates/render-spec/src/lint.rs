@@ -358,6 +358,23 @@ impl<'a> Linter<'a> {
             let Some((ty, nullable)) = self.resolve(&at, &f.ty, Position::Field) else {
                 continue;
             };
+            if f.tolerant {
+                if ty != Type::Int {
+                    self.error(
+                        &at,
+                        format!(
+                            "`tolerant` is for `int` fields (a `text` field reads a string or a number already), not `{ty}`"
+                        ),
+                    );
+                }
+                let cited = f.notes.as_deref().map_or(0, citations);
+                if cited < 2 {
+                    self.error(
+                        &at,
+                        "a tolerant field's notes must cite the sources of both forms (two of `D:n`, `en:n`, `zh:n`, `seed:n`)",
+                    );
+                }
+            }
             fields.push(Field {
                 wire: f.name.clone(),
                 rust,
@@ -365,6 +382,7 @@ impl<'a> Linter<'a> {
                 nullable,
                 unit: f.unit.clone(),
                 secret: f.secret,
+                tolerant: f.tolerant,
                 doc,
                 notes: f.notes.clone(),
             });
@@ -1383,4 +1401,22 @@ pub fn envelope_mismatches(spec: &Spec, envelope: &Value, data: &Type) -> Vec<St
         None => msgs.push("the envelope has no `data`".into()),
     }
     msgs
+}
+
+/// How many source citations (`D:12`, `en:876`, `zh:785`, `seed:354`) a note makes.
+fn citations(note: &str) -> usize {
+    let bytes = note.as_bytes();
+    ["D:", "en:", "zh:", "seed:"]
+        .iter()
+        .map(|tag| {
+            note.match_indices(tag)
+                .filter(|(at, _)| {
+                    let before = at.checked_sub(1).map(|i| bytes[i]);
+                    let boundary = before.is_none_or(|b| !b.is_ascii_alphanumeric());
+                    let digit = bytes.get(at + tag.len()).is_some_and(u8::is_ascii_digit);
+                    boundary && digit
+                })
+                .count()
+        })
+        .sum()
 }

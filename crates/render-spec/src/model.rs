@@ -214,6 +214,9 @@ pub struct Field {
     pub unit: Option<String>,
     /// A secret: never shown by `Debug` or logged.
     pub secret: bool,
+    /// An `int` the sources give both as a number and as a string of digits: read in either
+    /// form, by the client and by `conform` alike.
+    pub tolerant: bool,
     /// What it is.
     pub doc: Doc,
     /// Where sources disagree, or what else a user should know.

@@ -139,6 +139,10 @@ pub struct FieldDef {
     /// Whether the value is a secret that `Debug` must not show.
     #[serde(default)]
     pub secret: bool,
+    /// An `int` field that sources give both as a number and as a string of digits: read in
+    /// either form (its notes cite both).
+    #[serde(default)]
+    pub tolerant: bool,
     /// Where sources disagree, or what else a user should know.
     pub notes: Option<String>,
     /// Chinese description.

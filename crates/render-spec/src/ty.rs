@@ -393,6 +393,9 @@ impl Walk<'_> {
                                 );
                             }
                             None => {}
+                            // Sources give it as a number and as digits: either is the spec's.
+                            Some(Value::String(digits))
+                                if f.tolerant && digits.trim().parse::<i64>().is_ok() => {}
                             Some(v) => self.value(&f.ty, v, f.nullable, &path),
                         }
                     }

@@ -687,7 +687,13 @@ pub struct TaskInfo {
     /// 父任务 ID — Parent task id of a layer (0 for a top-level task).
     ///
     /// Wire name: `layerParentId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ///
+    /// Note: Every document's table gives a String (D:502, D:1298, en:876, en:1674, zh:785); every example sends a number (D:577, D:624, en:996, zh:872). Either form is read, so one task's string does not fail a page of them.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::wire::option_int_code"
+    )]
     pub layer_parent_id: Option<i64>,
     /// 渲染软件代码 — Render software.
     ///
@@ -2119,8 +2125,14 @@ pub struct LoginLogEntry {
     pub login_status: Option<String>,
     /// 登录状态描述 — What the status means.
     ///
-    /// Wire name: `loginStaDesc`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Wire name: `loginStaDesc`. Sent by the service as a string or a number.
+    ///
+    /// Note: The v2 document's table says int (D:2856); its example sends text, "账号已被禁用" (D:2877). Either is read, as text.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::wire::option_string_or_number"
+    )]
     pub login_sta_desc: Option<String>,
     /// 模块 — Module.
     ///
