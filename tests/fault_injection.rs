@@ -140,7 +140,7 @@ fn check(how: Misbehaviour, expect: fn(&Error) -> bool, transient: bool) {
     assert!(took < bound, "{how:?}: took {took:?}, bound {bound:?}");
 
     let started = Instant::now();
-    let write = client.create_task(1).send();
+    let write = client.create_task().send();
     let took = started.elapsed();
     let err = write.expect_err("a misbehaving server is an error");
     if transient {

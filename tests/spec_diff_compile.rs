@@ -22,7 +22,7 @@ fn main() {
         .build()
         .unwrap();
     let _ = client.query_task_frames(19088).page_size(2).send();
-    let _ = client.create_task(1).labels(["x".to_owned()]).send();
+    let _ = client.create_task().labels(["x".to_owned()]).send();
     let _ = client.restart_frame(19088, FrameSelection::Listed).ids([1]).send();
     let _plan = PackNode { pack_node_id: 809, pack_name: "plan".into(), extra: Default::default() };
     let status = TaskStatus::Updating;

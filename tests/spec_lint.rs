@@ -234,7 +234,7 @@ fn the_real_spec_becomes_a_resolved_model() {
     let page_size = list.params.iter().find(|p| p.wire == "pageSize").unwrap();
     assert_eq!(
         page_size.presence,
-        Presence::Defaulted(render_spec::DefaultValue::Int(20))
+        Presence::Defaulted(render_spec::DefaultValue::Int(100))
     );
     assert_eq!(
         list.required().count(),

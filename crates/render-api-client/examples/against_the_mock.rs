@@ -12,7 +12,7 @@ use render_api_mock::{FarmConfig, MockFarm};
 
 /// The code under test: renders a task and answers how many frames were redone.
 fn render(client: &Client, options: &WaitOptions) -> Result<(Outcome, i64), Error> {
-    let id = client.create_task(1).send()?.task_id_list[0];
+    let id = client.create_task().send()?.task_id_list[0];
     client.submit_task(id).send()?;
     let task = client.wait_for_task(id).options(options.clone()).send()?;
     if task.task_status == TaskStatus::FinishedHasFailed {

@@ -10,7 +10,6 @@
 
 use std::time::Duration;
 
-use render_api_client::types::TaskFileName;
 use render_api_client::{Client, Error, Outcome, WaitOptions};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -26,10 +25,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 /// The whole flow; any client works (the embedded mock farm in tests).
 fn submit_and_wait(client: &Client, task_json: &str) -> Result<Outcome, Error> {
-    let id = client.create_task(1).send()?.task_id_list[0];
-    client
-        .task_json_file(id, TaskFileName::Task, task_json)
-        .send()?;
+    let id = client.create_task().send()?.task_id_list[0];
+    client.task_json_file(id, task_json).send()?;
     client.submit_task(id).send()?;
     let options = WaitOptions {
         interval: Duration::from_secs(10),

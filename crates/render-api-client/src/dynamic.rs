@@ -96,8 +96,8 @@ impl<E: Endpoint> Endpoint for Untyped<E> {
     type Request = E::Request;
     type Response = Value;
 
-    fn always_sent(api: ApiVersion) -> &'static [&'static str] {
-        E::always_sent(api)
+    fn required(api: ApiVersion) -> &'static [&'static str] {
+        E::required(api)
     }
 }
 

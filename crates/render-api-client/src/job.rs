@@ -1034,7 +1034,7 @@ impl Job {
         let mut project = state.project_id.or(checked.project_id);
         if let (Some(name), None) = (self.project(), project) {
             if !state.done("addLabel") {
-                client.add_label(name.clone(), 0).send()?;
+                client.add_label(name.clone()).status(0).send()?;
                 state.record("addLabel", None, None)?;
                 step(Step::Done("addLabel", format!("label `{name}` made")));
             }
@@ -1054,7 +1054,7 @@ impl Job {
                 task
             }
             None => {
-                let mut create = client.create_task(1).labels(self.file.labels.clone());
+                let mut create = client.create_task().labels(self.file.labels.clone());
                 if let Some(level) = &self.file.level {
                     create = create.task_user_level(*level.get_ref());
                 }
@@ -1074,7 +1074,8 @@ impl Job {
         } else {
             let config = self.task_config(Some(checked), Some(task), project);
             client
-                .task_json_file(task, TaskFileName::Task, config.to_string())
+                .task_json_file(task, config.to_string())
+                .file_name(TaskFileName::Task)
                 .send()?;
             state.record("taskJsonFile", None, None)?;
             step(Step::Done("taskJsonFile", "task.json".into()));

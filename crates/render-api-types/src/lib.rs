@@ -107,10 +107,10 @@ pub trait Endpoint: 'static {
     /// The envelope's `data` ([`Ack`] for writes, which accept whatever data comes).
     type Response: Serialize + DeserializeOwned + fmt::Debug + Clone + Send + Sync + 'static;
 
-    /// The wire names of the parameters every request of generation `api` carries (the
-    /// required ones and those sent with a default): a server answers `601` when one is
-    /// absent.
-    fn always_sent(api: ApiVersion) -> &'static [&'static str];
+    /// The wire names of the parameters a request of generation `api` must carry: a server
+    /// answers `601` when one is absent. (A parameter with a default is sent by clients, and
+    /// read as its default when absent, as the documents say the service does.)
+    fn required(api: ApiVersion) -> &'static [&'static str];
 
     /// The URL path in generation `api`; `None` when that generation lacks the call.
     fn path(api: ApiVersion) -> Option<&'static str> {

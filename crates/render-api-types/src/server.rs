@@ -273,8 +273,8 @@ fn same_generation<E: Endpoint>(api: ApiVersion, path: &str) -> Result<(), Servi
     Err(ServiceError::new(ErrorCode::ParameterInvalid, message))
 }
 
-/// The request of `E` in the body `map`: `601` when a parameter every request of generation `api`
-/// carries is absent (or null), `600` when the body is not a JSON object or a value does not
+/// The request of `E` in the body `map`: `601` when a parameter generation `api` requires is
+/// absent (or null) (an absent defaulted one takes its default), `600` when the body is not a JSON object or a value does not
 /// fit its type.
 fn decode<E: Endpoint>(
     api: ApiVersion,
@@ -282,7 +282,7 @@ fn decode<E: Endpoint>(
 ) -> Result<E::Request, ServiceError> {
     // A parameter sent under another name a client uses is read under its own.
     E::unalias(&mut map);
-    let missing: Vec<&str> = E::always_sent(api)
+    let missing: Vec<&str> = E::required(api)
         .iter()
         .copied()
         .filter(|name| map.get(*name).is_none_or(Value::is_null))

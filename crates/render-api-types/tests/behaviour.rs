@@ -117,7 +117,7 @@ fn requests_take_required_values_in_new_and_optional_ones_by_setters() {
     // Page parameters are always sent, with the spec's defaults unless set.
     assert_eq!(
         serde_json::to_value(GetTaskListRequest::new()).unwrap(),
-        json!({"pageNum": 1, "pageSize": 20})
+        json!({"pageNum": 1, "pageSize": 100})
     );
     let req = GetTaskListRequest::new()
         .page_size(50)
@@ -127,10 +127,10 @@ fn requests_take_required_values_in_new_and_optional_ones_by_setters() {
         serde_json::to_value(&req).unwrap(),
         json!({"pageNum": 1, "pageSize": 50, "statusList": [5, 45], "searchKeyword": "scene"})
     );
-    // Absent optionals are not sent at all.
+    // Absent optionals are not sent at all; defaults always are.
     assert_eq!(
-        serde_json::to_value(CreateTaskRequest::new(2)).unwrap(),
-        json!({"count": 2})
+        serde_json::to_value(CreateTaskRequest::new().count(2)).unwrap(),
+        json!({"count": 2, "taskUserLevel": 50})
     );
     assert_eq!(
         serde_json::to_value(QueryUserProfileRequest::new()).unwrap(),
@@ -280,4 +280,50 @@ fn a_field_the_sources_give_as_a_number_and_as_text_reads_either_and_nothing_els
             .unwrap_or_else(|e| panic!("{e}"));
         assert!(entry.login_sta_desc.is_some());
     }
+}
+
+/// What rayvision-api 3.0.4.3 sends when its caller gives only what it must (its methods'
+/// defaults: task.py:22, tag.py:16, query.py:86, 144, 486, 614, transmit.py:16, user.py:189,
+/// 210), and what the documents say the service assumes for an absent value.
+#[test]
+fn defaults_are_the_official_clients_and_an_absent_one_reads_as_its_default() {
+    let cases = [
+        (
+            serde_json::to_value(CreateTaskRequest::new()).unwrap(),
+            json!({"count": 1, "taskUserLevel": 50}),
+        ),
+        (
+            serde_json::to_value(AddLabelRequest::new("lighting")).unwrap(),
+            json!({"newName": "lighting", "status": 1}),
+        ),
+        (
+            serde_json::to_value(LoadingFrameThumbnailRequest::new(1546598)).unwrap(),
+            json!({"id": 1546598, "frameStatus": 4}),
+        ),
+        (
+            serde_json::to_value(TaskJsonFileRequest::new(19084, "{}")).unwrap(),
+            json!({"taskId": 19084, "fileName": "task.json", "content": "{}"}),
+        ),
+        (
+            serde_json::to_value(GetTaskListRequest::new()).unwrap(),
+            json!({"pageNum": 1, "pageSize": 100}),
+        ),
+        (
+            serde_json::to_value(TaskRecordRequest::new(2)).unwrap(),
+            json!({"platform": 2, "pageNum": 1, "pageSize": 10, "startDate": "", "endDate": ""}),
+        ),
+        (
+            serde_json::to_value(LoginRecordRequest::new()).unwrap(),
+            json!({"pageNum": 1, "pageSize": 10, "startDate": "", "endDate": ""}),
+        ),
+    ];
+    for (ours, official) in cases {
+        assert_eq!(ours, official);
+    }
+    // The server side (the mock farm) reads an absent defaulted value as its default.
+    let read: CreateTaskRequest = serde_json::from_value(json!({})).unwrap();
+    assert_eq!(read, CreateTaskRequest::new());
+    let read: TaskJsonFileRequest =
+        serde_json::from_value(json!({"taskId": 19084, "content": "{}"})).unwrap();
+    assert_eq!(read.file_name, TaskFileName::Task);
 }

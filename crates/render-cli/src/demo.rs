@@ -69,7 +69,7 @@ pub fn run(
     );
 
     step("create a task (createTask) and submit it (submitTask)");
-    let created = client.create_task(1).send()?;
+    let created = client.create_task().send()?;
     let id = created.task_id_list[0];
     outln!(
         "created task {id} ({})",

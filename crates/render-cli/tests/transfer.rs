@@ -95,7 +95,7 @@ fn submitted(farm: &MockFarm) -> i64 {
         .credentials(farm.credentials())
         .build()
         .unwrap();
-    let id = client.create_task(1).send().unwrap().task_id_list[0];
+    let id = client.create_task().send().unwrap().task_id_list[0];
     client.submit_task(id).send().unwrap();
     id
 }
@@ -315,7 +315,7 @@ fn bad_input_is_refused_before_the_program_runs() {
         .credentials(farm.credentials())
         .build()
         .unwrap();
-    let fresh = client.create_task(1).send().unwrap().task_id_list[0];
+    let fresh = client.create_task().send().unwrap().task_id_list[0];
     let out = renderbus(
         &farm,
         dir.path(),

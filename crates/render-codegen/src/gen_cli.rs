@@ -132,6 +132,7 @@ fn gen_args(spec: &Spec, ep: &Endpoint, name: &Ident) -> TokenStream {
                     DefaultValue::Str(s) => s.clone(),
                     DefaultValue::Int(n) => n.to_string(),
                     DefaultValue::Bool(b) => b.to_string(),
+                    DefaultValue::Enum { code, .. } => code.to_string(),
                 };
                 attrs.push(quote!(default_value = #text));
             }

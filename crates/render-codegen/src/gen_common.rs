@@ -107,6 +107,10 @@ pub fn default_expr(value: &DefaultValue) -> TokenStream {
         DefaultValue::Int(n) => quote!(#n),
         DefaultValue::Str(s) => quote!(#s.to_owned()),
         DefaultValue::Bool(b) => quote!(#b),
+        DefaultValue::Enum { ty, variant, .. } => {
+            let (ty, variant) = (ident(ty), ident(variant));
+            quote!(#ty::#variant)
+        }
     }
 }
 

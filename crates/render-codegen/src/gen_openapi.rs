@@ -308,7 +308,7 @@ pub(crate) fn request_schema(ep: &Endpoint, g: render_spec::GenId, refs: Refs<'_
     let mut required = Vec::new();
     for p in ep.params.iter().filter(|p| p.exists_in(g)) {
         let mut s = schema(&p.ty, refs);
-        if p.always_sent_in(g) {
+        if p.required_in(g) {
             required.push(p.wire.clone());
         }
         if let Presence::Defaulted(v) = &p.presence {

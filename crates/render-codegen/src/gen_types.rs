@@ -3,7 +3,7 @@
 
 use heck::{ToKebabCase, ToLowerCamelCase};
 use proc_macro2::{Ident, TokenStream};
-use quote::quote;
+use quote::{format_ident, quote};
 use render_spec::{
     Code, Endpoint, Enum, Field, Is, ItemsAt, Model, Param, Presence, ReadBack, Repr, Spec, Type,
 };
@@ -357,6 +357,7 @@ fn gen_request(spec: &Spec, ep: &Endpoint) -> TokenStream {
     let mut new_args = Vec::new();
     let mut new_inits = Vec::new();
     let mut setters = Vec::new();
+    let mut defaults = Vec::new();
     for p in &ep.params {
         let fid = ident(&p.rust);
         let base = rust_ty(&p.ty);
@@ -367,6 +368,18 @@ fn gen_request(spec: &Spec, ep: &Endpoint) -> TokenStream {
             base
         };
         let mut attrs = serde_attrs(&p.wire, &p.rust, &p.ty, optional, true);
+        if let Presence::Defaulted(default) = &p.presence {
+            // Absent from a body, it takes its default: what the sources say the service does.
+            let f = format_ident!("default_{}", p.rust);
+            let path = format!("{name}::{f}");
+            let value = default_expr(default);
+            attrs.extend(quote!(#[serde(default = #path)]));
+            defaults.push(quote! {
+                fn #f() -> #ty {
+                    #value
+                }
+            });
+        }
         for alias in &p.aliases {
             attrs.extend(quote!(#[serde(alias = #alias)]));
         }
@@ -443,6 +456,8 @@ fn gen_request(spec: &Spec, ep: &Endpoint) -> TokenStream {
             }
 
             #(#setters)*
+
+            #(#defaults)*
         }
 
         #default_impl
@@ -529,7 +544,7 @@ fn gen_endpoints(spec: &Spec) -> TokenStream {
                 let names: Vec<&str> = ep
                     .params
                     .iter()
-                    .filter(|p| ep.path_in(g).is_some() && p.always_sent_in(g))
+                    .filter(|p| ep.path_in(g).is_some() && p.required_in(g))
                     .map(|p| p.wire.as_str())
                     .collect();
                 quote!(crate::ApiVersion::#version => &[#(#names),*],)
@@ -587,7 +602,7 @@ fn gen_endpoints(spec: &Spec) -> TokenStream {
                 type Request = #request;
                 type Response = #response;
 
-                fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+                fn required(api: crate::ApiVersion) -> &'static [&'static str] {
                     match api {
                         #(#always_arms)*
                     }

@@ -175,6 +175,36 @@ impl<'a> Linter<'a> {
         found.map(GenId)
     }
 
+    /// The default of an enum parameter, named by its value's name.
+    fn enum_default(&self, ty: &Type, name: &str) -> Result<DefaultValue, String> {
+        let Type::Enum(e) = ty else {
+            return Err(format!("`{ty}` is not an enum"));
+        };
+        let def = self
+            .enums
+            .get(e.name())
+            .map(|&i| &self.loaded.spec.enums[i])
+            .ok_or_else(|| format!("no enum `{}`", e.name()))?;
+        let value = def.values.iter().find(|v| v.name == name).ok_or_else(|| {
+            let names: Vec<&str> = def.values.iter().map(|v| v.name.as_str()).collect();
+            format!(
+                "`{name}` is not a value of `{}` (its values: {})",
+                def.name,
+                names.join(", ")
+            )
+        })?;
+        let code = match &value.value {
+            serde_yaml::Value::Number(n) => Code::Int(n.as_i64().unwrap_or_default()),
+            serde_yaml::Value::String(s) => Code::Str(s.clone()),
+            other => return Err(format!("the value's code {other:?} is not a code")),
+        };
+        Ok(DefaultValue::Enum {
+            ty: def.name.clone(),
+            variant: value.name.clone(),
+            code,
+        })
+    }
+
     /// Type names: unique across enums and models, PascalCase.
     fn names(&mut self) {
         let raw = &self.loaded.spec;
@@ -446,6 +476,15 @@ impl<'a> Linter<'a> {
                     "a parameter with a `default` is always sent: drop `required: false`",
                 );
                 return None;
+            }
+            (Some(serde_yaml::Value::String(name)), true) if matches!(ty, Type::Enum(_)) => {
+                match self.enum_default(&ty, name) {
+                    Ok(default) => Presence::Defaulted(default),
+                    Err(message) => {
+                        self.error(at, format!("the default does not fit the type: {message}"));
+                        return None;
+                    }
+                }
             }
             (Some(value), true) => match typed_default(&ty, value) {
                 Ok(default) => Presence::Defaulted(default),

@@ -234,8 +234,8 @@ pub enum Presence {
     Defaulted(DefaultValue),
 }
 
-/// A parameter's default: a value of its type (the lint allows integers, strings and booleans
-/// only, each for a parameter of its own type).
+/// A parameter's default: a value of its type (the lint allows integers, strings, booleans
+/// and enum values, each for a parameter of its own type).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DefaultValue {
     /// Of an `int` parameter.
@@ -244,6 +244,15 @@ pub enum DefaultValue {
     Str(String),
     /// Of a `bool` parameter.
     Bool(bool),
+    /// Of an enum parameter: the value, by its name (`All`), and its wire code.
+    Enum {
+        /// The enum's name (`FrameSelection`).
+        ty: String,
+        /// The value's name (`All`).
+        variant: String,
+        /// Its wire code.
+        code: Code,
+    },
 }
 
 impl DefaultValue {
@@ -253,6 +262,7 @@ impl DefaultValue {
             DefaultValue::Int(n) => Value::from(*n),
             DefaultValue::Str(s) => Value::from(s.as_str()),
             DefaultValue::Bool(b) => Value::from(*b),
+            DefaultValue::Enum { code, .. } => code.to_json(),
         }
     }
 }

@@ -2,7 +2,7 @@
 use render_api_client::{Client, V1};
 
 fn create(client: &Client<V1>) {
-    let _ = client.create_task(1).artist("someone");
+    let _ = client.create_task().artist("someone");
 }
 
 fn main() {}

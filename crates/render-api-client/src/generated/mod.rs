@@ -56,9 +56,9 @@ impl<T: Transport> Client<V1, T> {
     ///
     /// `POST /api/render/task/createTask` (API 1.0.0). A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: Nothing the caller knows before the reply names the new task: a read cannot tell it from another task.
     ///
-    /// `.send()` makes the call (`.send().await` on an async client). Setters on the call: `out_user_id`, `task_user_level`, `labels`. See [`CreateTask`] and [`CreateTaskRequest`].
-    pub fn create_task(&self, count: i64) -> Call<'_, CreateTask, Self> {
-        Call::new(self, CreateTaskRequest::new(count))
+    /// `.send()` makes the call (`.send().await` on an async client). Setters on the call: `count`, `out_user_id`, `task_user_level`, `labels`. See [`CreateTask`] and [`CreateTaskRequest`].
+    pub fn create_task(&self) -> Call<'_, CreateTask, Self> {
+        Call::new(self, CreateTaskRequest::new())
     }
     /// `submitTask` — 提交任务: Submit a created task for analysis and rendering.
     ///
@@ -193,13 +193,9 @@ impl<T: Transport> Client<V1, T> {
     ///
     /// `POST /api/render/common/addLabel` (API 1.0.0). A write: sent once. When its reply is lost, `getLabelList` is asked whether it took effect: if so the call succeeds, if not it is sent again (within the retry policy), and if the read cannot tell, `Error::OutcomeUnknown`.
     ///
-    /// `.send()` makes the call (`.send().await` on an async client). See [`AddLabel`] and [`AddLabelRequest`].
-    pub fn add_label(
-        &self,
-        new_name: impl Into<String>,
-        status: i64,
-    ) -> Call<'_, AddLabel, Self> {
-        Call::new(self, AddLabelRequest::new(new_name, status))
+    /// `.send()` makes the call (`.send().await` on an async client). Setters on the call: `status`. See [`AddLabel`] and [`AddLabelRequest`].
+    pub fn add_label(&self, new_name: impl Into<String>) -> Call<'_, AddLabel, Self> {
+        Call::new(self, AddLabelRequest::new(new_name))
     }
     /// `deleteLabel` — 删除自定义标签: Delete a custom label.
     ///
@@ -385,13 +381,12 @@ impl<T: Transport> Client<V1, T> {
     ///
     /// `POST /api/render/task/loadingFrameThumbnail` (API 1.0.0). A read: retried on transport failures, timeouts and 5xx.
     ///
-    /// `.send()` makes the call (`.send().await` on an async client). See [`LoadingFrameThumbnail`] and [`LoadingFrameThumbnailRequest`].
+    /// `.send()` makes the call (`.send().await` on an async client). Setters on the call: `frame_status`. See [`LoadingFrameThumbnail`] and [`LoadingFrameThumbnailRequest`].
     pub fn loading_frame_thumbnail(
         &self,
         id: i64,
-        frame_status: FrameStatus,
     ) -> Call<'_, LoadingFrameThumbnail, Self> {
-        Call::new(self, LoadingFrameThumbnailRequest::new(id, frame_status))
+        Call::new(self, LoadingFrameThumbnailRequest::new(id))
     }
     /// `fullSpeed` — 全速渲染: Render tasks at full speed (on as many nodes as allowed).
     ///
@@ -406,11 +401,15 @@ impl<T: Transport> Client<V1, T> {
     }
 }
 impl<T: Transport> Call<'_, CreateTask, Client<V1, T>> {
+    /// Sets `count`: 创建任务号数量 — How many task ids to create.
+    pub fn count(self, count: i64) -> Self {
+        self.map(|request| request.count(count))
+    }
     /// Sets `outUserId`: 非必须,外部用户 ID 用于区分第三方接入的用户 — External user id, to tell a third party's users apart.
     pub fn out_user_id(self, out_user_id: i64) -> Self {
         self.map(|request| request.out_user_id(out_user_id))
     }
-    /// Sets `taskUserLevel`: 任务等级 (50 或 60) — Task level, 50 or 60 (rayvision-api sends 50).
+    /// Sets `taskUserLevel`: 任务等级 (50 或 60) — Task level, 50 or 60.
     pub fn task_user_level(self, task_user_level: i64) -> Self {
         self.map(|request| request.task_user_level(task_user_level))
     }
@@ -484,6 +483,12 @@ impl<T: Transport> Call<'_, RestartFrame, Client<V1, T>> {
         self.map(|request| request.ids(ids))
     }
 }
+impl<T: Transport> Call<'_, AddLabel, Client<V1, T>> {
+    /// Sets `status`: 标签状态 — Label status, 0 or 1 (the v2 document: 0 open, 1 closed).
+    pub fn status(self, status: i64) -> Self {
+        self.map(|request| request.status(status))
+    }
+}
 impl<T: Transport> Call<'_, AddRenderEnv, Client<V1, T>> {
     /// Sets `renderLayerType`: maya 渲染类型 — Maya render layer type.
     pub fn render_layer_type(self, render_layer_type: i64) -> Self {
@@ -500,6 +505,12 @@ impl<T: Transport> Call<'_, LoadTaskProcessImg, Client<V1, T>> {
     /// Sets `frameType`: 渲染类型 2表示光子帧,5获取主图进度; 不传,后台将根据渲染任务的阶段动态的返回结果 — Photon (2) or Main (5); without it the service picks by the task's stage.
     pub fn frame_type(self, frame_type: FrameType) -> Self {
         self.map(|request| request.frame_type(frame_type))
+    }
+}
+impl<T: Transport> Call<'_, LoadingFrameThumbnail, Client<V1, T>> {
+    /// Sets `frameStatus`: 帧状态 (只有完成帧有缩略图) — Frame status; only Done frames have thumbnails.
+    pub fn frame_status(self, frame_status: FrameStatus) -> Self {
+        self.map(|request| request.frame_status(frame_status))
     }
 }
 /// The calls of API 2.0.0: API 2.0.0: what the service's official client has spoken since rayvision-api 2.3.0 (2020); its paths are those of rayvision-api 3.0.4.3's url.py.
@@ -551,9 +562,9 @@ impl<T: Transport> Client<V2, T> {
     ///
     /// `POST /api/render/submit/createTask` (API 2.0.0). A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: Nothing the caller knows before the reply names the new task: a read cannot tell it from another task.
     ///
-    /// `.send()` makes the call (`.send().await` on an async client). Setters on the call: `out_user_id`, `task_user_level`, `labels`, `clone_original_id`, `artist`. See [`CreateTask`] and [`CreateTaskRequest`].
-    pub fn create_task(&self, count: i64) -> Call<'_, CreateTask, Self> {
-        Call::new(self, CreateTaskRequest::new(count))
+    /// `.send()` makes the call (`.send().await` on an async client). Setters on the call: `count`, `out_user_id`, `task_user_level`, `labels`, `clone_original_id`, `artist`. See [`CreateTask`] and [`CreateTaskRequest`].
+    pub fn create_task(&self) -> Call<'_, CreateTask, Self> {
+        Call::new(self, CreateTaskRequest::new())
     }
     /// `submitTask` — 提交任务: Submit a created task for analysis and rendering.
     ///
@@ -685,13 +696,9 @@ impl<T: Transport> Client<V2, T> {
     ///
     /// `POST /api/render/project/add` (API 2.0.0). A write: sent once. When its reply is lost, `getLabelList` is asked whether it took effect: if so the call succeeds, if not it is sent again (within the retry policy), and if the read cannot tell, `Error::OutcomeUnknown`.
     ///
-    /// `.send()` makes the call (`.send().await` on an async client). See [`AddLabel`] and [`AddLabelRequest`].
-    pub fn add_label(
-        &self,
-        new_name: impl Into<String>,
-        status: i64,
-    ) -> Call<'_, AddLabel, Self> {
-        Call::new(self, AddLabelRequest::new(new_name, status))
+    /// `.send()` makes the call (`.send().await` on an async client). Setters on the call: `status`. See [`AddLabel`] and [`AddLabelRequest`].
+    pub fn add_label(&self, new_name: impl Into<String>) -> Call<'_, AddLabel, Self> {
+        Call::new(self, AddLabelRequest::new(new_name))
     }
     /// `deleteLabel` — 删除自定义标签: Delete a custom label.
     ///
@@ -878,13 +885,12 @@ impl<T: Transport> Client<V2, T> {
     ///
     /// `POST /api/render/handle/loadingFrameThumbnail` (API 2.0.0). A read: retried on transport failures, timeouts and 5xx.
     ///
-    /// `.send()` makes the call (`.send().await` on an async client). See [`LoadingFrameThumbnail`] and [`LoadingFrameThumbnailRequest`].
+    /// `.send()` makes the call (`.send().await` on an async client). Setters on the call: `frame_status`. See [`LoadingFrameThumbnail`] and [`LoadingFrameThumbnailRequest`].
     pub fn loading_frame_thumbnail(
         &self,
         id: i64,
-        frame_status: FrameStatus,
     ) -> Call<'_, LoadingFrameThumbnail, Self> {
-        Call::new(self, LoadingFrameThumbnailRequest::new(id, frame_status))
+        Call::new(self, LoadingFrameThumbnailRequest::new(id))
     }
     /// `fullSpeed` — 全速渲染: Render tasks at full speed (on as many nodes as allowed).
     ///
@@ -901,14 +907,13 @@ impl<T: Transport> Client<V2, T> {
     ///
     /// `POST /api/render/submit/taskJsonFile` (API 2.0.0). A write: sent once. A lost reply is `Error::OutcomeUnknown`, since no read shows its effect: No read gives back a task's configuration files.
     ///
-    /// `.send()` makes the call (`.send().await` on an async client). See [`TaskJsonFile`] and [`TaskJsonFileRequest`].
+    /// `.send()` makes the call (`.send().await` on an async client). Setters on the call: `file_name`. See [`TaskJsonFile`] and [`TaskJsonFileRequest`].
     pub fn task_json_file(
         &self,
         task_id: i64,
-        file_name: TaskFileName,
         content: impl Into<String>,
     ) -> Call<'_, TaskJsonFile, Self> {
-        Call::new(self, TaskJsonFileRequest::new(task_id, file_name, content))
+        Call::new(self, TaskJsonFileRequest::new(task_id, content))
     }
     /// `getConfig` — 获取传输配置: Get the transfer configuration: bids, engines, lines and the engines' accounts (with their passwords).
     ///
@@ -1051,11 +1056,15 @@ impl<T: Transport> Client<V2, T> {
     }
 }
 impl<T: Transport> Call<'_, CreateTask, Client<V2, T>> {
+    /// Sets `count`: 创建任务号数量 — How many task ids to create.
+    pub fn count(self, count: i64) -> Self {
+        self.map(|request| request.count(count))
+    }
     /// Sets `outUserId`: 非必须,外部用户 ID 用于区分第三方接入的用户 — External user id, to tell a third party's users apart.
     pub fn out_user_id(self, out_user_id: i64) -> Self {
         self.map(|request| request.out_user_id(out_user_id))
     }
-    /// Sets `taskUserLevel`: 任务等级 (50 或 60) — Task level, 50 or 60 (rayvision-api sends 50).
+    /// Sets `taskUserLevel`: 任务等级 (50 或 60) — Task level, 50 or 60.
     pub fn task_user_level(self, task_user_level: i64) -> Self {
         self.map(|request| request.task_user_level(task_user_level))
     }
@@ -1152,6 +1161,12 @@ impl<T: Transport> Call<'_, RestartFrame, Client<V2, T>> {
         self.map(|request| request.status(status))
     }
 }
+impl<T: Transport> Call<'_, AddLabel, Client<V2, T>> {
+    /// Sets `status`: 标签状态 — Label status, 0 or 1 (the v2 document: 0 open, 1 closed).
+    pub fn status(self, status: i64) -> Self {
+        self.map(|request| request.status(status))
+    }
+}
 impl<T: Transport> Call<'_, AddRenderEnv, Client<V2, T>> {
     /// Sets `renderLayerType`: maya 渲染类型 — Maya render layer type.
     pub fn render_layer_type(self, render_layer_type: i64) -> Self {
@@ -1190,6 +1205,18 @@ impl<T: Transport> Call<'_, LoadTaskProcessImg, Client<V2, T>> {
     /// Sets `frameType`: 渲染类型 2表示光子帧,5获取主图进度; 不传,后台将根据渲染任务的阶段动态的返回结果 — Photon (2) or Main (5); without it the service picks by the task's stage.
     pub fn frame_type(self, frame_type: FrameType) -> Self {
         self.map(|request| request.frame_type(frame_type))
+    }
+}
+impl<T: Transport> Call<'_, LoadingFrameThumbnail, Client<V2, T>> {
+    /// Sets `frameStatus`: 帧状态 (只有完成帧有缩略图) — Frame status; only Done frames have thumbnails.
+    pub fn frame_status(self, frame_status: FrameStatus) -> Self {
+        self.map(|request| request.frame_status(frame_status))
+    }
+}
+impl<T: Transport> Call<'_, TaskJsonFile, Client<V2, T>> {
+    /// Sets `fileName`: 文件名 — Which file.
+    pub fn file_name(self, file_name: TaskFileName) -> Self {
+        self.map(|request| request.file_name(file_name))
     }
 }
 impl<T: Transport> Call<'_, DeleteTaskLabel, Client<V2, T>> {
@@ -1261,11 +1288,11 @@ impl<T: Transport> Call<'_, TaskRecord, Client<V2, T>> {
     pub fn page_size(self, page_size: i64) -> Self {
         self.map(|request| request.page_size(page_size))
     }
-    /// Sets `startDate`: 开始时间 — From (the official client sends "" for none).
+    /// Sets `startDate`: 开始时间 — From ("": from the start).
     pub fn start_date(self, start_date: impl Into<String>) -> Self {
         self.map(|request| request.start_date(start_date))
     }
-    /// Sets `endDate`: 结束时间 — Until.
+    /// Sets `endDate`: 结束时间 — Until ("": until now).
     pub fn end_date(self, end_date: impl Into<String>) -> Self {
         self.map(|request| request.end_date(end_date))
     }
@@ -1279,11 +1306,11 @@ impl<T: Transport> Call<'_, LoginRecord, Client<V2, T>> {
     pub fn page_size(self, page_size: i64) -> Self {
         self.map(|request| request.page_size(page_size))
     }
-    /// Sets `startDate`: 开始时间 — From.
+    /// Sets `startDate`: 开始时间 — From ("": from the start).
     pub fn start_date(self, start_date: impl Into<String>) -> Self {
         self.map(|request| request.start_date(start_date))
     }
-    /// Sets `endDate`: 结束时间 — Until.
+    /// Sets `endDate`: 结束时间 — Until ("": until now).
     pub fn end_date(self, end_date: impl Into<String>) -> Self {
         self.map(|request| request.end_date(end_date))
     }

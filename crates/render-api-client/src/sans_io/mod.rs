@@ -724,7 +724,7 @@ mod tests {
     #[test]
     fn a_write_with_no_read_back_says_outcome_unknown_and_an_unsent_one_is_sent_again() {
         let core = core_with(RetryPolicy::default(), None);
-        let request = CreateTaskRequest::new(1);
+        let request = CreateTaskRequest::new();
         let mut exchange = core.exchange::<CreateTask>(&request).unwrap();
         let now = start();
         exchange.request(now).unwrap();

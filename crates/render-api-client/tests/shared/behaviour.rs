@@ -62,7 +62,7 @@ fn a_write_is_sent_exactly_once_unless_opted_in() {
         failing_twice_with_502(create_path()),
     );
     let client = client_for(&farm, &relay.url);
-    let err = client.create_task(1).sent().unwrap_err();
+    let err = client.create_task().sent().unwrap_err();
     // A 502 may come after the service acted, and no read shows a new task: the outcome is
     // unknown, and the write is not sent again.
     let Error::OutcomeUnknown {
@@ -94,7 +94,7 @@ fn a_write_is_sent_exactly_once_unless_opted_in() {
         })
         .built()
         .unwrap();
-    client.create_task(1).sent().unwrap();
+    client.create_task().sent().unwrap();
     assert_eq!(relay.count(create_path()), 3);
     assert_eq!(farm.attempts("createTask"), 1);
 }
@@ -113,7 +113,7 @@ fn first_of(path: &'static str, act: Act) -> Script {
 /// A task on the farm that can be stopped: created and submitted.
 fn submitted_task(farm: &MockFarm) -> i64 {
     let direct = client_for(farm, farm.url());
-    let id = direct.create_task(1).sent().unwrap().task_id_list[0];
+    let id = direct.create_task().sent().unwrap().task_id_list[0];
     direct.submit_task(id).sent().unwrap();
     id
 }
@@ -139,7 +139,7 @@ fn a_write_lost_before_it_reached_the_farm_is_sent_again_once_after_reading_back
     let add = path::<AddLabel>();
     let relay = Relay::start(farm.host().to_owned(), first_of(add, Act::Drop));
     let client = client_for(&farm, &relay.url);
-    client.add_label("lighting", 0).sent().unwrap();
+    client.add_label("lighting").status(0).sent().unwrap();
     assert_eq!(relay.count(add), 2, "sent again after the read showed no label");
     assert_eq!(farm.attempts("addLabel"), 1, "and applied once");
     assert_eq!(relay.count(path::<GetLabelList>()), 1);
@@ -187,7 +187,7 @@ fn a_client_whose_clock_is_hours_off_recovers_on_the_first_call() {
         .clock(|| SystemTime::now() - Duration::from_secs(3 * 3600))
         .built()
         .unwrap();
-    let created = client.create_task(1).sent().unwrap();
+    let created = client.create_task().sent().unwrap();
     assert_eq!(created.task_id_list.len(), 1);
     assert_eq!(
         farm.attempts("createTask"),
@@ -212,7 +212,7 @@ fn a_client_whose_clock_is_hours_off_recovers_on_the_first_call() {
 #[test]
 fn another_generations_call_or_parameter_is_refused_before_sending() {
     use render_api_client::types::{
-        CreateTask, CreateTaskRequest, TaskFileName, TaskJsonFile, TaskJsonFileRequest,
+        CreateTask, CreateTaskRequest, TaskJsonFile, TaskJsonFileRequest,
     };
     let farm = MockFarm::start().unwrap();
     let v1 = Client::builder()
@@ -221,14 +221,14 @@ fn another_generations_call_or_parameter_is_refused_before_sending() {
         .api::<render_api_client::V1>()
         .built()
         .unwrap();
-    let request = TaskJsonFileRequest::new(1, TaskFileName::Task, "{}");
+    let request = TaskJsonFileRequest::new(1, "{}");
     let err = v1.called::<TaskJsonFile>(&request).unwrap_err();
     assert!(matches!(err, Error::Unsupported { .. }), "{err:?}");
     assert_eq!(
         err.to_string(),
         "taskJsonFile: this generation has no such call (API 1.0.0)"
     );
-    let request = CreateTaskRequest::new(1).artist("someone");
+    let request = CreateTaskRequest::new().artist("someone");
     let err = v1.called::<CreateTask>(&request).unwrap_err();
     assert_eq!(
         err.to_string(),
@@ -236,7 +236,7 @@ fn another_generations_call_or_parameter_is_refused_before_sending() {
     );
     assert_eq!(farm.requests(), 0, "nothing was sent");
     // The same request without it goes through, on the v1 path with the v1 header.
-    v1.called::<CreateTask>(&CreateTaskRequest::new(1)).unwrap();
+    v1.called::<CreateTask>(&CreateTaskRequest::new()).unwrap();
     assert_eq!(farm.attempts("createTask"), 1);
 }
 
@@ -561,7 +561,7 @@ fn wait_for_task_rides_out_outages_and_keeps_its_timeout() {
         .retry(RetryPolicy::none())
         .built()
         .unwrap();
-    let id = client.create_task(1).sent().unwrap().task_id_list[0];
+    let id = client.create_task().sent().unwrap().task_id_list[0];
     client.submit_task(id).sent().unwrap();
     let mut polls = 0;
     let options = WaitOptions {
@@ -579,7 +579,7 @@ fn wait_for_task_rides_out_outages_and_keeps_its_timeout() {
         .start()
         .unwrap();
     let client = client_for(&still, still.url());
-    let id = client.create_task(1).sent().unwrap().task_id_list[0];
+    let id = client.create_task().sent().unwrap().task_id_list[0];
     client.submit_task(id).sent().unwrap();
     let started = Instant::now();
     let options = WaitOptions {
@@ -609,7 +609,7 @@ fn a_task_is_looked_up_by_its_id() {
     use render_api_client::types::ErrorCode;
     let farm = MockFarm::start().unwrap();
     let client = client_for(&farm, farm.url());
-    let ids = client.create_task(2).sent().unwrap().task_id_list;
+    let ids = client.create_task().count(2).sent().unwrap().task_id_list;
     client.submit_task(ids[1]).sent().unwrap();
     let task = client.looked_up(ids[1]).unwrap();
     assert_eq!(task.id, ids[1]);
@@ -631,13 +631,12 @@ fn a_task_is_looked_up_by_its_id() {
 /// connection reset under its feet.
 #[test]
 fn a_body_over_the_limit_gets_413_not_a_reset() {
-    use render_api_client::types::TaskFileName;
     let farm = MockFarm::start().unwrap();
     let client = client_for(&farm, farm.url());
-    let id = client.create_task(1).sent().unwrap().task_id_list[0];
+    let id = client.create_task().sent().unwrap().task_id_list[0];
     let big = format!("{{\"pad\": \"{}\"}}", "x".repeat(3 << 20));
     let err = client
-        .task_json_file(id, TaskFileName::Task, big)
+        .task_json_file(id, big)
         .sent()
         .unwrap_err();
     // The 413 carries the farm's envelope (code 600), which the client reads.

@@ -74,7 +74,7 @@ fn every_endpoint_answers_typed_data() {
     hit("queryErrorDetail");
 
     let created = client
-        .create_task(2)
+        .create_task().count(2)
         .labels(["demo".to_owned()])
         .sent()
         .unwrap();
@@ -133,7 +133,7 @@ fn every_endpoint_answers_typed_data() {
     assert_eq!(img.grab_info.unwrap().len(), 4);
     hit("loadTaskProcessImg");
     let thumbs = client
-        .loading_frame_thumbnail(frames.items[2].id, FrameStatus::Done)
+        .loading_frame_thumbnail(frames.items[2].id)
         .sent()
         .unwrap();
     assert_eq!(thumbs.len(), 1);
@@ -149,7 +149,7 @@ fn every_endpoint_answers_typed_data() {
     client.delete_task([other]).sent().unwrap();
     hit("deleteTask");
 
-    client.add_label("myLabel", 0).sent().unwrap();
+    client.add_label("myLabel").status(0).sent().unwrap();
     hit("addLabel");
     assert_eq!(
         client.get_label_list().sent().unwrap().project_name_list[0].project_name,
@@ -214,15 +214,15 @@ fn every_endpoint_answers_typed_data() {
     hit("deleteRenderEnv");
 
     // The calls of API 2.0.0 only.
-    let created = client.create_task(1).artist("someone").sent().unwrap();
+    let created = client.create_task().artist("someone").sent().unwrap();
     let third = created.task_id_list[0];
     client
-        .task_json_file(third, TaskFileName::Task, r#"{"software_config": {}}"#)
+        .task_json_file(third, r#"{"software_config": {}}"#)
         .sent()
         .unwrap();
     hit("taskJsonFile");
     let err = client
-        .task_json_file(third, TaskFileName::Upload, "not json")
+        .task_json_file(third, "not json").file_name(TaskFileName::Upload)
         .sent()
         .unwrap_err();
     assert_eq!(err.code(), Some(ErrorCode::ParameterInvalid));
@@ -236,7 +236,7 @@ fn every_endpoint_answers_typed_data() {
         .sent()
         .unwrap();
     hit("deleteTaskLabel");
-    client.add_label("project-a", 0).sent().unwrap();
+    client.add_label("project-a").status(0).sent().unwrap();
     let projects = client.list_projects().flag(1).sent().unwrap();
     assert_eq!(projects.project_name_list[0].project_name, "project-a");
     hit("listProjects");
@@ -270,7 +270,11 @@ fn every_endpoint_answers_typed_data() {
         "{inside:?}"
     );
     hit("getOutputUserDirFile");
-    let log = client.show_log(frames.items[0].id).sent().unwrap();
+    let log = client
+        .show_log(frames.items[0].id)
+        .page_size(50)
+        .sent()
+        .unwrap();
     assert!(
         log.items.iter().any(|l| l.contains(&format!("task {id}"))),
         "{log:?}"
@@ -345,7 +349,7 @@ fn every_endpoint_answers_typed_data() {
 fn pages_walks_every_page_and_stops() {
     let farm = MockFarm::start().unwrap();
     let client = client_for(&farm, farm.url());
-    let created = client.create_task(7).sent().unwrap();
+    let created = client.create_task().count(7).sent().unwrap();
     let ids: Vec<i64> = client
         .get_task_list()
         .page_size(3)

@@ -235,7 +235,7 @@ impl Handle<CreateTask> for Farm {
                     submitted: None,
                     render_start: None,
                     completed: None,
-                    level: req.task_user_level.unwrap_or(50),
+                    level: req.task_user_level,
                     labels: req.labels.clone().unwrap_or_default(),
                     over_time_s: None,
                     full_speed: false,

@@ -24,7 +24,7 @@ impl crate::Endpoint for QueryPlatforms {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = QueryPlatformsRequest;
     type Response = Vec<Platform>;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["zone"],
             crate::ApiVersion::V2 => &["zone"],
@@ -52,7 +52,7 @@ impl crate::Endpoint for QueryUserProfile {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = QueryUserProfileRequest;
     type Response = UserProfile;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &[],
             crate::ApiVersion::V2 => &[],
@@ -80,7 +80,7 @@ impl crate::Endpoint for QueryUserSetting {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = QueryUserSettingRequest;
     type Response = UserSetting;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &[],
             crate::ApiVersion::V2 => &[],
@@ -126,7 +126,7 @@ impl crate::Endpoint for UpdateUserSetting {
     );
     type Request = UpdateUserSettingRequest;
     type Response = crate::Ack;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["taskOverTimeSec"],
             crate::ApiVersion::V2 => &["taskOverTimeSec"],
@@ -154,7 +154,7 @@ impl crate::Endpoint for GetTransferBid {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = GetTransferBidRequest;
     type Response = TransferBid;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &[],
             crate::ApiVersion::V2 => &[],
@@ -185,10 +185,10 @@ impl crate::Endpoint for CreateTask {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = CreateTaskRequest;
     type Response = CreatedTasks;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
-            crate::ApiVersion::V1 => &["count"],
-            crate::ApiVersion::V2 => &["count"],
+            crate::ApiVersion::V1 => &[],
+            crate::ApiVersion::V2 => &[],
         }
     }
 }
@@ -217,7 +217,7 @@ impl crate::Endpoint for SubmitTask {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = SubmitTaskRequest;
     type Response = crate::Ack;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["taskId"],
             crate::ApiVersion::V2 => &["taskId"],
@@ -247,7 +247,7 @@ impl crate::Endpoint for QueryErrorDetail {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = QueryErrorDetailRequest;
     type Response = Vec<ErrorDetail>;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["code"],
             crate::ApiVersion::V2 => &[],
@@ -279,10 +279,10 @@ impl crate::Endpoint for GetTaskList {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = GetTaskListRequest;
     type Response = crate::Page<TaskInfo>;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
-            crate::ApiVersion::V1 => &["pageNum", "pageSize"],
-            crate::ApiVersion::V2 => &["pageNum", "pageSize"],
+            crate::ApiVersion::V1 => &[],
+            crate::ApiVersion::V2 => &[],
         }
     }
 }
@@ -345,7 +345,7 @@ impl crate::Endpoint for StopTask {
     );
     type Request = StopTaskRequest;
     type Response = crate::Ack;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["taskIds"],
             crate::ApiVersion::V2 => &["taskIds"],
@@ -399,7 +399,7 @@ impl crate::Endpoint for StartTask {
     );
     type Request = StartTaskRequest;
     type Response = crate::Ack;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["taskIds"],
             crate::ApiVersion::V2 => &["taskIds"],
@@ -451,7 +451,7 @@ impl crate::Endpoint for AbortTask {
     );
     type Request = AbortTaskRequest;
     type Response = crate::Ack;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["taskIds"],
             crate::ApiVersion::V2 => &["taskIds"],
@@ -479,7 +479,7 @@ impl crate::Endpoint for DeleteTask {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = DeleteTaskRequest;
     type Response = crate::Ack;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["taskIds"],
             crate::ApiVersion::V2 => &["taskIds"],
@@ -507,10 +507,10 @@ impl crate::Endpoint for QueryTaskFrames {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = QueryTaskFramesRequest;
     type Response = crate::Page<FrameInfo>;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
-            crate::ApiVersion::V1 => &["taskId", "pageNum", "pageSize"],
-            crate::ApiVersion::V2 => &["taskId", "pageNum", "pageSize"],
+            crate::ApiVersion::V1 => &["taskId"],
+            crate::ApiVersion::V2 => &["taskId"],
         }
     }
 }
@@ -547,7 +547,7 @@ impl crate::Endpoint for QueryAllFrameStats {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = QueryAllFrameStatsRequest;
     type Response = FrameStats;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &[],
             crate::ApiVersion::V2 => &[],
@@ -577,7 +577,7 @@ impl crate::Endpoint for RestartFailedFrames {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = RestartFailedFramesRequest;
     type Response = crate::Ack;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["taskIds"],
             crate::ApiVersion::V2 => &["taskIds"],
@@ -607,7 +607,7 @@ impl crate::Endpoint for RestartFrame {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = RestartFrameRequest;
     type Response = crate::Ack;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["taskId", "selectAll"],
             crate::ApiVersion::V2 => &["taskId", "selectAll"],
@@ -637,7 +637,7 @@ impl crate::Endpoint for QueryTaskInfo {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = QueryTaskInfoRequest;
     type Response = crate::Page<TaskInfo>;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["taskIds"],
             crate::ApiVersion::V2 => &["taskIds"],
@@ -678,10 +678,10 @@ impl crate::Endpoint for AddLabel {
     );
     type Request = AddLabelRequest;
     type Response = crate::Ack;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
-            crate::ApiVersion::V1 => &["newName", "status"],
-            crate::ApiVersion::V2 => &["newName", "status"],
+            crate::ApiVersion::V1 => &["newName"],
+            crate::ApiVersion::V2 => &["newName"],
         }
     }
 }
@@ -719,7 +719,7 @@ impl crate::Endpoint for DeleteLabel {
     );
     type Request = DeleteLabelRequest;
     type Response = crate::Ack;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["delName"],
             crate::ApiVersion::V2 => &["delName"],
@@ -747,7 +747,7 @@ impl crate::Endpoint for GetLabelList {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = GetLabelListRequest;
     type Response = LabelList;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &[],
             crate::ApiVersion::V2 => &[],
@@ -775,7 +775,7 @@ impl crate::Endpoint for QuerySupportedSoftware {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = QuerySupportedSoftwareRequest;
     type Response = SupportedSoftware;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &[],
             crate::ApiVersion::V2 => &[],
@@ -805,7 +805,7 @@ impl crate::Endpoint for QuerySupportedPlugin {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = QuerySupportedPluginRequest;
     type Response = SupportedPlugins;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["cgId"],
             crate::ApiVersion::V2 => &["cgId", "osName"],
@@ -835,7 +835,7 @@ impl crate::Endpoint for AddRenderEnv {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = AddRenderEnvRequest;
     type Response = RenderEnvName;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => {
                 &["cgId", "cgName", "cgVersion", "editName", "renderSystem", "pluginIds"]
@@ -869,7 +869,7 @@ impl crate::Endpoint for UpdateRenderEnv {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = UpdateRenderEnvRequest;
     type Response = crate::Ack;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => {
                 &["cgId", "cgName", "cgVersion", "editName", "renderSystem", "pluginIds"]
@@ -911,7 +911,7 @@ impl crate::Endpoint for DeleteRenderEnv {
     );
     type Request = DeleteRenderEnvRequest;
     type Response = crate::Ack;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["editName"],
             crate::ApiVersion::V2 => &["editName"],
@@ -954,7 +954,7 @@ impl crate::Endpoint for SetDefaultRenderEnv {
     );
     type Request = SetDefaultRenderEnvRequest;
     type Response = crate::Ack;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["editName"],
             crate::ApiVersion::V2 => &["editName"],
@@ -985,7 +985,7 @@ impl crate::Endpoint for GetRenderEnv {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = GetRenderEnvRequest;
     type Response = Vec<RenderEnv>;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["cgId"],
             crate::ApiVersion::V2 => &[],
@@ -1013,7 +1013,7 @@ impl crate::Endpoint for LoadTaskProcessImg {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = LoadTaskProcessImgRequest;
     type Response = ProgressImage;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["taskId"],
             crate::ApiVersion::V2 => &["taskId"],
@@ -1043,7 +1043,7 @@ impl crate::Endpoint for UpdateTaskUserLevel {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = UpdateTaskUserLevelRequest;
     type Response = crate::Ack;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["taskId", "taskUserLevel"],
             crate::ApiVersion::V2 => &["taskId", "taskUserLevel"],
@@ -1077,7 +1077,7 @@ impl crate::Endpoint for GetRaySyncUserKey {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = GetRaySyncUserKeyRequest;
     type Response = RaySyncUserKey;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &[],
             crate::ApiVersion::V2 => &[],
@@ -1109,7 +1109,7 @@ impl crate::Endpoint for GetTransferServerMsg {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = GetTransferServerMsgRequest;
     type Response = TransferServerMsg;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["zone"],
             crate::ApiVersion::V2 => &["zone"],
@@ -1141,7 +1141,7 @@ impl crate::Endpoint for SetOverTimeStop {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = SetOverTimeStopRequest;
     type Response = crate::Ack;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["taskIds", "overTime"],
             crate::ApiVersion::V2 => &["taskIds", "overTime"],
@@ -1171,10 +1171,10 @@ impl crate::Endpoint for LoadingFrameThumbnail {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = LoadingFrameThumbnailRequest;
     type Response = Vec<String>;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
-            crate::ApiVersion::V1 => &["id", "frameStatus"],
-            crate::ApiVersion::V2 => &["id", "frameStatus"],
+            crate::ApiVersion::V1 => &["id"],
+            crate::ApiVersion::V2 => &["id"],
         }
     }
 }
@@ -1203,7 +1203,7 @@ impl crate::Endpoint for FullSpeed {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = FullSpeedRequest;
     type Response = crate::Ack;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &["taskIds"],
             crate::ApiVersion::V2 => &["taskIds"],
@@ -1232,10 +1232,10 @@ impl crate::Endpoint for TaskJsonFile {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = TaskJsonFileRequest;
     type Response = crate::Ack;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &[],
-            crate::ApiVersion::V2 => &["taskId", "fileName", "content"],
+            crate::ApiVersion::V2 => &["taskId", "content"],
         }
     }
 }
@@ -1263,7 +1263,7 @@ impl crate::Endpoint for GetConfig {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = GetConfigRequest;
     type Response = TransferConfig;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &[],
             crate::ApiVersion::V2 => &[],
@@ -1292,7 +1292,7 @@ impl crate::Endpoint for AddTaskLabel {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = AddTaskLabelRequest;
     type Response = crate::Ack;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &[],
             crate::ApiVersion::V2 => &["label", "taskIds"],
@@ -1321,7 +1321,7 @@ impl crate::Endpoint for DeleteTaskLabel {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = DeleteTaskLabelRequest;
     type Response = crate::Ack;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &[],
             crate::ApiVersion::V2 => &["taskIds"],
@@ -1350,10 +1350,10 @@ impl crate::Endpoint for ListProjects {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = ListProjectsRequest;
     type Response = LabelList;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &[],
-            crate::ApiVersion::V2 => &["flag"],
+            crate::ApiVersion::V2 => &[],
         }
     }
 }
@@ -1379,10 +1379,10 @@ impl crate::Endpoint for GetOutputUserDirFile {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = GetOutputUserDirFileRequest;
     type Response = Vec<OutputFile>;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &[],
-            crate::ApiVersion::V2 => &["treePath"],
+            crate::ApiVersion::V2 => &[],
         }
     }
 }
@@ -1408,7 +1408,7 @@ impl crate::Endpoint for StopTaskFrames {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = StopTaskFramesRequest;
     type Response = crate::Ack;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &[],
             crate::ApiVersion::V2 => &["taskId", "selectAll"],
@@ -1437,10 +1437,10 @@ impl crate::Endpoint for ListHardwareConfigs {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = ListHardwareConfigsRequest;
     type Response = Vec<HardwareConfig>;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &[],
-            crate::ApiVersion::V2 => &["cloneTask"],
+            crate::ApiVersion::V2 => &[],
         }
     }
 }
@@ -1466,10 +1466,10 @@ impl crate::Endpoint for ShowLog {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = ShowLogRequest;
     type Response = crate::Page<String>;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &[],
-            crate::ApiVersion::V2 => &["renderingType", "pageNum", "pageSize", "id"],
+            crate::ApiVersion::V2 => &["id"],
         }
     }
 }
@@ -1528,7 +1528,7 @@ impl crate::Endpoint for UpdateTaskLimit {
     );
     type Request = UpdateTaskLimitRequest;
     type Response = crate::Ack;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &[],
             crate::ApiVersion::V2 => &["taskId", "taskLimit"],
@@ -1559,10 +1559,10 @@ impl crate::Endpoint for TaskRecord {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = TaskRecordRequest;
     type Response = crate::Page<TaskLogEntry>;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &[],
-            crate::ApiVersion::V2 => &["platform", "pageNum", "pageSize"],
+            crate::ApiVersion::V2 => &["platform"],
         }
     }
 }
@@ -1600,10 +1600,10 @@ impl crate::Endpoint for LoginRecord {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = LoginRecordRequest;
     type Response = crate::Page<LoginLogEntry>;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &[],
-            crate::ApiVersion::V2 => &["pageNum", "pageSize"],
+            crate::ApiVersion::V2 => &[],
         }
     }
 }
@@ -1641,7 +1641,7 @@ impl crate::Endpoint for GetUserPackNodeInfo {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = GetUserPackNodeInfoRequest;
     type Response = Vec<PackNode>;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &[],
             crate::ApiVersion::V2 => &[],
@@ -1670,7 +1670,7 @@ impl crate::Endpoint for EditTaskHardwareConfig {
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = EditTaskHardwareConfigRequest;
     type Response = crate::Ack;
-    fn always_sent(api: crate::ApiVersion) -> &'static [&'static str] {
+    fn required(api: crate::ApiVersion) -> &'static [&'static str] {
         match api {
             crate::ApiVersion::V1 => &[],
             crate::ApiVersion::V2 => {

@@ -105,8 +105,11 @@ impl Default for GetTransferBidRequest {
 pub struct CreateTaskRequest {
     /// 创建任务号数量 — How many task ids to create.
     ///
-    /// Wire name: `count`. Required.
+    /// Wire name: `count`. Default: `1`.
+    ///
+    /// Note: Optional with the default 1 in the v2 document (D:295); rayvision-api 3.0.4.3 sends 1 unless told otherwise (task.py:22).
     #[serde(deserialize_with = "crate::wire::int_code")]
+    #[serde(default = "CreateTaskRequest::default_count")]
     pub count: i64,
     /// 非必须,外部用户 ID 用于区分第三方接入的用户 — External user id, to tell a third party's users apart.
     ///
@@ -117,15 +120,14 @@ pub struct CreateTaskRequest {
         deserialize_with = "crate::wire::option_int_code"
     )]
     pub out_user_id: Option<i64>,
-    /// 任务等级 (50 或 60) — Task level, 50 or 60 (rayvision-api sends 50).
+    /// 任务等级 (50 或 60) — Task level, 50 or 60.
     ///
-    /// Wire name: `taskUserLevel`. Optional.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::wire::option_int_code"
-    )]
-    pub task_user_level: Option<i64>,
+    /// Wire name: `taskUserLevel`. Default: `50`.
+    ///
+    /// Note: rayvision-api 3.0.4.3 always sends it, 50 unless told otherwise, and its request schema requires it (task.py:22); so does 0.4.4.
+    #[serde(deserialize_with = "crate::wire::int_code")]
+    #[serde(default = "CreateTaskRequest::default_task_user_level")]
+    pub task_user_level: i64,
     /// 自定义任务标签 — Custom labels for the task.
     ///
     /// Wire name: `labels`. Optional.
@@ -151,16 +153,22 @@ pub struct CreateTaskRequest {
     pub artist: Option<String>,
 }
 impl CreateTaskRequest {
-    /// A request with its required parameters: `count`.
-    pub fn new(count: i64) -> Self {
+    /// A request; this call has no required parameters.
+    pub fn new() -> Self {
         Self {
-            count,
+            count: 1i64,
             out_user_id: None,
-            task_user_level: None,
+            task_user_level: 50i64,
             labels: None,
             clone_original_id: None,
             artist: None,
         }
+    }
+    /// Sets `count`: 创建任务号数量 — How many task ids to create.
+    #[must_use]
+    pub fn count(mut self, count: i64) -> Self {
+        self.count = count;
+        self
     }
     /// Sets `outUserId`: 非必须,外部用户 ID 用于区分第三方接入的用户 — External user id, to tell a third party's users apart.
     #[must_use]
@@ -168,10 +176,10 @@ impl CreateTaskRequest {
         self.out_user_id = Some(out_user_id);
         self
     }
-    /// Sets `taskUserLevel`: 任务等级 (50 或 60) — Task level, 50 or 60 (rayvision-api sends 50).
+    /// Sets `taskUserLevel`: 任务等级 (50 或 60) — Task level, 50 or 60.
     #[must_use]
     pub fn task_user_level(mut self, task_user_level: i64) -> Self {
-        self.task_user_level = Some(task_user_level);
+        self.task_user_level = task_user_level;
         self
     }
     /// Sets `labels`: 自定义任务标签 — Custom labels for the task.
@@ -191,6 +199,17 @@ impl CreateTaskRequest {
     pub fn artist(mut self, artist: impl Into<String>) -> Self {
         self.artist = Some(artist.into());
         self
+    }
+    fn default_count() -> i64 {
+        1i64
+    }
+    fn default_task_user_level() -> i64 {
+        50i64
+    }
+}
+impl Default for CreateTaskRequest {
+    fn default() -> Self {
+        Self::new()
     }
 }
 /// The body of [`SubmitTask`](crate::SubmitTask): 提交任务 — Submit a created task for analysis and rendering.
@@ -326,11 +345,15 @@ pub struct GetTaskListRequest {
     ///
     /// Wire name: `pageNum`. Default: `1`.
     #[serde(deserialize_with = "crate::wire::int_code")]
+    #[serde(default = "GetTaskListRequest::default_page_num")]
     pub page_num: i64,
     /// 必须值,每页显示数量 — Tasks per page.
     ///
-    /// Wire name: `pageSize`. Default: `20`.
+    /// Wire name: `pageSize`. Default: `100`.
+    ///
+    /// Note: The v2 document's default (D:443) and rayvision-api 3.0.4.3's (query.py:86).
     #[serde(deserialize_with = "crate::wire::int_code")]
+    #[serde(default = "GetTaskListRequest::default_page_size")]
     pub page_size: i64,
     /// 状态码列表,查询列表中状态的任务 — Only tasks in these states.
     ///
@@ -369,7 +392,7 @@ impl GetTaskListRequest {
     pub fn new() -> Self {
         Self {
             page_num: 1i64,
-            page_size: 20i64,
+            page_size: 100i64,
             status_list: None,
             search_keyword: None,
             start_time: None,
@@ -421,6 +444,12 @@ impl GetTaskListRequest {
     pub fn recycle_flag(mut self, recycle_flag: i64) -> Self {
         self.recycle_flag = Some(recycle_flag);
         self
+    }
+    fn default_page_num() -> i64 {
+        1i64
+    }
+    fn default_page_size() -> i64 {
+        100i64
     }
 }
 impl Default for GetTaskListRequest {
@@ -524,11 +553,15 @@ pub struct QueryTaskFramesRequest {
     ///
     /// Wire name: `pageNum`. Default: `1`.
     #[serde(deserialize_with = "crate::wire::int_code")]
+    #[serde(default = "QueryTaskFramesRequest::default_page_num")]
     pub page_num: i64,
     /// 每页显示数据大小 — Frames per page.
     ///
-    /// Wire name: `pageSize`. Default: `20`.
+    /// Wire name: `pageSize`. Default: `100`.
+    ///
+    /// Note: The v2 document's default (D:842) and rayvision-api 3.0.4.3's (query.py:144).
     #[serde(deserialize_with = "crate::wire::int_code")]
+    #[serde(default = "QueryTaskFramesRequest::default_page_size")]
     pub page_size: i64,
     /// 根据一机渲多帧名进行查询,选填 — Search by frame name.
     ///
@@ -542,7 +575,7 @@ impl QueryTaskFramesRequest {
         Self {
             task_id,
             page_num: 1i64,
-            page_size: 20i64,
+            page_size: 100i64,
             search_keyword: None,
         }
     }
@@ -563,6 +596,12 @@ impl QueryTaskFramesRequest {
     pub fn search_keyword(mut self, search_keyword: impl Into<String>) -> Self {
         self.search_keyword = Some(search_keyword.into());
         self
+    }
+    fn default_page_num() -> i64 {
+        1i64
+    }
+    fn default_page_size() -> i64 {
+        100i64
     }
 }
 /// The body of [`QueryAllFrameStats`](crate::QueryAllFrameStats): 获取任务总渲染帧概况 — Count the frames of all the account's tasks by state.
@@ -703,21 +742,31 @@ pub struct AddLabelRequest {
     ///
     /// Wire name: `newName`. Required.
     pub new_name: String,
-    /// 标签状态 — Label status, 0 or 1.
+    /// 标签状态 — Label status, 0 or 1 (the v2 document: 0 open, 1 closed).
     ///
-    /// Wire name: `status`. Required.
+    /// Wire name: `status`. Default: `1`.
     ///
-    /// Note: The documents' examples send a number. rayvision-api 0.4.4 sends the string "0" when it creates a project label (task/handle.py:245 passes '0' through add_label unchanged); 3.0.4.3 passes '0' too (core.py:178) but converts it with int() (tag.py:26), so it sends 0. Servers take both (integers are read from numeric strings too); this SDK sends a number.
+    /// Note: Optional with the default 1 in the v2 document (D:1412) and in rayvision-api 3.0.4.3 (tag.py:16), which always sends it. The documents' examples send a number. rayvision-api 0.4.4 sends the string "0" when it creates a project label (task/handle.py:245 passes '0' through add_label unchanged); 3.0.4.3 passes '0' too (core.py:178) but converts it with int() (tag.py:26), so it sends 0. Servers take both (integers are read from numeric strings too); this SDK sends a number.
     #[serde(deserialize_with = "crate::wire::int_code")]
+    #[serde(default = "AddLabelRequest::default_status")]
     pub status: i64,
 }
 impl AddLabelRequest {
-    /// A request with its required parameters: `newName`, `status`.
-    pub fn new(new_name: impl Into<String>, status: i64) -> Self {
+    /// A request with its required parameters: `newName`.
+    pub fn new(new_name: impl Into<String>) -> Self {
         Self {
             new_name: new_name.into(),
-            status,
+            status: 1i64,
         }
+    }
+    /// Sets `status`: 标签状态 — Label status, 0 or 1 (the v2 document: 0 open, 1 closed).
+    #[must_use]
+    pub fn status(mut self, status: i64) -> Self {
+        self.status = status;
+        self
+    }
+    fn default_status() -> i64 {
+        1i64
     }
 }
 /// The body of [`DeleteLabel`](crate::DeleteLabel): 删除自定义标签 — Delete a custom label.
@@ -1201,13 +1250,28 @@ pub struct LoadingFrameThumbnailRequest {
     pub id: i64,
     /// 帧状态 (只有完成帧有缩略图) — Frame status; only Done frames have thumbnails.
     ///
-    /// Wire name: `frameStatus`. Required.
+    /// Wire name: `frameStatus`. Default: `4`.
+    ///
+    /// Note: rayvision-api 3.0.4.3 sends 4 (Done) unless told otherwise (query.py:486).
+    #[serde(default = "LoadingFrameThumbnailRequest::default_frame_status")]
     pub frame_status: FrameStatus,
 }
 impl LoadingFrameThumbnailRequest {
-    /// A request with its required parameters: `id`, `frameStatus`.
-    pub fn new(id: i64, frame_status: FrameStatus) -> Self {
-        Self { id, frame_status }
+    /// A request with its required parameters: `id`.
+    pub fn new(id: i64) -> Self {
+        Self {
+            id,
+            frame_status: FrameStatus::Done,
+        }
+    }
+    /// Sets `frameStatus`: 帧状态 (只有完成帧有缩略图) — Frame status; only Done frames have thumbnails.
+    #[must_use]
+    pub fn frame_status(mut self, frame_status: FrameStatus) -> Self {
+        self.frame_status = frame_status;
+        self
+    }
+    fn default_frame_status() -> FrameStatus {
+        FrameStatus::Done
     }
 }
 /// The body of [`FullSpeed`](crate::FullSpeed): 全速渲染 — Render tasks at full speed (on as many nodes as allowed).
@@ -1244,9 +1308,10 @@ pub struct TaskJsonFileRequest {
     pub task_id: i64,
     /// 文件名 — Which file.
     ///
-    /// Wire name: `fileName`. Required.
+    /// Wire name: `fileName`. Default: `"task.json"`.
     ///
-    /// Note: The v2 document says optional with task.json as the default; rayvision-api 3.0.4.3 always sends it and its schema requires one of four names.
+    /// Note: The v2 document says optional with task.json as the default; rayvision-api 3.0.4.3 always sends it, task.json unless told otherwise (transmit.py:16), and its schema requires one of four names.
+    #[serde(default = "TaskJsonFileRequest::default_file_name")]
     pub file_name: TaskFileName,
     /// 文件内容 — The file's content (JSON text).
     ///
@@ -1254,17 +1319,22 @@ pub struct TaskJsonFileRequest {
     pub content: String,
 }
 impl TaskJsonFileRequest {
-    /// A request with its required parameters: `taskId`, `fileName`, `content`.
-    pub fn new(
-        task_id: i64,
-        file_name: TaskFileName,
-        content: impl Into<String>,
-    ) -> Self {
+    /// A request with its required parameters: `taskId`, `content`.
+    pub fn new(task_id: i64, content: impl Into<String>) -> Self {
         Self {
             task_id,
-            file_name,
+            file_name: TaskFileName::Task,
             content: content.into(),
         }
+    }
+    /// Sets `fileName`: 文件名 — Which file.
+    #[must_use]
+    pub fn file_name(mut self, file_name: TaskFileName) -> Self {
+        self.file_name = file_name;
+        self
+    }
+    fn default_file_name() -> TaskFileName {
+        TaskFileName::Task
     }
 }
 /// The body of [`GetConfig`](crate::GetConfig): 获取传输配置 — Get the transfer configuration: bids, engines, lines and the engines' accounts (with their passwords).
@@ -1372,6 +1442,7 @@ pub struct ListProjectsRequest {
     ///
     /// Wire name: `flag`. Default: `0`.
     #[serde(deserialize_with = "crate::wire::int_code")]
+    #[serde(default = "ListProjectsRequest::default_flag")]
     pub flag: i64,
 }
 impl ListProjectsRequest {
@@ -1384,6 +1455,9 @@ impl ListProjectsRequest {
     pub fn flag(mut self, flag: i64) -> Self {
         self.flag = flag;
         self
+    }
+    fn default_flag() -> i64 {
+        0i64
     }
 }
 impl Default for ListProjectsRequest {
@@ -1410,6 +1484,7 @@ pub struct GetOutputUserDirFileRequest {
     /// 相对用户存储 output 根的路径 — A path from the output root.
     ///
     /// Wire name: `treePath`. Default: `"/"`.
+    #[serde(default = "GetOutputUserDirFileRequest::default_tree_path")]
     pub tree_path: String,
 }
 impl GetOutputUserDirFileRequest {
@@ -1431,6 +1506,9 @@ impl GetOutputUserDirFileRequest {
     pub fn tree_path(mut self, tree_path: impl Into<String>) -> Self {
         self.tree_path = tree_path.into();
         self
+    }
+    fn default_tree_path() -> String {
+        "/".to_owned()
     }
 }
 impl Default for GetOutputUserDirFileRequest {
@@ -1498,6 +1576,7 @@ pub struct ListHardwareConfigsRequest {
     /// 是否克隆任务 — Whether for a cloned task (the official client sends "false").
     ///
     /// Wire name: `cloneTask`. Default: `"false"`.
+    #[serde(default = "ListHardwareConfigsRequest::default_clone_task")]
     pub clone_task: String,
     /// 任务号集合 — Tasks whose configuration to mark `current`.
     ///
@@ -1527,6 +1606,9 @@ impl ListHardwareConfigsRequest {
         self.task_ids = Some(task_ids.into_iter().collect());
         self
     }
+    fn default_clone_task() -> String {
+        "false".to_owned()
+    }
 }
 impl Default for ListHardwareConfigsRequest {
     fn default() -> Self {
@@ -1543,16 +1625,21 @@ pub struct ShowLogRequest {
     /// 渲染类型 render — Which log (render).
     ///
     /// Wire name: `renderingType`. Default: `"render"`.
+    #[serde(default = "ShowLogRequest::default_rendering_type")]
     pub rendering_type: String,
     /// 页码 — Page number.
     ///
     /// Wire name: `pageNum`. Default: `1`.
     #[serde(deserialize_with = "crate::wire::int_code")]
+    #[serde(default = "ShowLogRequest::default_page_num")]
     pub page_num: i64,
     /// 每页条数 — Lines per page.
     ///
-    /// Wire name: `pageSize`. Default: `20`.
+    /// Wire name: `pageSize`. Default: `1`.
+    ///
+    /// Note: rayvision-api 3.0.4.3's default (query.py:614), as the v2 document's example call asks (D:1226).
     #[serde(deserialize_with = "crate::wire::int_code")]
+    #[serde(default = "ShowLogRequest::default_page_size")]
     pub page_size: i64,
     /// 帧 ID — The frame (FrameInfo.id).
     ///
@@ -1566,7 +1653,7 @@ impl ShowLogRequest {
         Self {
             rendering_type: "render".to_owned(),
             page_num: 1i64,
-            page_size: 20i64,
+            page_size: 1i64,
             id,
         }
     }
@@ -1587,6 +1674,15 @@ impl ShowLogRequest {
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = page_size;
         self
+    }
+    fn default_rendering_type() -> String {
+        "render".to_owned()
+    }
+    fn default_page_num() -> i64 {
+        1i64
+    }
+    fn default_page_size() -> i64 {
+        1i64
     }
 }
 /// The body of [`UpdateTaskLimit`](crate::UpdateTaskLimit): 修改任务节点数上限 — Change how many nodes a task may render on at once.
@@ -1629,22 +1725,30 @@ pub struct TaskRecordRequest {
     ///
     /// Wire name: `pageNum`. Default: `1`.
     #[serde(deserialize_with = "crate::wire::int_code")]
+    #[serde(default = "TaskRecordRequest::default_page_num")]
     pub page_num: i64,
     /// 每页条数 — Entries per page.
     ///
-    /// Wire name: `pageSize`. Default: `20`.
+    /// Wire name: `pageSize`. Default: `10`.
+    ///
+    /// Note: rayvision-api 3.0.4.3's default (user.py:189).
     #[serde(deserialize_with = "crate::wire::int_code")]
+    #[serde(default = "TaskRecordRequest::default_page_size")]
     pub page_size: i64,
-    /// 开始时间 — From (the official client sends "" for none).
+    /// 开始时间 — From ("": from the start).
     ///
-    /// Wire name: `startDate`. Optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_date: Option<String>,
-    /// 结束时间 — Until.
+    /// Wire name: `startDate`. Default: `""`.
     ///
-    /// Wire name: `endDate`. Optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_date: Option<String>,
+    /// Note: The v2 document marks it required; rayvision-api 3.0.4.3 always sends it, "" unless told otherwise (user.py:189).
+    #[serde(default = "TaskRecordRequest::default_start_date")]
+    pub start_date: String,
+    /// 结束时间 — Until ("": until now).
+    ///
+    /// Wire name: `endDate`. Default: `""`.
+    ///
+    /// Note: As startDate.
+    #[serde(default = "TaskRecordRequest::default_end_date")]
+    pub end_date: String,
 }
 impl TaskRecordRequest {
     /// A request with its required parameters: `platform`.
@@ -1652,9 +1756,9 @@ impl TaskRecordRequest {
         Self {
             platform,
             page_num: 1i64,
-            page_size: 20i64,
-            start_date: None,
-            end_date: None,
+            page_size: 10i64,
+            start_date: "".to_owned(),
+            end_date: "".to_owned(),
         }
     }
     /// Sets `pageNum`: 页码 — Page number.
@@ -1669,17 +1773,29 @@ impl TaskRecordRequest {
         self.page_size = page_size;
         self
     }
-    /// Sets `startDate`: 开始时间 — From (the official client sends "" for none).
+    /// Sets `startDate`: 开始时间 — From ("": from the start).
     #[must_use]
     pub fn start_date(mut self, start_date: impl Into<String>) -> Self {
-        self.start_date = Some(start_date.into());
+        self.start_date = start_date.into();
         self
     }
-    /// Sets `endDate`: 结束时间 — Until.
+    /// Sets `endDate`: 结束时间 — Until ("": until now).
     #[must_use]
     pub fn end_date(mut self, end_date: impl Into<String>) -> Self {
-        self.end_date = Some(end_date.into());
+        self.end_date = end_date.into();
         self
+    }
+    fn default_page_num() -> i64 {
+        1i64
+    }
+    fn default_page_size() -> i64 {
+        10i64
+    }
+    fn default_start_date() -> String {
+        "".to_owned()
+    }
+    fn default_end_date() -> String {
+        "".to_owned()
     }
 }
 /// The body of [`LoginRecord`](crate::LoginRecord): 获取登录日志 — Read the account's login log, a page at a time.
@@ -1693,31 +1809,39 @@ pub struct LoginRecordRequest {
     ///
     /// Wire name: `pageNum`. Default: `1`.
     #[serde(deserialize_with = "crate::wire::int_code")]
+    #[serde(default = "LoginRecordRequest::default_page_num")]
     pub page_num: i64,
     /// 每页条数 — Entries per page.
     ///
-    /// Wire name: `pageSize`. Default: `20`.
+    /// Wire name: `pageSize`. Default: `10`.
+    ///
+    /// Note: rayvision-api 3.0.4.3's default (user.py:210).
     #[serde(deserialize_with = "crate::wire::int_code")]
+    #[serde(default = "LoginRecordRequest::default_page_size")]
     pub page_size: i64,
-    /// 开始时间 — From.
+    /// 开始时间 — From ("": from the start).
     ///
-    /// Wire name: `startDate`. Optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_date: Option<String>,
-    /// 结束时间 — Until.
+    /// Wire name: `startDate`. Default: `""`.
     ///
-    /// Wire name: `endDate`. Optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_date: Option<String>,
+    /// Note: The v2 document marks it required; rayvision-api 3.0.4.3 always sends it, "" unless told otherwise (user.py:210).
+    #[serde(default = "LoginRecordRequest::default_start_date")]
+    pub start_date: String,
+    /// 结束时间 — Until ("": until now).
+    ///
+    /// Wire name: `endDate`. Default: `""`.
+    ///
+    /// Note: As startDate.
+    #[serde(default = "LoginRecordRequest::default_end_date")]
+    pub end_date: String,
 }
 impl LoginRecordRequest {
     /// A request; this call has no required parameters.
     pub fn new() -> Self {
         Self {
             page_num: 1i64,
-            page_size: 20i64,
-            start_date: None,
-            end_date: None,
+            page_size: 10i64,
+            start_date: "".to_owned(),
+            end_date: "".to_owned(),
         }
     }
     /// Sets `pageNum`: 页码 — Page number.
@@ -1732,17 +1856,29 @@ impl LoginRecordRequest {
         self.page_size = page_size;
         self
     }
-    /// Sets `startDate`: 开始时间 — From.
+    /// Sets `startDate`: 开始时间 — From ("": from the start).
     #[must_use]
     pub fn start_date(mut self, start_date: impl Into<String>) -> Self {
-        self.start_date = Some(start_date.into());
+        self.start_date = start_date.into();
         self
     }
-    /// Sets `endDate`: 结束时间 — Until.
+    /// Sets `endDate`: 结束时间 — Until ("": until now).
     #[must_use]
     pub fn end_date(mut self, end_date: impl Into<String>) -> Self {
-        self.end_date = Some(end_date.into());
+        self.end_date = end_date.into();
         self
+    }
+    fn default_page_num() -> i64 {
+        1i64
+    }
+    fn default_page_size() -> i64 {
+        10i64
+    }
+    fn default_start_date() -> String {
+        "".to_owned()
+    }
+    fn default_end_date() -> String {
+        "".to_owned()
     }
 }
 impl Default for LoginRecordRequest {

@@ -504,7 +504,7 @@ pub struct QueryTaskFramesArgs {
     #[arg(long = "page-num", default_value = "1")]
     pub page_num: i64,
     /// Frames per page (每页显示数据大小)
-    #[arg(long = "page-size", default_value = "20")]
+    #[arg(long = "page-size", default_value = "100")]
     pub page_size: i64,
     /// Search by frame name (根据一机渲多帧名进行查询,选填)
     #[arg(long = "search-keyword")]
@@ -719,6 +719,7 @@ pub struct LoadingFrameThumbnailArgs {
     /// Frame status; only Done frames have thumbnails (帧状态 (只有完成帧有缩略图)) [values: waiting, running, stopped, done, failed, waiting-preprocess, waiting-photon-frame, waiting-priority, waiting-photon-job, waiting-simulation, timed-out, secondary-waiting, or a numeric code]
     #[arg(
         long = "frame-status",
+        default_value = "4",
         value_parser = crate::input::enum_parser::<FrameStatus>(),
         hide_possible_values = true
     )]
@@ -729,11 +730,13 @@ impl LoadingFrameThumbnailArgs {
     pub fn run(self, client: &Clients) -> Result<Output, Error> {
         match client {
             Clients::V1(client) => {
-                let call = client.loading_frame_thumbnail(self.id, self.frame_status);
+                let mut call = client.loading_frame_thumbnail(self.id);
+                call = call.frame_status(self.frame_status);
                 call.send_with_reply().map(|r| Output::replied(&r))
             }
             Clients::V2(client) => {
-                let call = client.loading_frame_thumbnail(self.id, self.frame_status);
+                let mut call = client.loading_frame_thumbnail(self.id);
+                call = call.frame_status(self.frame_status);
                 call.send_with_reply().map(|r| Output::replied(&r))
             }
         }
@@ -820,7 +823,7 @@ pub struct ShowLogArgs {
     #[arg(long = "page-num", default_value = "1")]
     pub page_num: i64,
     /// Lines per page (每页条数)
-    #[arg(long = "page-size", default_value = "20")]
+    #[arg(long = "page-size", default_value = "1")]
     pub page_size: i64,
     /// The frame (FrameInfo.id) (帧 ID)
     #[arg(value_name = "id")]
@@ -1015,8 +1018,8 @@ pub struct AddLabelArgs {
     /// Label name (标签名)
     #[arg(value_name = "new-name")]
     pub new_name: String,
-    /// Label status, 0 or 1 (标签状态)
-    #[arg(long = "status")]
+    /// Label status, 0 or 1 (the v2 document: 0 open, 1 closed) (标签状态)
+    #[arg(long = "status", default_value = "1")]
     pub status: i64,
 }
 impl AddLabelArgs {
@@ -1024,13 +1027,15 @@ impl AddLabelArgs {
     pub fn run(self, client: &Clients) -> Result<Output, Error> {
         match client {
             Clients::V1(client) => {
-                let call = client.add_label(self.new_name, self.status);
+                let mut call = client.add_label(self.new_name);
+                call = call.status(self.status);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
                     .map(|r| Output::written("addLabel", request, &r.reply))
             }
             Clients::V2(client) => {
-                let call = client.add_label(self.new_name, self.status);
+                let mut call = client.add_label(self.new_name);
+                call = call.status(self.status);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
                     .map(|r| Output::written("addLabel", request, &r.reply))
@@ -1370,14 +1375,14 @@ impl TaskCommand {
 #[derive(clap::Args, Debug)]
 pub struct CreateTaskArgs {
     /// How many task ids to create (创建任务号数量)
-    #[arg(long = "count")]
+    #[arg(long = "count", default_value = "1")]
     pub count: i64,
     /// External user id, to tell a third party's users apart (非必须,外部用户 ID 用于区分第三方接入的用户)
     #[arg(long = "out-user-id")]
     pub out_user_id: Option<i64>,
-    /// Task level, 50 or 60 (rayvision-api sends 50) (任务等级 (50 或 60))
-    #[arg(long = "task-user-level")]
-    pub task_user_level: Option<i64>,
+    /// Task level, 50 or 60 (任务等级 (50 或 60))
+    #[arg(long = "task-user-level", default_value = "50")]
+    pub task_user_level: i64,
     /// Custom labels for the task (自定义任务标签) [several: comma- or space-separated]
     #[arg(long = "labels", value_delimiter = ',', num_args = 0..)]
     pub labels: Vec<String>,
@@ -1409,26 +1414,24 @@ impl CreateTaskArgs {
                             .to_owned(),
                     });
                 }
-                let mut call = client.create_task(self.count);
+                let mut call = client.create_task();
+                call = call.count(self.count);
                 if let Some(value) = self.out_user_id {
                     call = call.out_user_id(value);
                 }
-                if let Some(value) = self.task_user_level {
-                    call = call.task_user_level(value);
-                }
+                call = call.task_user_level(self.task_user_level);
                 if !self.labels.is_empty() {
                     call = call.labels(self.labels);
                 }
                 call.send_with_reply().map(|r| Output::replied(&r))
             }
             Clients::V2(client) => {
-                let mut call = client.create_task(self.count);
+                let mut call = client.create_task();
+                call = call.count(self.count);
                 if let Some(value) = self.out_user_id {
                     call = call.out_user_id(value);
                 }
-                if let Some(value) = self.task_user_level {
-                    call = call.task_user_level(value);
-                }
+                call = call.task_user_level(self.task_user_level);
                 if !self.labels.is_empty() {
                     call = call.labels(self.labels);
                 }
@@ -1522,7 +1525,7 @@ pub struct GetTaskListArgs {
     #[arg(long = "page-num", default_value = "1")]
     pub page_num: i64,
     /// Tasks per page (必须值,每页显示数量)
-    #[arg(long = "page-size", default_value = "20")]
+    #[arg(long = "page-size", default_value = "100")]
     pub page_size: i64,
     /// Only tasks in these states (状态码列表,查询列表中状态的任务) [values: waiting, rendering, pre-rendering, stop, user-stop, arrearage-stop, time-out-stop, finished, finished-has-failed, abandon, finished-test, failed, analyse, submitting, submit-failed, finished-has-stopped, updating, or a numeric code] [several: comma- or space-separated]
     #[arg(
@@ -1911,6 +1914,7 @@ pub struct TaskJsonFileArgs {
     /// Which file (文件名) [values: task, upload, asset, tips, or a numeric code]
     #[arg(
         long = "file-name",
+        default_value = "task.json",
         value_parser = crate::input::enum_parser::<TaskFileName>(),
         hide_possible_values = true
     )]
@@ -1935,8 +1939,8 @@ impl TaskJsonFileArgs {
                 })
             }
             Clients::V2(client) => {
-                let call = client
-                    .task_json_file(self.task_id, self.file_name, self.content);
+                let mut call = client.task_json_file(self.task_id, self.content);
+                call = call.file_name(self.file_name);
                 let request = serde_json::to_value(call.request()).unwrap_or_default();
                 call.send_with_reply()
                     .map(|r| Output::written("taskJsonFile", request, &r.reply))
@@ -2339,14 +2343,14 @@ pub struct TaskRecordArgs {
     #[arg(long = "page-num", default_value = "1")]
     pub page_num: i64,
     /// Entries per page (每页条数)
-    #[arg(long = "page-size", default_value = "20")]
+    #[arg(long = "page-size", default_value = "10")]
     pub page_size: i64,
-    /// From (the official client sends "" for none) (开始时间)
-    #[arg(long = "start-date")]
-    pub start_date: Option<String>,
-    /// Until (结束时间)
-    #[arg(long = "end-date")]
-    pub end_date: Option<String>,
+    /// From ("": from the start) (开始时间)
+    #[arg(long = "start-date", default_value = "")]
+    pub start_date: String,
+    /// Until ("": until now) (结束时间)
+    #[arg(long = "end-date", default_value = "")]
+    pub end_date: String,
     /// Every page, one call after another from --page-num on (at --page-size a
     /// page), printed as one list
     #[arg(long)]
@@ -2368,12 +2372,8 @@ impl TaskRecordArgs {
                 let mut call = client.task_record(self.platform);
                 call = call.page_num(self.page_num);
                 call = call.page_size(self.page_size);
-                if let Some(value) = self.start_date {
-                    call = call.start_date(value);
-                }
-                if let Some(value) = self.end_date {
-                    call = call.end_date(value);
-                }
+                call = call.start_date(self.start_date);
+                call = call.end_date(self.end_date);
                 if all {
                     return call
                         .items()
@@ -2392,14 +2392,14 @@ pub struct LoginRecordArgs {
     #[arg(long = "page-num", default_value = "1")]
     pub page_num: i64,
     /// Entries per page (每页条数)
-    #[arg(long = "page-size", default_value = "20")]
+    #[arg(long = "page-size", default_value = "10")]
     pub page_size: i64,
-    /// From (开始时间)
-    #[arg(long = "start-date")]
-    pub start_date: Option<String>,
-    /// Until (结束时间)
-    #[arg(long = "end-date")]
-    pub end_date: Option<String>,
+    /// From ("": from the start) (开始时间)
+    #[arg(long = "start-date", default_value = "")]
+    pub start_date: String,
+    /// Until ("": until now) (结束时间)
+    #[arg(long = "end-date", default_value = "")]
+    pub end_date: String,
     /// Every page, one call after another from --page-num on (at --page-size a
     /// page), printed as one list
     #[arg(long)]
@@ -2421,12 +2421,8 @@ impl LoginRecordArgs {
                 let mut call = client.login_record();
                 call = call.page_num(self.page_num);
                 call = call.page_size(self.page_size);
-                if let Some(value) = self.start_date {
-                    call = call.start_date(value);
-                }
-                if let Some(value) = self.end_date {
-                    call = call.end_date(value);
-                }
+                call = call.start_date(self.start_date);
+                call = call.end_date(self.end_date);
                 if all {
                     return call
                         .items()
