@@ -254,7 +254,7 @@ struct WaitArgs {
     /// The task.
     task_id: i64,
     /// Seconds between polls (at least 0.5).
-    #[arg(long, default_value_t = 5.0)]
+    #[arg(long, default_value_t = 5.0, value_parser = poll_interval)]
     interval: f64,
     /// Seconds to wait in all (default: as long as the task takes). Outages on the way
     /// (connection refused or reset, timeouts, 5xx) are ridden out until then.
@@ -383,6 +383,17 @@ fn positive_seconds(text: &str) -> Result<u64, String> {
     }
 }
 
+/// Seconds between polls: at least 0.5 (the waiter's least interval), at most an hour.
+fn poll_interval(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(s) if (0.5..=3600.0).contains(&s) => Ok(s),
+        Ok(_) => Err(format!(
+            "`{text}` is out of range: poll at least every 0.5 s, at most every 3600 s"
+        )),
+        Err(_) => Err(format!("`{text}` is not a number of seconds")),
+    }
+}
+
 /// A platform number: digits only (`2`), as the `platform` header carries it.
 fn platform_number(text: &str) -> Result<String, String> {
     let text = text.trim();
@@ -415,6 +426,7 @@ const SERVICE_OPTIONS: &[&str] = &[
 /// The global options that do nothing in these commands, which are not listed in their help:
 /// `(command path, options)`. `configure` writes a profile, so `--profile` and `-o` stay.
 const UNUSED_GLOBALS: &[(&[&str], &[&str])] = &[
+    #[cfg(feature = "mock")]
     (&["mock", "serve"], SERVICE_OPTIONS),
     (&["completions"], SERVICE_OPTIONS),
     (&["man"], SERVICE_OPTIONS),
@@ -644,7 +656,11 @@ fn run(cli: Cli) -> Result<Exit, Failure> {
     match asked {
         Top::Completions { shell } => {
             let mut command = command();
-            clap_complete::generate(shell, &mut command, "renderbus", &mut std::io::stdout());
+            // Written through `write_out`, the one place stdout is written: a reader that
+            // stops early (`| head`) ends the program quietly.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command, "renderbus", &mut script);
+            out!("{}", String::from_utf8_lossy(&script));
             Ok(Exit::Success)
         }
         Top::Man { dir } => man(dir.as_deref()),
@@ -811,7 +827,7 @@ fn run_conform(cli: &Globals, args: &ConformArgs, show: Show) -> Result<Exit, Fa
 fn task_wait(cli: &Globals, args: &WaitArgs, show: Show) -> Result<Exit, Failure> {
     let target = Target::of(cli)?;
     let client = build_client(cli, target.resolved.clone())?;
-    let interval = Duration::from_secs_f64(args.interval.clamp(0.5, 3600.0));
+    let interval = Duration::from_secs_f64(args.interval);
     let timeout = args
         .wait_timeout
         .map(|s| Duration::from_secs_f64(s.clamp(0.0, 1e9)));
@@ -885,9 +901,13 @@ fn man(dir: Option<&std::path::Path>) -> Result<Exit, Failure> {
             std::fs::create_dir_all(dir).map_err(failed)?;
             clap_mangen::generate_to(command, dir).map_err(failed)?;
         }
-        None => clap_mangen::Man::new(command)
-            .render(&mut std::io::stdout())
-            .map_err(failed)?,
+        None => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(command)
+                .render(&mut page)
+                .map_err(failed)?;
+            out!("{}", String::from_utf8_lossy(&page));
+        }
     }
     Ok(Exit::Success)
 }

@@ -25,7 +25,7 @@ pub(crate) struct SubmitArgs {
     #[arg(long)]
     wait: bool,
     /// Seconds between polls with --wait (at least 0.5).
-    #[arg(long, default_value_t = 5.0)]
+    #[arg(long, default_value_t = 5.0, value_parser = crate::poll_interval)]
     interval: f64,
     /// Go on with a run that stopped half-way, from the state file beside the job
     /// (JOB.state.json): the steps done are not done again, so no second task is made.
@@ -168,7 +168,7 @@ pub(crate) fn submit(cli: &Globals, args: &SubmitArgs, show: Show) -> Result<Exi
         let _ = std::fs::remove_file(&state_file);
     }
     if let (Some(dir), Some(transfers)) = (&args.download, &transfers) {
-        let interval = Duration::from_secs_f64(args.interval.clamp(0.5, 3600.0));
+        let interval = Duration::from_secs_f64(args.interval);
         let files = crate::transfer::follow(transfers, &[task], dir, interval, cli, show)?;
         if !cli.quiet {
             eprintln!("download: {} file(s) into {}", files.len(), dir.display());
@@ -186,7 +186,7 @@ pub(crate) fn submit(cli: &Globals, args: &SubmitArgs, show: Show) -> Result<Exi
         );
         return Ok(Exit::Success);
     }
-    let interval = Duration::from_secs_f64(args.interval.clamp(0.5, 3600.0));
+    let interval = Duration::from_secs_f64(args.interval);
     let info = wait::wait(&client, task, interval, None, show.bar)?;
     let outcome = Outcome::of(&info.task_status).unwrap_or(Outcome::Failed);
     outln!("{}", Output::new(&info).render(show.format));

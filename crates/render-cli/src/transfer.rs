@@ -97,7 +97,7 @@ pub(crate) struct DownloadArgs {
     #[arg(long)]
     follow: bool,
     /// Seconds between polls with --follow (at least 0.5).
-    #[arg(long, default_value_t = 10.0, requires = "follow")]
+    #[arg(long, default_value_t = 10.0, requires = "follow", value_parser = crate::poll_interval)]
     interval: f64,
     #[command(flatten)]
     how: How,
@@ -350,7 +350,7 @@ pub(crate) fn download(cli: &Globals, args: &DownloadArgs, show: Show) -> Result
         code: Exit::Usage,
         message: format!("{}: cannot create the folder: {e}", args.to.display()),
     })?;
-    let interval = Duration::from_secs_f64(args.interval.clamp(0.5, 3600.0));
+    let interval = Duration::from_secs_f64(args.interval);
     let files = follow(&transfers, &args.tasks, &args.to, interval, cli, show)?;
     show.print(Output::done(
         "transfer download",

@@ -1866,3 +1866,64 @@ fn raw_prints_a_reply_that_does_not_fit_the_spec_and_the_typed_read_names_the_pa
     assert_eq!(typed.status.code(), Some(1), "{}", stderr(&typed));
     assert!(stderr(&typed).contains("cgPlugin"), "{}", stderr(&typed));
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_program_quietly() {
+    use std::io::BufRead as _;
+    use std::process::Stdio;
+    for args in [
+        &["completions", "bash"][..],
+        &["completions", "zsh"],
+        &["completions", "fish"],
+        &["completions", "elvish"],
+        &["completions", "powershell"],
+        &["man"],
+    ] {
+        let mut child = clean_renderbus()
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        // `| head -1`: the reader is gone after one line.
+        let out = child.wait_with_output().unwrap();
+        assert!(!first.is_empty(), "{args:?} printed nothing");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert!(
+            !stderr(&out).contains("panicked"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn an_interval_below_the_least_the_help_names_is_refused() {
+    for args in [
+        &["task", "wait", "19084", "--interval", "0"][..],
+        &["task", "wait", "19084", "--interval", "0.1"],
+        &["submit", "job.toml", "--interval", "0", "--wait"],
+        &[
+            "transfer",
+            "download",
+            "19084",
+            "--to",
+            "x",
+            "--follow",
+            "--interval",
+            "nan",
+        ],
+    ] {
+        let out = renderbus(None, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("--interval"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+}
