@@ -62,8 +62,9 @@ struct Cli {
 #[derive(clap::Args, Debug)]
 struct Globals {
     /// The service: a bare host means https (task.renderbus.com, task.foxrenderfarm.com);
-    /// a URL such as http://127.0.0.1:8080 is taken as given. [env: RENDERBUS_HOST]
-    #[arg(long, global = true, help_heading = GLOBAL)]
+    /// a URL such as http://127.0.0.1:8080 is taken as given (`--url` is the same option).
+    /// [env: RENDERBUS_HOST]
+    #[arg(long, visible_alias = "url", global = true, help_heading = GLOBAL)]
     host: Option<String>,
     /// The render platform number sent with every call (see `renderbus platform list`).
     /// [env: RENDERBUS_PLATFORM]
@@ -272,10 +273,6 @@ struct McpArgs {
 
 #[derive(clap::Args, Debug)]
 struct ConformArgs {
-    /// The server to check (default: --host, RENDERBUS_HOST or the profile's host; with
-    /// --mock, the embedded farm).
-    #[arg(long)]
-    url: Option<String>,
     /// Call reads only: safe on a production account.
     #[arg(long)]
     read_only: bool,
@@ -786,14 +783,11 @@ fn run_conform(cli: &Globals, args: &ConformArgs, show: Show) -> Result<Exit, Fa
         message,
     })?;
     let target = Target::of(cli)?;
-    let mut resolved = target.resolved.clone();
+    let resolved = target.resolved.clone();
     let options = conform::Options {
         api: resolved.api,
         read_only: args.read_only,
     };
-    if let Some(url) = &args.url {
-        resolved.host.clone_from(url);
-    }
     let client = build_client(cli, resolved)?;
     let report = conform::run(&spec, &client, &options).map_err(|stop| match stop {
         conform::Stop::Setup(message) => Failure {

@@ -1927,3 +1927,32 @@ fn an_interval_below_the_least_the_help_names_is_refused() {
         );
     }
 }
+
+#[test]
+fn the_services_address_has_one_name_on_every_command_and_url_is_the_same_option() {
+    let farm = farm(&[]);
+    let url = farm.url().to_owned();
+    for flag in ["--host", "--url"] {
+        let mut command = clean_renderbus();
+        command
+            .env("RENDERBUS_ACCESS_ID", farm.access_id())
+            .env("RENDERBUS_ACCESS_KEY", farm.access_key())
+            .args(["-o", "json", "task", "list", flag, &url]);
+        let out = command.output().unwrap();
+        assert_eq!(json(&out)["total"], 0, "{flag}");
+    }
+    let help = clean_renderbus()
+        .args(["conform", "--help"])
+        .output()
+        .unwrap();
+    assert!(text_of(&help.stdout).contains("--host <HOST>"));
+    assert!(
+        text_of(&help.stdout).contains("[alias: --url]"),
+        "{}",
+        text_of(&help.stdout)
+    );
+}
+
+fn text_of(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
