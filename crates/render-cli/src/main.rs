@@ -682,10 +682,19 @@ fn run(cli: Cli) -> Result<Exit, Failure> {
         }
         Top::Api(args) => {
             let target = Target::of(cli)?;
+            if cli.output == Some(Format::Table) {
+                return Err(Failure {
+                    code: Exit::Usage,
+                    message: "`api` prints the reply's data as the service sent it: -o json or -o yaml (the groups' commands print tables)".into(),
+                });
+            }
             api(
                 &build_client(cli, target.resolved.clone())?,
                 &args,
-                show.format,
+                match show.format {
+                    Format::Table => Format::Json,
+                    other => other,
+                },
             )
         }
         Top::Task {

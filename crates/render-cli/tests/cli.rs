@@ -1956,3 +1956,26 @@ fn the_services_address_has_one_name_on_every_command_and_url_is_the_same_option
 fn text_of(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
+
+#[test]
+fn api_refuses_a_table_it_cannot_print_and_prints_json_or_yaml_as_asked() {
+    let farm = farm(&[]);
+    let f = Some(&farm);
+    let out = renderbus(f, &["-o", "table", "api", "queryUserProfile"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("-o json or -o yaml"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        json(&renderbus(f, &["-o", "json", "api", "queryUserProfile"]))["userName"],
+        "rayvision"
+    );
+    let yaml = renderbus(f, &["-o", "yaml", "api", "queryUserProfile"]);
+    assert!(
+        text_of(&yaml.stdout).contains("userName: rayvision"),
+        "{}",
+        text_of(&yaml.stdout)
+    );
+}
