@@ -35,7 +35,8 @@ pub struct Settings {
     access_key: Option<String>,
     /// The host or URL.
     pub host: Option<String>,
-    /// The platform number.
+    /// The platform number (a profile may write it as a number: `platform = 2`).
+    #[serde(default, deserialize_with = "text_or_number")]
     pub platform: Option<String>,
     /// The API generation (`1` or `2`).
     pub api_version: Option<String>,
@@ -58,6 +59,33 @@ impl std::fmt::Debug for Settings {
             .field("api_version", &self.api_version)
             .field("transmitter", &self.transmitter)
             .finish()
+    }
+}
+
+/// A profile's value written as text or as a number.
+fn text_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Value {
+        Text(String),
+        Number(i64),
+    }
+    Ok(Option::<Value>::deserialize(d)?.map(|v| match v {
+        Value::Text(t) => t,
+        Value::Number(n) => n.to_string(),
+    }))
+}
+
+/// Checks a platform number: digits only (`2`), as the `platform` header carries it. The one
+/// check of a platform, whether it comes from a flag, the environment or a profile.
+pub fn check_platform(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(text.to_owned())
+    } else {
+        Err(format!(
+            "`{text}` is not a platform number: give digits, such as 2 (see `renderbus platform list`)"
+        ))
     }
 }
 
@@ -160,9 +188,51 @@ impl Settings {
     pub fn resolve(explicit: Settings, profile: Option<&str>) -> Result<Resolved, Error> {
         let env_profile = given(std::env::var("RENDERBUS_PROFILE").ok());
         let profile = profile.map(str::to_owned).or(env_profile);
-        let all = explicit
-            .or(Settings::from_env())
-            .or(Settings::from_profile(profile.as_deref())?);
+        let env = Settings::from_env();
+        let file = Settings::from_profile(profile.as_deref())?;
+        // Where each checked value comes from, for an error that names it.
+        let from = |explicit_has: bool, env_has: bool, flag: &str, var: &str| {
+            if explicit_has {
+                flag.to_owned()
+            } else if env_has {
+                var.to_owned()
+            } else {
+                format!(
+                    "[profile.{}] in {}",
+                    profile.as_deref().unwrap_or("default"),
+                    config_path()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_else(|| "the config file".into())
+                )
+            }
+        };
+        let platform_from = from(
+            explicit.platform.is_some(),
+            env.platform.is_some(),
+            "--platform",
+            "RENDERBUS_PLATFORM",
+        );
+        let api_from = from(
+            explicit.api_version.is_some(),
+            env.api_version.is_some(),
+            "--api-version",
+            "RENDERBUS_API_VERSION",
+        );
+        let all = explicit.or(env).or(file);
+        let platform = match &all.platform {
+            Some(text) => Some(check_platform(text).map_err(|message| Error::Setting {
+                from: platform_from,
+                message,
+            })?),
+            None => None,
+        };
+        let api = match &all.api_version {
+            Some(text) => Some(text.parse().map_err(|message: String| Error::Setting {
+                from: api_from,
+                message,
+            })?),
+            None => None,
+        };
         let where_from = |what: &str, key: &str, env: &str| {
             Error::Config(format!(
                 "no {what}: pass --{}, set {env}, or add `{key}` to [profile.{}] in {}",
@@ -179,16 +249,9 @@ impl Settings {
         let access_key = all
             .access_key
             .ok_or_else(|| where_from("access key", "access_key", "RENDERBUS_ACCESS_KEY"))?;
-        let api = match all.api_version {
-            Some(text) => Some(
-                text.parse()
-                    .map_err(|e: String| Error::Config(format!("the API version: {e}")))?,
-            ),
-            None => None,
-        };
         Ok(Resolved {
             host: all.host.unwrap_or_else(|| crate::HOST_CHINA.to_owned()),
-            platform: all.platform.unwrap_or_else(|| "2".to_owned()),
+            platform: platform.unwrap_or_else(|| "2".to_owned()),
             credentials: Credentials::new(access_id, access_key),
             api,
         })

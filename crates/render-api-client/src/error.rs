@@ -140,6 +140,16 @@ pub enum Error {
     /// The client is not configured well enough to call (credentials, host).
     #[error("the client is not configured: {0}")]
     Config(String),
+    /// A setting's value is wrong, wherever it came from (a flag, a `RENDERBUS_*` variable or
+    /// a profile): checked alike for each; nothing was sent.
+    #[error("{from}: {message}")]
+    Setting {
+        /// Where the value came from (`--platform`, `RENDERBUS_PLATFORM`, `profile default
+        /// in ~/.config/renderbus/config.toml`).
+        from: String,
+        /// What is wrong with it.
+        message: String,
+    },
     /// Frame numbers no frame of the task has ([`Client::frame_ids`](crate::Client::frame_ids));
     /// nothing was sent.
     #[error("task {task_id} has no frame {}", numbers.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))]
@@ -188,6 +198,7 @@ impl Error {
             Error::Sign { .. } => "sign".into(),
             Error::Encode { .. } => "encode".into(),
             Error::Config(_) => "config".into(),
+            Error::Setting { .. } => "setting".into(),
             Error::Unsupported { .. } => "unsupported".into(),
             Error::UnknownEndpoint { .. } => "unknown_endpoint".into(),
             Error::Request { .. } => "request".into(),

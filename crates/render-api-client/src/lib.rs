@@ -69,7 +69,7 @@ pub use client::{
     Client, ClientBuilder, ENV_ACCESS_ID, ENV_ACCESS_KEY, HOST_CHINA, HOST_OVERSEAS, Items, Pages,
     default_agent,
 };
-pub use config::{Resolved, Settings, config_path};
+pub use config::{Resolved, Settings, check_platform, config_path};
 pub use error::Error;
 pub use render_api_types as types;
 pub use render_api_types::{ApiVersion, V1, V2};

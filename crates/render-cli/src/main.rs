@@ -342,6 +342,7 @@ impl From<Error> for Failure {
                 Exit::Unreachable
             }
             Error::Config(_) => Exit::Config,
+            Error::Setting { .. } => Exit::Usage,
             Error::OutcomeUnknown { .. } => Exit::OutcomeUnknown,
             Error::Unsupported { .. }
             | Error::UnknownEndpoint { .. }
@@ -391,16 +392,10 @@ fn poll_interval(text: &str) -> Result<f64, String> {
     }
 }
 
-/// A platform number: digits only (`2`), as the `platform` header carries it.
+/// A platform number: digits only (`2`), as the `platform` header carries it (the library's
+/// one check, as for `RENDERBUS_PLATFORM` and a profile's `platform`).
 fn platform_number(text: &str) -> Result<String, String> {
-    let text = text.trim();
-    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(text.to_owned())
-    } else {
-        Err(format!(
-            "`{text}` is not a platform number: give digits, such as 2 (see `renderbus platform list`)"
-        ))
-    }
+    render_api_client::check_platform(text)
 }
 
 /// The help heading of the options every command takes.

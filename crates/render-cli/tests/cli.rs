@@ -233,7 +233,7 @@ fn task_wait_exits_0_when_a_task_finishes_and_6_when_it_fails() {
     ));
     let id = created["taskIdList"][0].as_i64().unwrap().to_string();
     json(&renderbus(Some(&ok_farm), &["task", "submit", &id]));
-    let out = renderbus(Some(&ok_farm), &["task", "wait", &id, "--interval", "0.05"]);
+    let out = renderbus(Some(&ok_farm), &["task", "wait", &id, "--interval", "0.5"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(json(&out)["taskStatus"], 25);
 
@@ -246,7 +246,7 @@ fn task_wait_exits_0_when_a_task_finishes_and_6_when_it_fails() {
     json(&renderbus(Some(&bad_farm), &["task", "submit", &id]));
     let out = renderbus(
         Some(&bad_farm),
-        &["task", "wait", &id, "--interval", "0.05"],
+        &["task", "wait", &id, "--interval", "0.5"],
     );
     assert_eq!(out.status.code(), Some(6));
     let err = stderr(&out);
@@ -1977,5 +1977,67 @@ fn api_refuses_a_table_it_cannot_print_and_prints_json_or_yaml_as_asked() {
         text_of(&yaml.stdout).contains("userName: rayvision"),
         "{}",
         text_of(&yaml.stdout)
+    );
+}
+
+#[test]
+fn a_value_from_the_environment_or_a_profile_is_checked_as_the_same_flag_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    let run = |env: &[(&str, &str)], profile: &str, args: &[&str]| {
+        std::fs::write(
+            &config,
+            format!("[profile.default]\naccess_id = \"a\"\naccess_key = \"b\"\n{profile}"),
+        )
+        .unwrap();
+        let mut command = clean_renderbus();
+        command.env("RENDERBUS_CONFIG", &config);
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        command.args(args).output().unwrap()
+    };
+    let sign = ["sign", "--timestamp", "1", "--nonce", "1"];
+    // The same wrong platform, three ways: exit 2, naming where it came from.
+    for (env, profile, from) in [
+        (&[][..], "", "--platform"),
+        (
+            &[("RENDERBUS_PLATFORM", "abc")][..],
+            "",
+            "RENDERBUS_PLATFORM",
+        ),
+        (&[][..], "platform = \"abc\"\n", "[profile.default]"),
+    ] {
+        let mut args = sign.to_vec();
+        if from == "--platform" {
+            args.extend(["--platform", "abc"]);
+        }
+        let out = run(env, profile, &args);
+        assert_eq!(out.status.code(), Some(2), "{from}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("`abc` is not a platform number"),
+            "{from}: {}",
+            stderr(&out)
+        );
+        if from != "--platform" {
+            assert!(stderr(&out).contains(from), "{}", stderr(&out));
+        }
+    }
+    // A profile may write the platform as a number, as the help says it holds one.
+    let out = run(&[], "platform = 3\n", &sign);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        text_of(&out.stdout).contains("&platform=3&"),
+        "{}",
+        text_of(&out.stdout)
+    );
+    // An API version the flag refuses with 2 is refused with 2 from the environment too, even
+    // with a profile configured.
+    let out = run(&[("RENDERBUS_API_VERSION", "3")], "", &["user", "profile"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("RENDERBUS_API_VERSION: `3` is not an API version"),
+        "{}",
+        stderr(&out)
     );
 }
