@@ -158,10 +158,18 @@ impl Settings {
                 ..Settings::new(p.access_id, p.access_key, p.host, p.platform, p.api_version)
             }),
             None if name.is_none() => Ok(Settings::default()),
-            None => Err(Error::Config(format!(
-                "{} has no [profile.{wanted}]",
-                path.display()
-            ))),
+            None => {
+                let there: Vec<&str> = file.profile.keys().map(String::as_str).collect();
+                Err(Error::Config(format!(
+                    "{} has no [profile.{wanted}]; its profiles: {}",
+                    path.display(),
+                    if there.is_empty() {
+                        "none (`renderbus configure --profile NAME` writes one)".to_owned()
+                    } else {
+                        there.join(", ")
+                    }
+                )))
+            }
         }
     }
 

@@ -843,8 +843,16 @@ fn task_wait(cli: &Globals, args: &WaitArgs, show: Show) -> Result<Exit, Failure
         }
         Err(e) => return Err(e.into()),
     };
+    let outcome = ended(&task, cli.quiet);
+    outln!("{}", Output::new(&task).render(show.format));
+    Ok(wait::exit_code(outcome))
+}
+
+/// How a waited-for task ended; unless it simply finished (or `quiet`), a line on stderr says
+/// how, beside the exit code that says it too (`task wait`, `submit --wait`).
+fn ended(task: &render_api_client::types::TaskInfo, quiet: bool) -> Outcome {
     let outcome = Outcome::of(&task.task_status).unwrap_or(Outcome::Failed);
-    if outcome != Outcome::Finished && !cli.quiet {
+    if outcome != Outcome::Finished && !quiet {
         eprintln!(
             "task {} ended {} ({}): {} of {} frames done, {} failed",
             task.id,
@@ -855,8 +863,7 @@ fn task_wait(cli: &Globals, args: &WaitArgs, show: Show) -> Result<Exit, Failure
             task.failed_frames.unwrap_or(0)
         );
     }
-    outln!("{}", Output::new(&task).render(show.format));
-    Ok(wait::exit_code(outcome))
+    outcome
 }
 
 /// `renderbus api NAME --body JSON [--raw]`.

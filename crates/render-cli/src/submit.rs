@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use render_api_client::job::{Job, JobFault, State, Step, Uploads};
-use render_api_client::{ApiVersion, Client, Outcome, V2};
+use render_api_client::{ApiVersion, Client, V2};
 use serde_json::json;
 
 use crate::exit::Exit;
@@ -174,7 +174,7 @@ pub(crate) fn submit(cli: &Globals, args: &SubmitArgs, show: Show) -> Result<Exi
             eprintln!("download: {} file(s) into {}", files.len(), dir.display());
         }
         let info = client.task(task)?;
-        let outcome = Outcome::of(&info.task_status).unwrap_or(Outcome::Failed);
+        let outcome = crate::ended(&info, cli.quiet);
         outln!("{}", Output::new(&info).render(show.format));
         return Ok(wait::exit_code(outcome));
     }
@@ -188,7 +188,7 @@ pub(crate) fn submit(cli: &Globals, args: &SubmitArgs, show: Show) -> Result<Exi
     }
     let interval = Duration::from_secs_f64(args.interval);
     let info = wait::wait(&client, task, interval, None, show.bar)?;
-    let outcome = Outcome::of(&info.task_status).unwrap_or(Outcome::Failed);
+    let outcome = crate::ended(&info, cli.quiet);
     outln!("{}", Output::new(&info).render(show.format));
     Ok(wait::exit_code(outcome))
 }

@@ -244,10 +244,7 @@ fn task_wait_exits_0_when_a_task_finishes_and_6_when_it_fails() {
     ));
     let id = created["taskIdList"][0].as_i64().unwrap().to_string();
     json(&renderbus(Some(&bad_farm), &["task", "submit", &id]));
-    let out = renderbus(
-        Some(&bad_farm),
-        &["task", "wait", &id, "--interval", "0.5"],
-    );
+    let out = renderbus(Some(&bad_farm), &["task", "wait", &id, "--interval", "0.5"]);
     assert_eq!(out.status.code(), Some(6));
     let err = stderr(&out);
     assert!(
@@ -2037,6 +2034,53 @@ fn a_value_from_the_environment_or_a_profile_is_checked_as_the_same_flag_is() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("RENDERBUS_API_VERSION: `3` is not an API version"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn submit_wait_says_how_a_task_ended_as_task_wait_does() {
+    let farm = farm(&[2]);
+    let dir = tempfile::tempdir().unwrap();
+    let job = dir.path().join("job.toml");
+    std::fs::write(
+        &job,
+        "software = \"maya\"\nversion = \"2020\"\nscene = \"D:/shot/shot.mb\"\n",
+    )
+    .unwrap();
+    let out = renderbus(
+        Some(&farm),
+        &[
+            "submit",
+            job.to_str().unwrap(),
+            "--wait",
+            "--interval",
+            "0.5",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    assert!(stderr(&out).contains(" ended "), "{}", stderr(&out));
+    assert!(stderr(&out).contains("failed"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_profile_that_is_not_there_is_named_with_those_that_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "[profile.default]\naccess_id = \"a\"\naccess_key = \"b\"\n[profile.staging]\naccess_id = \"c\"\naccess_key = \"d\"\n",
+    )
+    .unwrap();
+    let out = clean_renderbus()
+        .env("RENDERBUS_CONFIG", &config)
+        .args(["--profile", "nope", "user", "profile"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("has no [profile.nope]; its profiles: default, staging"),
         "{}",
         stderr(&out)
     );
