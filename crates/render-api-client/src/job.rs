@@ -113,8 +113,10 @@ fn layout(software: Option<Software>) -> (&'static [&'static str], Option<&'stat
 ///
 /// Every key is optional on its own, but a job needs a scene and a software (`software` and
 /// `version`, or `render_env`), unless its `task_json` has them.
+// Unknown keys are found by `Job::parse` itself, so that one does not hide the file's other
+// faults; the schema still refuses them.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 #[schemars(title = "renderbus job", extend("$id" = "https://example.invalid/render-api/job.schema.json"))]
 pub struct JobFile {
     /// The scene file, as the farm sees it once uploaded (the task configuration's
@@ -335,6 +337,39 @@ impl Job {
         })?;
         let mut errors = Vec::new();
         let spanned_line = |span: std::ops::Range<usize>| line_of(&text, span.start);
+        // Every key the file has that a job does not, each at its line.
+        if let Ok(table) = text.parse::<toml::Table>() {
+            let schema = Job::schema();
+            let known: Vec<&str> = schema["properties"]
+                .as_object()
+                .map(|p| p.keys().map(String::as_str).collect())
+                .unwrap_or_default();
+            for key in table.keys().filter(|k| !known.contains(&k.as_str())) {
+                let line = text
+                    .lines()
+                    .position(|l| {
+                        let l = l.trim_start();
+                        let l = l.strip_prefix('[').unwrap_or(l);
+                        l.strip_prefix(key.as_str())
+                            .is_some_and(|rest| rest.trim_start().starts_with(['=', ']', '.']))
+                    })
+                    .map_or(0, |i| i + 1);
+                errors.push(at(
+                    line,
+                    key,
+                    format!("unknown key `{key}`; a job's keys are {}", known.join(", ")),
+                ));
+            }
+        }
+        if let Some(level) = &file.level
+            && ![50, 60].contains(level.get_ref())
+        {
+            errors.push(at(
+                spanned_line(level.span()),
+                "level",
+                format!("{} is not a level: 50 or 60", level.get_ref()),
+            ));
+        }
         let frames = match &file.frames {
             Some(f) => match f.get_ref().parse::<FrameNumbers>() {
                 Ok(numbers) if numbers.is_empty() => {
@@ -1532,6 +1567,28 @@ mod tests {
         assert_eq!(
             analysed.uploads(),
             Some(Uploads::UploadJson(dir.path().join("upload.json")))
+        );
+    }
+
+    #[test]
+    fn an_unknown_key_does_not_hide_the_files_other_faults() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "software = \"maya\"\nversion = \"2020\"\nscene = \"D:/a.mb\"\nframez = \"1-10\"\nframes = \"10-1\"\nlevel = 70\n";
+        let Err(JobFault::Job(errors)) = Job::parse(&dir.path().join("job.toml"), text.into())
+        else {
+            panic!("three faults");
+        };
+        let said: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(said.len(), 3, "{said:?}");
+        assert!(
+            said[0].contains(":4: framez: unknown key `framez`"),
+            "{said:?}"
+        );
+        assert!(said.iter().any(|e| e.contains(":5: frames")), "{said:?}");
+        assert!(
+            said.iter()
+                .any(|e| e.contains(":6: level: 70 is not a level: 50 or 60")),
+            "{said:?}"
         );
     }
 }
