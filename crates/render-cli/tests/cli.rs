@@ -1605,7 +1605,7 @@ fn a_bad_job_file_is_refused_where_it_is_wrong_and_nothing_is_sent() {
         ),
         (
             SHOT.replace("project = ", "projet = "),
-            "shot.toml:5: projet: unknown field `projet`",
+            "shot.toml:5: projet: unknown key `projet`",
         ),
         (
             SHOT.replace("version = \"2020\"", "version = 2020"),
