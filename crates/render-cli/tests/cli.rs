@@ -2085,3 +2085,37 @@ fn a_profile_that_is_not_there_is_named_with_those_that_are() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_frame_restart_without_a_choice_names_every_way_to_choose_and_two_choices_are_refused() {
+    let farm = farm(&[]);
+    let f = Some(&farm);
+    let out = renderbus(f, &["frames", "restart", "19084"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    for way in [
+        "--select-all all",
+        "--select-all listed with --ids",
+        "--frames",
+    ] {
+        assert!(stderr(&out).contains(way), "{way}: {}", stderr(&out));
+    }
+    let out = renderbus(
+        f,
+        &[
+            "frames",
+            "restart",
+            "19084",
+            "--frames",
+            "3",
+            "--select-all",
+            "all",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot be used with"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(farm.requests(), 0, "nothing was sent");
+}

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use heck::{ToKebabCase, ToPascalCase, ToShoutySnakeCase};
+use heck::{ToKebabCase, ToPascalCase, ToShoutySnakeCase, ToSnakeCase};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use render_spec::{DefaultValue, Endpoint, Model, Param, Presence, Spec, Type};
@@ -148,10 +148,9 @@ fn gen_args(spec: &Spec, ep: &Endpoint, name: &Ident) -> TokenStream {
         // Required in every generation: clap requires it. Otherwise it is checked against the
         // generation chosen at run time. A frame selection that `--frames` sets is required
         // unless `--frames` is given.
+        // The selection or --frames is required: checked when the call is made, in a message
+        // that names both (clap would name the selection only).
         let selected_by_frames = by_number(ep).is_some_and(|b| b.select == p.wire);
-        if selected_by_frames {
-            attrs.push(quote!(required_unless_present = "frames"));
-        }
         let field_ty = match (
             !selected_by_frames
                 && (ep.required_everywhere(p) || matches!(p.presence, Presence::Defaulted(_))),
@@ -167,6 +166,7 @@ fn gen_args(spec: &Spec, ep: &Endpoint, name: &Ident) -> TokenStream {
         });
         if let Some(b) = &p.by_number {
             let ids = p.rust.as_str();
+            let select = b.select.to_snake_case();
             let help = doc(&format!(
                 "Frames by their numbers instead of ids (`1-10[2],15`: ranges with a step, as the version 2 document writes them), mapped to ids from every frame of the task; sets --{} to {}",
                 b.select.to_kebab_case(),
@@ -174,7 +174,7 @@ fn gen_args(spec: &Spec, ep: &Endpoint, name: &Ident) -> TokenStream {
             ));
             fields.push(quote! {
                 #help
-                #[arg(long = "frames", value_name = "LIST", conflicts_with = #ids)]
+                #[arg(long = "frames", value_name = "LIST", conflicts_with_all = [#ids, #select])]
                 pub frames: Option<render_api_client::frames::FrameNumbers>,
             });
         }
@@ -301,7 +301,9 @@ fn arm(ep: &Endpoint, g: render_spec::GenId, marker: &Ident) -> TokenStream {
         }
         let here = p.required_in(g);
         if by_number(ep).is_some_and(|b| b.select == p.wire) {
-            let what = format!("give {flag} or --frames");
+            let what = format!(
+                "no frames chosen: give {flag} all (every frame), {flag} listed with --ids, or --frames LIST (by number)"
+            );
             checks.push(quote! {
                 let Some(#field) = self.#field else {
                     return Err(Error::Unsupported { endpoint: #endpoint, api: ApiVersion::#marker, what: #what.to_owned() });

@@ -632,15 +632,19 @@ pub struct RestartFrameArgs {
     #[arg(
         long = "select-all",
         value_parser = crate::input::enum_parser::<FrameSelection>(),
-        hide_possible_values = true,
-        required_unless_present = "frames"
+        hide_possible_values = true
     )]
     pub select_all: Option<FrameSelection>,
     /// Frame ids (FrameInfo.id), used when selectAll is Listed (帧 ID 集合 selectAll 为 0 时生效) [several: comma- or space-separated]
     #[arg(long = "ids", value_delimiter = ',', num_args = 0..)]
     pub ids: Vec<i64>,
     /// Frames by their numbers instead of ids (`1-10[2],15`: ranges with a step, as the version 2 document writes them), mapped to ids from every frame of the task; sets --select-all to listed
-    #[arg(long = "frames", value_name = "LIST", conflicts_with = "ids")]
+    #[arg(
+        long = "frames",
+        value_name = "LIST",
+        conflicts_with_all = ["ids",
+        "select_all"]
+    )]
     pub frames: Option<render_api_client::frames::FrameNumbers>,
     /// Only frames in these states (with selectAll All) (帧状态) [API 2.0.0 only] [values: waiting, running, stopped, done, failed, waiting-preprocess, waiting-photon-frame, waiting-priority, waiting-photon-job, waiting-simulation, timed-out, secondary-waiting, or a numeric code] [several: comma- or space-separated]
     #[arg(
@@ -669,7 +673,8 @@ impl RestartFrameArgs {
                     return Err(Error::Unsupported {
                         endpoint: "restartFrame",
                         api: ApiVersion::V1,
-                        what: "give --select-all or --frames".to_owned(),
+                        what: "no frames chosen: give --select-all all (every frame), --select-all listed with --ids, or --frames LIST (by number)"
+                            .to_owned(),
                     });
                 };
                 if !self.status.is_empty() {
@@ -693,7 +698,8 @@ impl RestartFrameArgs {
                     return Err(Error::Unsupported {
                         endpoint: "restartFrame",
                         api: ApiVersion::V2,
-                        what: "give --select-all or --frames".to_owned(),
+                        what: "no frames chosen: give --select-all all (every frame), --select-all listed with --ids, or --frames LIST (by number)"
+                            .to_owned(),
                     });
                 };
                 let mut call = client.restart_frame(self.task_id, select_all);
@@ -752,15 +758,19 @@ pub struct StopTaskFramesArgs {
     #[arg(
         long = "select-all",
         value_parser = crate::input::enum_parser::<FrameSelection>(),
-        hide_possible_values = true,
-        required_unless_present = "frames"
+        hide_possible_values = true
     )]
     pub select_all: Option<FrameSelection>,
     /// Frame ids, used when selectAll is Listed (帧 ID 集合) [several: comma- or space-separated]
     #[arg(long = "ids", value_delimiter = ',', num_args = 0..)]
     pub ids: Vec<i64>,
     /// Frames by their numbers instead of ids (`1-10[2],15`: ranges with a step, as the version 2 document writes them), mapped to ids from every frame of the task; sets --select-all to listed
-    #[arg(long = "frames", value_name = "LIST", conflicts_with = "ids")]
+    #[arg(
+        long = "frames",
+        value_name = "LIST",
+        conflicts_with_all = ["ids",
+        "select_all"]
+    )]
     pub frames: Option<render_api_client::frames::FrameNumbers>,
     /// Only frames in these states (with selectAll All) (帧状态 (selectAll 为 1 时生效)) [values: waiting, running, stopped, done, failed, waiting-preprocess, waiting-photon-frame, waiting-priority, waiting-photon-job, waiting-simulation, timed-out, secondary-waiting, or a numeric code] [several: comma- or space-separated]
     #[arg(
@@ -796,7 +806,8 @@ impl StopTaskFramesArgs {
                     return Err(Error::Unsupported {
                         endpoint: "stopTaskFrames",
                         api: ApiVersion::V2,
-                        what: "give --select-all or --frames".to_owned(),
+                        what: "no frames chosen: give --select-all all (every frame), --select-all listed with --ids, or --frames LIST (by number)"
+                            .to_owned(),
                     });
                 };
                 let mut call = client.stop_task_frames(self.task_id, select_all);
