@@ -128,7 +128,11 @@ pub enum Error {
         source: serde_json::Error,
     },
     /// A wait for a task ran over its timeout before the task ended.
-    #[error("task {task_id} did not end within {after:.0?}{status}", status = last_status.as_ref().map(|s| format!(" (it is {s})")).unwrap_or_default())]
+    #[error(
+        "task {task_id} did not end within {after:.0?}{status}{outage}",
+        status = last_status.as_ref().map(|s| format!(" (it is {s})")).unwrap_or_default(),
+        outage = outage.as_ref().map(|e| format!(": the service could not be reached at the last poll ({e})")).unwrap_or_default()
+    )]
     WaitTimeout {
         /// The task waited for.
         task_id: i64,
@@ -136,6 +140,9 @@ pub enum Error {
         after: Duration,
         /// The task's status at the last poll that answered.
         last_status: Option<TaskStatus>,
+        /// When the last poll did not reach the service (connection refused, a timeout, a
+        /// 5xx): why. The wait ended in an outage, not behind a slow render.
+        outage: Option<Box<Error>>,
     },
     /// The client is not configured well enough to call (credentials, host).
     #[error("the client is not configured: {0}")]

@@ -109,7 +109,10 @@ impl Exit {
             ),
             Exit::Stopped => ("the task was stopped (startTask resumes it)", Scope::Wait),
             Exit::Abandoned => ("the task was abandoned or failed", Scope::Wait),
-            Exit::WaitTimeout => ("--wait-timeout ran out before the task ended", Scope::Wait),
+            Exit::WaitTimeout => (
+                "--wait-timeout ran out before the task ended (4 when its last poll could not reach the service)",
+                Scope::Wait,
+            ),
             Exit::OutcomeUnknown => (
                 "a write's reply was lost and nothing could tell whether it took effect: look before trying again",
                 Scope::All,

@@ -341,6 +341,10 @@ impl From<Error> for Failure {
             Error::Http { .. } | Error::Transport { .. } | Error::Timeout { .. } => {
                 Exit::Unreachable
             }
+            Error::WaitTimeout {
+                outage: Some(_), ..
+            } => Exit::Unreachable,
+            Error::WaitTimeout { .. } => Exit::WaitTimeout,
             Error::Config(_) => Exit::Config,
             Error::Setting { .. } => Exit::Usage,
             Error::OutcomeUnknown { .. } => Exit::OutcomeUnknown,
@@ -836,8 +840,15 @@ fn task_wait(cli: &Globals, args: &WaitArgs, show: Show) -> Result<Exit, Failure
     let task = match waited {
         Ok(task) => task,
         Err(e @ Error::WaitTimeout { .. }) => {
+            // Ended in an outage: the service could not be reached (4), not a slow render (10).
+            let code = match &e {
+                Error::WaitTimeout {
+                    outage: Some(_), ..
+                } => Exit::Unreachable,
+                _ => Exit::WaitTimeout,
+            };
             return Err(Failure {
-                code: Exit::WaitTimeout,
+                code,
                 message: e.to_string(),
             });
         }

@@ -2119,3 +2119,38 @@ fn a_frame_restart_without_a_choice_names_every_way_to_choose_and_two_choices_ar
     );
     assert_eq!(farm.requests(), 0, "nothing was sent");
 }
+
+#[test]
+fn a_wait_that_cannot_reach_the_service_says_so_and_ends_with_the_outages_exit_code() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let down = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let out = clean_renderbus()
+        .env("RENDERBUS_ACCESS_ID", "a")
+        .env("RENDERBUS_ACCESS_KEY", "b")
+        .args([
+            "task",
+            "wait",
+            "19087",
+            "--host",
+            &down,
+            "--wait-timeout",
+            "2",
+            "--interval",
+            "0.5",
+        ])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    // Said at default verbosity, once (the wait is shorter than the reminder's period).
+    assert_eq!(
+        err.matches("the service cannot be reached").count(),
+        1,
+        "{err}"
+    );
+    assert!(
+        err.contains("did not end within 2s: the service could not be reached"),
+        "{err}"
+    );
+}

@@ -315,6 +315,8 @@ impl<G: Generation> Core<G> {
             timeout: options.timeout,
             started: now.mono,
             last_status: None,
+            outage: None,
+            outage_said: None,
         }
     }
 }
@@ -611,8 +613,81 @@ mod tests {
         };
         assert_eq!(polls, [0, 7, 14, 21, 28, 30].map(Duration::from_secs));
         assert!(
-            matches!(error, Error::WaitTimeout { task_id: 19084, .. }),
+            matches!(
+                error,
+                Error::WaitTimeout {
+                    task_id: 19084,
+                    outage: None,
+                    ..
+                }
+            ),
             "{error}"
+        );
+    }
+
+    #[test]
+    fn a_wait_that_ends_in_an_outage_says_so_and_one_that_recovered_does_not() {
+        let core = core_with(RetryPolicy::default(), None);
+        let options = WaitOptions {
+            interval: Duration::from_secs(5),
+            timeout: Some(Duration::from_secs(12)),
+        };
+        let refused = || Error::Transport {
+            endpoint: "queryTaskInfo",
+            url: "http://127.0.0.1:9".into(),
+            source: Box::new(std::io::Error::from(std::io::ErrorKind::ConnectionRefused)),
+        };
+        let page = |status: i64| render_api_types::Page {
+            page_count: 1,
+            page_num: 1,
+            total: 1,
+            size: 1,
+            items: vec![
+                serde_json::from_value(json!({"id": 19084, "taskStatus": status})).unwrap(),
+            ],
+            extra: Default::default(),
+        };
+        // Refused throughout: the timeout carries the outage, and the task's last status.
+        let mut now = start();
+        let mut waiter = core.wait(19084, &options, now);
+        let mut results =
+            vec![Ok(page(5)), Err(refused()), Err(refused()), Err(refused())].into_iter();
+        let error = loop {
+            match waiter.on_poll(now, results.next().unwrap(), &mut |_| {}) {
+                WaitStep::Poll(delay) => now = now.after(delay),
+                WaitStep::Failed(e) => break e,
+                WaitStep::Ended(_) => panic!("it never ends"),
+            }
+        };
+        let Error::WaitTimeout {
+            outage: Some(outage),
+            last_status,
+            ..
+        } = &error
+        else {
+            panic!("{error:?}");
+        };
+        assert!(matches!(**outage, Error::Transport { .. }), "{outage:?}");
+        assert_eq!(*last_status, Some(render_api_types::TaskStatus::Rendering));
+        assert!(
+            error.to_string().contains("could not be reached"),
+            "{error}"
+        );
+        // An outage the service came back from is not the reason a wait ran out.
+        let mut now = start();
+        let mut waiter = core.wait(19084, &options, now);
+        let mut results =
+            vec![Err(refused()), Err(refused()), Ok(page(5)), Ok(page(5))].into_iter();
+        let error = loop {
+            match waiter.on_poll(now, results.next().unwrap(), &mut |_| {}) {
+                WaitStep::Poll(delay) => now = now.after(delay),
+                WaitStep::Failed(e) => break e,
+                WaitStep::Ended(_) => panic!("it never ends"),
+            }
+        };
+        assert!(
+            matches!(error, Error::WaitTimeout { outage: None, .. }),
+            "{error:?}"
         );
     }
 

@@ -75,7 +75,15 @@ pub struct Waiter {
     pub(super) timeout: Option<Duration>,
     pub(super) started: Instant,
     pub(super) last_status: Option<TaskStatus>,
+    /// The failure of the last poll when it did not reach the service, and when the outage
+    /// began (cleared by an answer).
+    pub(super) outage: Option<(Box<Error>, Instant)>,
+    /// When an outage was last said at the warning level.
+    pub(super) outage_said: Option<Instant>,
 }
+
+/// How often an outage that goes on is said again (at the warning level, which the CLI shows).
+const OUTAGE_REMINDER: Duration = Duration::from_secs(30);
 
 /// What to do after a poll.
 #[derive(Debug)]
@@ -112,6 +120,14 @@ impl Waiter {
                     Ok(task) => task,
                     Err(e) => return WaitStep::Failed(e),
                 };
+                if let Some((_, since)) = self.outage.take() {
+                    let lasted = now.mono.saturating_duration_since(since);
+                    tracing::warn!(
+                        task_id,
+                        "the service answers again (after {lasted:.0?}); waiting on"
+                    );
+                }
+                self.outage_said = None;
                 progress(&task);
                 if Outcome::of(&task.task_status).is_some() {
                     return WaitStep::Ended(Box::new(task));
@@ -119,7 +135,23 @@ impl Waiter {
                 self.last_status = Some(task.task_status);
             }
             Err(e) if e.is_transient() => {
-                tracing::info!(task_id, outcome = %e.kind(), "the service did not answer; waiting on");
+                let since = self.outage.as_ref().map_or(now.mono, |(_, since)| *since);
+                let due = self
+                    .outage_said
+                    .is_none_or(|said| now.mono.saturating_duration_since(said) >= OUTAGE_REMINDER);
+                if due {
+                    let lasted = now.mono.saturating_duration_since(since);
+                    tracing::warn!(
+                        task_id,
+                        outcome = %e.kind(),
+                        "the service cannot be reached ({e}){}; waiting on",
+                        if lasted.is_zero() { String::new() } else { format!(" for {lasted:.0?}") }
+                    );
+                    self.outage_said = Some(now.mono);
+                } else {
+                    tracing::info!(task_id, outcome = %e.kind(), "the service did not answer; waiting on");
+                }
+                self.outage = Some((Box::new(e), since));
             }
             Err(e) => return WaitStep::Failed(e),
         }
@@ -132,6 +164,7 @@ impl Waiter {
                     task_id,
                     after: elapsed,
                     last_status: self.last_status.take(),
+                    outage: self.outage.take().map(|(e, _)| e),
                 }),
             },
             None => WaitStep::Poll(self.interval),
