@@ -45,6 +45,19 @@
 //!   clock offset, and the call is sent once more with a corrected timestamp;
 //! - a `tracing` span per call records the endpoint, attempts and outcome, never the key, the
 //!   signature or a secret-bearing reply.
+//!
+//! Where things are:
+//! - [`Client`]: the blocking client (ureq), built with [`Client::builder`]; each endpoint's
+//!   method says which setters its [`Call`] takes.
+//! - `AsyncClient` (feature `async`): the same calls as `async fn`s on tokio and reqwest,
+//!   with items and pages as streams.
+//! - [`types`]: the API's models, enums and requests ([`types::TaskInfo`],
+//!   [`types::TaskStatus`], …), generated from the spec.
+//! - [`Client::wait_for_task`], [`frames`] (frame numbers and ids), [`job`] (a whole render
+//!   from a job file), [`Settings`] (flags, environment and profile, as the CLI reads them),
+//!   [`sans_io`] (the transport-free core, to drive from another HTTP stack).
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "async")]
 mod asynchronous;
@@ -63,6 +76,7 @@ pub mod transport;
 mod wait;
 
 #[cfg(feature = "async")]
+#[cfg_attr(docsrs, doc(cfg(feature = "async")))]
 pub use asynchronous::AsyncClient;
 pub use call::Call;
 pub use client::{
@@ -71,6 +85,8 @@ pub use client::{
 };
 pub use config::{Resolved, Settings, check_platform, config_path};
 pub use error::Error;
+/// The API's contract, generated from the spec: models ([`types::TaskInfo`]), enums
+/// ([`types::TaskStatus`]), requests and one descriptor per endpoint (`render_api_types`).
 pub use render_api_types as types;
 pub use render_api_types::{ApiVersion, V1, V2};
 pub use render_sign::Credentials;
