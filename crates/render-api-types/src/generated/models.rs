@@ -358,7 +358,7 @@ pub struct UserSetting {
     ///
     /// Wire name: `taskOverTime`. Unit: hours.
     ///
-    /// Note: Hours by the v2 document's table (超时时间-小时, D:151); the version 1 document gives no unit. Sources disagree on the unit of the value written: updateUserSetting sends seconds (`taskOverTimeSec`; the v2 example 43200, 3.0.4.3's docstring "in seconds"), and the v1 document's example reads 12 here. The mock farm answers the limit in hours here and in seconds in taskOverTimeSec.
+    /// Note: Hours by every document's table: the v2 document (超时时间-小时, D:167), the version 1 document (seed:354), the V3.0 ("Timeout - hour", en:474) and V4.0 (zh:434) documents. Sources disagree on the unit of the value written: updateUserSetting sends seconds (`taskOverTimeSec`; the v2 example 43200, 3.0.4.3's docstring "in seconds"), and the v1 document's example reads 12 here. The mock farm answers the limit in hours here and in seconds in taskOverTimeSec.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_over_time: Option<i64>,
     /// 超时时间-秒 — Task time limit, in seconds (what updateUserSetting sets).

@@ -68,7 +68,7 @@ pub struct UpdateUserSettingRequest {
     ///
     /// Wire name: `taskOverTimeSec`. Required. Unit: seconds.
     ///
-    /// Note: The document names it `taskOverTime`, in hours; both official clients send `taskOverTimeSec`, in seconds (rayvision-api 0.4.4 user.py:74, 3.0.4.3 user.py:94). We follow the clients: they are what the service accepts. queryUserSetting still answers `taskOverTime` in hours.
+    /// Note: The version 1, V3.0 and V4.0 documents name it `taskOverTime`, with no unit (seed:397, en:509, zh:483); the v2 document names it task_over_time, in seconds (D:218); both official clients send `taskOverTimeSec`, in seconds (rayvision-api 0.4.4 user.py:74, 3.0.4.3 user.py:94). The spec follows the clients' wire. queryUserSetting answers `taskOverTime` in hours and `taskOverTimeSec` in seconds (D:167-168).
     #[serde(deserialize_with = "crate::wire::int_code")]
     pub task_over_time_sec: i64,
 }
@@ -667,7 +667,7 @@ pub struct RestartFrameRequest {
     ///
     /// Wire name: `taskId`. Required. Also accepted as `taskIds`.
     ///
-    /// Note: rayvision-api 0.4.4 sends it as `taskIds` (one id, not a list; query.py:229), and the service took that: servers accept both names. 3.0.4.3 sends `taskId`.
+    /// Note: The generations' sources name it differently. API 1.0.0: the V3.0 and V4.0 documents name it `taskIds` (an Integer, en:1523, zh:1408; example `"taskIds": 10001`, en:1537) and rayvision-api 0.4.4 sends `taskIds` with one id (query.py:229), while the 2018 document's table says `taskId` (seed:1088). API 2.0.0: rayvision-api 3.0.4.3 sends `taskId`. This SDK sends `taskId`; the farm reads `taskIds` too, as 0.4.4 sends it. No source shows which name the service itself requires in API 1.0.0.
     #[serde(deserialize_with = "crate::wire::int_code")]
     #[serde(alias = "taskIds")]
     pub task_id: i64,
@@ -746,7 +746,7 @@ pub struct AddLabelRequest {
     ///
     /// Wire name: `status`. Default: `1`.
     ///
-    /// Note: Optional with the default 1 in the v2 document (D:1412) and in rayvision-api 3.0.4.3 (tag.py:16), which always sends it. The documents' examples send a number. rayvision-api 0.4.4 sends the string "0" when it creates a project label (task/handle.py:245 passes '0' through add_label unchanged); 3.0.4.3 passes '0' too (core.py:178) but converts it with int() (tag.py:26), so it sends 0. Servers take both (integers are read from numeric strings too); this SDK sends a number.
+    /// Note: Optional with the default 1 in the v2 document (D:1412) and in rayvision-api 3.0.4.3 (tag.py:16), which always sends it. The documents' examples send a number. rayvision-api 0.4.4 sends the string "0" when it creates a project label (task/handle.py:245 passes '0' through add_label unchanged); 3.0.4.3 passes '0' too (core.py:178) but converts it with int() (tag.py:26), so it sends 0. The mock farm reads both (integers from numeric strings too); this SDK sends a number.
     #[serde(deserialize_with = "crate::wire::int_code")]
     #[serde(default = "AddLabelRequest::default_status")]
     pub status: i64,
