@@ -341,10 +341,16 @@ pub(crate) fn download(cli: &Globals, args: &DownloadArgs, show: Show) -> Result
         ));
     }
     if args.how.dry_run {
-        return Err(Failure {
-            code: Exit::Usage,
-            message: "--follow downloads files as they appear, so it has no commands to print beforehand: drop --dry-run or --follow".into(),
-        });
+        // The files there are now, one command each; later ones get theirs as they appear.
+        let now = transfers.downloads_now(&args.tasks, &args.to, &Default::default())?;
+        if !cli.quiet {
+            eprintln!(
+                "{} file(s) to download now; --follow downloads each later one as it appears, the same way",
+                now.len()
+            );
+        }
+        let invocations: Vec<Invocation> = now.into_iter().map(|(_, _, i)| i).collect();
+        return dry_run(&invocations);
     }
     std::fs::create_dir_all(&args.to).map_err(|e| Failure {
         code: Exit::Usage,

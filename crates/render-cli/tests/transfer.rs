@@ -258,6 +258,40 @@ fn follow_downloads_each_frame_once_as_it_finishes_and_ends_with_the_task() {
     for file in &expected {
         assert!(to.join(file).is_file(), "{file} not downloaded");
     }
+    // A dry run of --follow prints the downloads of the files there are now, runs nothing.
+    let before = runs.len();
+    let out = renderbus(
+        &farm,
+        dir.path(),
+        &[
+            "transfer",
+            "download",
+            &task.to_string(),
+            "--to",
+            to.to_str().unwrap(),
+            "--follow",
+            "--dry-run",
+            "--transmitter",
+            fake.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout).lines().count(),
+        4,
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(
+        text(&out.stdout)
+            .lines()
+            .all(|l| l.contains("-T download_path"))
+    );
+    assert_eq!(
+        self::runs(dir.path()).len(),
+        before,
+        "a dry run ran the program"
+    );
     // It returned once the task had ended.
     assert!([25, 30].contains(&client.task(task).unwrap().task_status.code()));
 }

@@ -572,15 +572,16 @@ impl<'c> Transfers<'c> {
         Ok(order)
     }
 
-    /// Downloads each file of the tasks' output folders not fetched yet.
-    fn sweep(
+    /// The downloads of every file now in the tasks' output folders but in `skip` (paths on
+    /// the output storage), one per file, each with its task and path: what
+    /// [`Transfers::follow`] runs at a poll.
+    pub fn downloads_now(
         &self,
         task_ids: &[i64],
         to: &Path,
-        fetched: &mut BTreeSet<String>,
-        order: &mut Vec<String>,
-        on: &mut (dyn FnMut(Event) + Send),
-    ) -> Result<(), Error> {
+        skip: &BTreeSet<String>,
+    ) -> Result<Vec<(i64, String, Invocation)>, Error> {
+        let mut found = Vec::new();
         for &task in task_ids {
             let page = self.client.query_task_info([task]).send()?;
             for output in outputs(&page.items) {
@@ -594,23 +595,35 @@ impl<'c> Transfers<'c> {
                     for file in listed {
                         if file.directory {
                             folders.push(file.file_path);
-                            continue;
+                        } else if !skip.contains(&file.file_path) {
+                            let remote = file.file_path.trim_start_matches('/');
+                            let invocation = self.download_path(&output, remote, to)?;
+                            found.push((task, file.file_path, invocation));
                         }
-                        if fetched.contains(&file.file_path) {
-                            continue;
-                        }
-                        let remote = file.file_path.trim_start_matches('/');
-                        let invocation = self.download_path(&output, remote, to)?;
-                        self.run(&invocation, &mut |e| on(e))?;
-                        on(Event::Downloaded {
-                            task,
-                            file: file.file_path.clone(),
-                        });
-                        order.push(file.file_path.clone());
-                        fetched.insert(file.file_path);
                     }
                 }
             }
+        }
+        Ok(found)
+    }
+
+    /// Downloads each file of the tasks' output folders not fetched yet.
+    fn sweep(
+        &self,
+        task_ids: &[i64],
+        to: &Path,
+        fetched: &mut BTreeSet<String>,
+        order: &mut Vec<String>,
+        on: &mut (dyn FnMut(Event) + Send),
+    ) -> Result<(), Error> {
+        for (task, file, invocation) in self.downloads_now(task_ids, to, fetched)? {
+            self.run(&invocation, &mut |e| on(e))?;
+            on(Event::Downloaded {
+                task,
+                file: file.clone(),
+            });
+            order.push(file.clone());
+            fetched.insert(file);
         }
         Ok(())
     }
