@@ -97,7 +97,7 @@ pub enum TaskStatus {
     PreRendering,
     /// `10` — 停止: Stopped by the user.
     Stop,
-    /// `15` — 用户停止: Stopped by the user (version 2's task-detail table).
+    /// `15` — 用户停止: Stopped by the user.
     UserStop,
     /// `20` — 欠费停止: Stopped because the account is in arrears.
     ArrearageStop,
@@ -231,9 +231,7 @@ impl crate::CodedEnum for TaskStatus {
             Self::Rendering => Some("Rendering."),
             Self::PreRendering => Some("Pre-processing before rendering."),
             Self::Stop => Some("Stopped by the user."),
-            Self::UserStop => {
-                Some("Stopped by the user (version 2's task-detail table).")
-            }
+            Self::UserStop => Some("Stopped by the user."),
             Self::ArrearageStop => Some("Stopped because the account is in arrears."),
             Self::TimeOutStop => Some("Stopped because it ran over its time limit."),
             Self::Finished => Some("Finished."),

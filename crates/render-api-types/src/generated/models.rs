@@ -209,17 +209,17 @@ pub struct UserProfile {
     /// Wire name: `gpuPrice`. Money, exact as a decimal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gpu_price: Option<crate::Money>,
-    /// 共享主账号余额 — Whether a sub-account shares the main account's balance.
+    /// 共享主账号余额 — 0: no, 1: yes (D:157): whether a sub-account shares the main account's balance.
     ///
     /// Wire name: `shareMainCapital`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub share_main_capital: Option<i64>,
-    /// 子账号可删除任务 — Whether sub-accounts may delete tasks.
+    /// 子账号可删除任务 — 0: no, 1: yes (D:158): whether sub-accounts may delete tasks.
     ///
     /// Wire name: `subDeleteTask`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_delete_task: Option<i64>,
-    /// 使用主账号余额 — Whether the main account's balance is used.
+    /// 使用主账号余额 — 0: no, 1: yes (D:159): whether the main account's balance is used.
     ///
     /// Wire name: `useMainBalance`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -299,17 +299,17 @@ pub struct UserSetting {
     /// Wire name: `accountType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_type: Option<i64>,
-    /// 共享主账号余额 — Whether the main account's balance is shared.
+    /// 共享主账号余额 — 0: no, 1: yes (D:157): whether the main account's balance is shared.
     ///
     /// Wire name: `shareMainCapital`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub share_main_capital: Option<i64>,
-    /// 子账号可删除任务 — Whether sub-accounts may delete tasks.
+    /// 子账号可删除任务 — 0: no, 1: yes (D:158): whether sub-accounts may delete tasks.
     ///
     /// Wire name: `subDeleteTask`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_delete_task: Option<i64>,
-    /// 使用主账号余额 — Whether the main account's balance is used.
+    /// 使用主账号余额 — 0: no, 1: yes (D:159): whether the main account's balance is used.
     ///
     /// Wire name: `useMainBalance`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -698,6 +698,8 @@ pub struct TaskInfo {
     /// 渲染软件代码 — Render software.
     ///
     /// Wire name: `cgId`.
+    ///
+    /// Note: The tables' note reads "2001/maya，2000/max" (D:503, en:879, zh:787); the documents' own examples send 2001 for a 3ds Max scene (`衣帽间.max`, D:595, cgId D:625), and rayvision-api's querySupportedSoftware example names 2000 Maya: the note is reversed, and the spec follows the examples.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cg_id: Option<Software>,
     /// keyvalue 集合 — Render settings as `key:value::key:value::` (see TaskInfo::key_values).
@@ -803,7 +805,7 @@ pub struct TaskInfo {
     /// Wire name: `cloneOriginalId`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clone_original_id: Option<i64>,
-    /// 共享主账号余额 — Whether the main account's balance pays.
+    /// 共享主账号余额 — 0: no, 1: yes (D:512): whether the main account's balance pays.
     ///
     /// Wire name: `shareMainCapital`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -828,7 +830,7 @@ pub struct TaskInfo {
     /// Wire name: `taskTypeText`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_type_text: Option<String>,
-    /// 是否删除 — Deletion flag.
+    /// 是否删除 — 0: deleted, 1: not deleted ("0：已删除，1：未删除", zh:813).
     ///
     /// Wire name: `isDelete`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -467,6 +467,8 @@ pub struct StopTaskRequest {
     /// 任务号集合 — The tasks.
     ///
     /// Wire name: `taskIds`. Required.
+    ///
+    /// Note: The V3.0 document names it `taskParam` (en:1144; its example too); the V4.0 (zh:1017) and 2018 documents, and both official clients (3.0.4.3's `TASK_PARAM = "taskIds"`, task.py:9), send `taskIds`, which the spec follows.
     pub task_ids: Vec<i64>,
 }
 impl StopTaskRequest {
@@ -487,6 +489,8 @@ pub struct StartTaskRequest {
     /// 任务号集合 — The tasks.
     ///
     /// Wire name: `taskIds`. Required.
+    ///
+    /// Note: The V3.0 document names it `taskParam` (en:1176; its example too); the V4.0 (zh:1058) and 2018 documents, and both official clients (3.0.4.3's `TASK_PARAM = "taskIds"`, task.py:9), send `taskIds`, which the spec follows.
     pub task_ids: Vec<i64>,
 }
 impl StartTaskRequest {
@@ -507,6 +511,8 @@ pub struct AbortTaskRequest {
     /// 任务号集合 — The tasks.
     ///
     /// Wire name: `taskIds`. Required.
+    ///
+    /// Note: The V3.0 document names it `taskParam` (en:1207; its example too); the V4.0 (zh:1098) and 2018 documents, and both official clients (3.0.4.3's `TASK_PARAM = "taskIds"`, task.py:9), send `taskIds`, which the spec follows.
     pub task_ids: Vec<i64>,
 }
 impl AbortTaskRequest {
@@ -527,6 +533,8 @@ pub struct DeleteTaskRequest {
     /// 任务号集合 — The tasks.
     ///
     /// Wire name: `taskIds`. Required.
+    ///
+    /// Note: The V3.0 document names it `taskParam` (en:1236; its example too); the V4.0 (zh:1138) and 2018 documents, and both official clients (3.0.4.3's `TASK_PARAM = "taskIds"`, task.py:9), send `taskIds`, which the spec follows.
     pub task_ids: Vec<i64>,
 }
 impl DeleteTaskRequest {
@@ -632,6 +640,8 @@ pub struct RestartFailedFramesRequest {
     /// 任务号集合 — The tasks.
     ///
     /// Wire name: `taskIds`. Required.
+    ///
+    /// Note: The V3.0 document names it `taskParam` (en:1494; its example too); the V4.0 (zh:1372) and 2018 documents, and both official clients (3.0.4.3's `TASK_PARAM = "taskIds"`, task.py:9), send `taskIds`, which the spec follows.
     pub task_ids: Vec<i64>,
     /// 帧状态 — Only frames in these states.
     ///
