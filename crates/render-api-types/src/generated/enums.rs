@@ -1413,9 +1413,9 @@ pub enum ErrorCode {
     IllegalProtocol,
     /// `604` — 手机验证码错误: Wrong phone verification code.
     ValidateCodeError,
-    /// `605` — 权限不足 (VINSUFFICIENT_PERMISSIONS): Insufficient permissions (the service names it VINSUFFICIENT_PERMISSIONS).
+    /// `605` — 权限不足 (VINSUFFICIENT_PERMISSIONS): Insufficient permissions.
     InsufficientPermissions,
-    /// `606` — 验证码错误: Wrong verification code.
+    /// `606` — 验证码错误 (VALIDATE_COMMOM_CODE_ERROR): Wrong verification code.
     ValidateCommonCodeError,
     /// `607` — 验证码发送失败: The verification code could not be sent.
     ValidateSendCodeError,
@@ -1538,11 +1538,7 @@ impl crate::CodedEnum for ErrorCode {
             Self::NeedUserLogin => Some("The user must log in."),
             Self::IllegalProtocol => Some("The request is illegal."),
             Self::ValidateCodeError => Some("Wrong phone verification code."),
-            Self::InsufficientPermissions => {
-                Some(
-                    "Insufficient permissions (the service names it VINSUFFICIENT_PERMISSIONS).",
-                )
-            }
+            Self::InsufficientPermissions => Some("Insufficient permissions."),
             Self::ValidateCommonCodeError => Some("Wrong verification code."),
             Self::ValidateSendCodeError => {
                 Some("The verification code could not be sent.")
@@ -1574,7 +1570,9 @@ impl crate::CodedEnum for ErrorCode {
             Self::InsufficientPermissions => {
                 Some("权限不足 (VINSUFFICIENT_PERMISSIONS)")
             }
-            Self::ValidateCommonCodeError => Some("验证码错误"),
+            Self::ValidateCommonCodeError => {
+                Some("验证码错误 (VALIDATE_COMMOM_CODE_ERROR)")
+            }
             Self::ValidateSendCodeError => Some("验证码发送失败"),
             Self::UserAreaError => Some("客户国内外区域不匹配"),
             Self::SignatureExpired => Some("签名过期"),
