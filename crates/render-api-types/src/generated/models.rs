@@ -431,7 +431,7 @@ pub struct TransferBid {
     ///
     /// Wire name: `sub_user_output_bids`.
     ///
-    /// Note: The v2 document's table names a sub-account's fields `userId` and `output_bid`; its example (D:268) sends `userId` and `outputBid`, as getConfig does: the example's wire names are followed.
+    /// Note: The v2 document's table names a sub-account's fields `userId` and `output_bid`; its example (D:278) sends `userId` and `outputBid`, as getConfig does: the example's wire names are followed.
     #[serde(
         rename = "sub_user_output_bids",
         default,
@@ -667,6 +667,8 @@ pub struct TaskInfo {
     /// 任务超时时间 — Time limit.
     ///
     /// Wire name: `taskOverTime`. Unit: milliseconds.
+    ///
+    /// Note: Milliseconds by the v2 document's examples of layers (86400000, D:620, D:671); its later queryTaskInfo example sends 43200 (D:1361), which reads as seconds. The unit is the examples' majority; a value under a day of milliseconds may be seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_over_time: Option<i64>,
     /// 用户 ID — Owner's user id.
@@ -980,6 +982,8 @@ pub struct FrameInfo {
     /// 帧超时时间 — Frame time limit.
     ///
     /// Wire name: `taskOverTime`. Unit: milliseconds.
+    ///
+    /// Note: Milliseconds by the v2 document's first frame example (86400000, D:912); its later examples send 259200 (D:994, D:1028), which reads as seconds (three days).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_over_time: Option<i64>,
     /// houdini 结算节点名称 — Houdini simulation node name.

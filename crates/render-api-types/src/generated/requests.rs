@@ -887,7 +887,7 @@ pub struct AddRenderEnvRequest {
     ///
     /// Wire name: `renderLayerType`. Optional.
     ///
-    /// Note: Optional: the v2 document's table says N (D:1819) and 3.0.4.3's schema `required: False`; the version 1 document's table gives no requiredness. Earlier versions of this spec required it, which no source says.
+    /// Note: Optional: the v2 document's table says N (D:1820) and 3.0.4.3's schema `required: False`; the version 1 document's table gives no requiredness. Earlier versions of this spec required it, which no source says.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -971,7 +971,7 @@ pub struct UpdateRenderEnvRequest {
     ///
     /// Wire name: `renderLayerType`. Optional.
     ///
-    /// Note: Optional: the v2 document's table says N (D:1819) and 3.0.4.3's schema `required: False`; the version 1 document's table gives no requiredness. Earlier versions of this spec required it, which no source says.
+    /// Note: Optional: the v2 document's table says N (D:1820) and 3.0.4.3's schema `required: False`; the version 1 document's table gives no requiredness. Earlier versions of this spec required it, which no source says.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
