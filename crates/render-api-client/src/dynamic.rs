@@ -91,6 +91,7 @@ impl<E: Endpoint> Endpoint for Untyped<E> {
     const SECRET_RESPONSE: bool = E::SECRET_RESPONSE;
     const LIMITED: &'static [(&'static str, ApiVersion)] = E::LIMITED;
     const ALIASES: &'static [(&'static str, &'static str)] = E::ALIASES;
+    const SENT_AS: &'static [(ApiVersion, &'static str, &'static str)] = E::SENT_AS;
     const ACK_DATA: &'static [(ApiVersion, &'static str)] = E::ACK_DATA;
     const READ_BACK: Option<&'static render_api_types::ReadBack> = E::READ_BACK;
     type Request = E::Request;

@@ -95,6 +95,9 @@ pub trait Endpoint: 'static {
     const LIMITED: &'static [(&'static str, ApiVersion)];
     /// Other wire names servers accept for a parameter: `(alias, wire name)`.
     const ALIASES: &'static [(&'static str, &'static str)];
+    /// Parameters a generation's sources send under another name: `(generation, wire name,
+    /// the name sent)`. A client renames them in the body it sends.
+    const SENT_AS: &'static [(ApiVersion, &'static str, &'static str)] = &[];
     /// For a write answered with an [`Ack`]: the `data` the sources show it acknowledged with
     /// in each generation (JSON text, such as `"SUCCESS"`); the server side ([`Router`])
     /// answers the same when a [`Service`] acknowledges with `null`. Empty for other calls.

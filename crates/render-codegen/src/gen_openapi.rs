@@ -308,8 +308,14 @@ pub(crate) fn request_schema(ep: &Endpoint, g: render_spec::GenId, refs: Refs<'_
     let mut required = Vec::new();
     for p in ep.params.iter().filter(|p| p.exists_in(g)) {
         let mut s = schema(&p.ty, refs);
+        // The name this generation sends it under.
+        let name = p
+            .sent_as
+            .iter()
+            .find(|(h, _)| *h == g)
+            .map_or(p.wire.clone(), |(_, n)| n.clone());
         if p.required_in(g) {
-            required.push(p.wire.clone());
+            required.push(name.clone());
         }
         if let Presence::Defaulted(v) = &p.presence {
             s["default"] = v.to_json();
@@ -319,7 +325,7 @@ pub(crate) fn request_schema(ep: &Endpoint, g: render_spec::GenId, refs: Refs<'_
             // A string whose content is JSON text (an annotation in JSON Schema 2020-12).
             s["contentMediaType"] = json!("application/json");
         }
-        properties.insert(p.wire.clone(), s);
+        properties.insert(name, s);
     }
     json!({"type": "object", "required": required, "properties": properties})
 }

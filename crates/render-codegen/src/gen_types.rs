@@ -568,6 +568,20 @@ fn gen_endpoints(spec: &Spec) -> TokenStream {
                 p.aliases.iter().map(move |a| quote!((#a, #wire)))
             })
             .collect();
+        let sent_as: Vec<TokenStream> = ep
+            .params
+            .iter()
+            .flat_map(|p| {
+                let wire = &p.wire;
+                p.sent_as.iter().map(move |(g, name)| {
+                    let version = generation_ident(spec, *g);
+                    quote!((crate::ApiVersion::#version, #wire, #name))
+                })
+            })
+            .collect();
+        let sent_as = (!sent_as.is_empty()).then(|| {
+            quote!(const SENT_AS: &'static [(crate::ApiVersion, &'static str, &'static str)] = &[#(#sent_as),*];)
+        });
         // What the examples show a write acknowledged with, per generation: the server side
         // answers the same.
         let acks: Vec<TokenStream> = if ep.response == Type::Ack {
@@ -597,6 +611,7 @@ fn gen_endpoints(spec: &Spec) -> TokenStream {
                 const SECRET_RESPONSE: bool = #secret;
                 const LIMITED: &'static [(&'static str, crate::ApiVersion)] = &[#(#limited),*];
                 const ALIASES: &'static [(&'static str, &'static str)] = &[#(#aliases),*];
+                #sent_as
                 const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[#(#acks),*];
                 const READ_BACK: Option<&'static crate::ReadBack> = #read_back;
                 type Request = #request;

@@ -501,6 +501,19 @@ impl<'a> Linter<'a> {
             Some(g) => self.generation(at, g),
             None => None,
         };
+        let mut sent_as = Vec::new();
+        for (g, name) in &p.sent_as {
+            let Some(generation) = self.generation(at, g) else {
+                continue;
+            };
+            if !p.aliases.contains(name) {
+                self.error(
+                    at,
+                    format!("`sent_as` names `{name}`, which must also be one of its `aliases` (servers and the farm read it)"),
+                );
+            }
+            sent_as.push((generation, name.clone()));
+        }
         if only.is_some() && matches!(presence, Presence::Defaulted(_)) {
             self.error(at, "a parameter of one generation cannot have a `default` (it would be sent in every generation)");
         }
@@ -523,6 +536,7 @@ impl<'a> Linter<'a> {
             only,
             required_gens,
             aliases: p.aliases.clone(),
+            sent_as,
             notes: p.notes.clone(),
             by_number: p.by_number.as_ref().map(|b| crate::model::ByNumber {
                 task: b.task.clone(),

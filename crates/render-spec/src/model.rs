@@ -302,6 +302,8 @@ pub struct Param {
     pub required_gens: Option<Vec<GenId>>,
     /// Other wire names a server accepts for it.
     pub aliases: Vec<String>,
+    /// The name it is sent under in a generation whose sources name it otherwise.
+    pub sent_as: Vec<(GenId, String)>,
     /// Frame ids that may be given by frame number instead (the CLI's `--frames`).
     pub by_number: Option<ByNumber>,
     /// Where sources disagree, or what else a user should know.

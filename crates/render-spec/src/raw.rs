@@ -174,6 +174,10 @@ pub struct ParamDef {
     /// Other wire names a server accepts for it (what some client sends instead).
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// The name it is sent under in a generation whose sources name it otherwise
+    /// (`{v1: taskIds}`); each such name is also one of its `aliases`.
+    #[serde(default)]
+    pub sent_as: std::collections::BTreeMap<String, String>,
     /// Where sources disagree, or what else a user should know.
     pub notes: Option<String>,
     /// A Rust name to use instead of the wire name's snake case.

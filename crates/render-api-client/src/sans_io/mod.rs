@@ -262,6 +262,17 @@ impl<G: Generation> Core<G> {
                 what: format!("`{name}` is a parameter of API {} only", only.header()),
             });
         }
+        // A parameter this generation's sources send under another name goes under that one.
+        let mut body = body;
+        if let Value::Object(map) = &mut body {
+            for (api, wire, name) in E::SENT_AS {
+                if *api == G::API
+                    && let Some(value) = map.remove(*wire)
+                {
+                    map.insert((*name).to_owned(), value);
+                }
+            }
+        }
         let bytes = serde_json::to_vec(&body).map_err(|source| Error::Encode {
             endpoint: E::NAME,
             source,
@@ -623,6 +634,33 @@ mod tests {
             ),
             "{error}"
         );
+    }
+
+    #[test]
+    fn a_parameter_a_generation_names_otherwise_goes_under_that_generations_name() {
+        use render_api_types::{FrameSelection, RestartFrame, RestartFrameRequest};
+        let request = RestartFrameRequest::new(19084, FrameSelection::All);
+        // API 1.0.0: `taskIds`, as rayvision-api 0.4.4 sends it (query.py:229).
+        let v1 = Client::builder()
+            .host("http://127.0.0.1:1")
+            .credentials(Credentials::new("AKID", "key"))
+            .api::<render_api_types::V1>()
+            .build_core()
+            .unwrap();
+        let sent = v1
+            .exchange::<RestartFrame>(&request)
+            .unwrap()
+            .request(start())
+            .unwrap();
+        assert_eq!(sent.body, br#"{"selectAll":1,"taskIds":19084}"#);
+        // API 2.0.0: `taskId`, as 3.0.4.3 sends it.
+        let v2 = core_with(RetryPolicy::default(), None);
+        let sent = v2
+            .exchange::<RestartFrame>(&request)
+            .unwrap()
+            .request(start())
+            .unwrap();
+        assert_eq!(sent.body, br#"{"selectAll":1,"taskId":19084}"#);
     }
 
     #[test]

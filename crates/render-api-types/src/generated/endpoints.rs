@@ -603,6 +603,9 @@ impl crate::Endpoint for RestartFrame {
         ("status", crate::ApiVersion::V2),
     ];
     const ALIASES: &'static [(&'static str, &'static str)] = &[("taskIds", "taskId")];
+    const SENT_AS: &'static [(crate::ApiVersion, &'static str, &'static str)] = &[
+        (crate::ApiVersion::V1, "taskId", "taskIds"),
+    ];
     const ACK_DATA: &'static [(crate::ApiVersion, &'static str)] = &[];
     const READ_BACK: Option<&'static crate::ReadBack> = None;
     type Request = RestartFrameRequest;

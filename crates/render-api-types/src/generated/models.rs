@@ -21,14 +21,14 @@ pub struct Platform {
     ///
     /// Wire name: `type`.
     ///
-    /// Note: The v2 document's table (D:33) and its example.
+    /// Note: The v2 document's table (D:39) and its example.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub platform_type: Option<PlatformType>,
     /// 平台状态 0:未启用,1:正常,2:繁忙,3:爆满 — How busy the platform is.
     ///
     /// Wire name: `status`.
     ///
-    /// Note: The v2 document's table (D:33) and its example.
+    /// Note: The v2 document's table (D:40) and its example.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PlatformStatus>,
     /// 任务号的平台前缀 — The prefix of the platform's task ids (`W`).
@@ -365,7 +365,7 @@ pub struct UserSetting {
     ///
     /// Wire name: `taskOverTimeSec`. Unit: seconds.
     ///
-    /// Note: The v2 document's table (D:151). Its example shows `taskOverTime: 12` beside `taskOverTimeSec: 3600`, which are not the same limit (12 h is 43200 s); the table's units are followed.
+    /// Note: The v2 document's table (D:168). Its example shows `taskOverTime: 12` beside `taskOverTimeSec: 3600`, which are not the same limit (12 h is 43200 s); the table's units are followed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_over_time_sec: Option<i64>,
     /// 本地分析忽略贴图丢失 — Local analysis ignores missing maps.
@@ -701,7 +701,7 @@ pub struct TaskInfo {
     ///
     /// Wire name: `cgId`.
     ///
-    /// Note: The tables' note reads "2001/maya，2000/max" (D:503, en:879, zh:787); the documents' own examples send 2001 for a 3ds Max scene (`衣帽间.max`, D:595, cgId D:625), and rayvision-api's querySupportedSoftware example names 2000 Maya: the note is reversed, and the spec follows the examples.
+    /// Note: The tables' note reads "2001/maya，2000/max" (D:503, en:879, zh:787); the documents' own examples send 2001 for a 3ds Max scene (the layer of `衣帽间.max`, D:625), and rayvision-api's querySupportedSoftware example names 2000 Maya: the note is reversed, and the spec follows the examples.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cg_id: Option<Software>,
     /// keyvalue 集合 — Render settings as `key:value::key:value::` (see TaskInfo::key_values).
@@ -1072,7 +1072,7 @@ pub struct FrameStats {
     ///
     /// Wire name: `abandonFramesTotal`.
     ///
-    /// Note: The v2 document's table and example (D:1048).
+    /// Note: The v2 document's table and example (D:1056, D:1078).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub abandon_frames_total: Option<i64>,
     /// The fields the service sent that the spec does not know, as sent.
@@ -1324,14 +1324,14 @@ pub struct RenderEnv {
     ///
     /// Wire name: `projectPath`.
     ///
-    /// Note: The v2 document's getUserPluginConfig example (D:2011) and its add/edit tables.
+    /// Note: The v2 document's getUserPluginConfig example (D:2025) and its add/edit tables.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_path: Option<String>,
     /// 是否主账号的配置 — 1 when the main account owns the environment.
     ///
     /// Wire name: `isMainUserId`.
     ///
-    /// Note: Only in the v2 document's example (D:2011).
+    /// Note: Only in the v2 document's example (D:2026).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_main_user_id: Option<i64>,
     /// The fields the service sent that the spec does not know, as sent.
@@ -1463,7 +1463,7 @@ pub struct ProgressImage {
     ///
     /// Wire name: `completedTime`.
     ///
-    /// Note: Only in the v2 document's example (D:2129).
+    /// Note: Only in the v2 document's example (D:2136).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_time: Option<String>,
     /// 分块帧详情 — Per-frame lists of block progress.
@@ -1499,7 +1499,7 @@ pub struct RaySyncUserKey {
     ///
     /// Wire name: `userKey`. Secret: `Debug` does not show it.
     ///
-    /// Note: This and the fields below are only in the v2 document's example (D:2284).
+    /// Note: This and the fields below are only in the v2 document's example (D:2294).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_key: Option<String>,
     /// 签名 — A signature value (secret: Debug never shows it).
@@ -1661,14 +1661,14 @@ pub struct TransferServerMsg {
     ///
     /// Wire name: `clientVersion`.
     ///
-    /// Note: Only in the v2 document's example (D:2247).
+    /// Note: Only in the v2 document's example (D:2253).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_version: Option<String>,
     /// 协议版本 — The transfer protocol's version.
     ///
     /// Wire name: `protocolVersion`.
     ///
-    /// Note: Only in the v2 document's example (D:2247).
+    /// Note: Only in the v2 document's example (D:2254).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol_version: Option<String>,
     /// The fields the service sent that the spec does not know, as sent.

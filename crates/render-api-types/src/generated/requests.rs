@@ -68,7 +68,7 @@ pub struct UpdateUserSettingRequest {
     ///
     /// Wire name: `taskOverTimeSec`. Required. Unit: seconds.
     ///
-    /// Note: The version 1, V3.0 and V4.0 documents name it `taskOverTime`, with no unit (seed:397, en:509, zh:483); the v2 document names it task_over_time, in seconds (D:218); both official clients send `taskOverTimeSec`, in seconds (rayvision-api 0.4.4 user.py:74, 3.0.4.3 user.py:94). The spec follows the clients' wire. queryUserSetting answers `taskOverTime` in hours and `taskOverTimeSec` in seconds (D:167-168).
+    /// Note: The version 1, V3.0 and V4.0 documents name it `taskOverTime`, with no unit (seed:397, en:509, zh:483); the v2 document names it `task_over_time`, in seconds (D:218); both official clients send `taskOverTimeSec`, in seconds (rayvision-api 0.4.4 user.py:74, 3.0.4.3 user.py:94). The spec follows the clients' wire. queryUserSetting answers `taskOverTime` in hours and `taskOverTimeSec` in seconds (D:167-168).
     #[serde(deserialize_with = "crate::wire::int_code")]
     pub task_over_time_sec: i64,
 }
@@ -677,7 +677,7 @@ pub struct RestartFrameRequest {
     ///
     /// Wire name: `taskId`. Required. Also accepted as `taskIds`.
     ///
-    /// Note: The generations' sources name it differently. API 1.0.0: the V3.0 and V4.0 documents name it `taskIds` (an Integer, en:1523, zh:1408; example `"taskIds": 10001`, en:1537) and rayvision-api 0.4.4 sends `taskIds` with one id (query.py:229), while the 2018 document's table says `taskId` (seed:1088). API 2.0.0: rayvision-api 3.0.4.3 sends `taskId`. This SDK sends `taskId`; the farm reads `taskIds` too, as 0.4.4 sends it. No source shows which name the service itself requires in API 1.0.0.
+    /// Note: The generations' sources name it differently. API 1.0.0: the V3.0 and V4.0 documents name it `taskIds` (an Integer, en:1523, zh:1408; example `"taskIds": 10001`, en:1537) and rayvision-api 0.4.4 sends `taskIds` with one id (query.py:229), while the 2018 document's table says `taskId` (seed:1088). API 2.0.0: rayvision-api 3.0.4.3 sends `taskId`. This SDK sends each generation's name, as its official client does (`taskIds` in API 1.0.0, `taskId` in API 2.0.0); the farm reads either.
     #[serde(deserialize_with = "crate::wire::int_code")]
     #[serde(alias = "taskIds")]
     pub task_id: i64,
