@@ -298,6 +298,8 @@ pub struct QueryErrorDetailRequest {
     /// 非必须,语言 0:中文(默认) 1:英文 — Language of the answer (Chinese by default).
     ///
     /// Wire name: `language`. Optional.
+    ///
+    /// Note: Optional in both documents; rayvision-api 3.0.4.3 always sends it, 0 (Chinese) unless told otherwise (query.py:38). The spec leaves it optional in both generations: a default would be sent to API 1.0.0 too, where no client shows it sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<Language>,
 }
@@ -684,6 +686,8 @@ pub struct RestartFrameRequest {
     /// 是否全部重提 1 全部重提, 0 指定帧重提 — All frames, or only those in `ids`.
     ///
     /// Wire name: `selectAll`. Required.
+    ///
+    /// Note: rayvision-api 3.0.4.3 defaults it to 1 (all frames), and the v2 document marks it optional; the spec requires it, so that a call listing `ids` never restarts every frame by default.
     pub select_all: FrameSelection,
     /// 帧 ID 集合 selectAll 为 0 时生效 — Frame ids (FrameInfo.id), used when selectAll is Listed.
     ///
@@ -751,12 +755,14 @@ pub struct AddLabelRequest {
     /// 标签名 — Label name.
     ///
     /// Wire name: `newName`. Required.
+    ///
+    /// Note: Optional in the v2 document (`new_name`, D:1411); rayvision-api 3.0.4.3's schema requires it, and a label without a name means nothing: required.
     pub new_name: String,
     /// 标签状态 — Label status, 0 or 1 (the v2 document: 0 open, 1 closed).
     ///
     /// Wire name: `status`. Default: `1`.
     ///
-    /// Note: Optional with the default 1 in the v2 document (D:1412) and in rayvision-api 3.0.4.3 (tag.py:16), which always sends it. The documents' examples send a number. rayvision-api 0.4.4 sends the string "0" when it creates a project label (task/handle.py:245 passes '0' through add_label unchanged); 3.0.4.3 passes '0' too (core.py:178) but converts it with int() (tag.py:26), so it sends 0. The mock farm reads both (integers from numeric strings too); this SDK sends a number.
+    /// Note: Optional with the default 1 in the v2 document (D:1412) and in rayvision-api 3.0.4.3 (tag.py:16), which always sends it. The V3.0 and V4.0 tables type it String (en:1935, zh:1723); the documents' examples send a number. rayvision-api 0.4.4 sends the string "0" when it creates a project label (task/handle.py:245 passes '0' through add_label unchanged); 3.0.4.3 passes '0' too (core.py:178) but converts it with int() (tag.py:26), so it sends 0. The mock farm reads both (integers from numeric strings too); this SDK sends a number.
     #[serde(deserialize_with = "crate::wire::int_code")]
     #[serde(default = "AddLabelRequest::default_status")]
     pub status: i64,
@@ -848,7 +854,7 @@ pub struct QuerySupportedPluginRequest {
     ///
     /// Wire name: `osName`. Required in some generations (see each generation's method). Only in API 2.0.0.
     ///
-    /// Note: Required in version 2 (rayvision-api 3.0.4.3 schemas/querySoftwareDetail.yaml).
+    /// Note: Required in version 2 (rayvision-api 3.0.4.3 schemas/querySoftwareDetail.yaml). rayvision-api 3.0.4.3 defaults it to this machine's system (query.py:389); the spec leaves the choice to the caller.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os_name: Option<OsName>,
 }
@@ -1409,6 +1415,8 @@ pub struct DeleteTaskLabelRequest {
     /// 标签名列表 — The labels, by name.
     ///
     /// Wire name: `labelNames`. Optional.
+    ///
+    /// Note: rayvision-api 3.0.4.3 always sends it, `[]` when none (tag.py:96-100); an empty list is left out of the string to sign, so sending none is the same request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_names: Option<Vec<String>>,
     /// 标签 ID 列表 — The labels, by id.
@@ -1541,6 +1549,8 @@ pub struct StopTaskFramesRequest {
     /// 1 全选 0 非全选(此时 ids 必填) — All frames, or only those in `ids`.
     ///
     /// Wire name: `selectAll`. Required.
+    ///
+    /// Note: rayvision-api 3.0.4.3 defaults it to 1 (all frames), and the v2 document marks it optional; the spec requires it, so that a call listing `ids` never stops every frame by default.
     pub select_all: FrameSelection,
     /// 帧 ID 集合 — Frame ids, used when selectAll is Listed.
     ///
