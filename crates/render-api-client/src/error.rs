@@ -105,6 +105,9 @@ pub enum Error {
         path: String,
         /// The start of the reply's body (withheld for secret-bearing replies).
         body_excerpt: String,
+        /// The whole reply, as received: nothing of it is lost to the caller ([`ReplyBody`]
+        /// shows its size, never its bytes, in `Debug`).
+        body: ReplyBody,
         /// serde's account of the mismatch.
         #[source]
         source: serde_json::Error,
@@ -287,4 +290,34 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
         out.push('…');
     }
     out
+}
+
+/// The bytes of a reply as received, kept by [`Error::Decode`] so that a reply this SDK could
+/// not read is not lost to its caller. `Debug` shows its size only: a reply may carry a secret
+/// (an engine password, the Raysync key).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct ReplyBody(Vec<u8>);
+
+impl ReplyBody {
+    /// The reply's bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The reply as text (JSON is UTF-8; anything else is replaced, lossily).
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.0)
+    }
+}
+
+impl From<&[u8]> for ReplyBody {
+    fn from(bytes: &[u8]) -> Self {
+        ReplyBody(bytes.to_vec())
+    }
+}
+
+impl std::fmt::Debug for ReplyBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ReplyBody({} bytes)", self.0.len())
+    }
 }

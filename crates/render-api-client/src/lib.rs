@@ -84,7 +84,7 @@ pub use client::{
     default_agent,
 };
 pub use config::{Resolved, Settings, check_platform, config_path};
-pub use error::Error;
+pub use error::{Error, ReplyBody};
 /// The API's contract, generated from the spec: models ([`types::TaskInfo`]), enums
 /// ([`types::TaskStatus`]), requests and one descriptor per endpoint (`render_api_types`).
 pub use render_api_types as types;

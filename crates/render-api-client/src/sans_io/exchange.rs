@@ -340,6 +340,7 @@ impl<E: Endpoint> Exchange<E> {
                 endpoint: read,
                 path: "$.data".into(),
                 body_excerpt: String::new(),
+                body: body.into(),
                 source,
             })?;
             Ok((read_back::judge(reading.read_back, &self.body, &data), head))

@@ -155,6 +155,7 @@ fn read_reply_stepwise<E: Endpoint>(
             endpoint: E::NAME,
             path: format!("$.data{path}"),
             body_excerpt: shown(E::SECRET_RESPONSE, reply),
+            body: reply.into(),
             source,
         }
     })?;
@@ -186,6 +187,7 @@ pub(crate) fn read_envelope<'r>(
                 endpoint,
                 path: "$".into(),
                 body_excerpt: shown(secret, reply),
+                body: reply.into(),
                 source,
             });
         }
@@ -311,5 +313,24 @@ mod tests {
         assert_eq!(value.len(), 1);
         assert_eq!(head.request_id.as_deref(), Some("r-1"));
         assert_eq!(head.message.as_deref(), Some("success"));
+    }
+
+    #[test]
+    fn a_reply_that_does_not_decode_keeps_every_byte_and_says_where() {
+        use render_api_types::QueryTaskInfo;
+        // A task list whose second task's status is text: the page is not lost.
+        let body = br#"{"version":"2.0.0","result":true,"message":"success","code":200,"serverTime":1,"data":{"pageCount":1,"pageNum":1,"total":2,"size":2,"items":[{"id":1,"taskStatus":25},{"id":2,"taskStatus":"done"}]}}"#;
+        let Err(Error::Decode {
+            path, body: kept, ..
+        }) = read_reply::<QueryTaskInfo>(200, body)
+        else {
+            panic!("a decode error");
+        };
+        assert_eq!(path, "$.data.items[1].taskStatus");
+        assert_eq!(kept.as_bytes(), body);
+        assert_eq!(
+            format!("{kept:?}"),
+            format!("ReplyBody({} bytes)", body.len())
+        );
     }
 }
