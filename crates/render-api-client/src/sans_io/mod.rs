@@ -652,7 +652,8 @@ mod tests {
             .unwrap()
             .request(start())
             .unwrap();
-        assert_eq!(sent.body, br#"{"selectAll":1,"taskIds":19084}"#);
+        let body: Value = serde_json::from_slice(&sent.body).unwrap();
+        assert_eq!(body, json!({"selectAll": 1, "taskIds": 19084}));
         // API 2.0.0: `taskId`, as 3.0.4.3 sends it.
         let v2 = core_with(RetryPolicy::default(), None);
         let sent = v2
@@ -660,7 +661,8 @@ mod tests {
             .unwrap()
             .request(start())
             .unwrap();
-        assert_eq!(sent.body, br#"{"selectAll":1,"taskId":19084}"#);
+        let body: Value = serde_json::from_slice(&sent.body).unwrap();
+        assert_eq!(body, json!({"selectAll": 1, "taskId": 19084}));
     }
 
     #[test]
