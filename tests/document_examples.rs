@@ -1,4 +1,4 @@
-//! Every request and reply example of both API documents (extracted by `cargo xtask examples`
+//! Every request and reply example of the four API documents (extracted by `cargo xtask examples`
 //! into `tests/examples/`), through the SDK as a user meets it:
 //!
 //! - a request is read into its endpoint's typed request, strictly (an unknown or ill-typed
@@ -37,7 +37,7 @@ struct Document {
 }
 
 fn documents() -> Vec<Document> {
-    ["v1-document", "v2-document"]
+    ["v1-document", "v2-document", "v3-document", "v4-document"]
         .iter()
         .map(|name| {
             let path = fixture(&format!("examples/{name}.json"));

@@ -11,7 +11,7 @@ usage: cargo xtask <task>
 tasks:
   codegen [--check] [--spec FILE]   regenerate every generated file from api-spec.yaml;
                                     with --check, write nothing and fail when any is stale
-  examples [--check] [--shared DIR] extract every request and reply example of the two API
+  examples [--check] [--shared DIR] extract every request and reply example of the four API
                                     documents (in DIR, default ../shared) into
                                     tests/examples/*.json; with --check, fail when stale
   spec-diff OLD.yaml NEW.yaml       every change between two versions of the spec, each
@@ -92,6 +92,9 @@ fn root() -> Option<PathBuf> {
 const DOCUMENTS: &[(&str, &str, &str)] = &[
     ("v1-document", "seed/000_bc2b05c1bb8d3623.txt", "v1"),
     ("v2-document", "reference/renderbus-api-v2-doc-zh.md", "v2"),
+    // The V3.0 (English) and V4.0 (Chinese) documents describe the API 1.0.0 paths.
+    ("v3-document", "reference/render-api-v3.0-en.txt", "v1"),
+    ("v4-document", "reference/render-api-v4.0-zh.txt", "v1"),
 ];
 
 /// `cargo xtask examples [--check] [--shared DIR]`.

@@ -86,17 +86,23 @@ fn endpoint_of<'s>(spec: &'s Spec, path: &str) -> Option<&'s str> {
         .map(|e| e.name.as_str())
 }
 
-/// The path a line gives, if it is a document's `接口路径: /api/…` line.
+/// The path a line gives, if it is a document's `接口路径: /api/…` line (`Interface path:` in
+/// the English document).
 fn path_on(line: &str) -> Option<&str> {
-    if !(line.contains("接口路径") || line.contains("接口地址")) {
+    if !(line.contains("接口路径") || line.contains("接口地址") || line.contains("Interface path:"))
+    {
         return None;
     }
     let start = line.find("/api/")?;
     line[start..].split_whitespace().next()
 }
 
-/// Extracts the examples of `doc`.
+/// Extracts the examples of `doc`: its fenced blocks, or in a text without fences (the V3.0
+/// and V4.0 documents, as `pdftotext -layout` prints them) each JSON value that starts a line.
 pub fn extract(spec: &Spec, doc: &Document<'_>) -> Extracted {
+    if !doc.text.contains("```") {
+        return extract_plain(spec, doc);
+    }
     let mut out = Extracted::default();
     let lines: Vec<&str> = doc.text.lines().collect();
     let mut section = String::new();
@@ -165,7 +171,7 @@ pub fn extract(spec: &Spec, doc: &Document<'_>) -> Extracted {
             }
             i = next;
             continue;
-        } else if line.contains("示例") {
+        } else if is_label(line) {
             label = line.to_owned();
         }
         if !line.is_empty() {
@@ -174,6 +180,103 @@ pub fn extract(spec: &Spec, doc: &Document<'_>) -> Extracted {
         i += 1;
     }
     out
+}
+
+/// Whether a line names the example that follows (`请求示例:`, `Example of return:`).
+fn is_label(line: &str) -> bool {
+    line.contains("示例") || line.starts_with("Example")
+}
+
+/// [`extract`] of a text without fences: a JSON value is a run of lines from one whose first
+/// character opens an object or a list to the line that closes it.
+fn extract_plain(spec: &Spec, doc: &Document<'_>) -> Extracted {
+    let mut out = Extracted::default();
+    // A page break of the PDF leaves a form feed at the next page's first line.
+    let lines: Vec<&str> = doc
+        .text
+        .lines()
+        .map(|l| l.trim_start_matches('\u{c}'))
+        .collect();
+    let mut section = String::new();
+    let mut last_text = String::new();
+    let mut path: Option<String> = None;
+    let mut label = String::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i].trim();
+        if let Some(p) = path_on(line) {
+            path = Some(p.to_owned());
+            label.clear();
+            section.clone_from(&last_text);
+        } else if line.starts_with(['{', '[']) && !label.is_empty() {
+            let end = closing(&lines, i);
+            out.blocks += 1;
+            let line_no = i + 1;
+            match parse(&lines[i..end].join("\n")) {
+                Ok((value, repaired)) => match path.as_deref().and_then(|p| endpoint_of(spec, p)) {
+                    Some(endpoint) => {
+                        let mut example = Map::new();
+                        example.insert("endpoint".into(), json!(endpoint));
+                        example.insert("section".into(), json!(section));
+                        example.insert("line".into(), json!(line_no));
+                        example.insert("kind".into(), json!(kind_of(&value, &label)));
+                        if let Some(r) = repaired {
+                            example.insert("repaired".into(), json!(r));
+                        }
+                        example.insert("json".into(), value);
+                        out.examples.push(Value::Object(example));
+                    }
+                    None => out.unmapped.push((line_no, section.clone())),
+                },
+                Err(why) => out.skipped.push((line_no, section.clone(), why)),
+            }
+            label.clear();
+            i = end;
+            continue;
+        } else if is_label(line) {
+            label = line.to_owned();
+        }
+        if !line.is_empty() {
+            last_text = line.to_owned();
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Past the line that closes the value opening at line `open` (brackets counted outside
+/// strings); past the end of the next blank-separated run when it never closes.
+fn closing(lines: &[&str], open: usize) -> usize {
+    let mut depth = 0i32;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (k, line) in lines.iter().enumerate().skip(open) {
+        for c in line.chars() {
+            if in_string {
+                match (escaped, c) {
+                    (true, _) => escaped = false,
+                    (false, '\\') => escaped = true,
+                    (false, '"') => in_string = false,
+                    _ => {}
+                }
+                continue;
+            }
+            match c {
+                '"' => in_string = true,
+                '{' | '[' => depth += 1,
+                '}' | ']' => depth -= 1,
+                _ => {}
+            }
+        }
+        if depth <= 0 {
+            return k + 1;
+        }
+        // A value that never closes ends at the next section's path.
+        if k > open && path_on(line.trim()).is_some() {
+            return k;
+        }
+    }
+    lines.len()
 }
 
 /// The lines of the fenced block opening at line `open`: `(first, past the last)`.
@@ -193,7 +296,7 @@ fn kind_of(value: &Value, label: &str) -> &'static str {
     });
     if envelope {
         "reply"
-    } else if label.contains("返回") {
+    } else if label.contains("返回") || label.to_lowercase().contains("return") {
         "data"
     } else {
         "request"

@@ -285,10 +285,14 @@ impl SubmitTaskRequest {
 pub struct QueryErrorDetailRequest {
     /// 必须值,错误码 — The analysis error code.
     ///
-    /// Wire name: `code`. Required in some generations (see each generation's method).
+    /// Wire name: `code`. Required in some generations (see each generation's method). Sent by the service as a string or a number.
     ///
-    /// Note: Required in version 1 (the document); in version 2 rayvision-api 3.0.4.3 sends `code` or `codes` (query.py:74-84).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Note: Required in version 1 (the document); in version 2 rayvision-api 3.0.4.3 sends `code` or `codes` (query.py:74-84). The tables type it String; the V3.0 and V4.0 documents' examples send the number 15000 (en:684, zh:678): read in either form, sent as text.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::wire::option_string_or_number"
+    )]
     pub code: Option<String>,
     /// 错误码列表 — Several analysis error codes at once.
     ///
