@@ -1230,8 +1230,8 @@ impl<T: Transport> Call<'_, DeleteTaskLabel, Client<V2, T>> {
     }
 }
 impl<T: Transport> Call<'_, ListProjects, Client<V2, T>> {
-    /// Sets `flag`: 0 本账号 1 本账号及主账号 2 同一主账号下所有 — 0: this account's, 1: and the main account's, 2: every account under the same main account.
-    pub fn flag(self, flag: i64) -> Self {
+    /// Sets `flag`: 0 本账号 1 本账号及主账号 2 同一主账号下所有 — Whose projects.
+    pub fn flag(self, flag: ProjectScope) -> Self {
         self.map(|request| request.flag(flag))
     }
 }

@@ -237,7 +237,9 @@ fn every_endpoint_answers_typed_data() {
         .unwrap();
     hit("deleteTaskLabel");
     client.add_label("project-a").status(0).sent().unwrap();
-    let projects = client.list_projects().flag(1).sent().unwrap();
+    let projects = client
+        .list_projects()
+        .flag(render_api_client::types::ProjectScope::WithMain).sent().unwrap();
     assert_eq!(projects.project_name_list[0].project_name, "project-a");
     hit("listProjects");
     let config = client.get_config().sent().unwrap();

@@ -2,7 +2,7 @@
 
 use render_api_types::{
     Ack, EditTaskHardwareConfig, EditTaskHardwareConfigRequest, ErrorCode, Handle, HardwareConfig,
-    ListHardwareConfigs, ListHardwareConfigsRequest, ServiceError,
+    HardwareKind, ListHardwareConfigs, ListHardwareConfigsRequest, ServiceError,
 };
 
 use super::{Farm, Reply, find_task, invalid, not_found};
@@ -17,7 +17,7 @@ fn configs() -> Vec<HardwareConfig> {
     .into_iter()
     .map(|(id, model, ram)| HardwareConfig {
         id,
-        kind: Some(1),
+        kind: Some(HardwareKind::Cpu),
         model: Some(model.into()),
         ram: Some(ram.into()),
         gpu_num: None,

@@ -2,7 +2,8 @@
 
 use render_api_types::{
     Ack, AddLabel, AddLabelRequest, DeleteLabel, DeleteLabelRequest, ErrorCode, GetLabelList,
-    GetLabelListRequest, Handle, Label, LabelList, ListProjects, ListProjectsRequest, ServiceError,
+    GetLabelListRequest, Handle, Label, LabelList, ListProjects, ListProjectsRequest, ProjectScope,
+    ServiceError,
 };
 
 use super::{Farm, Reply, invalid, remove_where};
@@ -57,7 +58,7 @@ impl Handle<GetLabelList> for Farm {
 impl Handle<ListProjects> for Farm {
     /// `listProjects`: this account's labels whatever the flag (the farm has one account).
     fn handle(&self, req: ListProjectsRequest) -> Reply<LabelList> {
-        if !(0..=2).contains(&req.flag) {
+        if matches!(req.flag, ProjectScope::Unknown(_)) {
             return Err(invalid("flag must be 0, 1 or 2"));
         }
         Ok(LabelList {

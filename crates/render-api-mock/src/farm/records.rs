@@ -1,8 +1,8 @@
 //! The account's logs: what was done to tasks (taskRecord) and the logins (loginRecord).
 
 use render_api_types::{
-    Handle, LoginLogEntry, LoginRecord, LoginRecordRequest, Page, TaskLogEntry, TaskRecord,
-    TaskRecordRequest,
+    Handle, LoginLogEntry, LoginRecord, LoginRecordRequest, OperateSource, Page, TaskLogEntry,
+    TaskRecord, TaskRecordRequest,
 };
 
 use super::{Farm, Reply, State, format_time, page};
@@ -17,7 +17,7 @@ pub(super) fn entry(state: &State, button: &str, ids: &[i64], now: i64) -> TaskL
         channel: Some("4".into()),
         create_time: Some(format_time(now)),
         details: None,
-        operate_source: Some(1),
+        operate_source: Some(OperateSource::MainAccount),
         user_id: Some(state.profile.user_id.to_string()),
         request_ip: Some("127.0.0.1".into()),
         request_uri: None,

@@ -1603,6 +1603,269 @@ impl std::str::FromStr for ErrorCode {
         crate::parse_enum(s)
     }
 }
+/// 硬件配置类型
+///
+/// What a hardware configuration renders on (the v2 document's listHardwareConfigs table, D:2611).
+///
+/// On the wire: an integer code. Codes this SDK does not know are kept as `Unknown` and sent back unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum HardwareKind {
+    /// `1` — CPU: CPU rendering.
+    Cpu,
+    /// `2` — GPU: GPU rendering.
+    Gpu,
+    /// A code this SDK does not know (build it with `from_code`).
+    Unknown(i64),
+}
+impl HardwareKind {
+    /// The wire code.
+    pub const fn code(&self) -> i64 {
+        match self {
+            Self::Cpu => 1i64,
+            Self::Gpu => 2i64,
+            Self::Unknown(code) => *code,
+        }
+    }
+    /// The value of a wire code; codes this SDK does not know become `Unknown`.
+    pub const fn from_code(code: i64) -> Self {
+        match code {
+            1i64 => Self::Cpu,
+            2i64 => Self::Gpu,
+            other => Self::Unknown(other),
+        }
+    }
+}
+impl crate::CodedEnum for HardwareKind {
+    const TYPE_NAME: &'static str = "HardwareKind";
+    const KNOWN: &'static [Self] = &[Self::Cpu, Self::Gpu];
+    fn name(&self) -> Option<&'static str> {
+        match self {
+            Self::Cpu => Some("cpu"),
+            Self::Gpu => Some("gpu"),
+            Self::Unknown(_) => None,
+        }
+    }
+    fn meaning_en(&self) -> Option<&'static str> {
+        match self {
+            Self::Cpu => Some("CPU rendering."),
+            Self::Gpu => Some("GPU rendering."),
+            Self::Unknown(_) => None,
+        }
+    }
+    fn meaning_zh(&self) -> Option<&'static str> {
+        match self {
+            Self::Cpu => Some("CPU"),
+            Self::Gpu => Some("GPU"),
+            Self::Unknown(_) => None,
+        }
+    }
+}
+impl Serialize for HardwareKind {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.code())
+    }
+}
+impl<'de> Deserialize<'de> for HardwareKind {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::int_code(deserializer).map(Self::from_code)
+    }
+}
+impl std::fmt::Display for HardwareKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::wire::display_enum(self, f)
+    }
+}
+impl std::str::FromStr for HardwareKind {
+    type Err = crate::ParseEnumError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        crate::parse_enum(s)
+    }
+}
+/// 操作来源
+///
+/// Who did what a task record records (the v2 document's taskRecord table, D:2795).
+///
+/// On the wire: an integer code. Codes this SDK does not know are kept as `Unknown` and sent back unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OperateSource {
+    /// `1` — 主账号: The main account.
+    MainAccount,
+    /// `2` — 子账号: A sub-account.
+    SubAccount,
+    /// `3` — 临时授权: A temporary grant.
+    TemporaryGrant,
+    /// `4` — 钉钉子账号: A DingTalk sub-account.
+    DingTalkSubAccount,
+    /// A code this SDK does not know (build it with `from_code`).
+    Unknown(i64),
+}
+impl OperateSource {
+    /// The wire code.
+    pub const fn code(&self) -> i64 {
+        match self {
+            Self::MainAccount => 1i64,
+            Self::SubAccount => 2i64,
+            Self::TemporaryGrant => 3i64,
+            Self::DingTalkSubAccount => 4i64,
+            Self::Unknown(code) => *code,
+        }
+    }
+    /// The value of a wire code; codes this SDK does not know become `Unknown`.
+    pub const fn from_code(code: i64) -> Self {
+        match code {
+            1i64 => Self::MainAccount,
+            2i64 => Self::SubAccount,
+            3i64 => Self::TemporaryGrant,
+            4i64 => Self::DingTalkSubAccount,
+            other => Self::Unknown(other),
+        }
+    }
+}
+impl crate::CodedEnum for OperateSource {
+    const TYPE_NAME: &'static str = "OperateSource";
+    const KNOWN: &'static [Self] = &[
+        Self::MainAccount,
+        Self::SubAccount,
+        Self::TemporaryGrant,
+        Self::DingTalkSubAccount,
+    ];
+    fn name(&self) -> Option<&'static str> {
+        match self {
+            Self::MainAccount => Some("main-account"),
+            Self::SubAccount => Some("sub-account"),
+            Self::TemporaryGrant => Some("temporary-grant"),
+            Self::DingTalkSubAccount => Some("ding-talk-sub-account"),
+            Self::Unknown(_) => None,
+        }
+    }
+    fn meaning_en(&self) -> Option<&'static str> {
+        match self {
+            Self::MainAccount => Some("The main account."),
+            Self::SubAccount => Some("A sub-account."),
+            Self::TemporaryGrant => Some("A temporary grant."),
+            Self::DingTalkSubAccount => Some("A DingTalk sub-account."),
+            Self::Unknown(_) => None,
+        }
+    }
+    fn meaning_zh(&self) -> Option<&'static str> {
+        match self {
+            Self::MainAccount => Some("主账号"),
+            Self::SubAccount => Some("子账号"),
+            Self::TemporaryGrant => Some("临时授权"),
+            Self::DingTalkSubAccount => Some("钉钉子账号"),
+            Self::Unknown(_) => None,
+        }
+    }
+}
+impl Serialize for OperateSource {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.code())
+    }
+}
+impl<'de> Deserialize<'de> for OperateSource {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::int_code(deserializer).map(Self::from_code)
+    }
+}
+impl std::fmt::Display for OperateSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::wire::display_enum(self, f)
+    }
+}
+impl std::str::FromStr for OperateSource {
+    type Err = crate::ParseEnumError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        crate::parse_enum(s)
+    }
+}
+/// 项目查询范围
+///
+/// Whose projects listProjects lists (the v2 document, D:1514).
+///
+/// On the wire: an integer code. Codes this SDK does not know are kept as `Unknown` and sent back unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ProjectScope {
+    /// `0` — 本账号下的项目: This account's (the default).
+    Own,
+    /// `1` — 本账号下以及主账号下的项目: This account's and its main account's.
+    WithMain,
+    /// `2` — 同一主账号下的所有项目: Every account's under the same main account.
+    AllUnderMain,
+    /// A code this SDK does not know (build it with `from_code`).
+    Unknown(i64),
+}
+impl ProjectScope {
+    /// The wire code.
+    pub const fn code(&self) -> i64 {
+        match self {
+            Self::Own => 0i64,
+            Self::WithMain => 1i64,
+            Self::AllUnderMain => 2i64,
+            Self::Unknown(code) => *code,
+        }
+    }
+    /// The value of a wire code; codes this SDK does not know become `Unknown`.
+    pub const fn from_code(code: i64) -> Self {
+        match code {
+            0i64 => Self::Own,
+            1i64 => Self::WithMain,
+            2i64 => Self::AllUnderMain,
+            other => Self::Unknown(other),
+        }
+    }
+}
+impl crate::CodedEnum for ProjectScope {
+    const TYPE_NAME: &'static str = "ProjectScope";
+    const KNOWN: &'static [Self] = &[Self::Own, Self::WithMain, Self::AllUnderMain];
+    fn name(&self) -> Option<&'static str> {
+        match self {
+            Self::Own => Some("own"),
+            Self::WithMain => Some("with-main"),
+            Self::AllUnderMain => Some("all-under-main"),
+            Self::Unknown(_) => None,
+        }
+    }
+    fn meaning_en(&self) -> Option<&'static str> {
+        match self {
+            Self::Own => Some("This account's (the default)."),
+            Self::WithMain => Some("This account's and its main account's."),
+            Self::AllUnderMain => Some("Every account's under the same main account."),
+            Self::Unknown(_) => None,
+        }
+    }
+    fn meaning_zh(&self) -> Option<&'static str> {
+        match self {
+            Self::Own => Some("本账号下的项目"),
+            Self::WithMain => Some("本账号下以及主账号下的项目"),
+            Self::AllUnderMain => Some("同一主账号下的所有项目"),
+            Self::Unknown(_) => None,
+        }
+    }
+}
+impl Serialize for ProjectScope {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.code())
+    }
+}
+impl<'de> Deserialize<'de> for ProjectScope {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::int_code(deserializer).map(Self::from_code)
+    }
+}
+impl std::fmt::Display for ProjectScope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::wire::display_enum(self, f)
+    }
+}
+impl std::str::FromStr for ProjectScope {
+    type Err = crate::ParseEnumError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        crate::parse_enum(s)
+    }
+}
 /// 平台类型
 ///
 /// What a platform renders on (the v2 document's queryPlatforms table).

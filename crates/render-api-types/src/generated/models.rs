@@ -1940,11 +1940,11 @@ pub struct HardwareConfig {
     ///
     /// Wire name: `id`.
     pub id: i64,
-    /// 1 CPU, 2 GPU — 1: CPU, 2: GPU.
+    /// 1 CPU, 2 GPU — CPU or GPU.
     ///
     /// Wire name: `type`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<i64>,
+    pub kind: Option<HardwareKind>,
     /// 硬件型号 — Hardware model.
     ///
     /// Wire name: `model`.
@@ -2041,11 +2041,11 @@ pub struct TaskLogEntry {
     /// Wire name: `details`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<String>,
-    /// 操作来源 1 主账号 2 子账号 3 临时授权 4 钉钉子账号 — Who: 1 main account, 2 sub-account, 3 temporary grant, 4 DingTalk sub-account.
+    /// 操作来源 1 主账号 2 子账号 3 临时授权 4 钉钉子账号 — Who did it.
     ///
     /// Wire name: `operateSource`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operate_source: Option<i64>,
+    pub operate_source: Option<OperateSource>,
     /// 用户 ID — User id.
     ///
     /// Wire name: `userId`. Sent by the service as a string or a number.

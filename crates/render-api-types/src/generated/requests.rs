@@ -1460,26 +1460,27 @@ impl DeleteTaskLabelRequest {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListProjectsRequest {
-    /// 0 本账号 1 本账号及主账号 2 同一主账号下所有 — 0: this account's, 1: and the main account's, 2: every account under the same main account.
+    /// 0 本账号 1 本账号及主账号 2 同一主账号下所有 — Whose projects.
     ///
     /// Wire name: `flag`. Default: `0`.
-    #[serde(deserialize_with = "crate::wire::int_code")]
+    ///
+    /// Note: rayvision-api 3.0.4.3 sends 0 unless told otherwise (tag.py:103).
     #[serde(default = "ListProjectsRequest::default_flag")]
-    pub flag: i64,
+    pub flag: ProjectScope,
 }
 impl ListProjectsRequest {
     /// A request; this call has no required parameters.
     pub fn new() -> Self {
-        Self { flag: 0i64 }
+        Self { flag: ProjectScope::Own }
     }
-    /// Sets `flag`: 0 本账号 1 本账号及主账号 2 同一主账号下所有 — 0: this account's, 1: and the main account's, 2: every account under the same main account.
+    /// Sets `flag`: 0 本账号 1 本账号及主账号 2 同一主账号下所有 — Whose projects.
     #[must_use]
-    pub fn flag(mut self, flag: i64) -> Self {
+    pub fn flag(mut self, flag: ProjectScope) -> Self {
         self.flag = flag;
         self
     }
-    fn default_flag() -> i64 {
-        0i64
+    fn default_flag() -> ProjectScope {
+        ProjectScope::Own
     }
 }
 impl Default for ListProjectsRequest {

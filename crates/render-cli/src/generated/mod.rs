@@ -1101,9 +1101,14 @@ impl GetLabelListArgs {
 /// Arguments of `renderbus label projects`.
 #[derive(clap::Args, Debug)]
 pub struct ListProjectsArgs {
-    /// 0: this account's, 1: and the main account's, 2: every account under the same main account (0 本账号 1 本账号及主账号 2 同一主账号下所有)
-    #[arg(long = "flag", default_value = "0")]
-    pub flag: i64,
+    /// Whose projects (0 本账号 1 本账号及主账号 2 同一主账号下所有) [values: own, with-main, all-under-main, or a numeric code]
+    #[arg(
+        long = "flag",
+        default_value = "0",
+        value_parser = crate::input::enum_parser::<ProjectScope>(),
+        hide_possible_values = true
+    )]
+    pub flag: ProjectScope,
 }
 impl ListProjectsArgs {
     /// Calls `listProjects` with these arguments.
