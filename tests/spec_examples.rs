@@ -165,3 +165,21 @@ fn a_request_missing_a_required_parameter_does_not_deserialize() {
     .unwrap();
     assert_eq!(read.page_size, 100);
 }
+
+/// `renderbus api createTask --body '{}'` (the dynamic call reads the body as the endpoint's
+/// typed request) sends what rayvision-api 3.0.4.3 sends for `create_task()`: one task, level 50.
+#[test]
+fn an_empty_body_is_sent_with_the_official_clients_defaults() {
+    use render_api_client::dynamic::request_from_json;
+    use render_api_types::{ApiVersion, CreateTask, GetTaskList};
+    let create = request_from_json::<CreateTask>(ApiVersion::V2, &serde_json::json!({})).unwrap();
+    assert_eq!(
+        serde_json::to_value(&create).unwrap(),
+        serde_json::json!({"count": 1, "taskUserLevel": 50})
+    );
+    let list = request_from_json::<GetTaskList>(ApiVersion::V2, &serde_json::json!({})).unwrap();
+    assert_eq!(
+        serde_json::to_value(&list).unwrap(),
+        serde_json::json!({"pageNum": 1, "pageSize": 100})
+    );
+}

@@ -431,7 +431,7 @@ pub struct TransferBid {
     ///
     /// Wire name: `sub_user_output_bids`.
     ///
-    /// Note: The v2 document's table names a sub-account's fields `userId` and `output_bid`; its example (D:278) sends `userId` and `outputBid`, as getConfig does: the example's wire names are followed.
+    /// Note: The v2 document's table names a sub-account's fields `userId` and `output_bid`; its example (D:278) sends `userId` and `outputBid`, as getConfig does: the example's wire names are followed. The table types the field Object (D:255); its example sends a list (D:278), which the spec follows.
     #[serde(
         rename = "sub_user_output_bids",
         default,

@@ -683,7 +683,7 @@ pub struct RestartFrameRequest {
     ///
     /// Wire name: `taskId`. Required. Also accepted as `taskIds`.
     ///
-    /// Note: The generations' sources name it differently. API 1.0.0: the V3.0 and V4.0 documents name it `taskIds` (an Integer, en:1523, zh:1408; example `"taskIds": 10001`, en:1537) and rayvision-api 0.4.4 sends `taskIds` with one id (query.py:229), while the 2018 document's table says `taskId` (seed:1088). API 2.0.0: rayvision-api 3.0.4.3 sends `taskId`. This SDK sends each generation's name, as its official client does (`taskIds` in API 1.0.0, `taskId` in API 2.0.0); the farm reads either.
+    /// Note: The generations' sources name it differently. API 1.0.0: the V3.0 and V4.0 documents name it `taskIds` (an Integer, en:1523, zh:1408; example `"taskIds": 10001`, en:1537) and rayvision-api 0.4.4 sends `taskIds` with one id (query.py:229), while the 2018 document's table says `taskId` (seed:1088). API 2.0.0: rayvision-api 3.0.4.3 sends `taskId`. This SDK sends each generation's name, as its official client does (`taskIds` in API 1.0.0, `taskId` in API 2.0.0); the farm reads either. The v2 document's table marks it optional (`task_id`, D:1125); both clients always send it, and a restart names its task: required.
     #[serde(deserialize_with = "crate::wire::int_code")]
     #[serde(alias = "taskIds")]
     pub task_id: i64,
@@ -1427,7 +1427,7 @@ pub struct DeleteTaskLabelRequest {
     ///
     /// Wire name: `labelIds`. Optional.
     ///
-    /// Note: The v2 document lists only `tag_ids`; rayvision-api 3.0.4.3 sends taskIds, labelNames and labelIds (tag.py:96-100).
+    /// Note: The v2 document lists only `tag_ids`; rayvision-api 3.0.4.3 sends taskIds, labelNames and labelIds (tag.py:96-100). The v2 document marks `tag_ids` required (D:1591); 3.0.4.3 sends labelIds always, `[]` when none, which signs the same as leaving it out: optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_ids: Option<Vec<i64>>,
 }
