@@ -150,25 +150,15 @@ pub fn extract(spec: &Spec, doc: &Document<'_>) -> Extracted {
                 }
             }
             let _ = body;
-            match parsed {
-                Ok((value, repaired)) => match path.as_deref().and_then(|p| endpoint_of(spec, p)) {
-                    Some(endpoint) => {
-                        let kind = kind_of(&value, &label);
-                        let mut example = Map::new();
-                        example.insert("endpoint".into(), json!(endpoint));
-                        example.insert("section".into(), json!(section));
-                        example.insert("line".into(), json!(line_no));
-                        example.insert("kind".into(), json!(kind));
-                        if let Some(r) = repaired {
-                            example.insert("repaired".into(), json!(r));
-                        }
-                        example.insert("json".into(), value);
-                        out.examples.push(Value::Object(example));
-                    }
-                    None => out.unmapped.push((line_no, section.clone())),
-                },
-                Err(why) => out.skipped.push((line_no, section.clone(), why)),
-            }
+            record(
+                &mut out,
+                spec,
+                path.as_deref(),
+                &section,
+                line_no,
+                &label,
+                parsed,
+            );
             i = next;
             continue;
         } else if is_label(line) {
@@ -180,6 +170,37 @@ pub fn extract(spec: &Spec, doc: &Document<'_>) -> Extracted {
         i += 1;
     }
     out
+}
+
+/// Records one block: an example of the endpoint of `path`, a block of no known section, or
+/// one that is not JSON.
+fn record(
+    out: &mut Extracted,
+    spec: &Spec,
+    path: Option<&str>,
+    section: &str,
+    line_no: usize,
+    label: &str,
+    parsed: Result<(Value, Option<String>), String>,
+) {
+    match parsed {
+        Ok((value, repaired)) => match path.and_then(|p| endpoint_of(spec, p)) {
+            Some(endpoint) => {
+                let mut example = Map::new();
+                example.insert("endpoint".into(), json!(endpoint));
+                example.insert("section".into(), json!(section));
+                example.insert("line".into(), json!(line_no));
+                example.insert("kind".into(), json!(kind_of(&value, label)));
+                if let Some(r) = repaired {
+                    example.insert("repaired".into(), json!(r));
+                }
+                example.insert("json".into(), value);
+                out.examples.push(Value::Object(example));
+            }
+            None => out.unmapped.push((line_no, section.to_owned())),
+        },
+        Err(why) => out.skipped.push((line_no, section.to_owned(), why)),
+    }
 }
 
 /// Whether a line names the example that follows (`请求示例:`, `Example of return:`).
@@ -212,24 +233,16 @@ fn extract_plain(spec: &Spec, doc: &Document<'_>) -> Extracted {
             let end = closing(&lines, i);
             out.blocks += 1;
             let line_no = i + 1;
-            match parse(&lines[i..end].join("\n")) {
-                Ok((value, repaired)) => match path.as_deref().and_then(|p| endpoint_of(spec, p)) {
-                    Some(endpoint) => {
-                        let mut example = Map::new();
-                        example.insert("endpoint".into(), json!(endpoint));
-                        example.insert("section".into(), json!(section));
-                        example.insert("line".into(), json!(line_no));
-                        example.insert("kind".into(), json!(kind_of(&value, &label)));
-                        if let Some(r) = repaired {
-                            example.insert("repaired".into(), json!(r));
-                        }
-                        example.insert("json".into(), value);
-                        out.examples.push(Value::Object(example));
-                    }
-                    None => out.unmapped.push((line_no, section.clone())),
-                },
-                Err(why) => out.skipped.push((line_no, section.clone(), why)),
-            }
+            let parsed = parse(&lines[i..end].join("\n"));
+            record(
+                &mut out,
+                spec,
+                path.as_deref(),
+                &section,
+                line_no,
+                &label,
+                parsed,
+            );
             label.clear();
             i = end;
             continue;
@@ -248,24 +261,13 @@ fn extract_plain(spec: &Spec, doc: &Document<'_>) -> Extracted {
 /// strings); past the end of the next blank-separated run when it never closes.
 fn closing(lines: &[&str], open: usize) -> usize {
     let mut depth = 0i32;
-    let mut in_string = false;
-    let mut escaped = false;
+    let mut scan = Scanner::default();
     for (k, line) in lines.iter().enumerate().skip(open) {
         for c in line.chars() {
-            if in_string {
-                match (escaped, c) {
-                    (true, _) => escaped = false,
-                    (false, '\\') => escaped = true,
-                    (false, '"') => in_string = false,
-                    _ => {}
-                }
-                continue;
-            }
-            match c {
-                '"' => in_string = true,
-                '{' | '[' => depth += 1,
-                '}' | ']' => depth -= 1,
-                _ => {}
+            match scan.bracket(c) {
+                Some('{' | '[') => depth += 1,
+                Some(_) => depth -= 1,
+                None => {}
             }
         }
         if depth <= 0 {
@@ -351,29 +353,48 @@ fn parse(body: &str) -> Result<(Value, Option<String>), String> {
     Err(format!("not JSON: {first}"))
 }
 
+/// Reads JSON text a character at a time, telling the brackets that are not inside a string.
+#[derive(Default)]
+struct Scanner {
+    in_string: bool,
+    escaped: bool,
+}
+
+impl Scanner {
+    /// `c` when it is a bracket outside any string (`{`, `[`, `}`, `]`).
+    fn bracket(&mut self, c: char) -> Option<char> {
+        if self.in_string {
+            match (self.escaped, c) {
+                (true, _) => self.escaped = false,
+                (false, '\\') => self.escaped = true,
+                (false, '"') => self.in_string = false,
+                _ => {}
+            }
+            return None;
+        }
+        match c {
+            '"' => {
+                self.in_string = true;
+                None
+            }
+            '{' | '[' | '}' | ']' => Some(c),
+            _ => None,
+        }
+    }
+}
+
 /// `text` with the brackets it leaves open closed, innermost first.
 fn close(text: &str) -> String {
     let mut stack = Vec::new();
-    let mut in_string = false;
-    let mut escaped = false;
+    let mut scan = Scanner::default();
     for c in text.chars() {
-        if in_string {
-            match (escaped, c) {
-                (true, _) => escaped = false,
-                (false, '\\') => escaped = true,
-                (false, '"') => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match c {
-            '"' => in_string = true,
-            '{' => stack.push('}'),
-            '[' => stack.push(']'),
-            '}' | ']' => {
+        match scan.bracket(c) {
+            Some('{') => stack.push('}'),
+            Some('[') => stack.push(']'),
+            Some(_) => {
                 stack.pop();
             }
-            _ => {}
+            None => {}
         }
     }
     let mut out = strip_trailing_commas(text.trim_end());
