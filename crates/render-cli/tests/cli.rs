@@ -2154,3 +2154,35 @@ fn a_wait_that_cannot_reach_the_service_says_so_and_ends_with_the_outages_exit_c
         "{err}"
     );
 }
+
+#[test]
+fn a_deleted_task_goes_to_the_recycle_bin_which_the_task_list_shows_when_asked() {
+    let farm = slow_farm();
+    let f = Some(&farm);
+    let created = json(&renderbus(f, &["task", "create", "--count", "2"]));
+    let ids: Vec<String> = created["taskIdList"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.to_string())
+        .collect();
+    json(&renderbus(f, &["task", "delete", &ids[0]]));
+    let live = json(&renderbus(f, &["-o", "json", "task", "list"]));
+    let bin = json(&renderbus(
+        f,
+        &["-o", "json", "task", "list", "--recycle-flag", "1"],
+    ));
+    let ids_of = |page: &Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["id"].to_string())
+            .collect()
+    };
+    assert_eq!(ids_of(&live), [ids[1].clone()], "{live}");
+    assert_eq!(ids_of(&bin), [ids[0].clone()], "{bin}");
+    // Deleted, as the V4.0 document writes it: isDelete 0.
+    assert_eq!(bin["items"][0]["isDelete"], 0, "{bin}");
+    assert_eq!(live["items"][0]["isDelete"], 1, "{live}");
+}

@@ -135,6 +135,8 @@ struct State {
     next_frame_id: i64,
     next_label_id: i64,
     tasks: BTreeMap<i64, Task>,
+    /// Deleted tasks: the recycle bin (getTaskList with `recycleFlag: 1`).
+    deleted: BTreeMap<i64, Task>,
     labels: Vec<Label>,
     envs: Vec<RenderEnv>,
     profile: UserProfile,
@@ -165,6 +167,7 @@ impl Farm {
             next_frame_id: 1546598,
             next_label_id: 3671,
             tasks: BTreeMap::new(),
+            deleted: BTreeMap::new(),
             labels: Vec::new(),
             envs: crate::seed::render_envs(),
             profile: {

@@ -285,12 +285,14 @@ impl Handle<SubmitTask> for Farm {
 }
 
 impl Handle<GetTaskList> for Farm {
-    /// `getTaskList`: oldest first, as both official clients' docstrings say (the spec's note).
+    /// `getTaskList`: oldest first, as both official clients' docstrings say (the spec's note);
+    /// with `recycleFlag: 1`, the deleted tasks (the recycle bin), marked `isDelete: 0` (the V4.0
+    /// document: 0 deleted, zh:813).
     fn handle(&self, req: GetTaskListRequest) -> Reply<Page<TaskInfo>> {
         let state = self.current();
         let keyword = req.search_keyword.as_deref().map(str::to_lowercase);
-        let tasks: Vec<&Task> = state
-            .tasks
+        let bin = req.recycle_flag == Some(1);
+        let tasks: Vec<&Task> = if bin { &state.deleted } else { &state.tasks }
             .values()
             .filter(|t| {
                 req.status_list
@@ -305,7 +307,11 @@ impl Handle<GetTaskList> for Farm {
             })
             .collect();
         page(&tasks, req.page_num, req.page_size, |t| {
-            self.task_info(&state, t)
+            let mut info = self.task_info(&state, t);
+            if bin {
+                info.is_delete = Some(0);
+            }
+            info
         })
     }
 }
@@ -475,7 +481,9 @@ impl Handle<DeleteTask> for Farm {
             task_mut(&mut state, *id)?;
         }
         for id in &req.task_ids {
-            state.tasks.remove(id);
+            if let Some(task) = state.tasks.remove(id) {
+                state.deleted.insert(*id, task);
+            }
         }
         Ok(Ack::default())
     }
