@@ -104,7 +104,7 @@ fn a_task_from_create_to_finished_with_a_failed_frame_restarted() {
     let stats = ok(&farm, "/api/render/task/queryAllFrameStats", "{}");
     assert_eq!(
         stats,
-        json!({"executingFramesTotal": 0, "doneFramesTotal": 5, "failedFramesTotal": 1, "waitingFramesTotal": 0, "totalFrames": 6})
+        json!({"executingFramesTotal": 0, "doneFramesTotal": 5, "failedFramesTotal": 1, "waitingFramesTotal": 0, "totalFrames": 6, "abandonFramesTotal": null})
     );
 
     // Restarting the failed frames renders frame 3 again, and this time it succeeds.

@@ -2186,3 +2186,16 @@ fn a_deleted_task_goes_to_the_recycle_bin_which_the_task_list_shows_when_asked()
     assert_eq!(bin["items"][0]["isDelete"], 0, "{bin}");
     assert_eq!(live["items"][0]["isDelete"], 1, "{live}");
 }
+
+#[test]
+fn a_field_that_is_null_is_sent_and_printed_as_null_as_the_service_sends_it() {
+    let farm = farm(&[]);
+    // The document's queryUserProfile example has pictureLever and studentEndTime null.
+    let profile = json(&renderbus(Some(&farm), &["-o", "json", "user", "profile"]));
+    for field in ["pictureLever", "studentEndTime"] {
+        assert!(
+            profile.as_object().unwrap().contains_key(field) && profile[field].is_null(),
+            "{field}: {profile}"
+        );
+    }
+}

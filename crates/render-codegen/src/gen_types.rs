@@ -243,16 +243,28 @@ fn gen_enum(e: &Enum) -> TokenStream {
 }
 
 /// The serde attributes of a field or parameter.
-/// `digits`: an `int` is read from a string of digits too (every request parameter, since
-/// servers read both; a model field marked `tolerant`).
-fn serde_attrs(wire: &str, rust: &str, ty: &Type, optional: bool, digits: bool) -> TokenStream {
+/// `request`: a request's parameter (else a reply's field); `digits`: an `int` is read from a
+/// string of digits too (every request parameter, since servers read both; a model field
+/// marked `tolerant`).
+fn serde_attrs(
+    wire: &str,
+    rust: &str,
+    ty: &Type,
+    optional: bool,
+    request: bool,
+    digits: bool,
+) -> TokenStream {
     let mut parts = Vec::new();
     if rust.to_lower_camel_case() != wire {
         parts.push(quote!(rename = #wire));
     }
     if optional {
         parts.push(quote!(default));
-        parts.push(quote!(skip_serializing_if = "Option::is_none"));
+        // A request leaves out what the caller did not give; a reply's field that is null is
+        // written as null, as the service sends it (the farm's replies, `renderbus` output).
+        if request {
+            parts.push(quote!(skip_serializing_if = "Option::is_none"));
+        }
     }
     if *ty == Type::Text {
         let f = if optional {
@@ -293,7 +305,7 @@ fn gen_model(m: &Model) -> TokenStream {
         } else {
             base
         };
-        let attrs = serde_attrs(&f.wire, &f.rust, &f.ty, f.nullable, f.tolerant);
+        let attrs = serde_attrs(&f.wire, &f.rust, &f.ty, f.nullable, false, f.tolerant);
         let fdoc = field_doc(f);
         fields.push(quote! { #fdoc #attrs pub #fid: #ty, });
         let label = &f.rust;
@@ -367,7 +379,7 @@ fn gen_request(spec: &Spec, ep: &Endpoint) -> TokenStream {
         } else {
             base
         };
-        let mut attrs = serde_attrs(&p.wire, &p.rust, &p.ty, optional, true);
+        let mut attrs = serde_attrs(&p.wire, &p.rust, &p.ty, optional, true, true);
         if let Presence::Defaulted(default) = &p.presence {
             // Absent from a body, it takes its default: what the sources say the service does.
             let f = format_ident!("default_{}", p.rust);

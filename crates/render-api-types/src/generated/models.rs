@@ -22,24 +22,24 @@ pub struct Platform {
     /// Wire name: `type`.
     ///
     /// Note: The v2 document's table (D:39) and its example.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type", default)]
     pub platform_type: Option<PlatformType>,
     /// 平台状态 0:未启用,1:正常,2:繁忙,3:爆满 — How busy the platform is.
     ///
     /// Wire name: `status`.
     ///
     /// Note: The v2 document's table (D:40) and its example.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub status: Option<PlatformStatus>,
     /// 任务号的平台前缀 — The prefix of the platform's task ids (`W`).
     ///
     /// Wire name: `taskPrefix`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub task_prefix: Option<String>,
     /// 是否显示 1:显示,0:不显示 — 1 when the platform is shown to users.
     ///
     /// Wire name: `isShow`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub is_show: Option<i64>,
     /// The fields the service sent that the spec does not know, as sent.
     #[serde(flatten)]
@@ -62,222 +62,222 @@ pub struct UserProfile {
     /// 平台号 — The account's platform number.
     ///
     /// Wire name: `platform`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub platform: Option<i64>,
     /// 电话 — Phone number.
     ///
     /// Wire name: `phone`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub phone: Option<String>,
     /// 邮箱 — Email address.
     ///
     /// Wire name: `email`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub email: Option<String>,
     /// 公司 — Company.
     ///
     /// Wire name: `company`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub company: Option<String>,
     /// 姓名 — Real name.
     ///
     /// Wire name: `name`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub name: Option<String>,
     /// 职位 — Job title.
     ///
     /// Wire name: `job`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub job: Option<String>,
     /// 通讯号 — Messaging account.
     ///
     /// Wire name: `communicationNumber`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub communication_number: Option<String>,
     /// 常用渲染软件 — Preferred render software.
     ///
     /// Wire name: `softType`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub soft_type: Option<Software>,
     /// 软件状态 — Software status flag.
     ///
     /// Wire name: `softStatus`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub soft_status: Option<i64>,
     /// 业务类型 — Business type.
     ///
     /// Wire name: `businessType`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub business_type: Option<i64>,
     /// 账号状态 — Account status.
     ///
     /// Wire name: `status`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub status: Option<i64>,
     /// 资料状态 — Profile completion status.
     ///
     /// Wire name: `infoStatus`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub info_status: Option<i64>,
     /// 账号类型 — Account type.
     ///
     /// Wire name: `accountType`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub account_type: Option<i64>,
     /// 用户类型 — User type.
     ///
     /// Wire name: `userType`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub user_type: Option<i64>,
     /// 主账号 ID — Main account id (0 for a main account).
     ///
     /// Wire name: `mainUserId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub main_user_id: Option<i64>,
     /// 用户等级 — User level.
     ///
     /// Wire name: `level`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub level: Option<i64>,
     /// 图片等级 — Picture level (the service's spelling).
     ///
     /// Wire name: `pictureLever`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub picture_lever: Option<i64>,
     /// 国内外区域 — The account's zone.
     ///
     /// Wire name: `zone`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub zone: Option<Zone>,
     /// 人民币余额 — Balance in RMB.
     ///
     /// Wire name: `rmbbalance`. Money, exact as a decimal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub rmbbalance: Option<crate::Money>,
     /// 美元余额 — Balance in USD.
     ///
     /// Wire name: `usdbalance`. Money, exact as a decimal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub usdbalance: Option<crate::Money>,
     /// 人民币累计充值 — Cumulative top-ups in RMB.
     ///
     /// Wire name: `rmbCumulative`. Money, exact as a decimal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub rmb_cumulative: Option<crate::Money>,
     /// 美元累计充值 — Cumulative top-ups in USD.
     ///
     /// Wire name: `usdCumulative`. Money, exact as a decimal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub usd_cumulative: Option<crate::Money>,
     /// 信用额度 — Credit line.
     ///
     /// Wire name: `credit`. Money, exact as a decimal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub credit: Option<crate::Money>,
     /// 渲染券余额 — Coupon balance.
     ///
     /// Wire name: `coupon`. Money, exact as a decimal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub coupon: Option<crate::Money>,
     /// 描述 — Description.
     ///
     /// Wire name: `description`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub description: Option<String>,
     /// 国家 — Country.
     ///
     /// Wire name: `country`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub country: Option<String>,
     /// 城市 — City.
     ///
     /// Wire name: `city`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub city: Option<String>,
     /// 地址 — Address.
     ///
     /// Wire name: `address`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub address: Option<String>,
     /// CPU 单价 — CPU price.
     ///
     /// Wire name: `cpuPrice`. Money, exact as a decimal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub cpu_price: Option<crate::Money>,
     /// GPU 单价 — GPU price.
     ///
     /// Wire name: `gpuPrice`. Money, exact as a decimal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub gpu_price: Option<crate::Money>,
     /// 共享主账号余额 — 0: no, 1: yes (D:157): whether a sub-account shares the main account's balance.
     ///
     /// Wire name: `shareMainCapital`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub share_main_capital: Option<i64>,
     /// 子账号可删除任务 — 0: no, 1: yes (D:158): whether sub-accounts may delete tasks.
     ///
     /// Wire name: `subDeleteTask`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub sub_delete_task: Option<i64>,
     /// 使用主账号余额 — 0: no, 1: yes (D:159): whether the main account's balance is used.
     ///
     /// Wire name: `useMainBalance`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub use_main_balance: Option<i64>,
     /// 隐藏余额 — Whether the balance is hidden.
     ///
     /// Wire name: `hideBalance`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub hide_balance: Option<i64>,
     /// 隐藏作业费用 — Whether job charges are hidden.
     ///
     /// Wire name: `hideJobCharge`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub hide_job_charge: Option<i64>,
     /// 使用层级目录 — Whether level directories are used.
     ///
     /// Wire name: `useLevelDirectory`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub use_level_directory: Option<i64>,
     /// 禁用下载 — 1 when downloads are disabled.
     ///
     /// Wire name: `downloadDisable`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub download_disable: Option<i64>,
     /// 显示子账号 — Whether sub-accounts are shown.
     ///
     /// Wire name: `displaySubaccount`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub display_subaccount: Option<i64>,
     /// 子账号数量上限 — Maximum number of sub-accounts.
     ///
     /// Wire name: `subaccountLimits`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub subaccount_limits: Option<i64>,
     /// Houdini 开通标识 — Houdini enabled.
     ///
     /// Wire name: `houdiniFlag`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub houdini_flag: Option<i64>,
     /// C4D 开通标识 — Cinema 4D enabled.
     ///
     /// Wire name: `c4dFlag`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub c4d_flag: Option<i64>,
     /// Blender 开通标识 — Blender enabled.
     ///
     /// Wire name: `blenderFlag`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub blender_flag: Option<i64>,
     /// KeyShot 开通标识 — KeyShot enabled.
     ///
     /// Wire name: `keyshotFlag`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub keyshot_flag: Option<i64>,
     /// 学生认证结束时间 — End of the student plan.
     ///
     /// Wire name: `studentEndTime`. Milliseconds since the Unix epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub student_end_time: Option<crate::EpochMillis>,
     /// The fields the service sent that the spec does not know, as sent.
     #[serde(flatten)]
@@ -292,106 +292,106 @@ pub struct UserSetting {
     /// 资料状态 — Profile completion status.
     ///
     /// Wire name: `infoStatus`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub info_status: Option<i64>,
     /// 账号类型 — Account type.
     ///
     /// Wire name: `accountType`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub account_type: Option<i64>,
     /// 共享主账号余额 — 0: no, 1: yes (D:157): whether the main account's balance is shared.
     ///
     /// Wire name: `shareMainCapital`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub share_main_capital: Option<i64>,
     /// 子账号可删除任务 — 0: no, 1: yes (D:158): whether sub-accounts may delete tasks.
     ///
     /// Wire name: `subDeleteTask`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub sub_delete_task: Option<i64>,
     /// 使用主账号余额 — 0: no, 1: yes (D:159): whether the main account's balance is used.
     ///
     /// Wire name: `useMainBalance`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub use_main_balance: Option<i64>,
     /// 一机渲多帧 — Frames rendered per node.
     ///
     /// Wire name: `singleNodeRenderFrames`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub single_node_render_frames: Option<String>,
     /// 是否忽略 max 错误贴图 0 不忽略, 1 忽略 — Ignore missing 3ds Max maps: 0 no, 1 yes.
     ///
     /// Wire name: `maxIgnoreMapFlag`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub max_ignore_map_flag: Option<String>,
     /// 是否启动场景参数渲染 1 不启用, 2 启用 — Render with the scene's parameters: 1 off, 2 on.
     ///
     /// Wire name: `autoCommit`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub auto_commit: Option<String>,
     /// 主子账号分离设置 — Main/sub-account separation.
     ///
     /// Wire name: `separateAccountFlag`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub separate_account_flag: Option<i64>,
     /// mi 文件分析风险开关 — Risky mi-file analysis switch.
     ///
     /// Wire name: `mifileSwitchFlag`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub mifile_switch_flag: Option<i64>,
     /// 不分析 ass 文件开关标识 — Skip analysing ass files.
     ///
     /// Wire name: `assfileSwitchFlag`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub assfile_switch_flag: Option<i64>,
     /// 手动开启分析开关 — Start analysis manually.
     ///
     /// Wire name: `manuallyStartAnalysisFlag`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub manually_start_analysis_flag: Option<i64>,
     /// 禁用下载 1 禁用, 0 不禁用 — Downloads disabled: 1 yes, 0 no.
     ///
     /// Wire name: `downloadDisable`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub download_disable: Option<i64>,
     /// 超时时间-小时 — Task time limit.
     ///
     /// Wire name: `taskOverTime`. Unit: hours.
     ///
     /// Note: Hours by every document's table: the v2 document (超时时间-小时, D:167), the version 1 document (seed:354), the V3.0 ("Timeout - hour", en:474) and V4.0 (zh:434) documents. Sources disagree on the unit of the value written: updateUserSetting sends seconds (`taskOverTimeSec`; the v2 example 43200, 3.0.4.3's docstring "in seconds"), and the v1 document's example reads 12 here. The mock farm answers the limit in hours here and in seconds in taskOverTimeSec.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub task_over_time: Option<i64>,
     /// 超时时间-秒 — Task time limit, in seconds (what updateUserSetting sets).
     ///
     /// Wire name: `taskOverTimeSec`. Unit: seconds.
     ///
     /// Note: The v2 document's table (D:168). Its example shows `taskOverTime: 12` beside `taskOverTimeSec: 3600`, which are not the same limit (12 h is 43200 s); the table's units are followed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub task_over_time_sec: Option<i64>,
     /// 本地分析忽略贴图丢失 — Local analysis ignores missing maps.
     ///
     /// Wire name: `ignoreMapFlag`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub ignore_map_flag: Option<i64>,
     /// 使用付费版 vray 渲染 — Render with a paid V-Ray licence.
     ///
     /// Wire name: `isVrayLicense`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub is_vray_license: Option<i64>,
     /// 本地分析 max 只上传配置文件 — 3ds Max local analysis uploads only configuration files.
     ///
     /// Wire name: `justUploadConfigFlag`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub just_upload_config_flag: Option<i64>,
     /// maya 渲染只上传 cg 文件 — Maya renders upload only the scene file.
     ///
     /// Wire name: `justUploadCgFlag`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub just_upload_cg_flag: Option<i64>,
     /// 本地分析强制分析所有代理 — Local analysis must analyse every proxy.
     ///
     /// Wire name: `mandatoryAnalyseAllAgent`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub mandatory_analyse_all_agent: Option<i64>,
     /// The fields the service sent that the spec does not know, as sent.
     #[serde(flatten)]
@@ -421,22 +421,14 @@ pub struct TransferBid {
     /// 对应主账号 Input 传输 bid — The main account's input bid (a sub-account uploads with it).
     ///
     /// Wire name: `parent_input_bid`.
-    #[serde(
-        rename = "parent_input_bid",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "parent_input_bid", default)]
     pub parent_input_bid: Option<String>,
     /// 子账号 outputbids, 主账号访问时有值, 否则为空 — The sub-accounts' output bids, for a main account; empty otherwise.
     ///
     /// Wire name: `sub_user_output_bids`.
     ///
     /// Note: The v2 document's table names a sub-account's fields `userId` and `output_bid`; its example (D:278) sends `userId` and `outputBid`, as getConfig does: the example's wire names are followed. The table types the field Object (D:255); its example sends a list (D:278), which the spec follows.
-    #[serde(
-        rename = "sub_user_output_bids",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "sub_user_output_bids", default)]
     pub sub_user_output_bids: Option<Vec<SubUserBid>>,
     /// The fields the service sent that the spec does not know, as sent.
     #[serde(flatten)]
@@ -459,7 +451,7 @@ pub struct CreatedTasks {
     /// 用户 ID — The owner's user id.
     ///
     /// Wire name: `userId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub user_id: Option<i64>,
     /// The fields the service sent that the spec does not know, as sent.
     #[serde(flatten)]
@@ -474,7 +466,7 @@ pub struct ErrorDetail {
     /// 记录 ID — Record id.
     ///
     /// Wire name: `id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub id: Option<i64>,
     /// 错误码 — The analysis error code.
     ///
@@ -484,52 +476,52 @@ pub struct ErrorDetail {
     /// 类型 0 警告-可忽略, 1 错误-不可忽略 — 0 a warning that can be ignored, 1 an error that cannot.
     ///
     /// Wire name: `type`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type", default)]
     pub severity: Option<i64>,
     /// 语言类型 0中文,1英文 — Language of the texts: 0 Chinese, 1 English.
     ///
     /// Wire name: `languageFlag`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub language_flag: Option<i64>,
     /// 中文描述 — Description.
     ///
     /// Wire name: `desDescriptionCn`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub des_description_cn: Option<String>,
     /// 解决方案 — Solution.
     ///
     /// Wire name: `desSolutionCn`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub des_solution_cn: Option<String>,
     /// 解决方案连接 — Link to the solution.
     ///
     /// Wire name: `solutionPath`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub solution_path: Option<String>,
     /// 是否可修复 1 可修复, 0 不可修复 — 1 when it can be repaired, 0 when not.
     ///
     /// Wire name: `isRepair`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub is_repair: Option<i64>,
     /// 是否删除 — Deletion flag.
     ///
     /// Wire name: `isDelete`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub is_delete: Option<i64>,
     /// 错误是否开启拦截 0 不开启, 1 开启 — 1 when the error blocks submission, 0 when not.
     ///
     /// Wire name: `isOpen`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub is_open: Option<i64>,
     /// 最后修改人 — Who changed it last.
     ///
     /// Wire name: `lastModifyAdmin`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub last_modify_admin: Option<String>,
     /// 最后更新时间 — When it was last updated.
     ///
     /// Wire name: `updateTime`. Milliseconds since the Unix epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub update_time: Option<crate::EpochMillis>,
     /// The fields the service sent that the spec does not know, as sent.
     #[serde(flatten)]
@@ -544,7 +536,7 @@ pub struct TaskInfo {
     /// 场景名 — Scene file name.
     ///
     /// Wire name: `sceneName`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub scene_name: Option<String>,
     /// 任务 ID — Task id.
     ///
@@ -553,7 +545,7 @@ pub struct TaskInfo {
     /// 任务别名 — Task alias, as shown to users.
     ///
     /// Wire name: `taskAlias`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub task_alias: Option<String>,
     /// 任务状态 — Task status.
     ///
@@ -562,280 +554,272 @@ pub struct TaskInfo {
     /// 状态码 — Status text key.
     ///
     /// Wire name: `statusText`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub status_text: Option<String>,
     /// 预处理状态 — Pre-processing status.
     ///
     /// Wire name: `preTaskStatus`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub pre_task_status: Option<TaskStatus>,
     /// 预处理状态码 — Pre-processing status text key.
     ///
     /// Wire name: `preStatusText`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub pre_status_text: Option<String>,
     /// 总帧数 — Total frames.
     ///
     /// Wire name: `totalFrames`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub total_frames: Option<i64>,
     /// 放弃帧数 — Abandoned frames.
     ///
     /// Wire name: `abortFrames`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub abort_frames: Option<i64>,
     /// 运行帧数 — Frames rendering now.
     ///
     /// Wire name: `executingFrames`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub executing_frames: Option<i64>,
     /// 完成帧数 — Frames done.
     ///
     /// Wire name: `doneFrames`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub done_frames: Option<i64>,
     /// 失败帧数 — Frames failed.
     ///
     /// Wire name: `failedFrames`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub failed_frames: Option<i64>,
     /// 帧范围 — Frame range.
     ///
     /// Wire name: `framesRange`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub frames_range: Option<String>,
     /// 项目名 — Project (label) name.
     ///
     /// Wire name: `projectName`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub project_name: Option<String>,
     /// 渲染总消费金额 — Total render cost.
     ///
     /// Wire name: `renderConsume`. Money, exact as a decimal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub render_consume: Option<crate::Money>,
     /// 欠费金额 — Amount in arrears.
     ///
     /// Wire name: `taskArrears`. Money, exact as a decimal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub task_arrears: Option<crate::Money>,
     /// 提交时间 — Submission time.
     ///
     /// Wire name: `submitDate`. Milliseconds since the Unix epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub submit_date: Option<crate::EpochMillis>,
     /// 开始时间 — Render start time.
     ///
     /// Wire name: `startTime`. Milliseconds since the Unix epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub start_time: Option<crate::EpochMillis>,
     /// 完成时间 — Completion time.
     ///
     /// Wire name: `completedDate`. Milliseconds since the Unix epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub completed_date: Option<crate::EpochMillis>,
     /// 渲染时长 — Render duration.
     ///
     /// Wire name: `renderDuration`. Unit: seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub render_duration: Option<i64>,
     /// 用户名 — Owner's user name.
     ///
     /// Wire name: `userName`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub user_name: Option<String>,
     /// 提交人 — Who submitted it.
     ///
     /// Wire name: `producer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub producer: Option<String>,
     /// 任务等级 — Task priority level.
     ///
     /// Wire name: `taskLevel`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub task_level: Option<i64>,
     /// 用户任务等级 — User-set task level.
     ///
     /// Wire name: `taskUserLevel`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub task_user_level: Option<i64>,
     /// 任务节点限制 — Node limit.
     ///
     /// Wire name: `taskLimit`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub task_limit: Option<i64>,
     /// 任务超时时间 — Time limit.
     ///
     /// Wire name: `taskOverTime`. Unit: milliseconds.
     ///
     /// Note: Milliseconds by the v2 document's examples of layers (86400000, D:620, D:671); its later queryTaskInfo example sends 43200 (D:1361), which reads as seconds. The unit is the examples' majority; a value under a day of milliseconds may be seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub task_over_time: Option<i64>,
     /// 用户 ID — Owner's user id.
     ///
     /// Wire name: `userId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub user_id: Option<i64>,
     /// 任务输出名 — Output name.
     ///
     /// Wire name: `outputFileName`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub output_file_name: Option<String>,
     /// 调度器任务 ID — Scheduler task id.
     ///
     /// Wire name: `munuTaskId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub munu_task_id: Option<String>,
     /// 父任务 ID — Parent task id of a layer (0 for a top-level task).
     ///
     /// Wire name: `layerParentId`.
     ///
     /// Note: Every document's table gives a String (D:502, D:1298, en:876, en:1674, zh:785); every example sends a number (D:577, D:624, en:996, zh:872). Either form is read, so one task's string does not fail a page of them.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::wire::option_int_code"
-    )]
+    #[serde(default, deserialize_with = "crate::wire::option_int_code")]
     pub layer_parent_id: Option<i64>,
     /// 渲染软件代码 — Render software.
     ///
     /// Wire name: `cgId`.
     ///
     /// Note: The tables' note reads "2001/maya，2000/max" (D:503, en:879, zh:787); the documents' own examples send 2001 for a 3ds Max scene (the layer of `衣帽间.max`, D:625), and rayvision-api's querySupportedSoftware example names 2000 Maya: the note is reversed, and the spec follows the examples.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub cg_id: Option<Software>,
     /// keyvalue 集合 — Render settings as `key:value::key:value::` (see TaskInfo::key_values).
     ///
     /// Wire name: `keyValue`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub key_value: Option<String>,
     /// 任务关键字集合 — Tiles and cameras of the task.
     ///
     /// Wire name: `taskKeyValueVo`.
     ///
     /// Note: The v2 document's table (D:504, entity D:519) and examples.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub task_key_value_vo: Option<TaskKeyValueVo>,
     /// 超时停止时间 — The time limit after which the task stops.
     ///
     /// Wire name: `overTimeStop`. Unit: seconds.
     ///
     /// Note: This and the fields below to stopType are only in the v2 document's queryTaskInfo example (D:1362-1394).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub over_time_stop: Option<i64>,
     /// 调度器任务 ID — Scheduler task ids.
     ///
     /// Wire name: `munuTaskIds`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub munu_task_ids: Option<String>,
     /// 青云券扣费 — Cost paid with another kind of coupon.
     ///
     /// Wire name: `qyCouponConsume`. Money, exact as a decimal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub qy_coupon_consume: Option<crate::Money>,
     /// 本地下载路径 — Where outputs are downloaded to.
     ///
     /// Wire name: `locationOutput`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub location_output: Option<String>,
     /// 提交渠道 — The channel the task came from.
     ///
     /// Wire name: `channel`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub channel: Option<i64>,
     /// 备注 — Remark.
     ///
     /// Wire name: `remark`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub remark: Option<String>,
     /// 标签 — Labels, as JSON text (`{}`).
     ///
     /// Wire name: `labels`. Sent by the service as a string or a number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::wire::option_string_or_number"
-    )]
+    #[serde(default, deserialize_with = "crate::wire::option_string_or_number")]
     pub labels: Option<String>,
     /// 是否超时 — 1 when the task ran over its time limit.
     ///
     /// Wire name: `isOverTime`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub is_over_time: Option<i64>,
     /// 等待数 — How many wait before it.
     ///
     /// Wire name: `waitingCount`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub waiting_count: Option<i64>,
     /// 停止类型 — How it was stopped.
     ///
     /// Wire name: `stopType`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub stop_type: Option<i64>,
     /// 余额消费 — Cost paid from the balance.
     ///
     /// Wire name: `userAccountConsume`. Money, exact as a decimal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub user_account_consume: Option<crate::Money>,
     /// 渲染券消费 — Cost paid with coupons.
     ///
     /// Wire name: `couponConsume`. Money, exact as a decimal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub coupon_consume: Option<crate::Money>,
     /// 是否是展开任务 — 1 when the task is expanded into layers.
     ///
     /// Wire name: `isOpen`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub is_open: Option<i64>,
     /// 任务类型 — Task type (Render, RenderPhoton, …).
     ///
     /// Wire name: `taskType`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub task_type: Option<String>,
     /// 渲染相机 — Render camera.
     ///
     /// Wire name: `renderCamera`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub render_camera: Option<String>,
     /// 克隆父任务 ID — Parent of a cloned task.
     ///
     /// Wire name: `cloneParentId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub clone_parent_id: Option<i64>,
     /// 克隆原任务 ID — Original of a cloned task.
     ///
     /// Wire name: `cloneOriginalId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub clone_original_id: Option<i64>,
     /// 共享主账号余额 — 0: no, 1: yes (D:512): whether the main account's balance pays.
     ///
     /// Wire name: `shareMainCapital`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub share_main_capital: Option<i64>,
     /// 任务内存 — Memory requirement.
     ///
     /// Wire name: `taskRam`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub task_ram: Option<i64>,
     /// 子任务 (层) 列表 — Sub-tasks (layers).
     ///
     /// Wire name: `respRenderingTaskList`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub resp_rendering_task_list: Option<Vec<TaskInfo>>,
     /// 层名 — Layer name.
     ///
     /// Wire name: `layerName`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub layer_name: Option<String>,
     /// 任务类型描述 — Task type text key.
     ///
     /// Wire name: `taskTypeText`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub task_type_text: Option<String>,
     /// 是否删除 — 0: deleted, 1: not deleted ("0：已删除，1：未删除", zh:813).
     ///
     /// Wire name: `isDelete`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub is_delete: Option<i64>,
     /// The fields the service sent that the spec does not know, as sent.
     #[serde(flatten)]
@@ -850,21 +834,17 @@ pub struct TaskKeyValueVo {
     /// 分块数 — Number of tiles.
     ///
     /// Wire name: `tiles`. Sent by the service as a string or a number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::wire::option_string_or_number"
-    )]
+    #[serde(default, deserialize_with = "crate::wire::option_string_or_number")]
     pub tiles: Option<String>,
     /// 全部相机 — All cameras.
     ///
     /// Wire name: `allCamera`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub all_camera: Option<String>,
     /// 渲染相机 — The cameras rendered.
     ///
     /// Wire name: `renderableCamera`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub renderable_camera: Option<String>,
     /// The fields the service sent that the spec does not know, as sent.
     #[serde(flatten)]
@@ -883,32 +863,32 @@ pub struct FrameInfo {
     /// 用户 ID — User id.
     ///
     /// Wire name: `userId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub user_id: Option<i64>,
     /// 渲染价格 — Render price.
     ///
     /// Wire name: `framePrice`. Money, exact as a decimal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub frame_price: Option<crate::Money>,
     /// 扣费类型 — How the frame is charged.
     ///
     /// Wire name: `feeType`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub fee_type: Option<FeeType>,
     /// 平台 — Platform number.
     ///
     /// Wire name: `platform`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub platform: Option<i64>,
     /// 帧序列名 — Frame sequence name.
     ///
     /// Wire name: `frameIndex`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub frame_index: Option<String>,
     /// 当前帧块数 — Frame block.
     ///
     /// Wire name: `frameBlock`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub frame_block: Option<String>,
     /// 当前帧状态 — Frame status.
     ///
@@ -917,126 +897,126 @@ pub struct FrameInfo {
     /// 余额扣费 — Cost paid from the balance.
     ///
     /// Wire name: `feeAmount`. Money, exact as a decimal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub fee_amount: Option<crate::Money>,
     /// 代金券扣费 — Cost paid with coupons.
     ///
     /// Wire name: `couponFee`. Money, exact as a decimal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub coupon_fee: Option<crate::Money>,
     /// 开始时间 (毫秒) — Start time.
     ///
     /// Wire name: `startTime`. Milliseconds since the Unix epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub start_time: Option<crate::EpochMillis>,
     /// 结束时间 (毫秒) — End time.
     ///
     /// Wire name: `endTime`. Milliseconds since the Unix epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub end_time: Option<crate::EpochMillis>,
     /// 渲染帧耗时 — Render time.
     ///
     /// Wire name: `frameExecuteTime`. Unit: seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub frame_execute_time: Option<i64>,
     /// 帧状态描述 — Status text key.
     ///
     /// Wire name: `frameStatusText`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub frame_status_text: Option<String>,
     /// 渲染帧欠费金额 — Amount in arrears.
     ///
     /// Wire name: `arrearsFee`. Money, exact as a decimal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub arrears_fee: Option<crate::Money>,
     /// 调度器作业 ID — Scheduler job id.
     ///
     /// Wire name: `munuJobId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub munu_job_id: Option<String>,
     /// 任务 ID — Task id.
     ///
     /// Wire name: `taskId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub task_id: Option<i64>,
     /// 调度器任务 ID — Scheduler task id.
     ///
     /// Wire name: `munuTaskId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub munu_task_id: Option<String>,
     /// 帧类型 — Frame type.
     ///
     /// Wire name: `frameType`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub frame_type: Option<FrameType>,
     /// 重提次数 — How often it was restarted (0 at first).
     ///
     /// Wire name: `recommitFlag`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub recommit_flag: Option<i64>,
     /// 是否复制帧 — Copy flag.
     ///
     /// Wire name: `isCopy`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub is_copy: Option<i64>,
     /// 帧超时时间 — Frame time limit.
     ///
     /// Wire name: `taskOverTime`. Unit: milliseconds.
     ///
     /// Note: Milliseconds by the v2 document's first frame example (86400000, D:912); its later examples send 259200 (D:994, D:1028), which reads as seconds (three days).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub task_over_time: Option<i64>,
     /// houdini 结算节点名称 — Houdini simulation node name.
     ///
     /// Wire name: `gopName`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub gop_name: Option<String>,
     /// 帧任务渲染内存 (为空说明没有内存要求) — Memory requirement; absent when there is none.
     ///
     /// Wire name: `frameRam`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub frame_ram: Option<i64>,
     /// 当前渲染时长 — Render time so far.
     ///
     /// Wire name: `currentRenderTime`.
     ///
     /// Note: This and the fields below are only in the v2 document's examples of frames (D:983-1037).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub current_render_time: Option<i64>,
     /// 平均 CPU — Average CPU use, percent.
     ///
     /// Wire name: `averageCpu`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub average_cpu: Option<i64>,
     /// 平均内存 — Average memory use, bytes.
     ///
     /// Wire name: `averageMemory`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub average_memory: Option<i64>,
     /// 是否超时 — 1 when the frame ran over its time limit.
     ///
     /// Wire name: `isOverTime`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub is_over_time: Option<i64>,
     /// 是否超过一个月 — 1 when the frame is more than a month old.
     ///
     /// Wire name: `overOneMonth`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub over_one_month: Option<i64>,
     /// 渲染内存 — Memory used.
     ///
     /// Wire name: `renderRam`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub render_ram: Option<i64>,
     /// 渲染节点 — The render node (an address).
     ///
     /// Wire name: `nodeId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub node_id: Option<String>,
     /// 是否开启渲染内存 — Memory setting flag.
     ///
     /// Wire name: `openRenderRam`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub open_render_ram: Option<i64>,
     /// The fields the service sent that the spec does not know, as sent.
     #[serde(flatten)]
@@ -1073,7 +1053,7 @@ pub struct FrameStats {
     /// Wire name: `abandonFramesTotal`.
     ///
     /// Note: The v2 document's table and example (D:1056, D:1078).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub abandon_frames_total: Option<i64>,
     /// The fields the service sent that the spec does not know, as sent.
     #[serde(flatten)]
@@ -1128,27 +1108,27 @@ pub struct SoftwareInfo {
     /// 渲染文件后缀支持 — Supported scene file extensions, `;`-separated.
     ///
     /// Wire name: `cgType`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub cg_type: Option<String>,
     /// 渲染软件图标地址 — Icon path.
     ///
     /// Wire name: `iconPath`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub icon_path: Option<String>,
     /// 是否需要工程路径 — Whether a project path is needed.
     ///
     /// Wire name: `isNeedProjectPath`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub is_need_project_path: Option<i64>,
     /// 是否需要分析 — Whether scenes are analysed.
     ///
     /// Wire name: `isNeedAnalyse`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub is_need_analyse: Option<i64>,
     /// 是否支持 linux — Whether Linux rendering is supported.
     ///
     /// Wire name: `isSupportLinux`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub is_support_linux: Option<i64>,
     /// The fields the service sent that the spec does not know, as sent.
     #[serde(flatten)]
@@ -1163,7 +1143,7 @@ pub struct SupportedSoftware {
     /// 是否自动提交 — Auto-commit setting.
     ///
     /// Wire name: `isAutoCommit`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub is_auto_commit: Option<i64>,
     /// 渲染器版本信息集合 — Supported software.
     ///
@@ -1172,7 +1152,7 @@ pub struct SupportedSoftware {
     /// 默认渲染器 ID — Default software.
     ///
     /// Wire name: `defaultCgId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub default_cg_id: Option<Software>,
     /// The fields the service sent that the spec does not know, as sent.
     #[serde(flatten)]
@@ -1309,7 +1289,7 @@ pub struct RenderEnv {
     /// maya 渲染类型 — Maya render layer type.
     ///
     /// Wire name: `renderLayerType`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub render_layer_type: Option<i64>,
     /// 是否是默认配置 0 不是, 1 是 — 1 when this is the default environment.
     ///
@@ -1318,21 +1298,21 @@ pub struct RenderEnv {
     /// 渲染环境插件集合 — Plugins.
     ///
     /// Wire name: `respUserPluginInfoVos`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub resp_user_plugin_info_vos: Option<Vec<PluginVersion>>,
     /// 工程路径 — The project path.
     ///
     /// Wire name: `projectPath`.
     ///
     /// Note: The v2 document's getUserPluginConfig example (D:2025) and its add/edit tables.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub project_path: Option<String>,
     /// 是否主账号的配置 — 1 when the main account owns the environment.
     ///
     /// Wire name: `isMainUserId`.
     ///
     /// Note: Only in the v2 document's example (D:2026).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub is_main_user_id: Option<i64>,
     /// The fields the service sent that the spec does not know, as sent.
     #[serde(flatten)]
@@ -1347,67 +1327,67 @@ pub struct GrabInfo {
     /// 开始时间 — Start time, `YYYY-MM-DD hh:mm:ss`.
     ///
     /// Wire name: `startTime`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub start_time: Option<String>,
     /// 结束时间 — End time, `YYYY-MM-DD hh:mm:ss`.
     ///
     /// Wire name: `endTime`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub end_time: Option<String>,
     /// 帧状态 — Frame status code as text (see FrameStatus).
     ///
     /// Wire name: `frameStatus`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub frame_status: Option<String>,
     /// 是否封顶价 — Whether the capped price applies.
     ///
     /// Wire name: `isMaxPrice`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub is_max_price: Option<String>,
     /// 余额扣费 — Cost paid from the balance.
     ///
     /// Wire name: `feeAmount`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub fee_amount: Option<String>,
     /// 优惠券扣费 — Cost paid with coupons.
     ///
     /// Wire name: `couponFee`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub coupon_fee: Option<String>,
     /// 帧数 — Frame index.
     ///
     /// Wire name: `frameIndex`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub frame_index: Option<String>,
     /// 帧块数 — Frame block.
     ///
     /// Wire name: `frameBlock`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub frame_block: Option<String>,
     /// 帧渲染百分比 — Percent rendered.
     ///
     /// Wire name: `framePercent`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub frame_percent: Option<String>,
     /// 帧渲染已消耗时间 — Time spent.
     ///
     /// Wire name: `frameUsed`. Unit: seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub frame_used: Option<String>,
     /// 帧渲染预计剩余时间 — Estimated time left.
     ///
     /// Wire name: `frameEst`. Unit: seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub frame_est: Option<String>,
     /// 帧渲染进度信息 — Progress message.
     ///
     /// Wire name: `renderInfo`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub render_info: Option<String>,
     /// 帧渲染进度图连接地址 — Path of the progress image.
     ///
     /// Wire name: `grabUrl`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub grab_url: Option<String>,
     /// The fields the service sent that the spec does not know, as sent.
     #[serde(flatten)]
@@ -1422,54 +1402,54 @@ pub struct ProgressImage {
     /// 图片分辨率宽度 — Image width in pixels.
     ///
     /// Wire name: `width`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub width: Option<i64>,
     /// 图片分辨率高度 — Image height in pixels.
     ///
     /// Wire name: `height`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub height: Option<i64>,
     /// 分块数 — Number of blocks.
     ///
     /// Wire name: `block`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub block: Option<i64>,
     /// 是否渲染光子 — Whether photons were rendered.
     ///
     /// Wire name: `isRenderPhoton`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub is_render_photon: Option<bool>,
     /// 当前任务的渲染状态 Render: 渲染主图 RenderPhoton: 渲染光子 — What renders now: Render (main picture) or RenderPhoton.
     ///
     /// Wire name: `currentTaskType`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub current_task_type: Option<String>,
     /// 渲染场景名+相机名 — Scene and camera name.
     ///
     /// Wire name: `sceneName`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub scene_name: Option<String>,
     /// 任务开始时间 — Start time, `YYYY-MM-DD hh:mm:ss`.
     ///
     /// Wire name: `startTime`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub start_time: Option<String>,
     /// 任务结束时间 — End time, `YYYY-MM-DD hh:mm:ss`.
     ///
     /// Wire name: `endTime`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub end_time: Option<String>,
     /// 完成时间 — Completion time, `YYYY-MM-DD hh:mm:ss`.
     ///
     /// Wire name: `completedTime`.
     ///
     /// Note: Only in the v2 document's example (D:2136).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub completed_time: Option<String>,
     /// 分块帧详情 — Per-frame lists of block progress.
     ///
     /// Wire name: `grabInfo`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub grab_info: Option<Vec<Vec<GrabInfo>>>,
     /// The fields the service sent that the spec does not know, as sent.
     #[serde(flatten)]
@@ -1488,94 +1468,94 @@ pub struct RaySyncUserKey {
     /// 用户名 — User name.
     ///
     /// Wire name: `userName`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub user_name: Option<String>,
     /// 平台号 — Platform number.
     ///
     /// Wire name: `platform`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub platform: Option<i64>,
     /// 用户 key — The user's transfer key (secret: Debug never shows it).
     ///
     /// Wire name: `userKey`. Secret: `Debug` does not show it.
     ///
     /// Note: This and the fields below are only in the v2 document's example (D:2294).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub user_key: Option<String>,
     /// 签名 — A signature value (secret: Debug never shows it).
     ///
     /// Wire name: `signature`. Secret: `Debug` does not show it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub signature: Option<String>,
     /// 渠道 — Channel.
     ///
     /// Wire name: `channel`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub channel: Option<i64>,
     /// 版本 — Version.
     ///
     /// Wire name: `version`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub version: Option<String>,
     /// 用户 ID — User id.
     ///
     /// Wire name: `id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub id: Option<i64>,
     /// 国内外区域 — The account's zone.
     ///
     /// Wire name: `zone`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub zone: Option<Zone>,
     /// 电话 — Phone number.
     ///
     /// Wire name: `phone`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub phone: Option<String>,
     /// 邮箱 — Email address.
     ///
     /// Wire name: `email`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub email: Option<String>,
     /// 登录时间 — Last login.
     ///
     /// Wire name: `loginTime`. Milliseconds since the Unix epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub login_time: Option<crate::EpochMillis>,
     /// 资料状态 — Profile completion status.
     ///
     /// Wire name: `infoStatus`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub info_status: Option<i64>,
     /// 账号类型 — Account type.
     ///
     /// Wire name: `accountType`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub account_type: Option<i64>,
     /// 共用主账号资产 0 不共用 1 共用 — 1 when a sub-account shares the main account's funds.
     ///
     /// Wire name: `shareMainCapital`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub share_main_capital: Option<i64>,
     /// 是否允许子账号删除任务 — 1 when sub-accounts may delete tasks.
     ///
     /// Wire name: `subDeleteTask`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub sub_delete_task: Option<i64>,
     /// 是否允许子账号删除资产 — 1 when sub-accounts may delete assets.
     ///
     /// Wire name: `subDeleteCapital`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub sub_delete_capital: Option<i64>,
     /// 是否允许子账号使用主账号余额 — 1 when sub-accounts may spend the main account's balance.
     ///
     /// Wire name: `useMainBalance`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub use_main_balance: Option<i64>,
     /// 禁用下载 1 禁用, 0 不禁用 — 1 when downloads are disabled.
     ///
     /// Wire name: `downloadDisable`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub download_disable: Option<i64>,
     /// The fields the service sent that the spec does not know, as sent.
     #[serde(flatten)]
@@ -1616,32 +1596,32 @@ pub struct RaysyncTransfer {
     /// 端口 — Port.
     ///
     /// Wire name: `port`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub port: Option<i64>,
     /// 代理地址 — Proxy host.
     ///
     /// Wire name: `proxyIp`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub proxy_ip: Option<String>,
     /// 代理端口 — Proxy port.
     ///
     /// Wire name: `proxyPort`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub proxy_port: Option<i64>,
     /// 服务器地址 — Server host.
     ///
     /// Wire name: `serverIp`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub server_ip: Option<String>,
     /// 服务器端口 — Server port.
     ///
     /// Wire name: `serverPort`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub server_port: Option<i64>,
     /// SSL 端口 — SSL port.
     ///
     /// Wire name: `sslPort`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub ssl_port: Option<i64>,
     /// The fields the service sent that the spec does not know, as sent.
     #[serde(flatten)]
@@ -1662,14 +1642,14 @@ pub struct TransferServerMsg {
     /// Wire name: `clientVersion`.
     ///
     /// Note: Only in the v2 document's example (D:2253).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub client_version: Option<String>,
     /// 协议版本 — The transfer protocol's version.
     ///
     /// Wire name: `protocolVersion`.
     ///
     /// Note: Only in the v2 document's example (D:2254).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub protocol_version: Option<String>,
     /// The fields the service sent that the spec does not know, as sent.
     #[serde(flatten)]
@@ -1729,17 +1709,17 @@ pub struct EngineLine {
     /// 是否默认 1 默认 — 1 when it is the default line.
     ///
     /// Wire name: `isDefault`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub is_default: Option<i64>,
     /// 线路表 ID — Line id.
     ///
     /// Wire name: `lineId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub line_id: Option<i64>,
     /// 线路类型 1 专线 0 通用线路 — 1: a dedicated line, 0: a shared one.
     ///
     /// Wire name: `type`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type", default)]
     pub line_type: Option<i64>,
     /// The fields the service sent that the spec does not know, as sent.
     #[serde(flatten)]
@@ -1758,50 +1738,42 @@ pub struct TransferEngine {
     /// 校验服务器 — The server that checks the line.
     ///
     /// Wire name: `checkServer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub check_server: Option<String>,
     /// 校验端口 — Its port.
     ///
     /// Wire name: `checkPort`. Sent by the service as a string or a number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::wire::option_string_or_number"
-    )]
+    #[serde(default, deserialize_with = "crate::wire::option_string_or_number")]
     pub check_port: Option<String>,
     /// 检查是否可用 — Whether checking is on.
     ///
     /// Wire name: `checkEnable`. Sent by the service as a string or a number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::wire::option_string_or_number"
-    )]
+    #[serde(default, deserialize_with = "crate::wire::option_string_or_number")]
     pub check_enable: Option<String>,
     /// 检测例外文件类型 — File types not checked, comma-separated.
     ///
     /// Wire name: `checkExcludType`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub check_exclud_type: Option<String>,
     /// 自动检测并切换线路 1 是 0 否 — 1: check and switch lines automatically.
     ///
     /// Wire name: `automaticCheck`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub automatic_check: Option<i64>,
     /// 默认 1 是 0 否 — 1 when it is the default engine.
     ///
     /// Wire name: `isDefault`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub is_default: Option<i64>,
     /// aspera 账户 — Its accounts (Aspera).
     ///
     /// Wire name: `resqEngineAccounts`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub resq_engine_accounts: Option<Vec<EngineAccount>>,
     /// 引擎线路列表 — Its lines.
     ///
     /// Wire name: `respTaskEngineLines`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub resp_task_engine_lines: Option<Vec<EngineLine>>,
     /// The fields the service sent that the spec does not know, as sent.
     #[serde(flatten)]
@@ -1836,48 +1808,32 @@ pub struct TransferConfig {
     /// Input 传输 bid — Input bid.
     ///
     /// Wire name: `inputBid`. Sent by the service as a string or a number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::wire::option_string_or_number"
-    )]
+    #[serde(default, deserialize_with = "crate::wire::option_string_or_number")]
     pub input_bid: Option<String>,
     /// output 传输 bid — Output bid.
     ///
     /// Wire name: `outputBid`. Sent by the service as a string or a number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::wire::option_string_or_number"
-    )]
+    #[serde(default, deserialize_with = "crate::wire::option_string_or_number")]
     pub output_bid: Option<String>,
     /// config bid — Config bid.
     ///
     /// Wire name: `configBid`. Sent by the service as a string or a number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::wire::option_string_or_number"
-    )]
+    #[serde(default, deserialize_with = "crate::wire::option_string_or_number")]
     pub config_bid: Option<String>,
     /// 对应主账号 Input 传输 bid — The main account's input bid.
     ///
     /// Wire name: `parentInputBid`. Sent by the service as a string or a number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::wire::option_string_or_number"
-    )]
+    #[serde(default, deserialize_with = "crate::wire::option_string_or_number")]
     pub parent_input_bid: Option<String>,
     /// 引擎配置 — The engines.
     ///
     /// Wire name: `resqEngines`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub resq_engines: Option<Vec<TransferEngine>>,
     /// 子账号 outputbid 集合 — The sub-accounts' output bids.
     ///
     /// Wire name: `subUserOutputBids`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub sub_user_output_bids: Option<Vec<SubUserBid>>,
     /// The fields the service sent that the spec does not know, as sent.
     #[serde(flatten)]
@@ -1896,22 +1852,22 @@ pub struct OutputFile {
     /// 文件大小, 文件夹为 null — Size in bytes; null for a folder.
     ///
     /// Wire name: `fileSize`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub file_size: Option<i64>,
     /// 图标路径 — Icon path (may be ignored).
     ///
     /// Wire name: `iconPath`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub icon_path: Option<String>,
     /// 更新日期 — Last change, `YYYY-MM-DD hh:mm:ss`.
     ///
     /// Wire name: `lastModify`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub last_modify: Option<String>,
     /// 文件后缀, 文件夹为 null — File extension; null for a folder.
     ///
     /// Wire name: `fileType`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub file_type: Option<String>,
     /// 相对用户存储 output 根的路径 — Path from the output root.
     ///
@@ -1924,7 +1880,7 @@ pub struct OutputFile {
     /// 是否欠费 0 未欠费 1 欠费 — 1 when the account is in arrears.
     ///
     /// Wire name: `isArrears`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub is_arrears: Option<i64>,
     /// The fields the service sent that the spec does not know, as sent.
     #[serde(flatten)]
@@ -1943,50 +1899,42 @@ pub struct HardwareConfig {
     /// 1 CPU, 2 GPU — CPU or GPU.
     ///
     /// Wire name: `type`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type", default)]
     pub kind: Option<HardwareKind>,
     /// 硬件型号 — Hardware model.
     ///
     /// Wire name: `model`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub model: Option<String>,
     /// 内存 — Memory.
     ///
     /// Wire name: `ram`. Sent by the service as a string or a number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::wire::option_string_or_number"
-    )]
+    #[serde(default, deserialize_with = "crate::wire::option_string_or_number")]
     pub ram: Option<String>,
     /// GPU 卡数, CPU 平台为 null — GPU count; null on CPU platforms.
     ///
     /// Wire name: `gpuNum`. Sent by the service as a string or a number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::wire::option_string_or_number"
-    )]
+    #[serde(default, deserialize_with = "crate::wire::option_string_or_number")]
     pub gpu_num: Option<String>,
     /// 平台号 — Platform number.
     ///
     /// Wire name: `platform`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub platform: Option<i64>,
     /// 是否任务当前的硬件配置 — Whether it is the task's current configuration (with taskIds).
     ///
     /// Wire name: `current`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub current: Option<bool>,
     /// 不支持的 cgId — Software (cgId) it does not support.
     ///
     /// Wire name: `notSupportCgId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub not_support_cg_id: Option<Vec<i64>>,
     /// 状态 1 启用 0 禁用 — 1: enabled, 0: disabled.
     ///
     /// Wire name: `status`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub status: Option<i64>,
     /// The fields the service sent that the spec does not know, as sent.
     #[serde(flatten)]
@@ -2001,74 +1949,62 @@ pub struct TaskLogEntry {
     /// 用户名 — User name.
     ///
     /// Wire name: `userName`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub user_name: Option<String>,
     /// 模块 — Module.
     ///
     /// Wire name: `taskType`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub task_type: Option<String>,
     /// 操作项 — The operation.
     ///
     /// Wire name: `buttonName`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub button_name: Option<String>,
     /// 作业 ID — The tasks, as the service writes them.
     ///
     /// Wire name: `taskIds`. Sent by the service as a string or a number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::wire::option_string_or_number"
-    )]
+    #[serde(default, deserialize_with = "crate::wire::option_string_or_number")]
     pub task_ids: Option<String>,
     /// 用户端 — The client used.
     ///
     /// Wire name: `channel`. Sent by the service as a string or a number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::wire::option_string_or_number"
-    )]
+    #[serde(default, deserialize_with = "crate::wire::option_string_or_number")]
     pub channel: Option<String>,
     /// 操作日期 — When.
     ///
     /// Wire name: `createTime`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub create_time: Option<String>,
     /// 详情 — Details.
     ///
     /// Wire name: `details`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub details: Option<String>,
     /// 操作来源 1 主账号 2 子账号 3 临时授权 4 钉钉子账号 — Who did it.
     ///
     /// Wire name: `operateSource`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub operate_source: Option<OperateSource>,
     /// 用户 ID — User id.
     ///
     /// Wire name: `userId`. Sent by the service as a string or a number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::wire::option_string_or_number"
-    )]
+    #[serde(default, deserialize_with = "crate::wire::option_string_or_number")]
     pub user_id: Option<String>,
     /// 请求 IP — Request address.
     ///
     /// Wire name: `requestIp`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub request_ip: Option<String>,
     /// 请求路径 — Request path.
     ///
     /// Wire name: `requestURI`.
-    #[serde(rename = "requestURI", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "requestURI", default)]
     pub request_uri: Option<String>,
     /// 请求参数 — Request parameters, as JSON text.
     ///
     /// Wire name: `requestParam`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub request_param: Option<String>,
     /// The fields the service sent that the spec does not know, as sent.
     #[serde(flatten)]
@@ -2085,84 +2021,64 @@ pub struct LoginLogEntry {
     /// ID — Entry id.
     ///
     /// Wire name: `id`. Sent by the service as a string or a number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::wire::option_string_or_number"
-    )]
+    #[serde(default, deserialize_with = "crate::wire::option_string_or_number")]
     pub id: Option<String>,
     /// 用户 ID — User id.
     ///
     /// Wire name: `userId`. Sent by the service as a string or a number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::wire::option_string_or_number"
-    )]
+    #[serde(default, deserialize_with = "crate::wire::option_string_or_number")]
     pub user_id: Option<String>,
     /// 用户名 — User name.
     ///
     /// Wire name: `userName`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub user_name: Option<String>,
     /// 用户 UA — User agent.
     ///
     /// Wire name: `userUa`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub user_ua: Option<String>,
     /// 会话 ID — Session id.
     ///
     /// Wire name: `traceId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub trace_id: Option<String>,
     /// 登录类型 — How the user logged in.
     ///
     /// Wire name: `loginType`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub login_type: Option<String>,
     /// 登录状态 200 成功 非 200 失败 — 200 on success.
     ///
     /// Wire name: `loginStatus`. Sent by the service as a string or a number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::wire::option_string_or_number"
-    )]
+    #[serde(default, deserialize_with = "crate::wire::option_string_or_number")]
     pub login_status: Option<String>,
     /// 登录状态描述 — What the status means.
     ///
     /// Wire name: `loginStaDesc`. Sent by the service as a string or a number.
     ///
     /// Note: The v2 document's table says int (D:2856); its example sends text, "账号已被禁用" (D:2877). Either is read, as text.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::wire::option_string_or_number"
-    )]
+    #[serde(default, deserialize_with = "crate::wire::option_string_or_number")]
     pub login_sta_desc: Option<String>,
     /// 模块 — Module.
     ///
     /// Wire name: `moduleType`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub module_type: Option<String>,
     /// 登录 IP — Address (the document's table).
     ///
     /// Wire name: `loginIp`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub login_ip: Option<String>,
     /// 登录 IP — Address (the document's example).
     ///
     /// Wire name: `ip`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub ip: Option<String>,
     /// 登录时间 — When (text or milliseconds).
     ///
     /// Wire name: `loginTime`. Sent by the service as a string or a number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::wire::option_string_or_number"
-    )]
+    #[serde(default, deserialize_with = "crate::wire::option_string_or_number")]
     pub login_time: Option<String>,
     /// The fields the service sent that the spec does not know, as sent.
     #[serde(flatten)]
