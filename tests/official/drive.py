@@ -19,10 +19,12 @@ import time
 import traceback
 
 
-def start_farm(renderbus):
+def start_farm(renderbus, *args):
+    """`renderbus mock serve --port 0 ARGS…` (by default: a farm whose frame 3 fails once), and
+    the address and credentials it prints."""
+    args = args or ("--speed", "60", "--frames", "4", "--fail-frames", "3")
     proc = subprocess.Popen(
-        [renderbus, "mock", "serve", "--port", "0", "--speed", "60", "--frames", "4",
-         "--fail-frames", "3"],
+        [renderbus, "mock", "serve", "--port", "0", *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     found = {}
     deadline = time.time() + 60

@@ -112,10 +112,6 @@ pub struct Options {
 /// rayvision_sync's default speed limit, KB/s.
 pub const DEFAULT_SPEED: u64 = 1_048_576;
 
-/// The task states after which a task renders no more (rayvision_sync's
-/// `TASK_END_STATUS_CODE_LIST`).
-const ENDED: [i64; 7] = [10, 20, 23, 25, 30, 35, 45];
-
 /// Transfers for one account: what the service said about it, the program, the options.
 pub struct Transfers<'c> {
     client: &'c Client,
@@ -124,6 +120,8 @@ pub struct Transfers<'c> {
     options: Options,
     home: PathBuf,
     log: PathBuf,
+    /// The engine's line, chosen once (by name, or the default).
+    line: Line,
     raysync: Option<Raysync>,
 }
 
@@ -165,7 +163,9 @@ impl<'c> Transfers<'c> {
         transmitter: Transmitter,
         options: Options,
     ) -> Result<Transfers<'c>, Error> {
-        account.line(options.engine, options.line.as_deref())?;
+        let line = account
+            .line(options.engine, options.line.as_deref())?
+            .clone();
         let home_dir = || {
             let home = std::env::var_os(if cfg!(windows) { "USERPROFILE" } else { "HOME" })
                 .map(PathBuf::from)
@@ -213,6 +213,7 @@ impl<'c> Transfers<'c> {
             options,
             home,
             log,
+            line,
             raysync,
         })
     }
@@ -239,10 +240,8 @@ impl<'c> Transfers<'c> {
         remote: &str,
         keep: &str,
         database: Option<&Path>,
-    ) -> Result<Invocation, Error> {
-        let line = self
-            .account
-            .line(self.options.engine, self.options.line.as_deref())?;
+    ) -> Invocation {
+        let line = &self.line;
         let speed = self.speed().to_string();
         let database =
             database.map_or_else(|| "None".to_owned(), |p| p.to_string_lossy().into_owned());
@@ -279,7 +278,7 @@ impl<'c> Transfers<'c> {
         } else {
             "LD_LIBRARY_PATH"
         };
-        Ok(Invocation {
+        Invocation {
             via: Via::Program {
                 program: self.transmitter.path().to_owned(),
                 args: args.iter().map(|a| (*a).to_owned()).collect(),
@@ -291,7 +290,7 @@ impl<'c> Transfers<'c> {
             files: Vec::new(),
             what: String::new(),
             files_to_move: None,
-        })
+        }
     }
 
     fn speed(&self) -> u64 {
@@ -308,9 +307,7 @@ impl<'c> Transfers<'c> {
         storage: &str,
         path: serde_json::Value,
     ) -> Result<Invocation, Error> {
-        let line = self
-            .account
-            .line(self.options.engine, self.options.line.as_deref())?;
+        let line = &self.line;
         let port: i64 = storage.parse().map_err(|_| {
             Error::Account(format!(
                 "the storage id `{storage}` is not a number, which the Raysync proxy takes it as"
@@ -400,7 +397,7 @@ impl<'c> Transfers<'c> {
                 let settings = database_settings(&self.account.platform, &db);
                 let local = upload_json.to_string_lossy();
                 let mut run =
-                    self.program_run(bid, user, "upload_json", &local, "/", "false", Some(&ini))?;
+                    self.program_run(bid, user, "upload_json", &local, "/", "false", Some(&ini));
                 run.files.push((ini, settings));
                 run
             }
@@ -442,7 +439,7 @@ impl<'c> Transfers<'c> {
                 &format!("/{task_id}/cfg/{name}"),
                 "false",
                 None,
-            )?,
+            ),
             // rayvision_sync names the input storage's id as the port of a configuration
             // file's upload, and the configuration storage in its path.
             Some(raysync) => self.proxy_run(
@@ -508,7 +505,7 @@ impl<'c> Transfers<'c> {
         let user = output.user_id.as_deref().unwrap_or(&self.account.user_id);
         let local = to.to_string_lossy();
         let mut invocation = match &self.raysync {
-            None => self.program_run(bid, user, "download_path", &local, remote, "true", None)?,
+            None => self.program_run(bid, user, "download_path", &local, remote, "true", None),
             Some(raysync) => self.proxy_run(
                 raysync,
                 "download",
@@ -627,16 +624,6 @@ impl<'c> Transfers<'c> {
         }
         Ok(())
     }
-}
-
-/// Whether a task (and each of its layers) has ended.
-pub fn has_ended(task: &TaskInfo) -> bool {
-    ENDED.contains(&task.task_status.code())
-        && task
-            .resp_rendering_task_list
-            .iter()
-            .flatten()
-            .all(has_ended)
 }
 
 /// An output folder of a task, and the storage it is in.

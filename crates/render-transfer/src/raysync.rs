@@ -100,21 +100,21 @@ impl ProxyTask {
         on: &mut dyn FnMut(Event),
     ) -> Result<i32, Error> {
         use std::sync::atomic::Ordering;
-        let base = format!("{PROXY_HOST}:{}", port(&self.dir)?);
+        let proxy = Proxy::at(&self.dir)?;
         if !self.checked.load(Ordering::Relaxed) {
-            ensure_running(&self.dir, &base)?;
+            proxy.ensure_running(&self.dir)?;
             self.checked.store(true, Ordering::Relaxed);
         }
         for (path, body) in settings(self.speed) {
-            post(&base, path, &body)?;
+            proxy.post(path, &body)?;
         }
         let id = match made {
             Some(id) => {
-                post(&base, "/start-task", &json!({"task-id": id}))?;
+                proxy.post("/start-task", &json!({"task-id": id}))?;
                 id.clone()
             }
             None => {
-                let created = post(&base, "/create-task", &self.create)?;
+                let created = proxy.post("/create-task", &self.create)?;
                 let id = created.get("task-id").cloned().unwrap_or(Value::Null);
                 *made = Some(id.clone());
                 id
@@ -122,7 +122,7 @@ impl ProxyTask {
         };
         loop {
             std::thread::sleep(self.poll);
-            let status = post(&base, "/get-task-status", &json!({"task-id": id}))?;
+            let status = proxy.post("/get-task-status", &json!({"task-id": id}))?;
             let task = &status["task-list"][0];
             let state = task["task-state"].as_str().unwrap_or("").to_owned();
             let number = |key: &str| {
@@ -136,19 +136,17 @@ impl ProxyTask {
             match state.as_str() {
                 "idle" => {}
                 "start" => {
-                    post(
-                        &base,
+                    proxy.post(
                         "/get-file-list",
                         &json!({"task-id": id, "list-type": "start", "page-size": 10, "page-number": 1}),
                     )?;
                 }
                 "ready" => {
-                    post(&base, "/get-task-list", &json!({"task-group": "all"}))?;
+                    proxy.post("/get-task-list", &json!({"task-group": "all"}))?;
                 }
                 "successful" => return Ok(0),
                 "failed" => {
-                    let failed = post(
-                        &base,
+                    let failed = proxy.post(
                         "/get-file-list",
                         &json!({"task-id": id, "list-type": "error", "page-size": 10, "page-number": 1}),
                     )?;
@@ -195,82 +193,100 @@ pub(crate) fn port(dir: &Path) -> Result<String, Error> {
         .ok_or_else(|| missing(format!("{}: names no port", path.display())))
 }
 
-/// POSTs `body` to the proxy; its `code` must be 0.
-fn post(base: &str, path: &str, body: &Value) -> Result<Value, Error> {
-    let failed = |problem: String| Error::Proxy {
-        request: path.to_owned(),
-        problem,
-    };
-    // Straight to the proxy on this machine, never through a proxy of the environment's.
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .proxy(None)
-        .timeout_global(Some(Duration::from_secs(60)))
-        .build()
-        .into();
-    let mut reply = agent
-        .post(&format!("{base}{path}"))
-        .header("Content-Type", "application/json")
-        .send(body.to_string())
-        .map_err(|e| failed(e.to_string()))?;
-    let text = reply
-        .body_mut()
-        .read_to_string()
-        .map_err(|e| failed(e.to_string()))?;
-    let reply: Value =
-        serde_json::from_str(&text).map_err(|e| failed(format!("the reply is not JSON: {e}")))?;
-    match reply.get("code").and_then(Value::as_i64) {
-        Some(0) => Ok(reply),
-        code => Err(failed(format!(
-            "code {}: {}",
-            code.map_or("none".into(), |c| c.to_string()),
-            reply.get("message").and_then(Value::as_str).unwrap_or("")
-        ))),
-    }
+/// The local proxy: where it listens, and one HTTP agent for all that is said to it.
+struct Proxy {
+    base: String,
+    agent: ureq::Agent,
 }
 
-/// Whether the proxy answers its check.
-fn answers(base: &str) -> bool {
-    post(base, "/check-raysync-http", &json!({"sign": "render-bus"})).is_ok()
-}
-
-/// Starts the proxy (its `start.sh`; on Windows its program) unless it answers already, and
-/// waits until it does.
-fn ensure_running(dir: &Path, base: &str) -> Result<(), Error> {
-    if answers(base) {
-        return Ok(());
+impl Proxy {
+    /// The proxy of the folder `dir` (its `cluster.xml` names the port).
+    fn at(dir: &Path) -> Result<Proxy, Error> {
+        Ok(Proxy {
+            base: format!("{PROXY_HOST}:{}", port(dir)?),
+            // Straight to the proxy on this machine, never through a proxy of the
+            // environment's.
+            agent: ureq::Agent::config_builder()
+                .proxy(None)
+                .timeout_global(Some(Duration::from_secs(60)))
+                .build()
+                .into(),
+        })
     }
-    let mut start = if cfg!(windows) {
-        std::process::Command::new(dir.join("Raysync-sdk.exe"))
-    } else {
-        let mut sh = std::process::Command::new("sh");
-        sh.arg(dir.join("start.sh"));
-        sh
-    };
-    tracing::info!(target: "render_transfer", "starting the Raysync proxy in {}", dir.display());
-    start
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .map_err(|e| Error::ProxyNotInstalled {
-            dir: dir.to_owned(),
-            problem: format!("cannot start it: {e}"),
-        })?;
-    let started = Instant::now();
-    while started.elapsed() < START_TIMEOUT {
-        if answers(base) {
+
+    /// POSTs `body` to the proxy; its `code` must be 0.
+    fn post(&self, path: &str, body: &Value) -> Result<Value, Error> {
+        let failed = |problem: String| Error::Proxy {
+            request: path.to_owned(),
+            problem,
+        };
+        let mut reply = self
+            .agent
+            .post(&format!("{}{path}", self.base))
+            .header("Content-Type", "application/json")
+            .send(body.to_string())
+            .map_err(|e| failed(e.to_string()))?;
+        let text = reply
+            .body_mut()
+            .read_to_string()
+            .map_err(|e| failed(e.to_string()))?;
+        let reply: Value = serde_json::from_str(&text)
+            .map_err(|e| failed(format!("the reply is not JSON: {e}")))?;
+        match reply.get("code").and_then(Value::as_i64) {
+            Some(0) => Ok(reply),
+            code => Err(failed(format!(
+                "code {}: {}",
+                code.map_or("none".into(), |c| c.to_string()),
+                reply.get("message").and_then(Value::as_str).unwrap_or("")
+            ))),
+        }
+    }
+
+    /// Whether the proxy answers its check.
+    fn answers(&self) -> bool {
+        self.post("/check-raysync-http", &json!({"sign": "render-bus"}))
+            .is_ok()
+    }
+
+    /// Starts the proxy (its `start.sh`; on Windows its program) unless it answers already,
+    /// and waits until it does.
+    fn ensure_running(&self, dir: &Path) -> Result<(), Error> {
+        if self.answers() {
             return Ok(());
         }
-        std::thread::sleep(Duration::from_millis(200));
+        let mut start = if cfg!(windows) {
+            std::process::Command::new(dir.join("Raysync-sdk.exe"))
+        } else {
+            let mut sh = std::process::Command::new("sh");
+            sh.arg(dir.join("start.sh"));
+            sh
+        };
+        tracing::info!(target: "render_transfer", "starting the Raysync proxy in {}", dir.display());
+        start
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .map_err(|e| Error::ProxyNotInstalled {
+                dir: dir.to_owned(),
+                problem: format!("cannot start it: {e}"),
+            })?;
+        let started = Instant::now();
+        while started.elapsed() < START_TIMEOUT {
+            if self.answers() {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        Err(Error::Proxy {
+            request: "/check-raysync-http".into(),
+            problem: format!(
+                "the Raysync proxy in {} did not answer within {}s of being started",
+                dir.display(),
+                START_TIMEOUT.as_secs()
+            ),
+        })
     }
-    Err(Error::Proxy {
-        request: "/check-raysync-http".into(),
-        problem: format!(
-            "the Raysync proxy in {} did not answer within {}s of being started",
-            dir.display(),
-            START_TIMEOUT.as_secs()
-        ),
-    })
 }
 
 /// The proxy's file list for an upload list, as rayvision_sync's `convert_upload` writes it:
