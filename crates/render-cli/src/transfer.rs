@@ -221,18 +221,30 @@ pub(crate) fn run_all(
                 bar.set_length(of);
                 bar.set_position(done);
             }
-            Event::Retrying { code, after } if !quiet => bar.suspend(|| {
-                eprintln!(
-                    "{}: the transfer program asked to be retried (exit {code}); again in {:.1}s",
-                    invocation.what,
-                    after.as_secs_f64()
-                )
-            }),
+            Event::Retrying { code, after } if !quiet => {
+                bar.suspend(|| say_retry(&invocation.what, code, after))
+            }
             _ => {}
         })?;
         bar.finish_and_clear();
     }
     Ok(())
+}
+
+/// The line on stderr for a retry of the transfer program.
+fn say_retry(what: &str, code: i32, after: Duration) {
+    eprintln!(
+        "{what}: the transfer program asked to be retried (exit {code}); again in {:.1}s",
+        after.as_secs_f64()
+    );
+}
+
+/// Makes the folder to download into.
+fn create_folder(to: &std::path::Path) -> Result<(), Failure> {
+    std::fs::create_dir_all(to).map_err(|e| Failure {
+        code: Exit::Usage,
+        message: format!("{}: cannot create the folder: {e}", to.display()),
+    })
 }
 
 fn bar(show: Show, files: Option<u64>) -> ProgressBar {
@@ -291,10 +303,7 @@ pub(crate) fn follow(
     cli: &Globals,
     show: Show,
 ) -> Result<Vec<String>, Failure> {
-    std::fs::create_dir_all(to).map_err(|e| Failure {
-        code: Exit::Usage,
-        message: format!("{}: cannot create the folder: {e}", to.display()),
-    })?;
+    create_folder(to)?;
     let bar = bar(show, None);
     bar.set_message(format!("following {} task(s)", tasks.len()));
     let bar_ref = &bar;
@@ -304,12 +313,9 @@ pub(crate) fn follow(
             bar_ref.inc(1);
             bar_ref.set_message(format!("task {task}: {file}"));
         }
-        Event::Retrying { code, after } if !quiet => bar_ref.suspend(|| {
-            eprintln!(
-                "the transfer program asked to be retried (exit {code}); again in {:.1}s",
-                after.as_secs_f64()
-            )
-        }),
+        Event::Retrying { code, after } if !quiet => {
+            bar_ref.suspend(|| say_retry("a download", code, after))
+        }
         _ => {}
     })?;
     bar.finish_and_clear();
@@ -325,10 +331,7 @@ pub(crate) fn download(cli: &Globals, args: &DownloadArgs, show: Show) -> Result
         if args.how.dry_run {
             return dry_run(&invocations);
         }
-        std::fs::create_dir_all(&args.to).map_err(|e| Failure {
-            code: Exit::Usage,
-            message: format!("{}: cannot create the folder: {e}", args.to.display()),
-        })?;
+        create_folder(&args.to)?;
         run_all(&transfers, &invocations, cli, show)?;
         return show.print(Output::done(
             "transfer download",
@@ -352,10 +355,7 @@ pub(crate) fn download(cli: &Globals, args: &DownloadArgs, show: Show) -> Result
         let invocations: Vec<Invocation> = now.into_iter().map(|(_, _, i)| i).collect();
         return dry_run(&invocations);
     }
-    std::fs::create_dir_all(&args.to).map_err(|e| Failure {
-        code: Exit::Usage,
-        message: format!("{}: cannot create the folder: {e}", args.to.display()),
-    })?;
+    // `follow` makes the folder.
     let interval = Duration::from_secs_f64(args.interval);
     let files = follow(&transfers, &args.tasks, &args.to, interval, cli, show)?;
     show.print(Output::done(
