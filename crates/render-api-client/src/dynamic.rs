@@ -188,3 +188,148 @@ impl<G: Generation> Client<G> {
         })
     }
 }
+
+/// A walk over every page of a paginated endpoint called by name, for bindings that cannot
+/// hold a borrowing iterator ([`Client::pages_json`]). It owns only the request of the next
+/// page; each [`next_page`](Self::next_page) makes one call through the client, and the
+/// endpoint's own [`PageCursor`](crate::sans_io::PageCursor) says which page comes next and
+/// when the last one has been read.
+#[derive(Debug, Clone)]
+pub struct JsonPages {
+    name: &'static str,
+    /// The next page's request, as JSON; `None` after the last page (or an error).
+    next: Option<Value>,
+}
+
+impl<G: Generation> Client<G> {
+    /// The pages of the paginated endpoint named `name`, from the page `body` asks for: see
+    /// [`JsonPages`]. The body is read as [`call_json`](Self::call_json) reads it (strictly,
+    /// with the spec's defaults) before anything is sent; a name that is not a paginated
+    /// endpoint is [`Error::UnknownEndpoint`] (or [`Error::Unsupported`] when it is an
+    /// endpoint without pages).
+    ///
+    /// ```no_run
+    /// # let client = render_api_client::Client::from_env()?;
+    /// let mut pages = client.pages_json("getTaskList", &serde_json::json!({"pageSize": 50}))?;
+    /// while let Some(page) = pages.next_page(&client) {
+    ///     println!("{} tasks", page?["items"].as_array().map_or(0, Vec::len));
+    /// }
+    /// # Ok::<(), render_api_client::Error>(())
+    /// ```
+    pub fn pages_json(&self, name: &str, body: &Value) -> Result<JsonPages, Error> {
+        match OnePage::<G>::find(None, name, body) {
+            Some(Ok(Found::Request(name, request))) => Ok(JsonPages {
+                name,
+                next: Some(request),
+            }),
+            Some(Ok(Found::Page { .. })) => unreachable!("no call is made without a client"),
+            Some(Err(e)) => Err(e),
+            None => Err(
+                match render_api_types::ENDPOINTS.iter().find(|e| e.name == name) {
+                    Some(e) => Error::Unsupported {
+                        endpoint: e.name,
+                        api: G::API,
+                        what: "this call answers no pages".into(),
+                    },
+                    None => Error::UnknownEndpoint {
+                        name: name.to_owned(),
+                        nearest: nearest_endpoints(name),
+                    },
+                },
+            ),
+        }
+    }
+}
+
+impl JsonPages {
+    /// The next page's reply data (`{pageCount, pageNum, total, size, items}`, everything the
+    /// reply holds), or `None` after the last page. After an error the walk ends.
+    pub fn next_page<G: Generation>(&mut self, client: &Client<G>) -> Option<Result<Value, Error>> {
+        let request = self.next.take()?;
+        match OnePage::<G>::find(Some(client), self.name, &request)? {
+            Ok(Found::Page { page, next }) => {
+                self.next = next;
+                Some(Ok(page))
+            }
+            Ok(Found::Request(..)) => None,
+            Err(e) => Some(Err(e)),
+        }
+    }
+}
+
+/// What [`OnePage`] found.
+enum Found {
+    /// The endpoint's name and the request read (defaults filled in), without a client.
+    Request(&'static str, Value),
+    /// A page and the next page's request (`None` after the last page), with a client.
+    Page { page: Value, next: Option<Value> },
+}
+
+/// Finds the paginated endpoint named `name`; without a client reads `request` into its typed
+/// request, with one calls it for one page.
+struct OnePage<'a, G: Generation> {
+    client: Option<&'a Client<G>>,
+    name: &'a str,
+    request: &'a Value,
+    found: Option<Result<Found, Error>>,
+}
+
+impl<'a, G: Generation> OnePage<'a, G> {
+    fn find(
+        client: Option<&'a Client<G>>,
+        name: &'a str,
+        request: &'a Value,
+    ) -> Option<Result<Found, Error>> {
+        let mut walk = OnePage {
+            client,
+            name,
+            request,
+            found: None,
+        };
+        render_api_types::visit_paginated(&mut walk);
+        walk.found
+    }
+
+    fn step<E: render_api_types::Paginated>(&self) -> Result<Found, Error> {
+        let encode = |source| Error::Encode {
+            endpoint: E::NAME,
+            source,
+        };
+        if E::path(G::API).is_none() {
+            return Err(Error::Unsupported {
+                endpoint: E::NAME,
+                api: G::API,
+                what: "this generation has no such call".into(),
+            });
+        }
+        let request = request_from_json::<E>(G::API, self.request)?;
+        let Some(client) = self.client else {
+            return Ok(Found::Request(
+                E::NAME,
+                serde_json::to_value(&request).map_err(encode)?,
+            ));
+        };
+        let mut cursor = client.core().pages::<E>(request);
+        let page = match cursor.next_request() {
+            Some(request) => client.call::<E>(request)?,
+            None => unreachable!("a new cursor has a first page"),
+        };
+        cursor.advance(&page);
+        let next = match cursor.next_request() {
+            Some(request) => Some(serde_json::to_value(request).map_err(encode)?),
+            None => None,
+        };
+        Ok(Found::Page {
+            page: serde_json::to_value(&page).map_err(encode)?,
+            next,
+        })
+    }
+}
+
+impl<G: Generation> render_api_types::PaginatedVisitor for OnePage<'_, G> {
+    fn visit<E: render_api_types::Paginated>(&mut self) {
+        if E::NAME == self.name && self.found.is_none() {
+            self.found = Some(self.step::<E>());
+        }
+    }
+}

@@ -169,6 +169,15 @@ pub enum Error {
         /// The numbers no frame has.
         numbers: Vec<i64>,
     },
+    /// A wait was ended by its caller's check ([`WaitFor::interrupt`](crate::WaitFor::interrupt):
+    /// Ctrl-C in the Python package) before the task ended. Nothing was changed on the farm.
+    #[error("the wait for task {task_id} was interrupted after {after:.0?}")]
+    Interrupted {
+        /// The task waited for.
+        task_id: i64,
+        /// How long the wait lasted.
+        after: Duration,
+    },
     /// A write's reply was lost after the request may have reached the service, and nothing
     /// could tell whether it took effect: the write has no read that shows its effect, or that
     /// read failed too, or answered something that could not be judged. The write was not sent
@@ -197,7 +206,7 @@ impl Error {
     }
 
     /// A short, stable name of the kind of failure, for logs and reports: `api_611`,
-    /// `http_502`, `transport`, `timeout`, `decode`, `sign`, `encode`, `config`.
+    /// `http_502`, `transport`, `timeout`, `decode`, `sign`, `encode`, `config`, `interrupted`…
     pub fn kind(&self) -> String {
         match self {
             Error::Api { code, .. } => format!("api_{}", code.code()),
@@ -213,6 +222,7 @@ impl Error {
             Error::UnknownEndpoint { .. } => "unknown_endpoint".into(),
             Error::Request { .. } => "request".into(),
             Error::WaitTimeout { .. } => "wait_timeout".into(),
+            Error::Interrupted { .. } => "interrupted".into(),
             Error::OutcomeUnknown { .. } => "outcome_unknown".into(),
             Error::UnknownFrames { .. } => "unknown_frames".into(),
         }

@@ -92,7 +92,7 @@ pub use render_api_types::{ApiVersion, V1, V2};
 pub use render_sign::Credentials;
 pub use sans_io::{Outcome, Replied, Reply, RetryPolicy, WaitOptions, interpret_reply};
 pub use system::OsEntropy;
-pub use wait::WaitFor;
+pub use wait::{INTERRUPT_CHECK, WaitFor};
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]

@@ -89,6 +89,7 @@ pub struct WaitFor<'c, C> {
     pub(crate) task_id: i64,
     pub(crate) options: WaitOptions,
     pub(crate) progress: Box<dyn FnMut(&TaskInfo) + Send + 'c>,
+    pub(crate) interrupt: Option<Box<dyn FnMut() -> bool + Send + 'c>>,
 }
 
 impl<C> std::fmt::Debug for WaitFor<'_, C> {
@@ -107,6 +108,7 @@ impl<'c, C> WaitFor<'c, C> {
             task_id,
             options: WaitOptions::default(),
             progress: Box::new(|_| {}),
+            interrupt: None,
         }
     }
 
@@ -133,11 +135,24 @@ impl<'c, C> WaitFor<'c, C> {
         self.progress = Box::new(progress);
         self
     }
+
+    /// Asked every [`INTERRUPT_CHECK`] while the wait sleeps between polls: when it answers
+    /// `true`, the wait ends at once with [`Error::Interrupted`] (a binding's Ctrl-C check, a
+    /// shutdown flag). Without it, a wait sleeps whole intervals. A blocking wait asks it; an
+    /// async wait ends when its future is dropped.
+    pub fn interrupt(mut self, interrupted: impl FnMut() -> bool + Send + 'c) -> Self {
+        self.interrupt = Some(Box::new(interrupted));
+        self
+    }
 }
+
+/// How often a wait with an [`interrupt`](WaitFor::interrupt) check asks it while it sleeps.
+pub const INTERRUPT_CHECK: Duration = Duration::from_millis(100);
 
 impl<G: Generation> WaitFor<'_, Client<G>> {
     /// Waits, blocking the thread; answers the task as last seen.
     pub fn send(mut self) -> Result<TaskInfo, Error> {
+        let started = std::time::Instant::now();
         let mut waiter = self
             .client
             .core()
@@ -147,8 +162,30 @@ impl<G: Generation> WaitFor<'_, Client<G>> {
             match waiter.on_poll(self.client.now(), result, &mut *self.progress) {
                 WaitStep::Ended(task) => return Ok(*task),
                 WaitStep::Failed(error) => return Err(error),
-                WaitStep::Poll(delay) => std::thread::sleep(delay),
+                WaitStep::Poll(delay) => self.sleep(delay).map_err(|()| Error::Interrupted {
+                    task_id: self.task_id,
+                    after: started.elapsed(),
+                })?,
             }
+        }
+    }
+
+    /// Sleeps `delay`, in slices when there is an interrupt check; `Err` when it said stop.
+    fn sleep(&mut self, delay: Duration) -> Result<(), ()> {
+        let Some(interrupted) = self.interrupt.as_mut() else {
+            std::thread::sleep(delay);
+            return Ok(());
+        };
+        let until = std::time::Instant::now() + delay;
+        loop {
+            if interrupted() {
+                return Err(());
+            }
+            let left = until.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                return Ok(());
+            }
+            std::thread::sleep(left.min(INTERRUPT_CHECK));
         }
     }
 }

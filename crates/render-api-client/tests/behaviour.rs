@@ -85,6 +85,91 @@ mod blocking {
         include!("shared/endpoints.rs");
     }
 
+    /// A walk over pages by name ([`Client::pages_json`], what the Python package's `iter_*`
+    /// methods use) gives every page the typed walk gives, page by page, and then ends; a name
+    /// that has no pages, or a body that does not fit, is refused before anything is sent.
+    #[test]
+    fn pages_by_name_are_the_typed_pages() {
+        let farm = render_api_mock::MockFarm::start().unwrap();
+        let client = client_for(&farm, farm.url());
+        for _ in 0..5 {
+            client.create_task().send().unwrap();
+        }
+        let typed: Vec<serde_json::Value> = client
+            .get_task_list()
+            .page_size(2)
+            .pages()
+            .map(|p| serde_json::to_value(p.unwrap()).unwrap())
+            .collect();
+        assert_eq!(typed.len(), 3, "five tasks in pages of two");
+        let before = farm.attempts("getTaskList");
+        let mut pages = client
+            .pages_json("getTaskList", &serde_json::json!({"pageSize": 2}))
+            .unwrap();
+        assert_eq!(farm.attempts("getTaskList"), before, "nothing sent yet");
+        let mut by_name = Vec::new();
+        while let Some(page) = pages.next_page(&client) {
+            by_name.push(page.unwrap());
+        }
+        assert_eq!(by_name, typed);
+        assert!(pages.next_page(&client).is_none(), "the walk has ended");
+        let no_pages = client
+            .pages_json("queryPlatforms", &serde_json::json!({}))
+            .unwrap_err();
+        assert!(
+            matches!(no_pages, Error::Unsupported { .. }),
+            "{no_pages:?}"
+        );
+        let unknown = client
+            .pages_json("getTaskLst", &serde_json::json!({}))
+            .unwrap_err();
+        assert!(unknown.to_string().contains("getTaskList"), "{unknown}");
+        let bad = client
+            .pages_json("getTaskList", &serde_json::json!({"pageSize": "two"}))
+            .unwrap_err();
+        assert!(
+            matches!(&bad, Error::Request { path, .. } if path == "$.pageSize"),
+            "{bad:?}"
+        );
+    }
+
+    /// A wait's interrupt check ends it between polls, without waiting out the interval.
+    #[test]
+    fn an_interrupt_check_ends_a_wait_between_polls() {
+        use std::time::{Duration, Instant};
+        let farm = render_api_mock::MockFarm::builder()
+            .farm(render_api_mock::FarmConfig::frozen())
+            .start()
+            .unwrap();
+        let client = client_for(&farm, farm.url());
+        let id = client.create_task().send().unwrap().task_id_list[0];
+        client.submit_task(id).send().unwrap();
+        let started = Instant::now();
+        let mut asked = 0;
+        let err = client
+            .wait_for_task(id)
+            .interval(Duration::from_secs(30))
+            .interrupt(|| {
+                asked += 1;
+                asked > 3
+            })
+            .send()
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::Interrupted { task_id, .. } if task_id == id),
+            "{err:?}"
+        );
+        assert_eq!(
+            farm.attempts("queryTaskInfo"),
+            1,
+            "one poll, then the interrupt"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "not the 30 s interval"
+        );
+    }
+
     /// A caller's agent gets the client's settings on every call unless it already has them:
     /// with ureq's defaults (error statuses as errors, no timeouts), a 502 is still read as
     /// the service's reply; an agent configured as the client's own works as it is.

@@ -241,6 +241,12 @@ pub trait EndpointVisitor {
     fn visit<E: Endpoint>(&mut self);
 }
 
+/// Something done once per paginated endpoint type ([`visit_paginated`]).
+pub trait PaginatedVisitor {
+    /// Called with each paginated endpoint type.
+    fn visit<E: Paginated>(&mut self);
+}
+
 /// An endpoint's facts, for tables and dispatch at run time ([`ENDPOINTS`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EndpointInfo {

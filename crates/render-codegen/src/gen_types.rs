@@ -532,6 +532,7 @@ fn gen_endpoints(spec: &Spec) -> TokenStream {
     let mut items = Vec::new();
     let mut infos = Vec::new();
     let mut visits = Vec::new();
+    let mut paginated = Vec::new();
     for ep in &spec.endpoints {
         let name = endpoint_ident(ep);
         let request = request_ident(ep);
@@ -637,6 +638,7 @@ fn gen_endpoints(spec: &Spec) -> TokenStream {
             }
         });
         if let Some(pages) = &ep.pagination {
+            paginated.push(quote!(visitor.visit::<#name>();));
             let item = rust_ty(&pages.item);
             items.push(quote! {
                 impl crate::Paginated for #name {
@@ -681,6 +683,11 @@ fn gen_endpoints(spec: &Spec) -> TokenStream {
         /// Calls `visitor.visit::<E>()` for every endpoint `E`, in the spec's order.
         pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
             #(#visits)*
+        }
+
+        /// Calls `visitor.visit::<E>()` for every paginated endpoint `E`, in the spec's order.
+        pub fn visit_paginated<V: crate::PaginatedVisitor>(visitor: &mut V) {
+            #(#paginated)*
         }
     }
 }

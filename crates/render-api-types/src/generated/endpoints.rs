@@ -2242,3 +2242,11 @@ pub fn visit_endpoints<V: crate::EndpointVisitor>(visitor: &mut V) {
     visitor.visit::<GetUserPackNodeInfo>();
     visitor.visit::<EditTaskHardwareConfig>();
 }
+/// Calls `visitor.visit::<E>()` for every paginated endpoint `E`, in the spec's order.
+pub fn visit_paginated<V: crate::PaginatedVisitor>(visitor: &mut V) {
+    visitor.visit::<GetTaskList>();
+    visitor.visit::<QueryTaskFrames>();
+    visitor.visit::<ShowLog>();
+    visitor.visit::<TaskRecord>();
+    visitor.visit::<LoginRecord>();
+}
