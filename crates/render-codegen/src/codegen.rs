@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 
 use render_spec::SpecErrors;
 
-use crate::{gen_cli, gen_client, gen_mcp, gen_openapi, gen_types};
+use crate::{gen_cli, gen_client, gen_mcp, gen_openapi, gen_python, gen_types};
 
 /// The first line of every generated file.
 pub const PREAMBLE: &str =
@@ -43,7 +43,7 @@ impl fmt::Display for CodegenError {
                 }
                 write!(f, "run `{REGENERATE}` and commit the result")
             }
-            CodegenError::Generator(msg) => write!(f, "the generator produced invalid Rust: {msg}"),
+            CodegenError::Generator(msg) => write!(f, "the generator failed: {msg}"),
             CodegenError::Io(path, e) => write!(f, "{}: {e}", path.display()),
         }
     }
@@ -79,6 +79,13 @@ pub fn generate(root: &Path, spec_file: &Path) -> Result<Vec<(PathBuf, String)>,
             .join(gen_mcp::FILE),
         gen_mcp::generate(&spec),
     ));
+    for (name, text) in gen_python::generate(&spec).map_err(CodegenError::Generator)? {
+        files.push((
+            root.join("crates/render-py/python/renderbus/_generated")
+                .join(name),
+            text,
+        ));
+    }
     // The CLI's `conform` checks replies against the spec itself: it carries a copy.
     let text = std::fs::read_to_string(spec_file)
         .map_err(|e| CodegenError::Io(spec_file.to_path_buf(), e))?;
@@ -117,6 +124,10 @@ pub fn run(root: &Path, spec_file: &Path, check: bool) -> Result<Vec<PathBuf>, C
         let entries = std::fs::read_dir(dir).map_err(|e| CodegenError::Io(dir.to_path_buf(), e))?;
         for entry in entries.flatten() {
             let path = entry.path();
+            // A directory there is not generated (Python's `__pycache__`).
+            if path.is_dir() {
+                continue;
+            }
             if !files.iter().any(|(p, _)| p == &path) {
                 if check {
                     stale.push(relative(root, &path));
