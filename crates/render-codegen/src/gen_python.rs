@@ -3,7 +3,9 @@
 //! snake case), one method per endpoint on the `Endpoints` mixin that `renderbus.Client`
 //! extends (named by the wire name in snake case; required parameters positional, the others
 //! keyword-only with the spec's defaults; docstrings from the spec), an `iter_<name>` method per
-//! paginated endpoint, and the type stub `api.pyi` with a `TypedDict` per model.
+//! paginated endpoint, the type stub `api.pyi` of those methods, and `models.py` with a
+//! `TypedDict` per model and per page (a module, so that a pipeline can name them at run time:
+//! `renderbus.types.TaskInfo`).
 //!
 //! The methods only build the request body by wire name and hand it to the native client,
 //! which reads it strictly into the endpoint's typed request: a value of the wrong type is
@@ -36,6 +38,7 @@ pub fn generate(spec: &Spec) -> Result<Vec<(&'static str, String)>, String> {
         ),
         ("api.py", runtime(spec)),
         ("api.pyi", stub(spec)),
+        ("models.py", models(spec)),
     ])
 }
 
@@ -350,7 +353,16 @@ fn reply_ty(spec: &Spec, ty: &Type) -> String {
 fn page_name(item: &Type) -> String {
     match item {
         Type::Model(m) => format!("{}Page", m.name()),
-        _ => "AnyPage".into(),
+        Type::Enum(e) => format!("{}Page", e.name()),
+        other => {
+            let ty = value_ty(other);
+            let mut chars = ty.chars();
+            let first = chars.next().map(|c| c.to_ascii_uppercase()).unwrap_or('X');
+            format!(
+                "{first}{}Page",
+                chars.as_str().replace(['[', ']', ',', ' '], "")
+            )
+        }
     }
 }
 
@@ -387,7 +399,7 @@ fn typed_dict(spec: &Spec, m: &Model) -> String {
     } else {
         let body: Vec<String> = fields
             .iter()
-            .map(|(k, ty)| format!("    {}: {ty},\n", lit(k)))
+            .map(|(k, ty)| format!("    {}: {},\n", lit(k), lit(ty)))
             .collect();
         format!(
             "\n# {}\n{} = TypedDict({}, {{\n{}}})\n",
@@ -399,14 +411,67 @@ fn typed_dict(spec: &Spec, m: &Model) -> String {
     }
 }
 
-/// The stub: enums, a `TypedDict` per model and page, and the typed methods.
+/// `models.py`: a `TypedDict` per model and per page of items, by wire name.
+fn models(spec: &Spec) -> String {
+    let mut out = String::from(PREAMBLE);
+    out.push_str(
+        "\"\"\"The replies' models: a TypedDict per model of api-spec.yaml and per page of items,\n\
+         keyed by wire name (a reply may hold more keys: fields the spec does not know).\"\"\"\n\n\
+         from __future__ import annotations  # models name models defined further down\n\n\
+         from typing import Any, List, Optional, TypedDict, Union\n\n\
+         __all__ = [\n",
+    );
+    let pages = page_items(spec);
+    for m in &spec.models {
+        out.push_str(&format!("    {},\n", lit(&m.name)));
+    }
+    for item in &pages {
+        out.push_str(&format!("    {},\n", lit(&page_name(item))));
+    }
+    out.push_str("]\n");
+    for m in &spec.models {
+        out.push('\n');
+        out.push_str(&typed_dict(spec, m));
+    }
+    for item in pages {
+        out.push_str(&format!(
+            "\n\nclass {}(TypedDict):\n    \"\"\"A page of `{}`.\"\"\"\n\n    pageCount: int\n    pageNum: int\n    total: int\n    size: int\n    items: List[{}]\n",
+            page_name(item),
+            reply_ty(spec, item),
+            reply_ty(spec, item)
+        ));
+    }
+    out
+}
+
+/// The item types that pages of replies hold, once each.
+fn page_items(spec: &Spec) -> Vec<&Type> {
+    let mut pages: Vec<&Type> = Vec::new();
+    for ep in &spec.endpoints {
+        let mut ty = Some(&ep.response);
+        while let Some(t) = ty {
+            match t {
+                Type::Page(item) if !pages.contains(&item.as_ref()) => {
+                    pages.push(item);
+                    ty = None;
+                }
+                Type::List(inner) => ty = Some(inner),
+                _ => ty = None,
+            }
+        }
+    }
+    pages
+}
+
+/// The stub of `api.py`: the enums and the typed methods.
 fn stub(spec: &Spec) -> String {
     let mut out = String::from(PREAMBLE);
     out.push_str(
-        "\"\"\"Types of the generated API: a TypedDict per model, the enums, the methods.\"\"\"\n\n\
+        "\"\"\"Types of the generated API: the enums and one typed method per endpoint.\"\"\"\n\n\
          from enum import Enum, IntEnum\n\
-         from typing import Any, Iterator, List, Mapping, Optional, Sequence, TypedDict, Union\n\n\
-         from .._runtime import EndpointsBase\n",
+         from typing import Any, Iterator, List, Mapping, Optional, Sequence, Union\n\n\
+         from .._runtime import EndpointsBase\n\
+         from .models import *\n",
     );
     for e in &spec.enums {
         out.push_str(&format!(
@@ -424,31 +489,6 @@ fn stub(spec: &Spec) -> String {
             };
             out.push_str(&format!("    {} = {code}\n", member(&v.name)));
         }
-    }
-    for m in &spec.models {
-        out.push_str(&typed_dict(spec, m));
-    }
-    // A page of each item type that pages hold.
-    let mut pages: Vec<&Type> = Vec::new();
-    for ep in &spec.endpoints {
-        let mut ty = Some(&ep.response);
-        while let Some(t) = ty {
-            match t {
-                Type::Page(item) if !pages.contains(&item.as_ref()) => {
-                    pages.push(item);
-                    ty = None;
-                }
-                Type::List(inner) => ty = Some(inner),
-                _ => ty = None,
-            }
-        }
-    }
-    for item in pages {
-        out.push_str(&format!(
-            "\nclass {}(TypedDict):\n    pageCount: int\n    pageNum: int\n    total: int\n    size: int\n    items: List[{}]\n",
-            page_name(item),
-            reply_ty(spec, item)
-        ));
     }
     out.push_str("\nclass Endpoints(EndpointsBase):\n");
     for ep in &spec.endpoints {

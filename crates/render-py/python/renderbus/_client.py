@@ -2,10 +2,13 @@
 
 import json
 from types import TracebackType
-from typing import Any, Callable, Dict, Optional, Type, Union
+from typing import TYPE_CHECKING, Any, Callable, Optional, Type, Union
 
 from . import _native
 from ._generated.api import Endpoints
+
+if TYPE_CHECKING:  # the models are TypedDicts of the stub only
+    from ._generated.api import TaskInfo
 
 __all__ = ["Client", "MockFarm"]
 
@@ -72,8 +75,8 @@ class Client(Endpoints):
         task_id: int,
         timeout: Optional[float] = None,
         interval: Optional[float] = None,
-        on_progress: Optional[Callable[[Dict[str, Any]], object]] = None,
-    ) -> Dict[str, Any]:
+        on_progress: Optional[Callable[["TaskInfo"], object]] = None,
+    ) -> "TaskInfo":
         """Waits for task `task_id` to end (done, stopped, abandoned or failed); returns the
         task as last seen (a `TaskInfo` dict).
 
@@ -90,14 +93,12 @@ class Client(Endpoints):
 
         Ctrl-C ends the wait between polls with `KeyboardInterrupt`.
         """
-        callback = None
+        callback: Optional[Callable[[str], object]] = None
         if on_progress is not None:
             report = on_progress
-
-            def callback(text: str) -> None:
-                report(json.loads(text))
-
-        return json.loads(self._native.wait_for_task(task_id, timeout, interval, callback))  # type: ignore[no-any-return]
+            callback = lambda text: report(json.loads(text))  # noqa: E731
+        task: "TaskInfo" = json.loads(self._native.wait_for_task(task_id, timeout, interval, callback))
+        return task
 
     def __repr__(self) -> str:
         return repr(self._native)

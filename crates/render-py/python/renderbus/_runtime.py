@@ -51,6 +51,11 @@ def _code(enum: Type[E], value: Any, argument: str) -> Any:
     """An enum value's wire code, given the member, its code, or its name (any case)."""
     if isinstance(value, enum):
         return value.value
+    if isinstance(value, Enum):
+        raise InvalidArgument(
+            f"{argument}: {value!r} is a {type(value).__name__}, not a {enum.__name__}",
+            argument=argument,
+        )
     if isinstance(value, str):
         key = value.strip().upper().replace("-", "_").replace(" ", "_")
         member = enum.__members__.get(key)
