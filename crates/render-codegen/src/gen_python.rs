@@ -214,6 +214,7 @@ fn runtime(spec: &Spec) -> String {
         out.push_str(&format!("    {},\n", lit(&e.name)));
     }
     out.push_str("    \"Endpoints\",\n]\n");
+    out.push_str(&paths_table(spec));
     for e in &spec.enums {
         out.push_str(&enum_class(e));
     }
@@ -229,6 +230,26 @@ fn runtime(spec: &Spec) -> String {
             out.push_str(&method(spec, ep, true));
         }
     }
+    out
+}
+
+/// `PATHS`: each generation's endpoints by URL path, for callers that know a call by its path
+/// (`renderbus.compat`, which offers the official client's `connect.post(path, data)`).
+fn paths_table(spec: &Spec) -> String {
+    let mut out = String::from(
+        "\n#: Each API generation's endpoints by URL path: `PATHS[\"v2\"][\"/api/render/handle/getTaskList/v2\"]`\n\
+         #: is `\"getTaskList\"`.\nPATHS = {\n",
+    );
+    for g in spec.generation_ids() {
+        out.push_str(&format!("    {}: {{\n", lit(&spec.generation(g).name)));
+        for ep in &spec.endpoints {
+            if let Some(path) = ep.path_in(g) {
+                out.push_str(&format!("        {}: {},\n", lit(path), lit(&ep.name)));
+            }
+        }
+        out.push_str("    },\n");
+    }
+    out.push_str("}\n");
     out
 }
 
@@ -469,9 +490,10 @@ fn stub(spec: &Spec) -> String {
     out.push_str(
         "\"\"\"Types of the generated API: the enums and one typed method per endpoint.\"\"\"\n\n\
          from enum import Enum, IntEnum\n\
-         from typing import Any, Iterator, List, Mapping, Optional, Sequence, Union\n\n\
+         from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union\n\n\
          from .._runtime import EndpointsBase\n\
-         from .models import *\n",
+         from .models import *\n\n\
+         PATHS: Dict[str, Dict[str, str]]\n",
     );
     for e in &spec.enums {
         out.push_str(&format!(

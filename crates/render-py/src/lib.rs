@@ -121,10 +121,18 @@ impl Client {
     }
 
     /// Calls the endpoint `name` (its wire name) with the JSON object `body`; answers the
-    /// reply's `data` as JSON text (everything the reply holds).
-    fn call(&self, py: Python<'_>, name: &str, body: &str) -> PyResult<String> {
+    /// reply's `data` as JSON text: as the SDK reads it (checked against the spec, everything
+    /// the reply holds kept), or with `raw` as the service sent it, unchecked.
+    #[pyo3(signature = (name, body, raw=false))]
+    fn call(&self, py: Python<'_>, name: &str, body: &str, raw: bool) -> PyResult<String> {
         let body = parse_body(body)?;
-        let result = py.detach(|| with_client!(&self.inner, c => c.call_json(name, &body)));
+        let result = py.detach(|| {
+            with_client!(&self.inner, c => if raw {
+                c.call_json_unchecked(name, &body)
+            } else {
+                c.call_json(name, &body)
+            })
+        });
         match result {
             Ok(replied) => Ok(replied.value.to_string()),
             Err(e) => Err(to_py(py, e)),
@@ -309,6 +317,15 @@ impl MockFarm {
     #[getter]
     fn access_key(&self) -> &str {
         &self.access_key
+    }
+
+    /// Moves the farm's clock `seconds` ahead (a farm with `speed=0` moves only so).
+    fn advance(&self, seconds: f64) -> PyResult<()> {
+        let by = seconds_to_duration("seconds", seconds)?;
+        if let Some(farm) = lock(&self.farm).as_ref() {
+            farm.farm().advance(by);
+        }
+        Ok(())
     }
 
     /// How many requests for endpoint `name` reached the farm (retries included).

@@ -154,6 +154,11 @@ class MockFarm:
             self.access_id, self.access_key, self.url, api_version=api_version, **settings
         )
 
+    def advance(self, seconds: float) -> None:
+        """Moves the farm's clock `seconds` ahead: with `speed=0` the farm moves only so, and a
+        test decides exactly when frames render."""
+        self._native.advance(seconds)
+
     def attempts(self, endpoint: str) -> int:
         """How many requests for `endpoint` (its wire name) reached the farm, retries included."""
         return self._native.attempts(endpoint)

@@ -26,6 +26,10 @@ class EndpointsBase:
     def _call(self, name: str, body: Dict[str, Any]) -> Any:
         return json.loads(self._native.call(name, json.dumps(body)))
 
+    def _call_raw(self, name: str, body: Dict[str, Any]) -> Any:
+        # The reply's data as the service sent it, unchecked (renderbus.compat's replies).
+        return json.loads(self._native.call(name, json.dumps(body), True))
+
     def _iter(self, name: str, body: Dict[str, Any]) -> Iterator[Any]:
         # The request is checked now; the pages are asked for as the iteration goes.
         pages = self._native.pages(name, json.dumps(body))

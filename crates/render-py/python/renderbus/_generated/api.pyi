@@ -2,10 +2,12 @@
 """Types of the generated API: the enums and one typed method per endpoint."""
 
 from enum import Enum, IntEnum
-from typing import Any, Iterator, List, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
 from .._runtime import EndpointsBase
 from .models import *
+
+PATHS: Dict[str, Dict[str, str]]
 
 class Zone(IntEnum):
     CHINA = 1
