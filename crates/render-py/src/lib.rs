@@ -5,7 +5,7 @@
 //! It is deliberately small and untyped: calls go by wire name with JSON text in and out
 //! ([`Client::call_json`](render_api_client::Client::call_json), so the request is checked
 //! against the spec, signed, retried and read back by the one client core), pages walk with
-//! [`JsonPages`](render_api_client::dynamic::JsonPages), and waits are the client's own. The
+//! [`JsonPages`], and waits are the client's own. The
 //! Python methods, enums and type stubs above it are generated from `api-spec.yaml` by
 //! `cargo xtask codegen`; errors become the exceptions of `renderbus._errors`.
 //!
