@@ -520,3 +520,127 @@ fn the_default_farm_clock_runs() {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+/// A farm running at 60× real time shows its dates on the real clock: a task submitted and
+/// rendered within a second or two of real time says so, and no date of a reply (the task's,
+/// its frames', the task record's) is after the real clock's now.
+#[test]
+fn dates_never_run_ahead_of_the_real_clock() {
+    let farm = MockFarm::builder()
+        .farm(FarmConfig {
+            frames_per_task: 2,
+            speed: 60.0,
+            ..FarmConfig::default()
+        })
+        .start()
+        .unwrap();
+    let before = now_ms();
+    let created = ok(&farm, "/api/render/task/createTask", r#"{"count": 1}"#);
+    let id = created["taskIdList"][0].as_i64().unwrap();
+    ok(
+        &farm,
+        "/api/render/task/submitTask",
+        &json!({"taskId": id}).to_string(),
+    );
+    // 30 farm seconds of analysis and 60 a frame: done within ~2 s of real time.
+    let started = std::time::Instant::now();
+    while task_info(&farm, id)["taskStatus"] != 25 {
+        assert!(started.elapsed() < Duration::from_secs(20));
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let task = task_info(&farm, id);
+    let frames = frames(&farm, id);
+    let read = now_ms();
+    let mut dates = vec![
+        &task["submitDate"],
+        &task["startTime"],
+        &task["completedDate"],
+    ];
+    for frame in &frames {
+        dates.extend([&frame["startTime"], &frame["endTime"]]);
+    }
+    for date in dates {
+        let ms = date.as_i64().expect("a date");
+        assert!(
+            ms >= before - 1000 && ms <= read,
+            "{ms} is not within [{before}, {read}]"
+        );
+    }
+    // Durations are the farm's: a frame took 60 farm seconds.
+    assert_eq!(frames[0]["frameExecuteTime"], 60);
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
+/// A submitted task becomes what its `task.json` says (the scene, the software, the project,
+/// the frames of every render layer's list), as the service's analysis reads it; a task
+/// without one keeps the farm's own.
+#[test]
+fn a_task_takes_its_configuration_from_its_task_json() {
+    let farm = farm(&[3]);
+    let created = ok(
+        &farm,
+        "/api/render/task/createTask",
+        r#"{"count": 2, "labels": ["lighting"]}"#,
+    );
+    let id = created["taskIdList"][0].as_i64().unwrap();
+    let plain = created["taskIdList"][1].as_i64().unwrap();
+    // The analysers' format (a Maya scene with two render layers; frames as the v2 document
+    // writes them), as `renderbus submit` and rayvision-api upload it.
+    let config = json!({
+        "task_info": {"input_cg_file": "D:/projects/shot010/scenes/shot010_lighting_v003.mb",
+                      "cg_id": "2000", "project_name": "shot010"},
+        "software_config": {"cg_name": "Maya", "cg_version": "2020"},
+        "scene_info_render": {"layer": {
+            "beauty": {"common": {"frames": "1-5[2]"}},
+            "shadow": {"common": {"frames": "3,7"}}}}
+    });
+    ok_v2(
+        &farm,
+        "/api/render/submit/taskJsonFile",
+        &json!({"taskId": id, "fileName": "task.json", "content": config.to_string()}).to_string(),
+    );
+    for task in [id, plain] {
+        ok(
+            &farm,
+            "/api/render/task/submitTask",
+            &json!({"taskId": task}).to_string(),
+        );
+    }
+    farm.farm().advance(Duration::from_secs(30));
+    let task = task_info(&farm, id);
+    assert_eq!(task["sceneName"], "shot010_lighting_v003.mb");
+    assert_eq!(task["cgId"], 2000, "Maya");
+    assert_eq!(task["projectName"], "shot010");
+    let layer = task["respRenderingTaskList"][0]["id"].as_i64().unwrap();
+    assert_eq!(
+        task["respRenderingTaskList"][0]["outputFileName"],
+        format!("{layer}_shot010_lighting_v003")
+    );
+    let indexes: Vec<Value> = frames(&farm, id)
+        .iter()
+        .map(|f| f["frameIndex"].clone())
+        .collect();
+    assert_eq!(indexes, [json!("1"), json!("3"), json!("5"), json!("7")]);
+    assert_eq!(task["totalFrames"], 4);
+    assert_eq!(task["framesRange"], "1-7");
+    // The failing frame is frame number 3, wherever it stands.
+    farm.farm().advance(Duration::from_secs(3600));
+    let failed: Vec<Value> = frames(&farm, id)
+        .iter()
+        .filter(|f| f["frameStatus"] == 5)
+        .map(|f| f["frameIndex"].clone())
+        .collect();
+    assert_eq!(failed, [json!("3")]);
+    // Without a task.json: the farm's made-up 3ds Max scene, its frames, the first label.
+    let other = task_info(&farm, plain);
+    assert_eq!(other["sceneName"], format!("scene_{plain}.max"));
+    assert_eq!(other["cgId"], 2001);
+    assert_eq!(other["projectName"], "lighting");
+    assert_eq!(frames(&farm, plain).len(), 6);
+}

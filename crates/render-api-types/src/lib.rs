@@ -26,6 +26,7 @@
 //! Everything under the generated modules is written by `cargo xtask codegen`; this file holds
 //! the small hand-written core they build on.
 
+pub mod frames;
 #[rustfmt::skip]
 mod generated;
 mod server;

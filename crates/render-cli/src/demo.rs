@@ -84,6 +84,9 @@ pub fn run(
     step("its frames (queryTaskFrames)");
     let frames = client.query_task_frames(id).page_size(50).send()?;
     outln!("{}", Output::new(&frames).render(format));
+    if let Some(layer) = layer_of(id, &frames.items) {
+        outln!("{}", layer_note(id, layer));
+    }
 
     let failed: Vec<&FrameInfo> = frames
         .items
@@ -105,4 +108,22 @@ pub fn run(
         Output::new(&client.query_all_frame_stats().send()?).render(format)
     );
     Ok(())
+}
+
+/// The task the frames are filed under, when it is not the task asked about: the render layer
+/// the analysis split the task into.
+fn layer_of(task_id: i64, frames: &[FrameInfo]) -> Option<i64> {
+    frames
+        .iter()
+        .find_map(|f| f.task_id)
+        .filter(|layer| *layer != task_id)
+}
+
+/// Why the frames of task `task_id` carry another `taskId`.
+fn layer_note(task_id: i64, layer: i64) -> String {
+    format!(
+        "(the frames' taskId {layer} is not a mistake: the analysis split task {task_id} into render \
+         layers, and the service files frames under the layer's task; queryTaskInfo lists it in \
+         respRenderingTaskList, and every call here takes {task_id})"
+    )
 }

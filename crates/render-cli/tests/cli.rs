@@ -542,6 +542,40 @@ fn the_demo_runs_a_whole_render() {
         "{text}"
     );
     assert!(text.contains("ended finished (8 done, 0 failed)"), "{text}");
+    // The frames are filed under the task's render layer, and the demo says why.
+    assert!(
+        text.contains("is not a mistake: the analysis split task 19084 into render"),
+        "{text}"
+    );
+}
+
+/// The embedded farm renders the job it was given: examples/jobs/maya-shot.toml (Maya, frames
+/// 1-100, project shot010) becomes that task, not a made-up 3ds Max scene of 10 frames.
+#[test]
+fn the_embedded_farm_renders_the_submitted_job() {
+    let job = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/jobs/maya-shot.toml");
+    let out = renderbus(
+        None,
+        &[
+            "--mock",
+            "-q",
+            "submit",
+            job.to_str().unwrap(),
+            "--wait",
+            "--interval",
+            "0.5",
+            "-o",
+            "json",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let task = json(&out);
+    assert_eq!(task["sceneName"], "shot010_lighting_v003.mb");
+    assert_eq!(task["cgId"], 2000, "Maya");
+    assert_eq!(task["totalFrames"], 100);
+    assert_eq!(task["framesRange"], "1-100");
+    assert_eq!(task["projectName"], "shot010");
 }
 
 /// A relay to `farm` that changes the replies of some paths, as a server that disagrees with

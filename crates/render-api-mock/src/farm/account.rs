@@ -12,7 +12,7 @@ use render_api_types::{
     UserSetting, Zone,
 };
 
-use super::{Farm, Reply, Task, find_task, format_time, invalid};
+use super::{Farm, Reply, Task, find_task, invalid};
 
 impl Handle<QueryPlatforms> for Farm {
     /// `queryPlatforms`.
@@ -259,7 +259,7 @@ impl Handle<GetOutputUserDirFile> for Farm {
             file_size: (!directory).then_some(1024),
             file_name: name,
             icon_path: None,
-            last_modify: Some(format_time(at)),
+            last_modify: Some(state.clock.text(at)),
             file_path: path,
             directory,
             is_arrears: Some(0),

@@ -20,6 +20,31 @@ impl Clock {
         let run = self.real_start.elapsed().as_secs_f64() * self.speed * 1000.0;
         self.farm_start_ms + run as i64 + self.advanced_ms
     }
+
+    /// The date a reply shows for farm instant `ms`: when, on the real clock, the farm reached
+    /// it. Farm time runs `speed` times as fast as real time (so that a render ends in
+    /// seconds); a date read off it would run ahead of the caller's clock, and a task
+    /// submitted a second ago would say it was submitted a minute from now. Durations
+    /// (`renderDuration`, `frameExecuteTime`) stay in farm seconds. A farm moved by hand
+    /// ([`Farm::advance`]) shows no date after the real clock's now.
+    pub(super) fn shown(&self, ms: i64) -> i64 {
+        let compressed = if self.speed > 1.0 {
+            self.farm_start_ms + ((ms - self.farm_start_ms) as f64 / self.speed) as i64
+        } else {
+            ms
+        };
+        compressed.min(EpochMillis::now().as_millis())
+    }
+
+    /// [`shown`](Self::shown) as the envelope's milliseconds.
+    pub(super) fn date(&self, ms: i64) -> EpochMillis {
+        EpochMillis(self.shown(ms))
+    }
+
+    /// [`shown`](Self::shown) as the service writes a time (`2026-12-08 09:10:11`, UTC+8).
+    pub(super) fn text(&self, ms: i64) -> String {
+        super::format_time(self.shown(ms))
+    }
 }
 
 impl Farm {

@@ -2,17 +2,17 @@
 //! schedule.
 
 use render_api_types::{
-    Ack, EpochMillis, ErrorCode, FeeType, FrameInfo, FrameSelection, FrameStats, FrameStatus,
-    FrameType, GrabInfo, Handle, LoadTaskProcessImg, LoadTaskProcessImgRequest,
-    LoadingFrameThumbnail, LoadingFrameThumbnailRequest, Page, ProgressImage, QueryAllFrameStats,
+    Ack, ErrorCode, FeeType, FrameInfo, FrameSelection, FrameStats, FrameStatus, FrameType,
+    GrabInfo, Handle, LoadTaskProcessImg, LoadTaskProcessImgRequest, LoadingFrameThumbnail,
+    LoadingFrameThumbnailRequest, Page, ProgressImage, QueryAllFrameStats,
     QueryAllFrameStatsRequest, QueryTaskFrames, QueryTaskFramesRequest, RestartFailedFrames,
     RestartFailedFramesRequest, RestartFrame, RestartFrameRequest, ServiceError, ShowLog,
     ShowLogRequest, StopTaskFrames, StopTaskFramesRequest, TaskStatus,
 };
 
 use super::{
-    Farm, FarmConfig, Frame, Reply, SECOND, Task, find_task, format_time, invalid, money,
-    not_found, page, scene_name,
+    Clock, Farm, FarmConfig, Frame, Reply, SECOND, Task, find_task, invalid, money, not_found,
+    page, scene_name,
 };
 
 /// Stops every frame that has not finished.
@@ -83,7 +83,7 @@ pub(super) fn schedule(
     }
 }
 
-pub(super) fn frame_info(task: &Task, f: &Frame) -> FrameInfo {
+pub(super) fn frame_info(clock: &Clock, task: &Task, f: &Frame) -> FrameInfo {
     FrameInfo {
         id: f.id,
         user_id: None,
@@ -99,12 +99,12 @@ pub(super) fn frame_info(task: &Task, f: &Frame) -> FrameInfo {
             money(0)
         }),
         coupon_fee: Some(money(0)),
-        start_time: f.start.map(EpochMillis),
-        end_time: f.end.map(EpochMillis),
+        start_time: f.start.map(|ms| clock.date(ms)),
+        end_time: f.end.map(|ms| clock.date(ms)),
         frame_execute_time: f.start.zip(f.end).map(|(s, e)| (e - s) / SECOND),
         frame_status_text: Some(format!("task_frame_status_{}", f.status.code())),
         arrears_fee: None,
-        munu_job_id: Some((f.number - 1).to_string()),
+        munu_job_id: Some(f.position.to_string()),
         task_id: task.layer_id.or(Some(task.id)),
         munu_task_id: Some(String::new()),
         frame_type: Some(FrameType::Main),
@@ -179,7 +179,7 @@ impl Handle<QueryTaskFrames> for Farm {
             .filter(|f| keyword.is_none_or(|k| f.number.to_string().contains(k)))
             .collect();
         page(&frames, req.page_num, req.page_size, |f| {
-            frame_info(task, f)
+            frame_info(&state.clock, task, f)
         })
     }
 }
@@ -272,12 +272,12 @@ impl Handle<ShowLog> for Farm {
             format!("task {} frame {} ({})", task.id, frame.number, frame.status),
         ];
         if let Some(start) = frame.start {
-            lines.push(format!("{} render started", format_time(start)));
+            lines.push(format!("{} render started", state.clock.text(start)));
         }
         if let Some(end) = frame.end {
             lines.push(format!(
                 "{} render ended: {}",
-                format_time(end),
+                state.clock.text(end),
                 frame.status
             ));
         }
@@ -305,7 +305,7 @@ impl Handle<LoadTaskProcessImg> for Farm {
     fn handle(&self, req: LoadTaskProcessImgRequest) -> Reply<ProgressImage> {
         let state = self.current();
         let task = find_task(&state, req.task_id)?;
-        let stamp = |ms: Option<i64>| ms.map(format_time);
+        let stamp = |ms: Option<i64>| ms.map(|ms| state.clock.text(ms));
         let grab = task
             .frames
             .iter()
@@ -357,7 +357,7 @@ impl Handle<LoadTaskProcessImg> for Farm {
             block: Some(1),
             is_render_photon: Some(false),
             current_task_type: Some("Render".into()),
-            scene_name: Some(format!("{}-Camera001", scene_name(task.id))),
+            scene_name: Some(format!("{}-Camera001", scene_name(task))),
             start_time: stamp(task.render_start),
             end_time: stamp(task.completed),
             grab_info: Some(grab),

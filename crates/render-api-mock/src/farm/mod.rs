@@ -40,7 +40,8 @@ fn not_found(message: impl Into<String>) -> ServiceError {
 /// How the simulated farm behaves.
 #[derive(Debug, Clone)]
 pub struct FarmConfig {
-    /// Frames of every submitted task.
+    /// Frames of a submitted task whose `task.json` names none (a task takes its scene,
+    /// software, project and frame lists from the `task.json` uploaded with taskJsonFile).
     pub frames_per_task: usize,
     /// Farm seconds one frame takes.
     pub frame_seconds: i64,
@@ -50,6 +51,8 @@ pub struct FarmConfig {
     pub nodes: usize,
     /// Farm time per real time (default 60: a farm minute each second, so a default task
     /// finishes in a few seconds); 0 freezes the clock (move it with [`Farm::advance`]).
+    /// Replies show dates on the real clock (when the farm reached them), never after the
+    /// caller's now; durations are in farm seconds.
     pub speed: f64,
     /// Frame numbers (1-based) that fail on their first attempt in every task, so that
     /// restarting them has a real effect.
@@ -98,7 +101,10 @@ impl FarmConfig {
 #[derive(Debug, Clone)]
 struct Frame {
     id: i64,
-    number: usize,
+    /// The frame's number (`frameIndex`), from the task's frame list.
+    number: i64,
+    /// Its place among the task's frames, from 0 (`munuJobId`).
+    position: usize,
     status: FrameStatus,
     attempts: u32,
     scheduled: Option<(i64, i64)>,
@@ -127,6 +133,78 @@ struct Task {
     files: BTreeMap<String, String>,
     /// Its hardware configuration (editTaskHardwareConfig).
     hardware: Option<i64>,
+    /// What its `task.json` says, read when it is analysed.
+    job: Submitted,
+}
+
+/// What a submitted task's configuration (`task.json`, uploaded with taskJsonFile) says of it,
+/// read as the service's analysis would: the scene, the software, the project and the frames.
+/// Without a `task.json`, or where it is silent, the farm makes up its own.
+#[derive(Debug, Clone, Default)]
+struct Submitted {
+    /// The scene's file name (`shot010_lighting_v003.mb`), from `task_info.input_cg_file`.
+    scene: Option<String>,
+    /// The software, from `task_info.cg_id`.
+    software: Option<render_api_types::Software>,
+    /// The project, from `task_info.project_name`.
+    project: Option<String>,
+    /// The frame numbers, from every `frames` list of `scene_info_render` (`1-100[1]`).
+    frames: Option<Vec<i64>>,
+}
+
+impl Submitted {
+    /// Reads `task.json`'s text; what does not parse is left to the farm's defaults.
+    fn read(text: Option<&str>) -> Submitted {
+        let Some(config) = text.and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+        else {
+            return Submitted::default();
+        };
+        let info = &config["task_info"];
+        let text = |v: &serde_json::Value| match v {
+            serde_json::Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        };
+        let scene = text(&info["input_cg_file"]).map(|path| {
+            path.rsplit(['/', '\\'])
+                .next()
+                .unwrap_or(path.as_str())
+                .to_owned()
+        });
+        let software = text(&info["cg_id"])
+            .and_then(|code| code.parse::<i64>().ok())
+            .and_then(|code| serde_json::from_value(serde_json::json!(code)).ok());
+        let mut lists = Vec::new();
+        collect_frames(&config["scene_info_render"], &mut lists);
+        let frames = render_api_types::frames::FrameNumbers::from_parts(
+            lists.iter().flat_map(|l| l.split(',')),
+        )
+        .ok()
+        .filter(|numbers| !lists.is_empty() && !numbers.is_empty())
+        .map(|numbers| numbers.iter().collect());
+        Submitted {
+            scene,
+            software,
+            project: text(&info["project_name"]),
+            frames,
+        }
+    }
+}
+
+/// Every `frames` text under `value` (a render layer's, the common settings').
+fn collect_frames(value: &serde_json::Value, into: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map {
+                match v {
+                    serde_json::Value::String(s) if key == "frames" => into.push(s.clone()),
+                    other => collect_frames(other, into),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| collect_frames(v, into)),
+        _ => {}
+    }
 }
 
 struct State {
@@ -247,8 +325,21 @@ fn format_time(ms: i64) -> String {
     format!("{year:04}-{month:02}-{d:02} {h:02}:{m:02}:{s:02}")
 }
 
-fn scene_name(task_id: i64) -> String {
-    format!("scene_{task_id}.max")
+/// A task's scene: its `task.json`'s, else a made-up 3ds Max scene.
+fn scene_name(task: &Task) -> String {
+    task.job
+        .scene
+        .clone()
+        .unwrap_or_else(|| format!("scene_{}.max", task.id))
+}
+
+/// A scene's name without its extension (`shot010_lighting_v003`).
+fn scene_stem(task: &Task) -> String {
+    let scene = scene_name(task);
+    match scene.rsplit_once('.') {
+        Some((stem, _)) if !stem.is_empty() => stem.to_owned(),
+        _ => scene,
+    }
 }
 
 /// The name of a task's output folder (`outputFileName`): its id and its scene's name, as the
@@ -256,7 +347,7 @@ fn scene_name(task_id: i64) -> String {
 fn output_name(task: &Task) -> String {
     // A layered task's frames are its layer's.
     let id = task.layer_id.unwrap_or(task.id);
-    format!("{id}_{}", scene_name(task.id).trim_end_matches(".max"))
+    format!("{id}_{}", scene_stem(task))
 }
 
 fn find_task(state: &State, id: i64) -> Reply<&Task> {

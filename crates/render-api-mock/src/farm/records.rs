@@ -5,7 +5,7 @@ use render_api_types::{
     TaskRecord, TaskRecordRequest,
 };
 
-use super::{Farm, Reply, State, format_time, page};
+use super::{Farm, Reply, State, page};
 
 /// A log entry for an operation on `ids` at farm time `now`.
 pub(super) fn entry(state: &State, button: &str, ids: &[i64], now: i64) -> TaskLogEntry {
@@ -15,7 +15,7 @@ pub(super) fn entry(state: &State, button: &str, ids: &[i64], now: i64) -> TaskL
         button_name: Some(button.to_owned()),
         task_ids: Some(serde_json::to_string(ids).unwrap_or_default()),
         channel: Some("4".into()),
-        create_time: Some(format_time(now)),
+        create_time: Some(state.clock.text(now)),
         details: None,
         operate_source: Some(OperateSource::MainAccount),
         user_id: Some(state.profile.user_id.to_string()),

@@ -6,18 +6,18 @@ use std::collections::BTreeMap;
 use render_api_types::{
     AbortTask, AbortTaskRequest, Ack, AddTaskLabel, AddTaskLabelRequest, AssetIsolationModel,
     CreateTask, CreateTaskRequest, CreatedTasks, DeleteTask, DeleteTaskLabel,
-    DeleteTaskLabelRequest, DeleteTaskRequest, EpochMillis, ErrorCode, FrameStatus, FullSpeed,
-    FullSpeedRequest, GetTaskList, GetTaskListRequest, Handle, Page, QueryTaskInfo,
-    QueryTaskInfoRequest, ServiceError, SetOverTimeStop, SetOverTimeStopRequest, Software,
-    StartTask, StartTaskRequest, StopTask, StopTaskRequest, SubmitTask, SubmitTaskRequest,
-    TaskInfo, TaskJsonFile, TaskJsonFileRequest, TaskStatus, UpdateTaskLimit,
-    UpdateTaskLimitRequest, UpdateTaskUserLevel, UpdateTaskUserLevelRequest,
+    DeleteTaskLabelRequest, DeleteTaskRequest, ErrorCode, FrameStatus, FullSpeed, FullSpeedRequest,
+    GetTaskList, GetTaskListRequest, Handle, Page, QueryTaskInfo, QueryTaskInfoRequest,
+    ServiceError, SetOverTimeStop, SetOverTimeStopRequest, Software, StartTask, StartTaskRequest,
+    StopTask, StopTaskRequest, SubmitTask, SubmitTaskRequest, TaskInfo, TaskJsonFile,
+    TaskJsonFileRequest, TaskStatus, UpdateTaskLimit, UpdateTaskLimitRequest, UpdateTaskUserLevel,
+    UpdateTaskUserLevelRequest,
 };
 
 use super::frames::{halt_frames, reschedule, schedule};
 use super::{
-    Farm, FarmConfig, Frame, Reply, SECOND, State, Task, invalid, money, not_found, page, records,
-    scene_name, task_mut,
+    Clock, Farm, FarmConfig, Frame, Reply, SECOND, State, Task, invalid, money, not_found, page,
+    records, scene_name, task_mut,
 };
 
 impl Farm {
@@ -51,9 +51,15 @@ impl Farm {
     }
 
     fn task_info(&self, state: &State, task: &Task) -> TaskInfo {
-        let mut info = task_summary(task, task.id, &task.frames);
+        let mut info = task_summary(&state.clock, task, task.id, &task.frames);
         info.task_level = Some(task.level);
-        info.project_name = Some(task.labels.first().cloned().unwrap_or_default());
+        info.project_name = Some(
+            task.job
+                .project
+                .clone()
+                .or_else(|| task.labels.first().cloned())
+                .unwrap_or_default(),
+        );
         info.user_name = Some(state.profile.user_name.clone());
         info.user_id = Some(state.profile.user_id);
         info.is_open = Some(i64::from(task.layer_id.is_some()));
@@ -65,7 +71,7 @@ impl Farm {
         info.layer_parent_id = Some(0);
         info.task_over_time = task.over_time_s.map(|s| s * SECOND);
         info.resp_rendering_task_list = task.layer_id.map(|layer| {
-            let mut sub = task_summary(task, layer, &task.frames);
+            let mut sub = task_summary(&state.clock, task, layer, &task.frames);
             sub.layer_parent_id = Some(task.id);
             sub.task_type = Some("Render".into());
             sub.task_type_text = Some("render_major_picture_task".into());
@@ -97,13 +103,21 @@ pub(super) fn progress(
         if task.frames.is_empty() {
             task.layer_id = Some(*next_id);
             *next_id += 1;
-            task.frames = (1..=cfg.frames_per_task.max(1))
-                .map(|number| {
+            // The analysis reads the task's configuration: its frames, else the farm's number.
+            task.job = super::Submitted::read(task.files.get("task.json").map(String::as_str));
+            let numbers = task.job.frames.clone().unwrap_or_else(|| {
+                (1..=i64::try_from(cfg.frames_per_task.max(1)).unwrap_or(1)).collect()
+            });
+            task.frames = numbers
+                .into_iter()
+                .enumerate()
+                .map(|(position, number)| {
                     let id = *next_frame;
                     *next_frame += 1;
                     Frame {
                         id,
                         number,
+                        position,
                         status: FrameStatus::Waiting,
                         attempts: 0,
                         scheduled: None,
@@ -126,7 +140,8 @@ pub(super) fn progress(
             continue;
         };
         if now >= end {
-            let fails = frame.attempts <= 1 && cfg.failing_frames.contains(&frame.number);
+            let fails = frame.attempts <= 1
+                && usize::try_from(frame.number).is_ok_and(|n| cfg.failing_frames.contains(&n));
             frame.status = if fails {
                 FrameStatus::Failed
             } else {
@@ -160,11 +175,11 @@ pub(super) fn progress(
     }
 }
 
-pub(super) fn task_summary(task: &Task, id: i64, frames: &[Frame]) -> TaskInfo {
+pub(super) fn task_summary(clock: &Clock, task: &Task, id: i64, frames: &[Frame]) -> TaskInfo {
     let count = |s: FrameStatus| frames.iter().filter(|f| f.status == s).count() as i64;
     let done = count(FrameStatus::Done);
     TaskInfo {
-        scene_name: Some(scene_name(task.id)),
+        scene_name: Some(scene_name(task)),
         id,
         task_alias: Some(format!("P{id}")),
         task_status: task.status,
@@ -176,13 +191,16 @@ pub(super) fn task_summary(task: &Task, id: i64, frames: &[Frame]) -> TaskInfo {
         executing_frames: Some(count(FrameStatus::Running)),
         done_frames: Some(done),
         failed_frames: Some(count(FrameStatus::Failed)),
-        frames_range: Some(if frames.is_empty() { "0".into() } else { format!("1-{}", frames.len()) }),
+        frames_range: Some(match (frames.iter().map(|f| f.number).min(), frames.iter().map(|f| f.number).max()) {
+            (Some(first), Some(last)) => format!("{first}-{last}"),
+            _ => "0".into(),
+        }),
         project_name: None,
         render_consume: Some(money(44 * done)),
         task_arrears: Some(money(0)),
-        submit_date: task.submitted.or(Some(task.created)).map(EpochMillis),
-        start_time: task.render_start.map(EpochMillis),
-        completed_date: task.completed.map(EpochMillis),
+        submit_date: Some(clock.date(task.submitted.unwrap_or(task.created))),
+        start_time: task.render_start.map(|ms| clock.date(ms)),
+        completed_date: task.completed.map(|ms| clock.date(ms)),
         render_duration: task.render_start.map(|s| (task.completed.unwrap_or(s) - s) / SECOND),
         user_name: None,
         producer: None,
@@ -191,10 +209,10 @@ pub(super) fn task_summary(task: &Task, id: i64, frames: &[Frame]) -> TaskInfo {
         task_limit: Some(task.limit.unwrap_or(200)),
         task_over_time: None,
         user_id: None,
-        output_file_name: Some(format!("{id}_{}", scene_name(task.id).trim_end_matches(".max"))),
+        output_file_name: Some(format!("{id}_{}", super::scene_stem(task))),
         munu_task_id: Some(String::new()),
         layer_parent_id: None,
-        cg_id: Some(Software::Max),
+        cg_id: Some(task.job.software.unwrap_or(Software::Max)),
         key_value: Some("name:vray::width:2000::height:1500::output_file_type:.tga::renderable_camera:[\"Camera001\"]::".into()),
         user_account_consume: Some(money(44 * done)),
         coupon_consume: Some(money(0)),
@@ -243,6 +261,7 @@ impl Handle<CreateTask> for Farm {
                     limit: None,
                     files: BTreeMap::new(),
                     hardware: None,
+                    job: super::Submitted::default(),
                 },
             );
             ids.push(id);
@@ -302,7 +321,7 @@ impl Handle<GetTaskList> for Farm {
             .filter(|t| {
                 keyword.as_ref().is_none_or(|k| {
                     t.id.to_string().contains(k.as_str())
-                        || scene_name(t.id).to_lowercase().contains(k.as_str())
+                        || scene_name(t).to_lowercase().contains(k.as_str())
                 })
             })
             .collect();

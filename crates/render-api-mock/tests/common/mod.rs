@@ -145,3 +145,19 @@ pub fn ok(farm: &MockFarm, path: &str, body_text: &str) -> Value {
     );
     reply.body["data"].clone()
 }
+
+/// A correctly signed call of API 2.0.0 (its `version` header) that must succeed; returns
+/// `data`.
+#[allow(dead_code)] // not every test file calls API 2.0.0
+pub fn ok_v2(farm: &MockFarm, path: &str, body_text: &str) -> Value {
+    let mut h = headers(farm);
+    h.version = "2.0.0".into();
+    let reply = send_signed_for(farm, &h, farm.host(), path, path, body_text);
+    assert_eq!(
+        (reply.status, reply.code()),
+        (200, 200),
+        "{path} {body_text}: {:?}",
+        reply.body
+    );
+    reply.body["data"].clone()
+}
