@@ -106,16 +106,24 @@ pub struct Server {
 impl Server {
     /// Binds `addr` and serves `handler` until dropped.
     ///
-    /// A worker per core (at most 4: the farm's state is one lock, so more do not help), each a
+    /// `workers` threads serve (default: one per core, at most 4: the farm's state is one
+    /// lock, so more do not help), each a
     /// single-threaded runtime serving the connections it is given: a request is read, handled
     /// and answered on one thread, with no hand-off between threads. Connections are dealt to
     /// the workers in turn as they are accepted, so each core gets its share. A task per
     /// connection, so thousands of connections cost little.
-    pub fn start(addr: SocketAddr, limits: Limits, handler: Arc<dyn Handler>) -> io::Result<Self> {
+    pub fn start(
+        addr: SocketAddr,
+        limits: Limits,
+        workers: Option<usize>,
+        handler: Arc<dyn Handler>,
+    ) -> io::Result<Self> {
         let listener = StdListener::bind(addr)?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
-        let workers = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
+        let workers = workers
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get().min(4)));
+        let workers = workers.max(1);
         let (stop, stopped) = watch::channel(false);
         let (deal, dealt): (Vec<_>, Vec<_>) =
             (0..workers).map(|_| mpsc::unbounded_channel()).unzip();

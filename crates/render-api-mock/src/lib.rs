@@ -70,6 +70,7 @@ pub struct Builder {
     config: FarmConfig,
     logger: Option<Logger>,
     verify: bool,
+    workers: Option<usize>,
 }
 
 impl Default for Builder {
@@ -85,6 +86,7 @@ impl Default for Builder {
             config: FarmConfig::default(),
             logger: None,
             verify: true,
+            workers: None,
         }
     }
 }
@@ -130,6 +132,14 @@ impl Builder {
     /// The HTTP layer's limits (body size, timeouts, connections).
     pub fn limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
+        self
+    }
+
+    /// How many threads serve connections (default: one per core, at most 4). Connections are
+    /// dealt to them in turn; with one, every connection is served by the same thread, which
+    /// makes two clients' timings comparable (the benchmarks' wire rows).
+    pub fn workers(mut self, workers: usize) -> Self {
+        self.workers = Some(workers.max(1));
         self
     }
 
@@ -185,6 +195,7 @@ impl Builder {
         let server = http::Server::start(
             addr,
             self.limits,
+            self.workers,
             Arc::clone(&app) as Arc<dyn http::Handler>,
         )?;
         Ok(MockFarm {
