@@ -50,6 +50,17 @@ fn renderbus(farm: Option<&MockFarm>, args: &[&str]) -> Output {
     }
 }
 
+/// The URL of a port nothing listens on: 127.0.0.1:9 (discard), below the ephemeral range, so
+/// no farm a test running beside this one starts can take it (a port bound and released can
+/// be, and a wait meant to meet an outage then met a farm).
+fn closed_url() -> String {
+    assert!(
+        std::net::TcpStream::connect("127.0.0.1:9").is_err(),
+        "something listens on 127.0.0.1:9"
+    );
+    "http://127.0.0.1:9".into()
+}
+
 /// Runs `command` with `input` on its stdin.
 fn with_stdin(mut command: Command, input: &[u8]) -> Output {
     use std::io::Write as _;
@@ -321,9 +332,7 @@ fn exit_codes_and_messages_tell_what_went_wrong() {
         stderr(&out)
     );
     // Nothing listening: 4.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", closed.local_addr().unwrap());
-    drop(closed);
+    let url = closed_url();
     let out = renderbus(
         Some(&farm),
         &["--host", &url, "--retries", "0", "user", "profile"],
@@ -1325,9 +1334,7 @@ fn a_reader_that_stops_reading_ends_the_program_quietly() {
 #[test]
 fn conform_stops_at_an_outage_or_refused_credentials_with_the_usual_exit_code() {
     let farm = MockFarm::start().unwrap();
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let down = format!("http://{}", closed.local_addr().unwrap());
-    drop(closed);
+    let down = closed_url();
     let out = renderbus(Some(&farm), &["conform", "--url", &down]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(4), "{stderr}");
@@ -2156,9 +2163,7 @@ fn a_frame_restart_without_a_choice_names_every_way_to_choose_and_two_choices_ar
 
 #[test]
 fn a_wait_that_cannot_reach_the_service_says_so_and_ends_with_the_outages_exit_code() {
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let down = format!("http://{}", closed.local_addr().unwrap());
-    drop(closed);
+    let down = closed_url();
     let out = clean_renderbus()
         .env("RENDERBUS_ACCESS_ID", "a")
         .env("RENDERBUS_ACCESS_KEY", "b")

@@ -42,3 +42,15 @@ pub fn builder_for(farm: &MockFarm, url: &str) -> render_api_client::ClientBuild
             retry_writes: false,
         })
 }
+
+/// The URL of a port nothing listens on: 127.0.0.1:9 (discard), below the ephemeral range, so
+/// no farm a test running beside this one starts can take it (a port bound and released can
+/// be).
+#[allow(dead_code)]
+pub fn closed_url() -> String {
+    assert!(
+        std::net::TcpStream::connect("127.0.0.1:9").is_err(),
+        "something listens on 127.0.0.1:9"
+    );
+    "http://127.0.0.1:9".into()
+}

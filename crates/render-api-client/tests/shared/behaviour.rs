@@ -365,9 +365,7 @@ fn api_errors_carry_code_message_endpoint_and_advice() {
 fn transport_timeout_and_decode_errors_are_typed() {
     let farm = MockFarm::start().unwrap();
     // Nothing listens: a transport error, retried for a read, then reported.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", closed.local_addr().unwrap());
-    drop(closed);
+    let url = crate::common::closed_url();
     let started = Instant::now();
     let err = client_for(&farm, &url)
         .query_user_profile()
