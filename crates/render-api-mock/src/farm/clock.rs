@@ -21,19 +21,19 @@ impl Clock {
         self.farm_start_ms + run as i64 + self.advanced_ms
     }
 
-    /// The date a reply shows for farm instant `ms`: when, on the real clock, the farm reached
-    /// it. Farm time runs `speed` times as fast as real time (so that a render ends in
-    /// seconds); a date read off it would run ahead of the caller's clock, and a task
-    /// submitted a second ago would say it was submitted a minute from now. Durations
-    /// (`renderDuration`, `frameExecuteTime`) stay in farm seconds. A farm moved by hand
-    /// ([`Farm::advance`]) shows no date after the real clock's now.
+    /// The date a reply shows for farm instant `ms`: when, on the real clock, the farm's
+    /// running clock reached it. Farm time runs `speed` times as fast as real time (so that a
+    /// render ends in seconds); a date read off it would run ahead of the caller's clock, and a
+    /// task submitted a second ago would say it was submitted a minute from now. Durations
+    /// (`renderDuration`, `frameExecuteTime`) stay in farm seconds. Time added by hand
+    /// ([`Farm::advance`]) is shown as added, so that a frozen farm's replies are exact: such a
+    /// farm shows the time it was moved to.
     pub(super) fn shown(&self, ms: i64) -> i64 {
-        let compressed = if self.speed > 1.0 {
+        if self.speed > 1.0 {
             self.farm_start_ms + ((ms - self.farm_start_ms) as f64 / self.speed) as i64
         } else {
             ms
-        };
-        compressed.min(EpochMillis::now().as_millis())
+        }
     }
 
     /// [`shown`](Self::shown) as the envelope's milliseconds.

@@ -52,7 +52,7 @@ pub struct FarmConfig {
     /// Farm time per real time (default 60: a farm minute each second, so a default task
     /// finishes in a few seconds); 0 freezes the clock (move it with [`Farm::advance`]).
     /// Replies show dates on the real clock (when the farm reached them), never after the
-    /// caller's now; durations are in farm seconds.
+    /// caller's now unless the clock was moved by hand; durations are in farm seconds.
     pub speed: f64,
     /// Frame numbers (1-based) that fail on their first attempt in every task, so that
     /// restarting them has a real effect.
