@@ -190,12 +190,18 @@ fn method_doc(spec: &Spec, ep: &Endpoint, paged: bool) -> String {
             doc.push('\n');
         }
     }
+    let returned = match (&ep.pagination, paged) {
+        (Some(pages), true) => reply_ty(spec, &pages.item),
+        _ => reply_ty(spec, &ep.response),
+    };
     doc.push_str(&format!(
         "\nReturns:\n    {}\n",
         if paged {
-            "An iterator of the items, as dicts by wire name."
+            format!("An iterator of the items (`{returned}`), as dicts by wire name.")
         } else {
-            "The reply's `data`, as Python values by wire name (fields the spec does not know are kept)."
+            format!(
+                "The reply's `data` (`{returned}`), as Python values by wire name (fields the spec does not know are kept)."
+            )
         }
     ));
     doc

@@ -499,7 +499,7 @@ class Endpoints(EndpointsBase):
             zone: The zone. (必须,国内外区域 国内:1,国外:2)
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`List[Platform]`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("query_platforms", unknown, ("zone",))
@@ -516,7 +516,7 @@ class Endpoints(EndpointsBase):
         Wire name `queryUserProfile`: v1 `/api/render/user/queryUserProfile`, v2 `/api/render/setUp/queryUserProfile`. A read: retried on a transient failure.
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`UserProfile`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("query_user_profile", unknown, ())
@@ -531,7 +531,7 @@ class Endpoints(EndpointsBase):
         Wire name `queryUserSetting`: v1 `/api/render/user/queryUserSetting`, v2 `/api/render/setUp/queryUserSetting`. A read: retried on a transient failure.
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`UserSetting`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("query_user_setting", unknown, ())
@@ -549,7 +549,7 @@ class Endpoints(EndpointsBase):
             task_over_time_sec: Task time limit. (任务超时时间设置（秒）) Unit: seconds.
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`Any`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("update_user_setting", unknown, ("task_over_time_sec",))
@@ -566,7 +566,7 @@ class Endpoints(EndpointsBase):
         Wire name `getTransferBid`: v1 `/api/render/task/getTransferBid`, v2 `/api/render/transfer/getBid`. A read: retried on a transient failure.
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`TransferBid`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("get_transfer_bid", unknown, ())
@@ -589,7 +589,7 @@ class Endpoints(EndpointsBase):
             artist: The artist. (制作人) Default: `None`. API v2 only.
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`CreatedTasks`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("create_task", unknown, ("count", "out_user_id", "task_user_level", "labels", "clone_original_id", "artist"))
@@ -622,7 +622,7 @@ class Endpoints(EndpointsBase):
             producer: The producer. (制作人) Default: `None`. API v2 only.
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`Any`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("submit_task", unknown, ("task_id", "asset_isolation_model", "out_user_id", "producer"))
@@ -650,7 +650,7 @@ class Endpoints(EndpointsBase):
             language: Language of the answer (Chinese by default). (非必须,语言 0:中文(默认) 1:英文) Default: `None`.
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`List[ErrorDetail]`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("query_error_detail", unknown, ("code", "codes", "language"))
@@ -680,7 +680,7 @@ class Endpoints(EndpointsBase):
             recycle_flag: 1: list deleted tasks (the recycle bin). (是否查询已删除任务) Default: `None`. API v2 only.
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`TaskInfoPage`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("get_task_list", unknown, ("page_num", "page_size", "status_list", "search_keyword", "start_time", "end_time", "recycle_flag"))
@@ -720,7 +720,7 @@ class Endpoints(EndpointsBase):
             recycle_flag: 1: list deleted tasks (the recycle bin). (是否查询已删除任务) Default: `None`. API v2 only.
 
         Returns:
-            An iterator of the items, as dicts by wire name.
+            An iterator of the items (`TaskInfo`), as dicts by wire name.
         """
         if unknown:
             _unknown_arguments("iter_get_task_list", unknown, ("page_num", "page_size", "status_list", "search_keyword", "start_time", "end_time", "recycle_flag"))
@@ -752,7 +752,7 @@ class Endpoints(EndpointsBase):
             task_ids: The tasks. (任务号集合)
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`Any`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("stop_task", unknown, ("task_ids",))
@@ -772,7 +772,7 @@ class Endpoints(EndpointsBase):
             task_ids: The tasks. (任务号集合)
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`Any`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("start_task", unknown, ("task_ids",))
@@ -792,7 +792,7 @@ class Endpoints(EndpointsBase):
             task_ids: The tasks. (任务号集合)
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`Any`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("abort_task", unknown, ("task_ids",))
@@ -812,7 +812,7 @@ class Endpoints(EndpointsBase):
             task_ids: The tasks. (任务号集合)
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`Any`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("delete_task", unknown, ("task_ids",))
@@ -835,7 +835,7 @@ class Endpoints(EndpointsBase):
             search_keyword: Search by frame name. (根据一机渲多帧名进行查询,选填) Default: `None`.
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`FrameInfoPage`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("query_task_frames", unknown, ("task_id", "page_num", "page_size", "search_keyword"))
@@ -866,7 +866,7 @@ class Endpoints(EndpointsBase):
             search_keyword: Search by frame name. (根据一机渲多帧名进行查询,选填) Default: `None`.
 
         Returns:
-            An iterator of the items, as dicts by wire name.
+            An iterator of the items (`FrameInfo`), as dicts by wire name.
         """
         if unknown:
             _unknown_arguments("iter_query_task_frames", unknown, ("task_id", "page_num", "page_size", "search_keyword"))
@@ -889,7 +889,7 @@ class Endpoints(EndpointsBase):
         Wire name `queryAllFrameStats`: v1 `/api/render/task/queryAllFrameStats`, v2 `/api/render/handle/queryAllFrameStats`. A read: retried on a transient failure.
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`FrameStats`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("query_all_frame_stats", unknown, ())
@@ -908,7 +908,7 @@ class Endpoints(EndpointsBase):
             status: Only frames in these states. (帧状态) Default: `None`. API v2 only.
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`Any`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("restart_failed_frames", unknown, ("task_ids", "status"))
@@ -933,7 +933,7 @@ class Endpoints(EndpointsBase):
             status: Only frames in these states (with selectAll All). (帧状态) Default: `None`. API v2 only.
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`Any`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("restart_frame", unknown, ("task_id", "select_all", "ids", "status"))
@@ -959,7 +959,7 @@ class Endpoints(EndpointsBase):
             task_ids: The (top-level) tasks. (壳任务 ID 集合)
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`TaskInfoPage`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("query_task_info", unknown, ("task_ids",))
@@ -980,7 +980,7 @@ class Endpoints(EndpointsBase):
             status: Label status, 0 or 1 (the v2 document: 0 open, 1 closed). (标签状态) Default: `1`.
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`Any`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("add_label", unknown, ("new_name", "status"))
@@ -1002,7 +1002,7 @@ class Endpoints(EndpointsBase):
             del_name: Label name. (label 名)
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`Any`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("delete_label", unknown, ("del_name",))
@@ -1019,7 +1019,7 @@ class Endpoints(EndpointsBase):
         Wire name `getLabelList`: v1 `/api/render/common/getLabelList`, v2 `/api/render/project/getList`. A read: retried on a transient failure.
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`LabelList`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("get_label_list", unknown, ())
@@ -1034,7 +1034,7 @@ class Endpoints(EndpointsBase):
         Wire name `querySupportedSoftware`: v1 `/api/render/common/querySupportedSoftware`, v2 `/api/render/plugin/querySoftwareList`. A read: retried on a transient failure.
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`SupportedSoftware`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("query_supported_software", unknown, ())
@@ -1053,7 +1053,7 @@ class Endpoints(EndpointsBase):
             os_name: The operating system the plugins run on. (操作系统) Default: `None`. API v2 only.
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`SupportedPlugins`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("query_supported_plugin", unknown, ("cg_id", "os_name"))
@@ -1082,7 +1082,7 @@ class Endpoints(EndpointsBase):
             project_path: The project path. (工程路径) Default: `None`. API v2 only.
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`RenderEnvName`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("add_render_env", unknown, ("cg_id", "cg_name", "cg_version", "edit_name", "render_system", "plugin_ids", "render_layer_type", "project_path"))
@@ -1123,7 +1123,7 @@ class Endpoints(EndpointsBase):
             project_path: The project path. (工程路径) Default: `None`. API v2 only.
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`Any`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("update_render_env", unknown, ("cg_id", "cg_name", "cg_version", "edit_name", "render_system", "plugin_ids", "render_layer_type", "project_path"))
@@ -1157,7 +1157,7 @@ class Endpoints(EndpointsBase):
             edit_name: Environment name. (渲染环境自定义名)
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`Any`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("delete_render_env", unknown, ("edit_name",))
@@ -1177,7 +1177,7 @@ class Endpoints(EndpointsBase):
             edit_name: Environment name. (渲染环境自定义名)
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`Any`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("set_default_render_env", unknown, ("edit_name",))
@@ -1199,7 +1199,7 @@ class Endpoints(EndpointsBase):
             os_name: Only environments of this operating system. (操作系统 0 linux, 1 windows) Default: `None`. API v2 only.
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`List[RenderEnv]`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("get_render_env", unknown, ("cg_id", "cg_ids", "os_name"))
@@ -1224,7 +1224,7 @@ class Endpoints(EndpointsBase):
             frame_type: Photon (2) or Main (5); without it the service picks by the task's stage. (渲染类型 2表示光子帧,5获取主图进度; 不传,后台将根据渲染任务的阶段动态的返回结果) Default: `None`.
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`ProgressImage`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("load_task_process_img", unknown, ("task_id", "frame_type"))
@@ -1247,7 +1247,7 @@ class Endpoints(EndpointsBase):
             task_user_level: The new level. (任务等级)
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`Any`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("update_task_user_level", unknown, ("task_id", "task_user_level"))
@@ -1266,7 +1266,7 @@ class Endpoints(EndpointsBase):
         Wire name `getRaySyncUserKey`: v1 `/api/render/user/getRaySyncUserKey`, v2 `/api/render/transfer/getRaySyncUserKey`. A read: retried on a transient failure.
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`RaySyncUserKey`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("get_ray_sync_user_key", unknown, ())
@@ -1284,7 +1284,7 @@ class Endpoints(EndpointsBase):
             zone: The zone. (国内外区域)
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`TransferServerMsg`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("get_transfer_server_msg", unknown, ("zone",))
@@ -1305,7 +1305,7 @@ class Endpoints(EndpointsBase):
             over_time: Time limit. (超时时间) Unit: seconds.
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`Any`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("set_over_time_stop", unknown, ("task_ids", "over_time"))
@@ -1328,7 +1328,7 @@ class Endpoints(EndpointsBase):
             frame_status: Frame status; only Done frames have thumbnails. (帧状态 (只有完成帧有缩略图)) Default: `FrameStatus.DONE`.
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`List[str]`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("loading_frame_thumbnail", unknown, ("id", "frame_status"))
@@ -1350,7 +1350,7 @@ class Endpoints(EndpointsBase):
             task_ids: The tasks. (任务号集合)
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`Any`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("full_speed", unknown, ("task_ids",))
@@ -1372,7 +1372,7 @@ class Endpoints(EndpointsBase):
             file_name: Which file. (文件名) Default: `TaskFileName.TASK`.
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`Any`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("task_json_file", unknown, ("task_id", "content", "file_name"))
@@ -1393,7 +1393,7 @@ class Endpoints(EndpointsBase):
         Wire name `getConfig`: v2 `/api/render/transfer/getConfig`. A read: retried on a transient failure.
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`TransferConfig`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("get_config", unknown, ())
@@ -1412,7 +1412,7 @@ class Endpoints(EndpointsBase):
             task_ids: The tasks. (任务 ID 列表)
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`Any`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("add_task_label", unknown, ("label", "task_ids"))
@@ -1436,7 +1436,7 @@ class Endpoints(EndpointsBase):
             label_ids: The labels, by id. (标签 ID 列表) Default: `None`.
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`Any`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("delete_task_label", unknown, ("task_ids", "label_names", "label_ids"))
@@ -1460,7 +1460,7 @@ class Endpoints(EndpointsBase):
             flag: Whose projects. (0 本账号 1 本账号及主账号 2 同一主账号下所有) Default: `ProjectScope.OWN`.
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`LabelList`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("list_projects", unknown, ("flag",))
@@ -1481,7 +1481,7 @@ class Endpoints(EndpointsBase):
             tree_path: A path from the output root. (相对用户存储 output 根的路径) Default: `"/"`.
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`List[OutputFile]`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("get_output_user_dir_file", unknown, ("task_id", "tree_path"))
@@ -1506,7 +1506,7 @@ class Endpoints(EndpointsBase):
             status: Only frames in these states (with selectAll All). (帧状态 (selectAll 为 1 时生效)) Default: `None`.
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`Any`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("stop_task_frames", unknown, ("task_id", "select_all", "ids", "status"))
@@ -1533,7 +1533,7 @@ class Endpoints(EndpointsBase):
             task_ids: Tasks whose configuration to mark `current`. (任务号集合) Default: `None`.
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`List[HardwareConfig]`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("list_hardware_configs", unknown, ("clone_task", "task_ids"))
@@ -1558,7 +1558,7 @@ class Endpoints(EndpointsBase):
             page_size: Lines per page. (每页条数) Default: `1`.
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`StrPage`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("show_log", unknown, ("id", "rendering_type", "page_num", "page_size"))
@@ -1589,7 +1589,7 @@ class Endpoints(EndpointsBase):
             page_size: Lines per page. (每页条数) Default: `1`.
 
         Returns:
-            An iterator of the items, as dicts by wire name.
+            An iterator of the items (`str`), as dicts by wire name.
         """
         if unknown:
             _unknown_arguments("iter_show_log", unknown, ("id", "rendering_type", "page_num", "page_size"))
@@ -1616,7 +1616,7 @@ class Endpoints(EndpointsBase):
             task_limit: The most nodes at once. (节点数上限)
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`Any`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("update_task_limit", unknown, ("task_id", "task_limit"))
@@ -1642,7 +1642,7 @@ class Endpoints(EndpointsBase):
             end_date: Until ("": until now). (结束时间) Default: `""`.
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`TaskLogEntryPage`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("task_record", unknown, ("platform", "page_num", "page_size", "start_date", "end_date"))
@@ -1676,7 +1676,7 @@ class Endpoints(EndpointsBase):
             end_date: Until ("": until now). (结束时间) Default: `""`.
 
         Returns:
-            An iterator of the items, as dicts by wire name.
+            An iterator of the items (`TaskLogEntry`), as dicts by wire name.
         """
         if unknown:
             _unknown_arguments("iter_task_record", unknown, ("platform", "page_num", "page_size", "start_date", "end_date"))
@@ -1707,7 +1707,7 @@ class Endpoints(EndpointsBase):
             end_date: Until ("": until now). (结束时间) Default: `""`.
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`LoginLogEntryPage`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("login_record", unknown, ("page_num", "page_size", "start_date", "end_date"))
@@ -1738,7 +1738,7 @@ class Endpoints(EndpointsBase):
             end_date: Until ("": until now). (结束时间) Default: `""`.
 
         Returns:
-            An iterator of the items, as dicts by wire name.
+            An iterator of the items (`LoginLogEntry`), as dicts by wire name.
         """
         if unknown:
             _unknown_arguments("iter_login_record", unknown, ("page_num", "page_size", "start_date", "end_date"))
@@ -1761,7 +1761,7 @@ class Endpoints(EndpointsBase):
         Wire name `getUserPackNodeInfo`: v2 `/api/render/submit/getUserPackNodeInfo`. A read: retried on a transient failure.
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`List[PackNode]`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("get_user_pack_node_info", unknown, ())
@@ -1783,7 +1783,7 @@ class Endpoints(EndpointsBase):
             ram: Memory. (内存)
 
         Returns:
-            The reply's `data`, as Python values by wire name (fields the spec does not know are kept).
+            The reply's `data` (`Any`), as Python values by wire name (fields the spec does not know are kept).
         """
         if unknown:
             _unknown_arguments("edit_task_hardware_config", unknown, ("task_ids", "hardware_config_ids", "model", "gpu_num", "ram"))
