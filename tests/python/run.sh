@@ -4,7 +4,7 @@
 # rayvision-api 3.0.4.3; then
 #   1. its pytest suite (crates/render-py/tests), the side-by-side comparison of
 #      renderbus.compat with rayvision-api 3.0.4.3 included (it must not skip);
-#   2. mypy --strict on its examples, which then run;
+#   2. mypy --strict on its own source and on its examples, which then run;
 #   3. the benchmark of calls per second against rayvision-api (printed, never asserted).
 # Ends with `python: ok`.
 set -euo pipefail
@@ -26,7 +26,8 @@ echo "== the package's tests"
 (cd crates/render-py/tests && RENDERBUS_REQUIRE_OFFICIAL=1 "../../../$venv/bin/python" -m pytest -q -p no:cacheprovider -s \
   test_compat_side_by_side.py 2>&1 | grep -E "^(compat:|difference|  (rayvision|renderbus)|[0-9]+ passed|FAILED|E )" ; test "${PIPESTATUS[0]}" -eq 0)
 
-echo "== mypy --strict on the examples (against the generated stubs), then the examples"
+echo "== mypy --strict on the package's own source and on the examples (against the generated stubs), then the examples"
+(cd crates/render-py/python && "../../../$venv/bin/mypy" --strict --no-incremental renderbus)
 (cd crates/render-py && "../../$venv/bin/mypy" --strict --no-incremental examples/)
 for example in crates/render-py/examples/*.py; do
   "$venv/bin/python" "$example" > /dev/null

@@ -499,8 +499,13 @@ fn stub(spec: &Spec) -> String {
          from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union\n\n\
          from .._runtime import EndpointsBase\n\
          from .models import *\n\n\
-         PATHS: Dict[str, Dict[str, str]]\n",
+         PATHS: Dict[str, Dict[str, str]]\n\n\
+         __all__ = [\n",
     );
+    for e in &spec.enums {
+        out.push_str(&format!("    {},\n", lit(&e.name)));
+    }
+    out.push_str("    \"Endpoints\",\n]\n");
     for e in &spec.enums {
         out.push_str(&format!(
             "\nclass {}({}):\n",

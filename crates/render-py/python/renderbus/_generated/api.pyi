@@ -9,6 +9,28 @@ from .models import *
 
 PATHS: Dict[str, Dict[str, str]]
 
+__all__ = [
+    "Zone",
+    "TaskStatus",
+    "FrameStatus",
+    "FrameType",
+    "FeeType",
+    "RenderSystem",
+    "Software",
+    "OsName",
+    "Language",
+    "AssetIsolationModel",
+    "FrameSelection",
+    "TaskFileName",
+    "ErrorCode",
+    "HardwareKind",
+    "OperateSource",
+    "ProjectScope",
+    "PlatformType",
+    "PlatformStatus",
+    "Endpoints",
+]
+
 class Zone(IntEnum):
     CHINA = 1
     OVERSEAS = 2
