@@ -218,12 +218,11 @@ impl<G: Generation> Client<G> {
     /// ```
     pub fn pages_json(&self, name: &str, body: &Value) -> Result<JsonPages, Error> {
         match OnePage::<G>::find(None, name, body) {
-            Some(Ok(Found::Request(name, request))) => Ok(JsonPages {
-                name,
-                next: Some(request),
+            // Without a client, what is found is the request read, defaults filled in.
+            Some(found) => found.map(|found| JsonPages {
+                name: found.name,
+                next: Some(found.value),
             }),
-            Some(Ok(Found::Page { .. })) => unreachable!("no call is made without a client"),
-            Some(Err(e)) => Err(e),
             None => Err(
                 match render_api_types::ENDPOINTS.iter().find(|e| e.name == name) {
                     Some(e) => Error::Unsupported {
@@ -247,22 +246,21 @@ impl JsonPages {
     pub fn next_page<G: Generation>(&mut self, client: &Client<G>) -> Option<Result<Value, Error>> {
         let request = self.next.take()?;
         match OnePage::<G>::find(Some(client), self.name, &request)? {
-            Ok(Found::Page { page, next }) => {
-                self.next = next;
-                Some(Ok(page))
+            Ok(found) => {
+                self.next = found.next;
+                Some(Ok(found.value))
             }
-            Ok(Found::Request(..)) => None,
             Err(e) => Some(Err(e)),
         }
     }
 }
 
-/// What [`OnePage`] found.
-enum Found {
-    /// The endpoint's name and the request read (defaults filled in), without a client.
-    Request(&'static str, Value),
-    /// A page and the next page's request (`None` after the last page), with a client.
-    Page { page: Value, next: Option<Value> },
+/// What [`OnePage`] found: the endpoint's name, and without a client the request read
+/// (defaults filled in), with one a page and the next page's request (`None` after the last).
+struct Found {
+    name: &'static str,
+    value: Value,
+    next: Option<Value>,
 }
 
 /// Finds the paginated endpoint named `name`; without a client reads `request` into its typed
@@ -304,25 +302,29 @@ impl<'a, G: Generation> OnePage<'a, G> {
         }
         let request = request_from_json::<E>(G::API, self.request)?;
         let Some(client) = self.client else {
-            return Ok(Found::Request(
-                E::NAME,
-                serde_json::to_value(&request).map_err(encode)?,
-            ));
+            return Ok(Found {
+                name: E::NAME,
+                value: serde_json::to_value(&request).map_err(encode)?,
+                next: None,
+            });
         };
         let mut cursor = client.core().pages::<E>(request);
-        let page = match cursor.next_request() {
-            Some(request) => client.call::<E>(request)?,
-            None => unreachable!("a new cursor has a first page"),
+        let mut found = Found {
+            name: E::NAME,
+            value: Value::Null,
+            next: None,
         };
-        cursor.advance(&page);
-        let next = match cursor.next_request() {
-            Some(request) => Some(serde_json::to_value(request).map_err(encode)?),
-            None => None,
-        };
-        Ok(Found::Page {
-            page: serde_json::to_value(&page).map_err(encode)?,
-            next,
-        })
+        if let Some(request) = cursor.next_request() {
+            let page = client.call::<E>(request)?;
+            cursor.advance(&page);
+            found.value = serde_json::to_value(&page).map_err(encode)?;
+            found.next = cursor
+                .next_request()
+                .map(serde_json::to_value)
+                .transpose()
+                .map_err(encode)?;
+        }
+        Ok(found)
     }
 }
 
