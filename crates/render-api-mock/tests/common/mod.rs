@@ -136,14 +136,7 @@ pub fn call(farm: &MockFarm, path: &str, body_text: &str) -> Reply {
 
 /// A correctly signed call that must succeed; returns `data`.
 pub fn ok(farm: &MockFarm, path: &str, body_text: &str) -> Value {
-    let reply = call(farm, path, body_text);
-    assert_eq!(
-        (reply.status, reply.code()),
-        (200, 200),
-        "{path} {body_text}: {:?}",
-        reply.body
-    );
-    reply.body["data"].clone()
+    succeeded(call(farm, path, body_text), path, body_text)
 }
 
 /// A correctly signed call of API 2.0.0 (its `version` header) that must succeed; returns
@@ -153,6 +146,11 @@ pub fn ok_v2(farm: &MockFarm, path: &str, body_text: &str) -> Value {
     let mut h = headers(farm);
     h.version = "2.0.0".into();
     let reply = send_signed_for(farm, &h, farm.host(), path, path, body_text);
+    succeeded(reply, path, body_text)
+}
+
+/// The `data` of a reply that must be a success (HTTP 200, code 200).
+fn succeeded(reply: Reply, path: &str, body_text: &str) -> Value {
     assert_eq!(
         (reply.status, reply.code()),
         (200, 200),

@@ -24,20 +24,13 @@ from ._errors import (
     Unsupported,
     WaitTimeout,
 )
+from ._errors import __all__ as _errors
 from ._generated.api import *  # noqa: F401,F403 (the enums)
 from ._generated.api import __all__ as _enums
 
 __all__ = [
     "Client",
     "MockFarm",
-    "Error",
-    "ApiError",
-    "OutcomeUnknown",
-    "TransportError",
-    "DecodeError",
-    "InvalidArgument",
-    "Unsupported",
-    "ConfigError",
-    "WaitTimeout",
+    *_errors,
     *(name for name in _enums if name != "Endpoints"),
 ]
