@@ -24,13 +24,22 @@ from ._errors import (
     Unsupported,
     WaitTimeout,
 )
-from ._errors import __all__ as _errors
 from ._generated.api import *  # noqa: F401,F403 (the enums)
 from ._generated.api import __all__ as _enums
 
+# Written out: type checkers read a literal list as what the package exports (a pipeline's
+# `mypy --strict` refuses `renderbus.ApiError` when the names come from another list).
 __all__ = [
     "Client",
     "MockFarm",
-    *_errors,
+    "Error",
+    "ApiError",
+    "OutcomeUnknown",
+    "TransportError",
+    "DecodeError",
+    "InvalidArgument",
+    "Unsupported",
+    "ConfigError",
+    "WaitTimeout",
     *(name for name in _enums if name != "Endpoints"),
 ]
