@@ -500,18 +500,24 @@ fn many_threads_many_requests_nothing_lost() {
 #[test]
 fn the_default_farm_clock_runs() {
     let farm = MockFarm::start().unwrap();
-    let created = ok(&farm, "/api/render/task/createTask", r#"{"count": 1}"#);
+    submitted_and_finished(&farm);
+}
+
+/// Creates and submits a task on a running farm and waits (at most 20 s) for it to finish;
+/// answers its id.
+fn submitted_and_finished(farm: &MockFarm) -> i64 {
+    let created = ok(farm, "/api/render/task/createTask", r#"{"count": 1}"#);
     let id = created["taskIdList"][0].as_i64().unwrap();
     ok(
-        &farm,
+        farm,
         "/api/render/task/submitTask",
         &json!({"taskId": id}).to_string(),
     );
     let started = std::time::Instant::now();
     loop {
-        let status = task_info(&farm, id)["taskStatus"].as_i64().unwrap();
+        let status = task_info(farm, id)["taskStatus"].as_i64().unwrap();
         if status == 25 {
-            break;
+            return id;
         }
         assert!(
             started.elapsed() < Duration::from_secs(20),
@@ -535,19 +541,8 @@ fn dates_never_run_ahead_of_the_real_clock() {
         .start()
         .unwrap();
     let before = now_ms();
-    let created = ok(&farm, "/api/render/task/createTask", r#"{"count": 1}"#);
-    let id = created["taskIdList"][0].as_i64().unwrap();
-    ok(
-        &farm,
-        "/api/render/task/submitTask",
-        &json!({"taskId": id}).to_string(),
-    );
     // 30 farm seconds of analysis and 60 a frame: done within ~2 s of real time.
-    let started = std::time::Instant::now();
-    while task_info(&farm, id)["taskStatus"] != 25 {
-        assert!(started.elapsed() < Duration::from_secs(20));
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let id = submitted_and_finished(&farm);
     let task = task_info(&farm, id);
     let frames = frames(&farm, id);
     let read = now_ms();
